@@ -1,0 +1,13 @@
+import { Tensor, add, matmul, sum, transpose } from "gradlab/nd";
+
+export function denseForward(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  return add(matmul(x, w), b);
+}
+
+export function denseBackward(dy: Tensor, x: Tensor, w: Tensor): { dx: Tensor; dw: Tensor; db: Tensor } {
+  return {
+    dx: matmul(dy, transpose(w)),
+    dw: matmul(transpose(x), dy),
+    db: sum(dy, 0),
+  };
+}

@@ -1,0 +1,10 @@
+// Mistake: forgetting the bias in the forward pass.
+import { Tensor, matmul, sum, transpose } from "gradlab/nd";
+
+export function denseForward(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  return matmul(x, w);
+}
+
+export function denseBackward(dy: Tensor, x: Tensor, w: Tensor): { dx: Tensor; dw: Tensor; db: Tensor } {
+  return { dx: matmul(dy, transpose(w)), dw: matmul(transpose(x), dy), db: sum(dy, 0) };
+}

@@ -1,0 +1,89 @@
+/**
+ * `gradlab` — the command line. Contracts (DESIGN.md): `grade <id> <file> --json` prints one
+ * result JSON and exits 0 whenever grading completed (2 on a usage error); `validate [dir]`;
+ * `list --json`.
+ */
+import { Command, CommanderError } from "commander";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadCatalogue, type Catalogue } from "../exercises.ts";
+import { gradeCode } from "../grade.ts";
+import { formatReport } from "./report.ts";
+import { validateCatalogue, formatValidation } from "./validate.ts";
+
+class UsageError extends Error {}
+
+async function catalogueOrDie(dir?: string): Promise<Catalogue> {
+  const cat = await loadCatalogue(dir ? resolve(dir) : undefined);
+  return cat;
+}
+
+const program = new Command("gradlab")
+  .description("GradLab: deep learning from scratch, graded.")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command("grade")
+  .description("grade one file against an exercise")
+  .argument("<exercise-id>", "the exercise id (see `gradlab list`)")
+  .argument("<file>", "the learner's .ts or .js file")
+  .option("--json", "print the result JSON only")
+  .option("--seed <hex>", "seed for the hidden cases (default: fresh random)")
+  .option("--reveal-hidden", "show hidden checks' details (instructors)")
+  .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean }) => {
+    const cat = await catalogueOrDie();
+    const ex = cat.exercises.find((e) => e.id === id);
+    if (!ex) {
+      const known = cat.exercises.map((e) => e.id).join(", ");
+      const broken = cat.problems.some((p) => p.file.includes(`/${id}/`)) ? ` (exercise '${id}' exists but failed to load: run \`gradlab validate\`)` : "";
+      throw new UsageError(`unknown exercise '${id}'${broken}. Known exercises: ${known || "(none)"}`);
+    }
+    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    const code = readFileSync(file, "utf8");
+    // Keep stdout for the JSON alone: anything else that prints goes to stderr.
+    const log = console.log;
+    console.log = (...a: unknown[]) => console.error(...a);
+    const result = await gradeCode(ex, code, { filename: file.split("/").pop(), hiddenSeed: opts.seed, revealHidden: opts.revealHidden });
+    console.log = log;
+    process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : formatReport(result) + "\n");
+  });
+
+program
+  .command("validate")
+  .description("check every exercise: solution gets full marks, starter and wrong/ variants do not")
+  .argument("[dir]", "exercises folder (default: ./exercises)")
+  .option("--json", "print a JSON report")
+  .option("--only <ids>", "comma-separated exercise ids")
+  .action(async (dir: string | undefined, opts: { json?: boolean; only?: string }) => {
+    const cat = await catalogueOrDie(dir);
+    const report = await validateCatalogue(cat, { only: opts.only?.split(",") });
+    process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatValidation(report) + "\n");
+    process.exitCode = report.ok ? 0 : 1;
+  });
+
+program
+  .command("list")
+  .description("the catalogue: ids, titles, points, exports")
+  .option("--json", "print JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const cat = await catalogueOrDie();
+    const rows = cat.exercises.map((e) => ({ id: e.id, set: e.set, title: e.meta.title, points: e.points, exports: e.meta.exports, topic: e.meta.topic, tags: e.meta.tags, version: e.version }));
+    if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+    else for (const r of rows) process.stdout.write(`${r.set.padEnd(28)} ${r.id.padEnd(24)} ${String(r.points).padStart(3)} pts  ${r.title}\n`);
+    for (const p of cat.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UsageError) {
+    process.stderr.write(`gradlab: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`gradlab: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Grade one learner file against one exercise, in this process: transpile, load into a fresh
+ * isolate, run the checks against the tfjs reference, build the result JSON. The worker and the
+ * CLI both come through here; the worker adds the second wall (a killable child process).
+ */
+import { randomBytes } from "node:crypto";
+import type { Exercise } from "./exercises.ts";
+import type { GradeResult, TestResult } from "../lib/result.ts";
+import { Learner } from "../lib/checks/learner.ts";
+import { runChecks } from "../lib/checks/run.ts";
+import { SandboxLimitError } from "../lib/checks/failure.ts";
+import { transpileLearner } from "./sandbox/transpile.ts";
+import { driverScript } from "./sandbox/bundle.ts";
+import { DEFAULT_LIMITS, IsolateSession } from "./sandbox/isolate-session.ts";
+import { referenceTf } from "./reference/tf.ts";
+
+/** Learner source larger than this is refused before anything runs. */
+export const MAX_CODE_BYTES = 256 * 1024;
+
+export interface GradeOptions {
+  /** Name shown in error positions (default solution.ts). */
+  filename?: string;
+  /** Seed for hidden cases; a fresh cryptographic one when omitted. */
+  hiddenSeed?: string;
+  /** Show hidden checks' full messages (instructors, validation). */
+  revealHidden?: boolean;
+  only?: "visible";
+}
+
+export function newHiddenSeed(): string {
+  return randomBytes(8).toString("hex");
+}
+
+function notRun(ex: Exercise, why: string, opts: GradeOptions): TestResult[] {
+  return ex.suite.checks
+    .filter((c) => opts.only !== "visible" || c.visibility === "visible")
+    .map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: why, visibility: c.visibility }));
+}
+
+function finish(ex: Exercise, t0: number, seed: string, tests: TestResult[], status: GradeResult["status"] | undefined, stdout: string, message?: string): GradeResult {
+  const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;
+  const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
+  return {
+    exercise: ex.id,
+    score,
+    maxScore,
+    status: status ?? (score === maxScore ? "passed" : "failed"),
+    tests,
+    stdout,
+    durationMs: Math.round((performance.now() - t0) * 10) / 10,
+    seed,
+    version: ex.version,
+    ...(message ? { message } : {}),
+  };
+}
+
+export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions = {}): Promise<GradeResult> {
+  const t0 = performance.now();
+  const seed = opts.hiddenSeed ?? newHiddenSeed();
+  const filename = opts.filename ?? "solution.ts";
+  const fail = (status: GradeResult["status"], message: string) => finish(ex, t0, seed, notRun(ex, message, opts), status, "", message);
+
+  if (Buffer.byteLength(code, "utf8") > MAX_CODE_BYTES) {
+    return fail("error", `Your file is ${Buffer.byteLength(code, "utf8")} bytes; the limit is ${MAX_CODE_BYTES} bytes.`);
+  }
+  const compiled = await transpileLearner(code, filename);
+  if (!compiled.ok) return fail("error", `Your code does not compile:\n${compiled.message}`);
+
+  const tf = await referenceTf();
+  const limits = { ...DEFAULT_LIMITS, timeoutMs: ex.meta.limits.timeoutMs, cpuMs: ex.meta.limits.cpuMs, memoryMb: ex.meta.limits.memoryMb };
+  const session = await IsolateSession.open(limits, compiled.mapLocation, ex.files.driver ? await driverScript(ex.files.driver) : undefined);
+  try {
+    let loaded;
+    try {
+      loaded = await session.load(compiled.script);
+    } catch (e) {
+      if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await session.logs(), e.message);
+      throw e;
+    }
+    if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await session.logs(), loaded.message);
+    const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
+    const stdout = await session.logs();
+    if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);
+    if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, `Internal grader error (not your fault; the submission can be regraded): ${run.internalError}`);
+    return finish(ex, t0, seed, run.tests, undefined, stdout);
+  } finally {
+    session.dispose();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * One learner module loaded into a fresh isolated-vm isolate: the first wall. Only copies of
+ * plain data cross (strings and ArrayBuffers); every call is timed against the exercise's
+ * budget; a limit becomes a SandboxLimitError. See harness.ts for the inside.
+ */
+import ivm from "isolated-vm";
+import { Tensor } from "../../lib/nd/index.ts";
+import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
+import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import type { RawOutcome, RawSession } from "../../lib/checks/learner.ts";
+import { harnessScript } from "./bundle.ts";
+import { LEARNER_SCRIPT } from "./transpile.ts";
+
+export interface SandboxLimits {
+  /** Wall-clock time learner code may run in all, ms. */
+  timeoutMs: number;
+  /** CPU time learner code may use in all, ms (defaults to timeoutMs). */
+  cpuMs?: number;
+  /** Isolate heap, MiB. */
+  memoryMb: number;
+  /** Captured console output, characters. */
+  maxLogChars: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { timeoutMs: 10_000, memoryMb: 128, maxLogChars: 64 * 1024 };
+
+export interface LoadedModule {
+  /** Export names and their `typeof`. */
+  exports: Map<string, string>;
+}
+
+type HostFns = {
+  setup: ivm.Reference;
+  exportNames: ivm.Reference;
+  call: ivm.Reference;
+  put: ivm.Reference;
+  get: ivm.Reference;
+  takeLogs: ivm.Reference;
+};
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+export class IsolateSession implements RawSession {
+  private readonly isolate: ivm.Isolate;
+  private readonly context: ivm.Context;
+  private readonly fns: HostFns;
+  private readonly limits: SandboxLimits;
+  private readonly mapLocation: (stack: string) => string | undefined;
+  private disposed = false;
+
+  private constructor(isolate: ivm.Isolate, context: ivm.Context, fns: HostFns, limits: SandboxLimits, mapLocation: (s: string) => string | undefined) {
+    this.isolate = isolate;
+    this.context = context;
+    this.fns = fns;
+    this.limits = limits;
+    this.mapLocation = mapLocation;
+  }
+
+  /** A fresh isolate with the harness (and an exercise driver) loaded, ready for learner code. */
+  static async open(limits: SandboxLimits, mapLocation: (stack: string) => string | undefined, driver?: string): Promise<IsolateSession> {
+    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    try {
+      const context = await isolate.createContext();
+      const harness = await isolate.compileScript(await harnessScript(), { filename: "harness.js" });
+      await harness.run(context, { timeout: 5_000 });
+      const host = (await context.global.get("__gradlab_host", { reference: true })) as ivm.Reference;
+      const get = async (k: string) => (await host.get(k, { reference: true })) as ivm.Reference;
+      const fns: HostFns = {
+        setup: await get("setup"),
+        exportNames: await get("exportNames"),
+        call: await get("call"),
+        put: await get("put"),
+        get: await get("get"),
+        takeLogs: await get("takeLogs"),
+      };
+      await context.global.delete("__gradlab_host");
+      await fns.setup.apply(undefined, [limits.maxLogChars], { timeout: 1_000 });
+      const session = new IsolateSession(isolate, context, fns, limits, mapLocation);
+      if (driver) {
+        const script = await isolate.compileScript(driver, { filename: "driver.js" });
+        await script.run(context, { timeout: 5_000 });
+      }
+      return session;
+    } catch (e) {
+      if (!isolate.isDisposed) isolate.dispose();
+      throw e;
+    }
+  }
+
+  /** Milliseconds of budget left, by the isolate's own clocks. */
+  private remainingMs(): number {
+    const wall = this.limits.timeoutMs - ms(this.isolate.wallTime);
+    const cpu = (this.limits.cpuMs ?? this.limits.timeoutMs) - ms(this.isolate.cpuTime);
+    return Math.min(wall, cpu);
+  }
+
+  /** Run `fn` against the budget; turn limit failures into SandboxLimitError. */
+  private async timed<T>(what: string, fn: (timeout: number) => Promise<T>): Promise<T> {
+    if (this.disposed) throw new SandboxLimitError("memory", "The sandbox was already stopped by an earlier limit.");
+    const left = this.remainingMs();
+    if (left <= 0) throw this.timeoutError();
+    try {
+      const out = await fn(Math.max(1, Math.ceil(left)));
+      if (this.remainingMs() <= 0) throw this.timeoutError();
+      return out;
+    } catch (e) {
+      throw this.classify(e, what);
+    }
+  }
+
+  private timeoutError(): SandboxLimitError {
+    const secs = ((this.limits.cpuMs ?? this.limits.timeoutMs) / 1000).toFixed(1);
+    return new SandboxLimitError(
+      "timeout",
+      `Time limit exceeded: your code ran longer than this exercise allows (${secs} s in all). Look for an infinite loop or a loop that does far more work than needed.`,
+    );
+  }
+
+  private classify(e: unknown, what: string): Error {
+    if (e instanceof SandboxLimitError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/timed out/i.test(msg)) return this.timeoutError();
+    if (this.isolate.isDisposed || /memory limit|disposed/i.test(msg)) {
+      this.disposed = true;
+      return new SandboxLimitError(
+        "memory",
+        `Memory limit exceeded: your code used more than the ${this.limits.memoryMb} MiB this exercise allows (while ${what}). Look for arrays that grow without bound or copies made inside a loop.`,
+      );
+    }
+    return e instanceof Error ? e : new Error(msg);
+  }
+
+  /** Run the learner's script (its top level). Returns its exports, or the error it threw. */
+  async load(script: string): Promise<{ ok: true; module: LoadedModule } | { ok: false; message: string }> {
+    let compiled: ivm.Script;
+    try {
+      compiled = await this.isolate.compileScript(script, { filename: LEARNER_SCRIPT });
+    } catch (e) {
+      return { ok: false, message: `Your code could not be compiled: ${(e as Error).message}` };
+    }
+    try {
+      await this.timed("loading your module", (timeout) => compiled.run(this.context, { timeout }));
+    } catch (e) {
+      if (e instanceof SandboxLimitError) throw e;
+      const err = e as Error;
+      const where = this.mapLocation(err.stack ?? "");
+      return { ok: false, message: `Your module threw while loading: ${String(err.message).slice(0, 2000)}${where ? ` (at ${where})` : ""}` };
+    }
+    const json = (await this.timed("reading your exports", (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }))) as unknown;
+    const exports = new Map<string, string>();
+    if (typeof json === "string") {
+      try {
+        for (const [k, t] of JSON.parse(json) as [string, string][]) exports.set(String(k), String(t));
+      } catch {
+        /* a corrupted harness only loses the learner its exports list */
+      }
+    }
+    return { ok: true, module: { exports } };
+  }
+
+  private decodeOutcome(raw: unknown): RawOutcome {
+    const p = raw as WirePacket | undefined;
+    let v: unknown;
+    try {
+      if (!p || typeof p.json !== "string" || !Array.isArray(p.buffers)) throw new Error("malformed");
+      v = decode(p, { tensor: (shape, data) => new Tensor(data, shape), handle: (id) => new Handle(id) });
+    } catch {
+      return { status: "threw", error: { name: "Error", message: "the sandbox returned a result that could not be read (was a harness global overwritten?)" } };
+    }
+    const o = (v ?? {}) as Record<string, unknown>;
+    switch (o.status) {
+      case "ok":
+        return { status: "ok", value: o.value, args: Array.isArray(o.args) ? o.args : undefined };
+      case "missing":
+        return { status: "missing", type: String(o.type) };
+      case "promise":
+        return { status: "promise" };
+      case "threw": {
+        const err = (o.error ?? {}) as { name?: unknown; message?: unknown; stack?: unknown };
+        const location = typeof err.stack === "string" ? this.mapLocation(err.stack) : undefined;
+        return { status: "threw", error: { name: String(err.name ?? "Error"), message: String(err.message ?? ""), location } };
+      }
+      default:
+        return { status: "threw", error: { name: "Error", message: "the sandbox returned an unexpected result" } };
+    }
+  }
+
+  async call(name: string, args: unknown[], opts: { keep?: boolean; returnArgs?: boolean }): Promise<RawOutcome> {
+    const packet = encode(args);
+    const raw = await this.timed(`running ${name}`, (timeout) =>
+      this.fns.call.apply(undefined, [name, packet.json, packet.buffers, !!opts.keep, !!opts.returnArgs], {
+        timeout,
+        arguments: { copy: true },
+        result: { copy: true },
+      }),
+    );
+    return this.decodeOutcome(raw);
+  }
+
+  async put(value: unknown): Promise<Handle> {
+    const packet = encode([value]);
+    const id = await this.timed("storing an input", (timeout) =>
+      this.fns.put.apply(undefined, [packet.json, packet.buffers], { timeout, arguments: { copy: true }, result: { copy: true } }),
+    );
+    if (typeof id !== "number") throw new Error("the sandbox did not return a handle");
+    return new Handle(id);
+  }
+
+  async get(handle: Handle): Promise<RawOutcome> {
+    const raw = await this.timed("reading a value back", (timeout) =>
+      this.fns.get.apply(undefined, [handle.id], { timeout, arguments: { copy: true }, result: { copy: true } }),
+    );
+    return this.decodeOutcome(raw);
+  }
+
+  /** Captured console output so far (bounded inside the isolate). */
+  async logs(): Promise<string> {
+    if (this.disposed || this.isolate.isDisposed) return "";
+    try {
+      const text = await this.fns.takeLogs.apply(undefined, [], { timeout: 500, result: { copy: true } });
+      return typeof text === "string" ? text.slice(0, this.limits.maxLogChars + 200) : "";
+    } catch {
+      return "";
+    }
+  }
+
+  usage(): { cpuMs: number; wallMs: number } {
+    if (this.isolate.isDisposed) return { cpuMs: NaN, wallMs: NaN };
+    return { cpuMs: ms(this.isolate.cpuTime), wallMs: ms(this.isolate.wallTime) };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const r of Object.values(this.fns)) r.release();
+    this.context.release();
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Learner TypeScript → a script for the isolate. esbuild strips types (no type checking: the
+ * editor does that) and turns `import ... from "gradlab/nd"` into a `require` that only the
+ * harness answers. A source map brings error positions back to the learner's own lines.
+ */
+import { transform, type Message } from "esbuild";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+
+export const LEARNER_SCRIPT = "learner.js";
+
+export type Transpiled =
+  | { ok: true; script: string; mapLocation: (stack: string) => string | undefined }
+  | { ok: false; message: string };
+
+function wrap(js: string, kind: "learner" | "driver"): string {
+  // Everything before the code sits on line 1, so generated line numbers stay the source map's.
+  return `(function(){var module={exports:{}};(function(module,exports,require){${js}\n}).call(undefined,module,module.exports,__gradlab_require);__gradlab_define(${JSON.stringify(kind)},module.exports);})();`;
+}
+
+const PREFIX_COLUMNS = wrap("", "learner").indexOf("{", wrap("", "learner").indexOf("require)")) + 1;
+
+function formatEsbuildError(m: Message, filename: string): string {
+  const loc = m.location;
+  if (!loc) return `${filename}: ${m.text}`;
+  const caret = loc.lineText ? `\n  ${loc.lineText}\n  ${" ".repeat(loc.column)}^` : "";
+  return `${filename}:${loc.line}:${loc.column + 1}: ${m.text}${caret}`;
+}
+
+export async function transpileLearner(code: string, filename = "solution.ts"): Promise<Transpiled> {
+  let out;
+  try {
+    out = await transform(code, {
+      loader: filename.endsWith(".js") ? "js" : "ts",
+      format: "cjs",
+      target: "es2022",
+      sourcemap: "external",
+      sourcefile: filename,
+      logLevel: "silent",
+    });
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (errors?.length) return { ok: false, message: errors.slice(0, 5).map((m) => formatEsbuildError(m, filename)).join("\n") };
+    return { ok: false, message: `${filename}: could not be compiled: ${(e as Error).message}` };
+  }
+  const map = new TraceMap(out.map);
+  const mapLocation = (stack: string): string | undefined => {
+    const m = new RegExp(`${LEARNER_SCRIPT.replace(".", "\\.")}:(\\d+):(\\d+)`).exec(stack);
+    if (!m) return undefined;
+    const line = Number(m[1]);
+    let column = Number(m[2]) - 1;
+    if (line === 1) column -= PREFIX_COLUMNS;
+    const pos = originalPositionFor(map, { line, column: Math.max(0, column) });
+    if (pos.line == null) return undefined;
+    return `${filename}:${pos.line}:${(pos.column ?? 0) + 1}`;
+  };
+  return { ok: true, script: wrap(out.code, "learner"), mapLocation };
+}
+
+export { wrap as wrapModule };

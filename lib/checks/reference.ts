@@ -5,26 +5,30 @@
 import type * as TF from "@tensorflow/tfjs";
 import type { Tensor } from "../nd/index.ts";
 import type { Tf } from "../exercise.ts";
-import { fromTf, toTf } from "./tf.ts";
+import { fromTf, toTf, withKernelFallback } from "./tf.ts";
 
 export type TfForward = (...inputs: TF.Tensor[]) => TF.Tensor;
 
 /** forward(inputs) computed by tfjs, as an nd Tensor. */
 export function referenceForward(tf: Tf, forward: TfForward, inputs: Tensor[]): Tensor {
-  const out = tf.tidy(() => forward(...inputs.map((t) => toTf(tf, t))));
-  const r = fromTf(out);
-  out.dispose();
-  return r;
+  return withKernelFallback(tf, () => {
+    const out = tf.tidy(() => forward(...inputs.map((t) => toTf(tf, t))));
+    const r = fromTf(out);
+    out.dispose();
+    return r;
+  });
 }
 
 /** d(sum(forward(inputs) * dy))/d(inputs[i]) for every input, by tf.grads. */
 export function referenceGrads(tf: Tf, forward: TfForward, inputs: Tensor[], dy: Tensor): Tensor[] {
-  const grads = tf.tidy(() => {
-    const dyT = toTf(tf, dy);
-    const f = (...xs: TF.Tensor[]) => forward(...xs).mul(dyT).sum() as TF.Scalar;
-    return tf.grads(f)(inputs.map((t) => toTf(tf, t)));
+  return withKernelFallback(tf, () => {
+    const grads = tf.tidy(() => {
+      const dyT = toTf(tf, dy);
+      const f = (...xs: TF.Tensor[]) => forward(...xs).mul(dyT).sum() as TF.Scalar;
+      return tf.grads(f)(inputs.map((t) => toTf(tf, t)));
+    });
+    const out = grads.map(fromTf);
+    grads.forEach((g) => g.dispose());
+    return out;
   });
-  const out = grads.map(fromTf);
-  grads.forEach((g) => g.dispose());
-  return out;
 }

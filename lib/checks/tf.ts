@@ -26,3 +26,22 @@ export function tfCompute<T extends Record<string, TF.Tensor> | TF.Tensor>(tf: T
   }
   return r as never;
 }
+
+/**
+ * Run a reference computation; if the current backend lacks a kernel it needs (tfjs-wasm has no
+ * Conv2DBackpropFilter, for one), run it again on the cpu backend, then switch back.
+ */
+export function withKernelFallback<T>(tf: Tf, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const current = tf.getBackend();
+    if (!/not registered for backend/.test(String((e as Error).message)) || current === "cpu" || !tf.findBackend("cpu")) throw e;
+    tf.setBackend("cpu");
+    try {
+      return fn();
+    } finally {
+      tf.setBackend(current);
+    }
+  }
+}

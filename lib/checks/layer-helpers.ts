@@ -1,0 +1,56 @@
+/**
+ * Small helpers shared by the layer exercises (conv2d, max-pool, layernorm, dropout, embedding):
+ * hints that recognise a known wrong computation by comparing with it, a tensor result whose
+ * wrong shape gets an exercise-specific hint, and inputs with distinct values.
+ */
+import { Rng, Tensor, shuffle } from "../nd/index.ts";
+import { CheckFailure } from "./failure.ts";
+import type { HintRule } from "./hints.ts";
+import { asTensorResult } from "./learner.ts";
+
+function allClose(a: Tensor, b: Float64Array | ArrayLike<number>, rtol: number, atol: number): boolean {
+  if (a.data.length !== b.length) return false;
+  for (let i = 0; i < a.data.length; i++) {
+    const e = a.data[i];
+    if (!(Math.abs(b[i] - e) <= atol + rtol * Math.abs(e))) return false;
+  }
+  return true;
+}
+
+/**
+ * A hint when the learner's result matches a known wrong computation (`candidate`) rather than
+ * the reference. The candidate is computed lazily, only when a comparison failed; it may return
+ * nothing when the mistake does not apply to this case. A candidate that agrees with the
+ * reference says nothing (the mistake is invisible on this case).
+ */
+export function matchesHint(candidate: () => Tensor | undefined, hint: string, tol = { rtol: 1e-3, atol: 1e-4 }): HintRule {
+  return (expected, got) => {
+    const c = candidate();
+    if (!c || c.data.length !== got.data.length) return undefined;
+    if (allClose(c, expected.data, tol.rtol, tol.atol)) return undefined;
+    return allClose(c, got.data, tol.rtol, tol.atol) ? hint : undefined;
+  };
+}
+
+/**
+ * The learner's value as a tensor of `shape`; when the shape is wrong, the failure carries
+ * `shapeHint(gotShape)` (e.g. the output-size formula) in place of the generic hint.
+ */
+export function asTensorWithShapeHint(label: string, got: unknown, shape: number[], shapeHint: (gotShape: number[]) => string | undefined): Tensor {
+  if (got instanceof Tensor && (got.shape.length !== shape.length || got.shape.some((d, i) => d !== shape[i]))) {
+    throw new CheckFailure(`${label} has shape [${got.shape}], expected [${shape}].`, { hint: shapeHint(got.shape) });
+  }
+  return asTensorResult(label, got, shape);
+}
+
+/**
+ * A tensor whose values are all distinct and well separated (gaps of at least `spread / size`),
+ * in random order: max-pooling has an unambiguous argmax and finite differences never cross a tie.
+ */
+export function distinctValues(shape: number[], rng: Rng, spread = 6): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const perm = shuffle(n, rng);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = ((perm[i] + 0.25 + 0.5 * rng.next()) / n - 0.5) * spread;
+  return new Tensor(data, shape);
+}

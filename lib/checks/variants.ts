@@ -1,0 +1,55 @@
+/**
+ * Hints from "what a known mistake would have produced": the check computes the result of a
+ * mistaken implementation (a variant: gate order swapped, softmax over the wrong axis, the
+ * recurrence ignored...) and, when the learner's values match that variant instead of the
+ * reference, names the mistake. Variants are computed lazily, only when a comparison failed,
+ * and at most once per check however many outputs ask for them.
+ */
+import type { Tensor } from "../nd/index.ts";
+import { isClose } from "./compare.ts";
+import type { HintRule } from "./hints.ts";
+import { VS_TFJS, type Tolerance } from "./tolerance.ts";
+
+/** Memoise a computation: `once(f)()` runs `f` the first time and returns the same value after. */
+export function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** Every element of `got` is within `tol` of `variant` (same size). */
+export function matchesVariant(variant: Tensor, got: Tensor, tol: Tolerance = VS_TFJS): boolean {
+  if (variant.data.length !== got.data.length) return false;
+  for (let i = 0; i < got.data.length; i++) if (!isClose(variant.data[i], got.data[i], tol)) return false;
+  return true;
+}
+
+/**
+ * A hint rule that fires when the learner's tensor matches what the mistake would produce
+ * (and that differs from the expected tensor: a variant equal to the reference says nothing).
+ * `variant` may return undefined when the mistake does not apply to this case.
+ */
+export function variantHint(hint: string, variant: () => Tensor | undefined, tol: Tolerance = VS_TFJS): HintRule {
+  return (expected, got) => {
+    const v = variant();
+    if (!v || !matchesVariant(v, got, tol) || matchesVariant(expected, v, tol)) return undefined;
+    return hint;
+  };
+}
+
+/** A named mistake whose outputs are computed on demand, keyed by output name ("dx", "dwh"...). */
+export interface Mistake<K extends string> {
+  hint: string;
+  outputs: () => Partial<Record<K, Tensor>> | undefined;
+}
+
+/** The hint rules for output `key`, one per mistake, in order. */
+export function mistakeHints<K extends string>(mistakes: Mistake<K>[], key: K, tol: Tolerance = VS_TFJS): HintRule[] {
+  return mistakes.map((m) => variantHint(m.hint, () => m.outputs()?.[key], tol));
+}

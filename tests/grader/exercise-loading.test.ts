@@ -1,0 +1,39 @@
+// A malformed exercise gives errors that name the file and the field, all of them at once.
+import { describe, expect, it } from "vitest";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadCatalogue } from "../../grader/exercises.ts";
+
+describe("loading exercises", () => {
+  it("collects every problem with its file and field", async () => {
+    const root = mkdtempSync(join(tmpdir(), "gradlab-ex-"));
+    const dir = join(root, "03-layers", "dense");
+    cpSync("exercises/03-layers/dense", dir, { recursive: true });
+    writeFileSync(join(dir, "exercise.json"), JSON.stringify({ title: "", summary: "x", topic: "t", order: -1, exports: ["denseForward", "nope"], limits: { timeoutMs: "5s" }, extra: 1 }));
+    rmSync(join(dir, "statement.md"));
+    // (a copy outside the repo cannot resolve the real checks.ts imports anyway: give it a malformed one)
+    writeFileSync(join(dir, "checks.ts"), "export default 42;\n");
+    const cat = await loadCatalogue(root);
+    const text = cat.problems.map((p) => `${p.file}: ${p.message}`).join("\n");
+    expect(cat.exercises).toHaveLength(0);
+    expect(text).toMatch(/dense\/statement\.md: missing/);
+    expect(text).toMatch(/dense\/exercise\.json: field 'title'/);
+    expect(text).toMatch(/dense\/exercise\.json: field 'order'/);
+    expect(text).toMatch(/dense\/exercise\.json: field 'limits\.timeoutMs'/);
+    expect(text).toMatch(/dense\/exercise\.json: field '\(root\)'.*extra/);
+    expect(text).toMatch(/dense\/checks\.ts: must `export default defineChecks/);
+  });
+
+  it("names an export that exercise.json lists but the starter lacks", async () => {
+    const root = mkdtempSync(join(tmpdir(), "gradlab-ex-"));
+    const dir = join(root, "03-layers", "dense");
+    cpSync("exercises/03-layers/dense", dir, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(dir, "exercise.json"), "utf8"));
+    writeFileSync(join(dir, "exercise.json"), JSON.stringify({ ...meta, exports: [...meta.exports, "nope"] }));
+    const cat = await loadCatalogue(root);
+    const text = cat.problems.map((p) => `${p.file}: ${p.message}`).join("\n");
+    expect(text).toMatch(/dense\/starter\.ts: does not export 'nope'/);
+    expect(text).toMatch(/dense\/solution\.ts: does not export 'nope'/);
+  });
+});

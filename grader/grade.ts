@@ -11,7 +11,8 @@ import { runChecks } from "../lib/checks/run.ts";
 import { SandboxLimitError } from "../lib/checks/failure.ts";
 import { transpileLearner } from "./sandbox/transpile.ts";
 import { driverScript } from "./sandbox/bundle.ts";
-import { DEFAULT_LIMITS, IsolateSession } from "./sandbox/isolate-session.ts";
+import { DEFAULT_LIMITS, IsolateTransport, type SandboxLimits } from "./sandbox/isolate-transport.ts";
+import { PacketSession, type SandboxTransport } from "./sandbox/transport.ts";
 import { referenceTf } from "./reference/tf.ts";
 
 /** Learner source larger than this is refused before anything runs. */
@@ -25,6 +26,8 @@ export interface GradeOptions {
   /** Show hidden checks' full messages (instructors, validation). */
   revealHidden?: boolean;
   only?: "visible";
+  /** Where learner code runs: in this process (default) or a child process (the worker's second wall). */
+  openTransport?: (limits: SandboxLimits, driver?: string) => Promise<SandboxTransport>;
 }
 
 export function newHiddenSeed(): string {
@@ -68,22 +71,30 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
 
   const tf = await referenceTf();
   const limits = { ...DEFAULT_LIMITS, timeoutMs: ex.meta.limits.timeoutMs, cpuMs: ex.meta.limits.cpuMs, memoryMb: ex.meta.limits.memoryMb };
-  const session = await IsolateSession.open(limits, compiled.mapLocation, ex.files.driver ? await driverScript(ex.files.driver) : undefined);
+  const open = opts.openTransport ?? IsolateTransport.open;
+  let transport: SandboxTransport;
+  try {
+    transport = await open(limits, ex.files.driver ? await driverScript(ex.files.driver) : undefined);
+  } catch (e) {
+    if (e instanceof SandboxLimitError) return fail(e.kind, e.message);
+    throw e;
+  }
+  const session = new PacketSession(transport, compiled.mapLocation);
   try {
     let loaded;
     try {
       loaded = await session.load(compiled.script);
     } catch (e) {
-      if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await session.logs(), e.message);
+      if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await transport.logs(), e.message);
       throw e;
     }
-    if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await session.logs(), loaded.message);
+    if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
-    const stdout = await session.logs();
+    const stdout = await transport.logs();
     if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);
     if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, `Internal grader error (not your fault; the submission can be regraded): ${run.internalError}`);
     return finish(ex, t0, seed, run.tests, undefined, stdout);
   } finally {
-    session.dispose();
+    transport.dispose();
   }
 }

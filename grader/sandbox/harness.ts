@@ -207,6 +207,9 @@ const host = {
   },
 };
 
+// WebAssembly memory is not counted by isolated-vm's heap limit: keep it out of learner reach.
+delete g.WebAssembly;
+
 g.__gradlab_host = host;
 g.__gradlab_require = requireModule;
 g.__gradlab_define = (kind: unknown, exports: unknown) => {

@@ -1,14 +1,14 @@
 /**
- * One learner module loaded into a fresh isolated-vm isolate: the first wall. Only copies of
- * plain data cross (strings and ArrayBuffers); every call is timed against the exercise's
- * budget; a limit becomes a SandboxLimitError. See harness.ts for the inside.
+ * One learner module in a fresh isolated-vm isolate: the first wall. Only copies of plain data
+ * cross (strings and ArrayBuffers); every call is timed against the exercise's budget, by the
+ * isolate's own wall and CPU clocks; a limit becomes a SandboxLimitError. See harness.ts for
+ * the inside, and child-transport.ts for the second wall around it.
  */
 import ivm from "isolated-vm";
-import { Tensor } from "../../lib/nd/index.ts";
-import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
+import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
-import type { RawOutcome, RawSession } from "../../lib/checks/learner.ts";
 import { harnessScript } from "./bundle.ts";
+import type { LoadOutcome, SandboxTransport } from "./transport.ts";
 import { LEARNER_SCRIPT } from "./transpile.ts";
 
 export interface SandboxLimits {
@@ -24,11 +24,6 @@ export interface SandboxLimits {
 
 export const DEFAULT_LIMITS: SandboxLimits = { timeoutMs: 10_000, memoryMb: 128, maxLogChars: 64 * 1024 };
 
-export interface LoadedModule {
-  /** Export names and their `typeof`. */
-  exports: Map<string, string>;
-}
-
 type HostFns = {
   setup: ivm.Reference;
   exportNames: ivm.Reference;
@@ -40,24 +35,22 @@ type HostFns = {
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
-export class IsolateSession implements RawSession {
+export class IsolateTransport implements SandboxTransport {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
   private readonly fns: HostFns;
   private readonly limits: SandboxLimits;
-  private readonly mapLocation: (stack: string) => string | undefined;
   private disposed = false;
 
-  private constructor(isolate: ivm.Isolate, context: ivm.Context, fns: HostFns, limits: SandboxLimits, mapLocation: (s: string) => string | undefined) {
+  private constructor(isolate: ivm.Isolate, context: ivm.Context, fns: HostFns, limits: SandboxLimits) {
     this.isolate = isolate;
     this.context = context;
     this.fns = fns;
     this.limits = limits;
-    this.mapLocation = mapLocation;
   }
 
   /** A fresh isolate with the harness (and an exercise driver) loaded, ready for learner code. */
-  static async open(limits: SandboxLimits, mapLocation: (stack: string) => string | undefined, driver?: string): Promise<IsolateSession> {
+  static async open(limits: SandboxLimits, driver?: string): Promise<IsolateTransport> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
@@ -75,7 +68,7 @@ export class IsolateSession implements RawSession {
       };
       await context.global.delete("__gradlab_host");
       await fns.setup.apply(undefined, [limits.maxLogChars], { timeout: 1_000 });
-      const session = new IsolateSession(isolate, context, fns, limits, mapLocation);
+      const session = new IsolateTransport(isolate, context, fns, limits);
       if (driver) {
         const script = await isolate.compileScript(driver, { filename: "driver.js" });
         await script.run(context, { timeout: 5_000 });
@@ -130,87 +123,43 @@ export class IsolateSession implements RawSession {
     return e instanceof Error ? e : new Error(msg);
   }
 
-  /** Run the learner's script (its top level). Returns its exports, or the error it threw. */
-  async load(script: string): Promise<{ ok: true; module: LoadedModule } | { ok: false; message: string }> {
+  /** Run the learner's script (its top level). Returns its export names, or what it threw. */
+  async load(script: string): Promise<LoadOutcome> {
     let compiled: ivm.Script;
     try {
       compiled = await this.isolate.compileScript(script, { filename: LEARNER_SCRIPT });
     } catch (e) {
-      return { ok: false, message: `Your code could not be compiled: ${(e as Error).message}` };
+      return { ok: false, error: { message: `Your code could not be compiled: ${String((e as Error).message).slice(0, 2000)}`, stack: "" } };
     }
     try {
       await this.timed("loading your module", (timeout) => compiled.run(this.context, { timeout }));
     } catch (e) {
       if (e instanceof SandboxLimitError) throw e;
       const err = e as Error;
-      const where = this.mapLocation(err.stack ?? "");
-      return { ok: false, message: `Your module threw while loading: ${String(err.message).slice(0, 2000)}${where ? ` (at ${where})` : ""}` };
+      return { ok: false, error: { message: `Your module threw while loading: ${String(err.message).slice(0, 2000)}`, stack: String(err.stack ?? "").slice(0, 4000) } };
     }
-    const json = (await this.timed("reading your exports", (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }))) as unknown;
-    const exports = new Map<string, string>();
-    if (typeof json === "string") {
-      try {
-        for (const [k, t] of JSON.parse(json) as [string, string][]) exports.set(String(k), String(t));
-      } catch {
-        /* a corrupted harness only loses the learner its exports list */
-      }
-    }
-    return { ok: true, module: { exports } };
+    const json = await this.timed("reading your exports", (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }));
+    return { ok: true, exportsJson: typeof json === "string" ? json : "[]" };
   }
 
-  private decodeOutcome(raw: unknown): RawOutcome {
-    const p = raw as WirePacket | undefined;
-    let v: unknown;
-    try {
-      if (!p || typeof p.json !== "string" || !Array.isArray(p.buffers)) throw new Error("malformed");
-      v = decode(p, { tensor: (shape, data) => new Tensor(data, shape), handle: (id) => new Handle(id) });
-    } catch {
-      return { status: "threw", error: { name: "Error", message: "the sandbox returned a result that could not be read (was a harness global overwritten?)" } };
-    }
-    const o = (v ?? {}) as Record<string, unknown>;
-    switch (o.status) {
-      case "ok":
-        return { status: "ok", value: o.value, args: Array.isArray(o.args) ? o.args : undefined };
-      case "missing":
-        return { status: "missing", type: String(o.type) };
-      case "promise":
-        return { status: "promise" };
-      case "threw": {
-        const err = (o.error ?? {}) as { name?: unknown; message?: unknown; stack?: unknown };
-        const location = typeof err.stack === "string" ? this.mapLocation(err.stack) : undefined;
-        return { status: "threw", error: { name: String(err.name ?? "Error"), message: String(err.message ?? ""), location } };
-      }
-      default:
-        return { status: "threw", error: { name: "Error", message: "the sandbox returned an unexpected result" } };
-    }
+  async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
+    return (await this.timed(`running ${name}`, (timeout) =>
+      this.fns.call.apply(undefined, [name, packet.json, packet.buffers, keep, returnArgs], { timeout, arguments: { copy: true }, result: { copy: true } }),
+    )) as WirePacket;
   }
 
-  async call(name: string, args: unknown[], opts: { keep?: boolean; returnArgs?: boolean }): Promise<RawOutcome> {
-    const packet = encode(args);
-    const raw = await this.timed(`running ${name}`, (timeout) =>
-      this.fns.call.apply(undefined, [name, packet.json, packet.buffers, !!opts.keep, !!opts.returnArgs], {
-        timeout,
-        arguments: { copy: true },
-        result: { copy: true },
-      }),
-    );
-    return this.decodeOutcome(raw);
-  }
-
-  async put(value: unknown): Promise<Handle> {
-    const packet = encode([value]);
+  async put(packet: WirePacket): Promise<number> {
     const id = await this.timed("storing an input", (timeout) =>
       this.fns.put.apply(undefined, [packet.json, packet.buffers], { timeout, arguments: { copy: true }, result: { copy: true } }),
     );
     if (typeof id !== "number") throw new Error("the sandbox did not return a handle");
-    return new Handle(id);
+    return id;
   }
 
-  async get(handle: Handle): Promise<RawOutcome> {
-    const raw = await this.timed("reading a value back", (timeout) =>
-      this.fns.get.apply(undefined, [handle.id], { timeout, arguments: { copy: true }, result: { copy: true } }),
-    );
-    return this.decodeOutcome(raw);
+  async get(id: number): Promise<WirePacket> {
+    return (await this.timed("reading a value back", (timeout) =>
+      this.fns.get.apply(undefined, [id], { timeout, arguments: { copy: true }, result: { copy: true } }),
+    )) as WirePacket;
   }
 
   /** Captured console output so far (bounded inside the isolate). */

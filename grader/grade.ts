@@ -10,9 +10,9 @@ import { Learner } from "../lib/checks/learner.ts";
 import { runChecks } from "../lib/checks/run.ts";
 import { SandboxLimitError } from "../lib/checks/failure.ts";
 import { transpileLearner } from "./sandbox/transpile.ts";
-import { driverScript } from "./sandbox/bundle.ts";
+import { driverScript, harnessScript } from "./sandbox/bundle.ts";
 import { DEFAULT_LIMITS, IsolateTransport, type SandboxLimits } from "./sandbox/isolate-transport.ts";
-import { PacketSession, type SandboxTransport } from "./sandbox/transport.ts";
+import { PacketSession, type SandboxScripts, type SandboxTransport } from "./sandbox/transport.ts";
 import { referenceTf } from "./reference/tf.ts";
 
 /** Learner source larger than this is refused before anything runs. */
@@ -27,7 +27,7 @@ export interface GradeOptions {
   revealHidden?: boolean;
   only?: "visible";
   /** Where learner code runs: in this process (default) or a child process (the worker's second wall). */
-  openTransport?: (limits: SandboxLimits, driver?: string) => Promise<SandboxTransport>;
+  openTransport?: (limits: SandboxLimits, scripts: SandboxScripts) => Promise<SandboxTransport>;
 }
 
 export function newHiddenSeed(): string {
@@ -74,7 +74,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
   const open = opts.openTransport ?? IsolateTransport.open;
   let transport: SandboxTransport;
   try {
-    transport = await open(limits, ex.files.driver ? await driverScript(ex.files.driver) : undefined);
+    transport = await open(limits, { harness: await harnessScript(), driver: ex.files.driver ? await driverScript(ex.files.driver) : undefined });
   } catch (e) {
     if (e instanceof SandboxLimitError) return fail(e.kind, e.message);
     throw e;

@@ -9,6 +9,8 @@ import { resolve } from "node:path";
 import { loadCatalogue, type Catalogue } from "../exercises.ts";
 import { gradeCode } from "../grade.ts";
 import { formatReport } from "./report.ts";
+import { ChildTransport } from "../sandbox/child-transport.ts";
+import { IsolateTransport } from "../sandbox/isolate-transport.ts";
 import { validateCatalogue, formatValidation } from "./validate.ts";
 
 class UsageError extends Error {}
@@ -31,7 +33,8 @@ program
   .option("--json", "print the result JSON only")
   .option("--seed <hex>", "seed for the hidden cases (default: fresh random)")
   .option("--reveal-hidden", "show hidden checks' details (instructors)")
-  .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean }) => {
+  .option("--in-process", "run learner code in this process (faster; trusted code only)")
+  .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean; inProcess?: boolean }) => {
     const cat = await catalogueOrDie();
     const ex = cat.exercises.find((e) => e.id === id);
     if (!ex) {
@@ -44,7 +47,12 @@ program
     // Keep stdout for the JSON alone: anything else that prints goes to stderr.
     const log = console.log;
     console.log = (...a: unknown[]) => console.error(...a);
-    const result = await gradeCode(ex, code, { filename: file.split("/").pop(), hiddenSeed: opts.seed, revealHidden: opts.revealHidden });
+    const result = await gradeCode(ex, code, {
+      filename: file.split("/").pop(),
+      hiddenSeed: opts.seed,
+      revealHidden: opts.revealHidden,
+      openTransport: opts.inProcess ? IsolateTransport.open : ChildTransport.open,
+    });
     console.log = log;
     process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : formatReport(result) + "\n");
   });

@@ -7,8 +7,7 @@
 import ivm from "isolated-vm";
 import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
-import { harnessScript } from "./bundle.ts";
-import type { LoadOutcome, SandboxTransport } from "./transport.ts";
+import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
 import { LEARNER_SCRIPT } from "./transpile.ts";
 
 export interface SandboxLimits {
@@ -50,11 +49,11 @@ export class IsolateTransport implements SandboxTransport {
   }
 
   /** A fresh isolate with the harness (and an exercise driver) loaded, ready for learner code. */
-  static async open(limits: SandboxLimits, driver?: string): Promise<IsolateTransport> {
+  static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<IsolateTransport> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
-      const harness = await isolate.compileScript(await harnessScript(), { filename: "harness.js" });
+      const harness = await isolate.compileScript(scripts.harness, { filename: "harness.js" });
       await harness.run(context, { timeout: 5_000 });
       const host = (await context.global.get("__gradlab_host", { reference: true })) as ivm.Reference;
       const get = async (k: string) => (await host.get(k, { reference: true })) as ivm.Reference;
@@ -69,8 +68,8 @@ export class IsolateTransport implements SandboxTransport {
       await context.global.delete("__gradlab_host");
       await fns.setup.apply(undefined, [limits.maxLogChars], { timeout: 1_000 });
       const session = new IsolateTransport(isolate, context, fns, limits);
-      if (driver) {
-        const script = await isolate.compileScript(driver, { filename: "driver.js" });
+      if (scripts.driver) {
+        const script = await isolate.compileScript(scripts.driver, { filename: "driver.js" });
         await script.run(context, { timeout: 5_000 });
       }
       return session;

@@ -7,6 +7,12 @@ import { Tensor } from "../../lib/nd/index.ts";
 import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
 import type { RawOutcome, RawSession } from "../../lib/checks/learner.ts";
 
+/** The trusted scripts a sandbox runs before learner code (built by bundle.ts). */
+export interface SandboxScripts {
+  harness: string;
+  driver?: string;
+}
+
 export type LoadOutcome = { ok: true; exportsJson: string } | { ok: false; error: { message: string; stack: string } };
 
 export interface SandboxTransport {

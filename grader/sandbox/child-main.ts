@@ -1,0 +1,47 @@
+/**
+ * The sandbox child process: hosts one IsolateTransport and answers the trusted worker over
+ * Node's IPC channel. It holds no secrets (empty environment, no data directory, no network
+ * when run under bubblewrap), and the worker SIGKILLs it at its deadline, whatever V8 is doing.
+ * One child serves one submission, then exits.
+ */
+import { IsolateTransport } from "./isolate-transport.ts";
+import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import type { ChildRequest, ChildReply } from "./child-protocol.ts";
+
+let transport: IsolateTransport | undefined;
+
+function reply(msg: ChildReply): void {
+  process.send?.(msg);
+}
+
+async function handle(req: ChildRequest): Promise<unknown> {
+  switch (req.op) {
+    case "open":
+      transport = await IsolateTransport.open(req.limits, req.scripts);
+      return null;
+    case "load":
+      return transport!.load(req.script);
+    case "call":
+      return transport!.call(req.name, req.packet, req.keep, req.returnArgs);
+    case "put":
+      return transport!.put(req.packet);
+    case "get":
+      return transport!.get(req.handle);
+    case "logs":
+      return transport ? transport.logs() : "";
+    case "usage":
+      return transport ? transport.usage() : { cpuMs: 0, wallMs: 0 };
+  }
+}
+
+process.on("message", (req: ChildRequest) => {
+  handle(req).then(
+    (value) => reply({ id: req.id, ok: true, value }),
+    (e: unknown) => {
+      if (e instanceof SandboxLimitError) reply({ id: req.id, ok: false, limit: e.kind, message: e.message });
+      else reply({ id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) });
+    },
+  );
+});
+process.on("disconnect", () => process.exit(0));
+reply({ id: 0, ok: true, value: "ready" });

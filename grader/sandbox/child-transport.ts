@@ -1,0 +1,269 @@
+/**
+ * The second wall: learner code runs in a child process, under bubblewrap where it exists (own
+ * network namespace, read-only filesystem with only the runtime visible, private /tmp, nobody's
+ * uid, no capabilities, empty environment) and OS resource limits (address space, CPU seconds,
+ * files). The worker keeps a watchdog on every request and SIGKILLs the child at its deadline,
+ * whatever state V8 is in; a child that dies is classified (memory when V8 ran out of memory or
+ * the address-space limit hit, otherwise a crash).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { build } from "esbuild";
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { WirePacket } from "../../lib/wire.ts";
+import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import type { ChildReply, ChildRequest } from "./child-protocol.ts";
+import type { SandboxLimits } from "./isolate-transport.ts";
+import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
+
+const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const CHILD_ENTRY = fileURLToPath(new URL("./child-main.ts", import.meta.url));
+// Bundled to plain JS: Node's TypeScript stripping runs on WebAssembly, whose address-space
+// reservations would not fit under the child's RLIMIT_AS. Kept under node_modules so that the
+// bundle resolves isolated-vm, and so that the sandbox (which sees node_modules) can read it.
+const CHILD_BUNDLE = resolve(REPO, "node_modules/.cache/gradlab/sandbox-child.mjs");
+
+let childBundle: Promise<string> | undefined;
+
+/** Build the child's script once per process. */
+export function sandboxChildScript(): Promise<string> {
+  childBundle ??= build({
+    entryPoints: [CHILD_ENTRY],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    external: ["isolated-vm", "esbuild"],
+    outfile: CHILD_BUNDLE,
+    logLevel: "silent",
+  }).then(() => CHILD_BUNDLE);
+  return childBundle;
+}
+
+/** Slack on top of the learner's remaining budget before the watchdog kills the child. */
+export const WATCHDOG_GRACE_MS = 2_000;
+
+export interface Containment {
+  bwrap: boolean;
+  prlimit: boolean;
+  /** What is missing and what that means, for the start-up banner. */
+  warnings: string[];
+}
+
+let containment: Containment | undefined;
+
+/** What this machine offers for the second wall (checked once). */
+export function detectContainment(): Containment {
+  if (containment) return containment;
+  const warnings: string[] = [];
+  const works = (cmd: string, args: string[]) => {
+    try {
+      return spawnSync(cmd, args, { stdio: "ignore", timeout: 5_000 }).status === 0;
+    } catch {
+      return false;
+    }
+  };
+  const disabled = process.env.GRADLAB_SANDBOX_BWRAP === "0";
+  const bwrap = process.platform === "linux" && !disabled && works("bwrap", ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--", "/bin/true"]);
+  const prlimit = process.platform === "linux" && works("prlimit", ["--nofile=64", "--", "/bin/true"]);
+  if (!bwrap) warnings.push(disabled ? "bubblewrap disabled by GRADLAB_SANDBOX_BWRAP=0" : "bubblewrap (bwrap) is not available: learner code runs in a child process WITHOUT its own network namespace or a read-only filesystem. Install Debian's `bubblewrap` package.");
+  if (!prlimit) warnings.push("prlimit is not available: the sandbox child runs without OS resource limits (address space, CPU seconds).");
+  containment = { bwrap, prlimit, warnings };
+  return containment;
+}
+
+/** Address space for the child: Node itself needs ~1.5 GiB of reservations; the isolate's heap and ArrayBuffers come on top. */
+function addressSpaceBytes(limits: SandboxLimits): number {
+  return (2048 + limits.memoryMb * 3) * 1024 * 1024;
+}
+
+function bwrapArgs(): string[] {
+  const args = ["--ro-bind", "/usr", "/usr"];
+  for (const dir of ["/lib", "/lib64", "/bin", "/sbin"]) {
+    if (!existsSync(dir)) continue;
+    const st = lstatSync(dir);
+    if (st.isSymbolicLink()) args.push("--symlink", readlinkSync(dir), dir);
+    else args.push("--ro-bind", dir, dir);
+  }
+  const nodePrefix = dirname(dirname(process.execPath));
+  if (!nodePrefix.startsWith("/usr")) args.push("--ro-bind", nodePrefix, nodePrefix);
+  // Only the runtime: never exercises/ (solutions, checks) nor the data directory.
+  for (const p of ["package.json", "node_modules", "lib", "grader"]) args.push("--ro-bind", resolve(REPO, p), resolve(REPO, p));
+  args.push(
+    "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--chdir", "/tmp",
+    "--unshare-all", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+    "--die-with-parent", "--new-session", "--clearenv",
+    "--setenv", "NODE_CHANNEL_FD", "3", "--setenv", "NODE_CHANNEL_SERIALIZATION_MODE", "advanced",
+  );
+  return args;
+}
+
+function childCommand(limits: SandboxLimits, script: string): { cmd: string; args: string[] } {
+  const c = detectContainment();
+  const node = [process.execPath, "--no-node-snapshot", "--max-old-space-size=256", script];
+  const cpuSeconds = Math.ceil((limits.cpuMs ?? limits.timeoutMs) / 1000) + 10;
+  const rl = c.prlimit ? ["/usr/bin/prlimit", `--as=${addressSpaceBytes(limits)}`, "--core=0", "--nofile=64", `--cpu=${cpuSeconds}`, "--fsize=0", "--"] : [];
+  const inner = [...rl, ...node];
+  if (c.bwrap) return { cmd: "bwrap", args: [...bwrapArgs(), "--", ...inner] };
+  return { cmd: inner[0], args: inner.slice(1) };
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+export class ChildTransport implements SandboxTransport {
+  private readonly child: ChildProcess;
+  private readonly limits: SandboxLimits;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private learnerMs = 0;
+  private stderr = "";
+  private dead: SandboxLimitError | Error | undefined;
+  private lastUsage = { cpuMs: 0, wallMs: 0 };
+
+  private constructor(child: ChildProcess, limits: SandboxLimits) {
+    this.child = child;
+    this.limits = limits;
+    child.stderr?.on("data", (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString("utf8")).slice(-8192);
+    });
+    child.on("message", (m: ChildReply) => this.onReply(m));
+    child.on("exit", (code, signal) => this.onExit(code, signal));
+    child.on("error", (e) => this.failAll(new Error(`the sandbox process could not start: ${e.message}`)));
+  }
+
+  static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<ChildTransport> {
+    const { cmd, args } = childCommand(limits, await sandboxChildScript());
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: {}, cwd: "/tmp" });
+    const t = new ChildTransport(child, limits);
+    await t.request({ op: "open", limits, scripts } as never, 15_000, "starting the sandbox", false);
+    return t;
+  }
+
+  /** The OS pid of the child (bwrap's, under bubblewrap). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private onReply(m: ChildReply): void {
+    if (!m || typeof m !== "object" || typeof m.id !== "number") return;
+    if (m.id === 0) return; // the "ready" hello
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (m.ok) p.resolve(m.value);
+    else if (m.limit === "timeout" || m.limit === "memory") p.reject(new SandboxLimitError(m.limit, String(m.message).slice(0, 2000)));
+    else p.reject(new Error(String(m.message).slice(0, 2000)));
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.dead) return this.failAll(this.dead);
+    const oom = /out of memory|allocation failed|Cannot allocate|could not allocate|Invalid array buffer length|RangeError: Array buffer allocation failed/i.test(this.stderr);
+    if (process.env.GRADLAB_DEBUG_SANDBOX) process.stderr.write(`sandbox child exited: code ${code} signal ${signal}\n${this.stderr}\n`);
+    if (oom || signal === "SIGABRT" || signal === "SIGTRAP" || signal === "SIGSEGV" || signal === "SIGBUS") {
+      this.dead = new SandboxLimitError(
+        "memory",
+        `Memory limit exceeded: the sandbox process ran out of memory (limit ${this.limits.memoryMb} MiB for your code). Look for arrays that grow without bound, huge allocations, or copies made inside a loop.`,
+      );
+    } else if (signal === "SIGXCPU") {
+      this.dead = new SandboxLimitError("timeout", `Time limit exceeded: your code used more CPU time than this exercise allows.`);
+    } else {
+      this.dead = new Error(`the sandbox process exited unexpectedly (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.slice(-500)}` : ""}`);
+    }
+    this.failAll(this.dead);
+  }
+
+  private failAll(e: Error): void {
+    this.dead ??= e;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(e);
+      this.pending.delete(id);
+    }
+  }
+
+  private kill(reason: SandboxLimitError): void {
+    this.dead = reason;
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    this.failAll(reason);
+  }
+
+  /** Send one request; the watchdog SIGKILLs the child if no reply comes by the deadline. */
+  private request(req: Omit<ChildRequest, "id">, deadlineMs: number, what: string, counts: boolean): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    const started = performance.now();
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.kill(
+          new SandboxLimitError(
+            "timeout",
+            `Time limit exceeded: your code did not finish ${what} within this exercise's limit (${(this.limits.timeoutMs / 1000).toFixed(1)} s); the sandbox was stopped. Look for an infinite loop, a never-settling promise, or far more work than needed.`,
+          ),
+        );
+      }, deadlineMs);
+      this.pending.set(id, {
+        resolve: (v) => {
+          if (counts) this.learnerMs += performance.now() - started;
+          resolve(v);
+        },
+        reject,
+        timer,
+      });
+      this.child.send({ ...req, id } as ChildRequest, (err) => {
+        if (err) this.failAll(new Error(`the sandbox process is gone: ${err.message}`));
+      });
+    });
+  }
+
+  private learnerRequest(req: Omit<ChildRequest, "id">, what: string): Promise<unknown> {
+    const left = Math.max(0, this.limits.timeoutMs - this.learnerMs);
+    return this.request(req, left + WATCHDOG_GRACE_MS, what, true);
+  }
+
+  async load(script: string): Promise<LoadOutcome> {
+    return (await this.learnerRequest({ op: "load", script } as never, "loading your module")) as LoadOutcome;
+  }
+
+  async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
+    return (await this.learnerRequest({ op: "call", name, packet, keep, returnArgs } as never, `running ${name}`)) as WirePacket;
+  }
+
+  async put(packet: WirePacket): Promise<number> {
+    return (await this.learnerRequest({ op: "put", packet } as never, "storing an input")) as number;
+  }
+
+  async get(id: number): Promise<WirePacket> {
+    return (await this.learnerRequest({ op: "get", handle: id } as never, "reading a value back")) as WirePacket;
+  }
+
+  async logs(): Promise<string> {
+    if (this.dead) return "";
+    try {
+      const text = await this.request({ op: "logs" } as never, 2_000, "returning console output", false);
+      return typeof text === "string" ? text.slice(0, this.limits.maxLogChars + 200) : "";
+    } catch {
+      return "";
+    }
+  }
+
+  usage(): { cpuMs: number; wallMs: number } {
+    return this.lastUsage;
+  }
+
+  dispose(): void {
+    if (!this.dead) this.dead = new Error("disposed");
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+}

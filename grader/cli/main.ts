@@ -82,6 +82,38 @@ program
     for (const p of cat.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
   });
 
+program
+  .command("worker")
+  .description("grade queued submissions (run one per core; start as many as you like, on any machine sharing the queue)")
+  .option("--once", "grade until the queue is empty, then exit")
+  .action(async (opts: { once?: boolean }) => {
+    const { openDb, dataDir } = await import("../../db/client.ts");
+    const { SqliteQueue } = await import("../queue/sqlite-queue.ts");
+    const { runWorker, processOne, newWorkerId } = await import("../worker/worker.ts");
+    const { detectContainment } = await import("../sandbox/child-transport.ts");
+    const c = detectContainment();
+    for (const w of c.warnings) process.stderr.write(`\n*** WARNING: ${w}\n\n`);
+    const db = openDb();
+    const queue = new SqliteQueue(db);
+    const catalogue = await loadCatalogue();
+    for (const p of catalogue.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
+    const workerId = newWorkerId();
+    const log = (l: string) => process.stderr.write(`[worker ${workerId}] ${l}\n`);
+    log(`grading from ${dataDir()} (sandbox: ${c.bwrap ? "bubblewrap" : "plain child process"}${c.prlimit ? " + rlimits" : ""}; ${catalogue.exercises.length} exercises)`);
+    const abort = new AbortController();
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
+    if (opts.once) {
+      await queue.reapExpired();
+      while (await processOne({ db, queue, catalogue, workerId, log })) {}
+    } else {
+      await runWorker({ db, queue, catalogue, workerId, log, signal: abort.signal });
+    }
+  });
+
+// Accounts, tokens and serving the web app live with the app (app/ owns its server side).
+const { registerAppCommands } = await import("./app-commands.ts");
+registerAppCommands(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -1,0 +1,38 @@
+/**
+ * The grading queue, behind one small interface so that moving it onto a distributed engine is a
+ * swap, not a rewrite. Semantics: at-least-once with leases. A worker leases a job, heartbeats
+ * while it grades, and completes it; a lease that expires (the worker died) puts the job back,
+ * until maxAttempts, after which the submission gets a final `error` verdict. Completing with a
+ * lost lease is refused, so exactly one verdict is stored.
+ */
+import type { GradeResult } from "../../lib/result.ts";
+
+export interface LeasedJob {
+  jobId: number;
+  submissionId: string;
+  attempt: number;
+  workerId: string;
+}
+
+export interface QueueStats {
+  queued: number;
+  leased: number;
+  done: number;
+  failed: number;
+}
+
+export interface GradingQueue {
+  /** Queue grading of a stored submission. */
+  enqueue(submissionId: string): void | Promise<void>;
+  /** Take the oldest queued job, or undefined when none is waiting. */
+  lease(workerId: string, leaseMs: number): LeasedJob | undefined | Promise<LeasedJob | undefined>;
+  /** Extend the lease; false when it was lost (expired and taken by another worker). */
+  heartbeat(job: LeasedJob, leaseMs: number): boolean | Promise<boolean>;
+  /** Store the verdict and finish the job; false (and nothing stored) when the lease was lost. */
+  complete(job: LeasedJob, result: GradeResult): boolean | Promise<boolean>;
+  /** This attempt could not grade (our fault): retry later, or give up after maxAttempts. */
+  fail(job: LeasedJob, error: string): void | Promise<void>;
+  /** Requeue jobs whose lease expired; give up on those out of attempts. Returns how many moved. */
+  reapExpired(): number | Promise<number>;
+  stats(): QueueStats | Promise<QueueStats>;
+}

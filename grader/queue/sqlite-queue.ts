@@ -1,0 +1,102 @@
+/** The default queue: a durable table in the SQLite database, shared by every worker process. */
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { gradingJobs, submissions } from "../../db/schema.ts";
+import type { GradeResult } from "../../lib/result.ts";
+import type { GradingQueue, LeasedJob, QueueStats } from "./queue.ts";
+import { gaveUpResult } from "../submissions.ts";
+
+export class SqliteQueue implements GradingQueue {
+  private readonly db: Db;
+  private readonly now: () => number;
+
+  constructor(db: Db, now: () => number = Date.now) {
+    this.db = db;
+    this.now = now;
+  }
+
+  enqueue(submissionId: string): void {
+    this.db.insert(gradingJobs).values({ submissionId, state: "queued", queuedAt: new Date(this.now()) }).run();
+  }
+
+  lease(workerId: string, leaseMs: number): LeasedJob | undefined {
+    const now = this.now();
+    // One statement: SQLite runs it atomically, so two workers never lease the same job.
+    const row = this.db.$client
+      .prepare(
+        `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
+         WHERE id = (SELECT id FROM grading_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
+         RETURNING id, submission_id, attempts`,
+      )
+      .get(workerId, now + leaseMs, now) as { id: number; submission_id: string; attempts: number } | undefined;
+    if (!row) return undefined;
+    this.db.update(submissions).set({ startedAt: new Date(now) }).where(eq(submissions.id, row.submission_id)).run();
+    return { jobId: row.id, submissionId: row.submission_id, attempt: row.attempts, workerId };
+  }
+
+  private owns(job: LeasedJob) {
+    return and(eq(gradingJobs.id, job.jobId), eq(gradingJobs.leaseOwner, job.workerId), eq(gradingJobs.state, "leased"), eq(gradingJobs.attempts, job.attempt));
+  }
+
+  heartbeat(job: LeasedJob, leaseMs: number): boolean {
+    const r = this.db.update(gradingJobs).set({ leaseExpiresAt: this.now() + leaseMs }).where(this.owns(job)).run();
+    return r.changes === 1;
+  }
+
+  complete(job: LeasedJob, result: GradeResult): boolean {
+    return this.db.transaction((tx) => {
+      const now = new Date(this.now());
+      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: now, leaseOwner: null }).where(this.owns(job)).run();
+      if (r.changes !== 1) return false;
+      tx.update(submissions)
+        .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
+        .where(eq(submissions.id, job.submissionId))
+        .run();
+      return true;
+    });
+  }
+
+  fail(job: LeasedJob, error: string): void {
+    this.db.transaction((tx) => {
+      const row = tx.select().from(gradingJobs).where(this.owns(job)).get();
+      if (!row) return;
+      if (row.attempts >= row.maxAttempts) this.giveUp(tx as unknown as Db, row.id, row.submissionId, row.attempts, error);
+      else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(gradingJobs.id, row.id)).run();
+    });
+  }
+
+  private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string): void {
+    const now = new Date(this.now());
+    tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
+    const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion }).from(submissions).where(eq(submissions.id, submissionId)).get();
+    const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version);
+    tx.update(submissions).set({ finishedAt: now, score: 0, maxScore: result.maxScore, verdict: "error", result }).where(eq(submissions.id, submissionId)).run();
+  }
+
+  reapExpired(): number {
+    return this.db.transaction((tx) => {
+      const expired = tx
+        .select()
+        .from(gradingJobs)
+        .where(and(eq(gradingJobs.state, "leased"), lt(gradingJobs.leaseExpiresAt, this.now())))
+        .all();
+      for (const job of expired) {
+        const why = `the worker grading it (${job.leaseOwner}) stopped responding (attempt ${job.attempts})`;
+        if (job.attempts >= job.maxAttempts) this.giveUp(tx as unknown as Db, job.id, job.submissionId, job.attempts, why);
+        else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why }).where(eq(gradingJobs.id, job.id)).run();
+      }
+      return expired.length;
+    });
+  }
+
+  stats(): QueueStats {
+    const rows = this.db
+      .select({ state: gradingJobs.state, n: sql<number>`count(*)` })
+      .from(gradingJobs)
+      .groupBy(gradingJobs.state)
+      .all();
+    const s: QueueStats = { queued: 0, leased: 0, done: 0, failed: 0 };
+    for (const r of rows) s[r.state] = r.n;
+    return s;
+  }
+}

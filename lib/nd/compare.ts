@@ -124,6 +124,7 @@ export function allclose(a: TensorInput, b: TensorInput, rtol = 1e-5, atol = 1e-
     const u = xd![i]!;
     const v = yd![i]!;
     if (u === v) continue; // covers equal infinities
+    if (!Number.isFinite(u) || !Number.isFinite(v)) return false; // NaN, or unequal infinities
     if (!(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
   }
   return true;

@@ -16,11 +16,11 @@ import {
   validateShape,
 } from "./util.ts";
 
-/** A number or arbitrarily nested (rectangular) arrays of numbers. */
-export type NestedNumbers = number | readonly NestedNumbers[];
-
-/** Flat numeric buffers accepted by {@link tensor}. */
-export type NumericArray = Float64Array | Float32Array | Int32Array | Uint8Array | readonly number[];
+/**
+ * What {@link tensor} accepts: a number, or arbitrarily nested (rectangular)
+ * arrays of numbers; typed arrays may stand in for the innermost arrays.
+ */
+export type NestedNumbers = number | Float64Array | Float32Array | Int32Array | Uint8Array | readonly NestedNumbers[];
 
 function isArrayish(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
@@ -93,7 +93,7 @@ function fillNested(values: unknown, shape: number[], out: Float64Array): void {
  * @param values - Number, nested number arrays, or a flat typed array.
  * @param shape - Optional target shape (row-major fill).
  */
-export function tensor(values: NestedNumbers | NumericArray, shape?: number[]): Tensor {
+export function tensor(values: NestedNumbers, shape?: number[]): Tensor {
   let inferred: number[];
   let data: Float64Array;
   if (typeof values === "number") {

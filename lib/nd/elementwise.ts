@@ -15,8 +15,6 @@ import type { TensorInput } from "./broadcast.ts";
 import { Tensor, asTensor } from "./tensor.ts";
 import { assertNumber, describeValue, ndError } from "./util.ts";
 
-export type { TensorInput } from "./broadcast.ts";
-
 /**
  * Element-wise `a + b`, with broadcasting.
  *

@@ -21,9 +21,17 @@ function keptPositions(n: number, summarise: boolean): number[] {
   return [...head, -1, ...tail];
 }
 
+/** Decimals left in `s` after removing trailing zeros of its fractional part. */
+function decimalsNeeded(s: string): number {
+  const m = /\.(\d*?)0*(?:e|$)/.exec(s);
+  return m ? m[1]!.length : 0;
+}
+
 /**
- * Decide how numbers are written: integers plainly, other values with up to
- * 4 decimals, switching to exponent notation for very large/small magnitudes.
+ * Decide how numbers are written, numpy style: one shared format for the whole
+ * tensor. Integers print plainly; other values get the fewest decimals (at
+ * most 4) that show every value, switching to exponent notation for very
+ * large or small magnitudes.
  */
 function makeNumberFormatter(values: number[]): (v: number) => string {
   const finite = values.filter((v) => Number.isFinite(v));
@@ -32,14 +40,18 @@ function makeNumberFormatter(values: number[]): (v: number) => string {
   const maxAbs = nonzero.length ? Math.max(...nonzero) : 0;
   const minAbs = nonzero.length ? Math.min(...nonzero) : 0;
   const sci = !allInt && nonzero.length > 0 && (maxAbs >= 1e8 || minAbs < 1e-4);
+  let digits = 0;
+  if (!allInt) {
+    for (const v of finite) digits = Math.max(digits, decimalsNeeded(sci ? v.toExponential(4) : v.toFixed(4)));
+    if (!sci) digits = Math.max(digits, 1);
+  }
   return (v: number): string => {
     if (Number.isNaN(v)) return "NaN";
     if (v === Infinity) return "Infinity";
     if (v === -Infinity) return "-Infinity";
     if (allInt) return String(v === 0 ? 0 : v);
-    if (sci) return v.toExponential(4);
-    const s = v.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
-    return s === "-0" ? "0" : s;
+    const s = sci ? v.toExponential(digits) : v.toFixed(digits);
+    return Number(s) === 0 ? s.replace("-", "") : s;
   };
 }
 

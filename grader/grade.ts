@@ -86,7 +86,8 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
       loaded = await session.load(compiled.script);
     } catch (e) {
       if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await transport.logs(), e.message);
-      throw e;
+      const why = `Internal grader error while loading your module (not your fault; the submission can be regraded): ${(e as Error).message}`;
+      return finish(ex, t0, seed, notRun(ex, why, opts), "error", "", why);
     }
     if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });

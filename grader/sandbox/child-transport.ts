@@ -161,12 +161,14 @@ export class ChildTransport implements SandboxTransport {
     if (this.dead) return this.failAll(this.dead);
     const oom = /out of memory|allocation failed|Cannot allocate|could not allocate|Invalid array buffer length|RangeError: Array buffer allocation failed/i.test(this.stderr);
     if (process.env.GRADLAB_DEBUG_SANDBOX) process.stderr.write(`sandbox child exited: code ${code} signal ${signal}\n${this.stderr}\n`);
-    if (oom || signal === "SIGABRT" || signal === "SIGTRAP" || signal === "SIGSEGV" || signal === "SIGBUS") {
+    // Under bubblewrap a signal death arrives as exit code 128 + signal.
+    const sig = signal ?? (code !== null && code > 128 ? ({ 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 9: "SIGKILL", 11: "SIGSEGV", 24: "SIGXCPU" } as Record<number, string>)[code - 128] : undefined);
+    if (oom || sig === "SIGABRT" || sig === "SIGTRAP" || sig === "SIGSEGV" || sig === "SIGBUS" || sig === "SIGKILL") {
       this.dead = new SandboxLimitError(
         "memory",
         `Memory limit exceeded: the sandbox process ran out of memory (limit ${this.limits.memoryMb} MiB for your code). Look for arrays that grow without bound, huge allocations, or copies made inside a loop.`,
       );
-    } else if (signal === "SIGXCPU") {
+    } else if (sig === "SIGXCPU") {
       this.dead = new SandboxLimitError("timeout", `Time limit exceeded: your code used more CPU time than this exercise allows.`);
     } else {
       this.dead = new Error(`the sandbox process exited unexpectedly (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.slice(-500)}` : ""}`);

@@ -43,7 +43,7 @@ export interface WireLimits {
 }
 
 export const DEFAULT_WIRE_LIMITS: WireLimits = {
-  maxElements: 20_000_000,
+  maxElements: 5_000_000,
   maxDepth: 16,
   maxItems: 10_000,
   maxString: 10_000,

@@ -102,11 +102,13 @@ program
     log(`grading from ${dataDir()} (sandbox: ${c.bwrap ? "bubblewrap" : "plain child process"}${c.prlimit ? " + rlimits" : ""}; ${catalogue.exercises.length} exercises)`);
     const abort = new AbortController();
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
+    const leaseMs = Number(process.env.GRADLAB_LEASE_MS ?? 15_000);
+    const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
     if (opts.once) {
       await queue.reapExpired();
-      while (await processOne({ db, queue, catalogue, workerId, log })) {}
+      while (await processOne({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs })) {}
     } else {
-      await runWorker({ db, queue, catalogue, workerId, log, signal: abort.signal });
+      await runWorker({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
     }
   });
 

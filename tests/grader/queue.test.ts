@@ -1,0 +1,91 @@
+// The durable queue: leases, heartbeats, lost leases, reaping, bounded attempts — on a real SQLite file.
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { closeAllDbs, openDb } from "../../db/client.ts";
+import { SqliteQueue } from "../../grader/queue/sqlite-queue.ts";
+import { selectSubmission, submissionStatus, submitCode } from "../../grader/submissions.ts";
+import type { GradeResult } from "../../lib/result.ts";
+import { exercise } from "../helpers.ts";
+
+const result = (score: number): GradeResult => ({ exercise: "dense", score, maxScore: 10, status: score === 10 ? "passed" : "failed", tests: [], stdout: "", durationMs: 1 });
+
+function fresh() {
+  let now = 1_000_000;
+  const db = openDb(mkdtempSync(join(tmpdir(), "gradlab-q-")));
+  const queue = new SqliteQueue(db, () => now);
+  return { db, queue, tick: (ms: number) => (now += ms) };
+}
+
+afterEach(() => closeAllDbs());
+
+describe("SqliteQueue", () => {
+  it("stores the submission before queueing it, and derives status from timestamps", async () => {
+    const { db, queue } = fresh();
+    const id = submitCode(db, await exercise("dense"), "export const x = 1;", "u1");
+    const row = selectSubmission(db, id);
+    expect(row).toMatchObject({ code: "export const x = 1;", userId: "u1", exerciseId: "dense" });
+    expect(row.hiddenSeed).toMatch(/^[0-9a-f]{16}$/);
+    expect(submissionStatus(row)).toBe("queued");
+    const job = queue.lease("w1", 10_000)!;
+    expect(job.submissionId).toBe(id);
+    expect(submissionStatus(selectSubmission(db, id))).toBe("running");
+    expect(queue.complete(job, result(7))).toBe(true);
+    const done = selectSubmission(db, id);
+    expect(submissionStatus(done)).toBe("done");
+    expect(done).toMatchObject({ score: 7, maxScore: 10, verdict: "failed" });
+    expect((done.result as GradeResult).score).toBe(7);
+  });
+
+  it("never leases one job twice, and serves jobs in order", async () => {
+    const { db, queue } = fresh();
+    const ex = await exercise("dense");
+    const ids = [submitCode(db, ex, "a", null), submitCode(db, ex, "b", null)];
+    const a = queue.lease("w1", 10_000)!;
+    const b = queue.lease("w2", 10_000)!;
+    expect([a.submissionId, b.submissionId]).toEqual(ids);
+    expect(queue.lease("w3", 10_000)).toBeUndefined();
+  });
+
+  it("requeues a job whose worker stopped heartbeating; the old worker's late verdict is refused", async () => {
+    const { db, queue, tick } = fresh();
+    const id = submitCode(db, await exercise("dense"), "a", null);
+    const first = queue.lease("dead-worker", 1_000)!;
+    tick(500);
+    expect(queue.heartbeat(first, 1_000)).toBe(true);
+    tick(2_000);
+    expect(queue.reapExpired()).toBe(1);
+    const second = queue.lease("w2", 1_000)!;
+    expect(second).toMatchObject({ submissionId: id, attempt: 2 });
+    expect(queue.heartbeat(first, 1_000)).toBe(false);
+    expect(queue.complete(first, result(0))).toBe(false);
+    expect(queue.complete(second, result(10))).toBe(true);
+    expect(selectSubmission(db, id)).toMatchObject({ score: 10, verdict: "passed" });
+    expect(queue.stats()).toMatchObject({ done: 1, queued: 0, leased: 0 });
+  });
+
+  it("gives a clear error verdict after the maximum number of attempts instead of hanging", async () => {
+    const { db, queue, tick } = fresh();
+    const id = submitCode(db, await exercise("dense"), "a", null);
+    for (let i = 0; i < 3; i++) {
+      expect(queue.lease(`w${i}`, 100)).toBeDefined();
+      tick(1_000);
+      queue.reapExpired();
+    }
+    expect(queue.lease("w9", 100)).toBeUndefined();
+    const row = selectSubmission(db, id);
+    expect(submissionStatus(row)).toBe("done");
+    expect(row.verdict).toBe("error");
+    expect((row.result as GradeResult).message).toMatch(/could not grade this submission after 3 attempts .*stopped responding.*not a verdict on your code/);
+    expect(queue.stats()).toMatchObject({ failed: 1 });
+  });
+
+  it("retries an attempt that failed on the grader's side", async () => {
+    const { db, queue } = fresh();
+    submitCode(db, await exercise("dense"), "a", null);
+    const job = queue.lease("w1", 1_000)!;
+    queue.fail(job, "reference engine crashed");
+    expect(queue.lease("w2", 1_000)).toMatchObject({ attempt: 2 });
+  });
+});

@@ -59,12 +59,25 @@ function listDirs(dir: string): string[] {
 function hashFiles(paths: string[]): string {
   const h = createHash("sha256");
   for (const p of paths.sort()) {
-    h.update(p.split("/").slice(-2).join("/"));
+    h.update(p.split("/").slice(-3).join("/"));
     h.update("\0");
     h.update(readFileSync(p));
     h.update("\0");
   }
   return h.digest("hex").slice(0, 16);
+}
+
+/** Every file that can change how a submission is graded: all but the solution and wrong/ variants. */
+function gradingFiles(dir: string, sub = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(dir, sub)).sort()) {
+    const rel = join(sub, name);
+    if (rel === "solution.ts" || rel === "wrong" || name.startsWith(".")) continue;
+    const full = join(dir, rel);
+    if (statSync(full).isDirectory()) out.push(...gradingFiles(dir, rel));
+    else out.push(full);
+  }
+  return out;
 }
 
 function setTitle(setId: string, dir: string): string {
@@ -143,7 +156,7 @@ async function loadExercise(setId: string, dir: string, root: string, problems: 
     dir,
     meta,
     points: suite.checks.reduce((s, c) => s + c.points, 0),
-    version: hashFiles([join(dir, "exercise.json"), files.statement, files.starter, files.checks, ...(driver ? [driver] : [])]),
+    version: hashFiles(gradingFiles(dir)),
     suite,
     files,
   };

@@ -41,6 +41,7 @@ export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<vo
   const max = spec.maxElements ?? 48;
   const step = n <= max ? 1 : n / max;
   const tol = VS_FINITE_DIFF;
+  let anySlope = false;
   for (let k = 0; k < Math.min(n, max); k++) {
     const i = Math.floor(k * step);
     const plus = new Tensor(spec.at.data.slice(), spec.at.shape.slice());
@@ -52,6 +53,7 @@ export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<vo
     const lm = lossOf(await spec.forward(minus), spec.dy, spec.forwardLabel);
     const numeric = (lp - lm) / (2 * h);
     const analytic = spec.grad.data[i];
+    if (numeric !== 0 || analytic !== 0) anySlope = true;
     // Differences carry rounding of order eps·|L|/h: widen atol by that much.
     const noise = (1e-15 * Math.max(Math.abs(lp), Math.abs(lm), 1)) / h;
     if (!isClose(numeric, analytic, { rtol: tol.rtol * 10, atol: tol.atol + noise * 10 })) {
@@ -61,5 +63,10 @@ export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<vo
         { hint: `Your backward is not the derivative of your forward with respect to ${spec.wrt}. If your forward is right (see the forward checks), the bug is in the backward.` },
       );
     }
+  }
+  if (!anySlope && n > 0) {
+    throw new CheckFailure(`Your ${spec.forwardLabel} does not change at all when ${spec.wrt} changes, and ${spec.gradLabel} is all zeros: there is nothing to compare yet.`, {
+      hint: `Implement ${spec.forwardLabel} first; this check then tells you whether your backward matches it.`,
+    });
   }
 }

@@ -1,6 +1,143 @@
-/** CLI commands that belong to the web app: accounts, API tokens, serving. Filled in with the app. */
+/**
+ * CLI commands that belong to the web app: accounts, API tokens, serving.
+ *   gradlab user add <email> --role learner|instructor|admin [--password P]
+ *   gradlab token <email>
+ *   gradlab start        migrate + seed, N grading workers, the built Next app on PORT
+ */
 import type { Command } from "commander";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+async function accountsContext() {
+  const { openDb } = await import("../../db/client.ts");
+  const { createAuth } = await import("../../app/_server/auth.ts");
+  const accounts = await import("../../app/_server/accounts.ts");
+  const db = openDb();
+  return { db, auth: createAuth(db), ...accounts };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`gradlab: ${message}\n`);
+  process.exit(2);
+}
 
 export function registerAppCommands(program: Command): void {
-  void program;
+  const user = program.command("user").description("manage accounts");
+  user
+    .command("add")
+    .description("add an account (prints a generated password when none is given)")
+    .argument("<email>")
+    .requiredOption("--role <role>", "learner | instructor | admin")
+    .option("--password <password>", "at least 8 characters (default: generated)")
+    .action(async (email: string, opts: { role: string; password?: string }) => {
+      const { db, auth, addUser, isRole, AccountError } = await accountsContext();
+      if (!isRole(opts.role)) fail(`unknown role '${opts.role}': use learner, instructor or admin`);
+      try {
+        const u = await addUser(auth, db, email, opts.role, opts.password);
+        process.stdout.write(opts.password ? `added ${u.email} (${u.role})\n` : `added ${u.email} (${u.role}); password: ${u.password}\n`);
+      } catch (e) {
+        if (e instanceof AccountError) fail(e.message);
+        throw e;
+      }
+    });
+
+  program
+    .command("token")
+    .description("print an API token for `Authorization: Bearer <token>` (valid for a year)")
+    .argument("<email>")
+    .option("--days <n>", "validity in days", "365")
+    .action(async (email: string, opts: { days: string }) => {
+      const { db, auth, issueToken, AccountError } = await accountsContext();
+      try {
+        process.stdout.write((await issueToken(auth, db, email, Number(opts.days) || 365)) + "\n");
+      } catch (e) {
+        if (e instanceof AccountError) fail(e.message);
+        throw e;
+      }
+    });
+
+  program
+    .command("build-web")
+    .description("build the web app (browser assets, then `next build`)")
+    .action(() => {
+      process.exitCode = buildWeb() ? 0 : 1;
+    });
+
+  program
+    .command("start")
+    .description("serve the web app on PORT (default 3000) with GRADLAB_WORKERS (default 2) grading workers")
+    .option("--workers <n>", "grading worker processes (default GRADLAB_WORKERS or 2)")
+    .action(async (opts: { workers?: string }) => {
+      const { db, auth, seedDemoAccounts } = await accountsContext();
+      const { dataDir } = await import("../../db/client.ts");
+      const port = process.env.PORT ?? "3000";
+      const n = Math.max(0, Number(opts.workers ?? process.env.GRADLAB_WORKERS ?? 2) | 0);
+      const seeded = await seedDemoAccounts(auth, db);
+      if (seeded.length) {
+        const lines = seeded.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(26)} ${a.password}`);
+        process.stdout.write(`\nFirst start: demo accounts created (passwords shown only this once):\n${lines.join("\n")}\n\n`);
+      }
+      if (!existsSync(join(ROOT, ".next", "BUILD_ID")) || !existsSync(join(ROOT, "public", "gradlab", "manifest.json"))) {
+        process.stdout.write("The web app is not built yet: building it now (`npm run build`, a few minutes, once).\n");
+        if (!buildWeb()) fail("the web app build failed (see above)");
+      }
+      const env = { ...process.env, PORT: port, GRADLAB_DATA_DIR: dataDir(), GRADLAB_ROOT: ROOT };
+      const children = new Set<ChildProcess>();
+      let stopping = false;
+      const startWorker = (i: number) => {
+        const w = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "worker"], { env, stdio: ["ignore", "inherit", "inherit"] });
+        children.add(w);
+        w.on("exit", (code, sig) => {
+          children.delete(w);
+          if (stopping) return;
+          process.stderr.write(`gradlab: worker ${i} exited (${sig ?? code}); restarting it\n`);
+          setTimeout(() => !stopping && startWorker(i), 1000);
+        });
+      };
+      for (let i = 0; i < n; i++) startWorker(i);
+      const nextBin = join(ROOT, "node_modules", "next", "dist", "bin", "next");
+      const args = [nextBin, "start", "-p", port, ...(process.env.HOST ? ["-H", process.env.HOST] : [])];
+      const web = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-node-snapshot`.trim() }, stdio: ["ignore", "inherit", "inherit"] });
+      children.add(web);
+      process.stdout.write(`GradLab on http://localhost:${port} (data: ${dataDir()}, ${n} grading worker${n === 1 ? "" : "s"})\n`);
+      const stop = (sig: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        for (const c of children) c.kill(sig === "SIGINT" ? "SIGTERM" : sig);
+        const force = setTimeout(() => {
+          for (const c of children) c.kill("SIGKILL");
+        }, 8000);
+        force.unref();
+        const check = setInterval(() => {
+          if (children.size === 0) {
+            clearInterval(check);
+            process.exit(0);
+          }
+        }, 50);
+      };
+      web.on("exit", (code, sig) => {
+        children.delete(web);
+        if (!stopping) {
+          process.stderr.write(`gradlab: the web server exited (${sig ?? code}); stopping\n`);
+          stop("SIGTERM");
+          process.exitCode = 1;
+        }
+      });
+      process.on("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      await new Promise(() => {});
+    });
+}
+
+/** Browser assets (Monaco, the Run worker, types) then `next build`. */
+export function buildWeb(): boolean {
+  const node = process.execPath;
+  const assets = spawnSync(node, [join(ROOT, "app", "_build", "build-assets.ts")], { cwd: ROOT, stdio: "inherit" });
+  if (assets.status !== 0) return false;
+  const next = spawnSync(node, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  return next.status === 0;
 }

@@ -63,9 +63,10 @@ program
   .argument("[dir]", "exercises folder (default: ./exercises)")
   .option("--json", "print a JSON report")
   .option("--only <ids>", "comma-separated exercise ids")
-  .action(async (dir: string | undefined, opts: { json?: boolean; only?: string }) => {
+  .option("--seeds <n>", "grade each solution with this many fresh hidden seeds", "1")
+  .action(async (dir: string | undefined, opts: { json?: boolean; only?: string; seeds: string }) => {
     const cat = await catalogueOrDie(dir);
-    const report = await validateCatalogue(cat, { only: opts.only?.split(",") });
+    const report = await validateCatalogue(cat, { only: opts.only?.split(","), seeds: Number(opts.seeds) });
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatValidation(report) + "\n");
     process.exitCode = report.ok ? 0 : 1;
   });

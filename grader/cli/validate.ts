@@ -23,18 +23,20 @@ export interface ValidationReport {
   entries: ValidationEntry[];
 }
 
-export async function validateCatalogue(cat: Catalogue, opts: { only?: string[] } = {}): Promise<ValidationReport> {
+export async function validateCatalogue(cat: Catalogue, opts: { only?: string[]; seeds?: number } = {}): Promise<ValidationReport> {
   const entries: ValidationEntry[] = [];
   for (const ex of cat.exercises) {
     if (opts.only && !opts.only.includes(ex.id)) continue;
-    const runs: [ValidationEntry["role"], string][] = [["solution", ex.files.solution], ["starter", ex.files.starter], ...ex.files.wrong.map((f) => ["wrong", f] as [ValidationEntry["role"], string])];
+    // The solution must get full marks on every hidden seed tried, not just one.
+    const solutionRuns = Array.from({ length: Math.max(1, opts.seeds ?? 1) }, () => ["solution", ex.files.solution] as [ValidationEntry["role"], string]);
+    const runs: [ValidationEntry["role"], string][] = [...solutionRuns, ["starter", ex.files.starter], ...ex.files.wrong.map((f) => ["wrong", f] as [ValidationEntry["role"], string])];
     for (const [role, file] of runs) {
       const r = await gradeCode(ex, readFileSync(file, "utf8"), { filename: file.split("/").pop(), revealHidden: true });
       const full = r.status === "passed";
       let problem: string | undefined;
       if (role === "solution" && !full) {
         const failed = r.tests.filter((t) => t.status === "failed").map((t) => `${t.name}: ${t.output}`);
-        problem = `the solution did not get full marks (${r.status}${r.message ? `: ${r.message}` : ""})${failed.length ? "\n    " + failed.join("\n    ") : ""}`;
+        problem = `the solution did not get full marks with hidden seed ${r.seed} (${r.status}${r.message ? `: ${r.message}` : ""})${failed.length ? "\n    " + failed.join("\n    ") : ""}`;
       }
       if (role !== "solution" && full) problem = `the ${role} variant got full marks; it must not`;
       entries.push({ exercise: ex.id, file: relative(process.cwd(), file), role, ok: !problem, score: r.score, maxScore: r.maxScore, status: r.status, problem, ms: r.durationMs });

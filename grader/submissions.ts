@@ -66,11 +66,11 @@ export function gaveUpResult(exerciseId: string, attempts: number, error: string
 export function redactForLearner(result: GradeResult): GradeResult {
   return {
     ...result,
-    tests: result.tests.map((t) =>
-      t.visibility === "hidden" && t.status === "failed"
-        ? { ...t, output: t.output.includes("Failed on a hidden case") ? t.output : redactedOutput(t.output), data: undefined }
-        : t,
-    ),
+    tests: result.tests.map((t) => {
+      if (t.visibility !== "hidden") return t;
+      const { data: _hiddenData, ...rest } = t;
+      return t.status === "failed" && !t.output.includes("Failed on a hidden case") ? { ...rest, output: redactedOutput(t.output) } : rest;
+    }),
   };
 }
 

@@ -61,7 +61,8 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
         score: round(check.points * fraction),
         status: fraction >= 1 ? "passed" : "failed",
         output: outcome.output ?? "",
-        ...(outcome.data ? { data: outcome.data } : {}),
+        // Picture data of a hidden check could reveal its inputs: learners never get it.
+        ...(outcome.data && (!hiddenCheck || opts.revealHidden) ? { data: outcome.data } : {}),
       });
     } catch (e) {
       if (e instanceof SandboxLimitError) {

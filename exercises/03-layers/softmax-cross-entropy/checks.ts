@@ -1,0 +1,197 @@
+import type * as TF from "@tensorflow/tfjs";
+import { Rng, Tensor, randn } from "gradlab/nd";
+import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
+import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
+import { CheckFailure } from "../../../lib/checks/failure.ts";
+import { asTensorResult } from "../../../lib/checks/learner.ts";
+import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
+import { fromTf, toTf } from "../../../lib/checks/tf.ts";
+import { variantHint } from "../../../lib/checks/variants.ts";
+
+interface Case {
+  logits: Tensor;
+  labels: Int32Array;
+}
+
+// Logits are float32 numbers so that tfjs (float32) and the learner (float64) see the same values.
+const f32 = (t: Tensor) => new Tensor(t.data.map(Math.fround), t.shape.slice());
+
+function makeCase(rng: Rng, n: number, c: number, scale = 2): Case {
+  const logits = f32(new Tensor(randn([n, c], rng).data.map((v) => v * scale), [n, c]));
+  return { logits, labels: Int32Array.from({ length: n }, () => rng.int(c)) };
+}
+
+/**
+ * Huge logits: each row is ±1e4 plus offsets that are multiples of 1/64, so every logit and every
+ * difference of logits is exact in float32 and tfjs's reference keeps its precision.
+ */
+function hugeCase(rng: Rng, n: number, c: number): Case {
+  const data = new Float64Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const base = (rng.int(2) === 0 ? 1 : -1) * (9000 + rng.int(1000));
+    for (let j = 0; j < c; j++) data[i * c + j] = base + Math.round(rng.normal() * 2 * 64) / 64;
+  }
+  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)) };
+}
+
+// ---- the tfjs reference: tf.softmax, and the mean of -log_softmax at the label (tf.logSoftmax) ----
+
+/** Mean cross-entropy as tf ops: -(1/N) Σ_n Σ_c onehot · logSoftmax(z) (what tf.losses.softmaxCrossEntropy computes). */
+function tfLoss(tf: Tf, labels: Int32Array, c: number): (z: TF.Tensor) => TF.Scalar {
+  return (z) => {
+    const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), c);
+    return tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(z)))).div(labels.length) as TF.Scalar;
+  };
+}
+
+function refSoftmax(tf: Tf, c: Case): Tensor {
+  const out = tf.tidy(() => tf.softmax(toTf(tf, c.logits)));
+  const r = fromTf(out);
+  out.dispose();
+  return r;
+}
+
+function refLoss(tf: Tf, c: Case): number {
+  return tf.tidy(() => tfLoss(tf, c.labels, c.logits.shape[1])(toTf(tf, c.logits)).dataSync()[0]);
+}
+
+function refGrad(tf: Tf, c: Case): Tensor {
+  const g = tf.tidy(() => tf.grad(tfLoss(tf, c.labels, c.logits.shape[1]))(toTf(tf, c.logits)));
+  const r = fromTf(g);
+  g.dispose();
+  return r;
+}
+
+// ---- what known mistakes produce (float64, for hints only) ---------------------------------
+
+function softmaxAlong(z: Tensor, axis: 0 | 1): Tensor {
+  const [n, c] = z.shape;
+  const out = new Float64Array(n * c);
+  const outer = axis === 1 ? n : c;
+  const inner = axis === 1 ? c : n;
+  const at = (o: number, k: number) => (axis === 1 ? o * c + k : k * c + o);
+  for (let o = 0; o < outer; o++) {
+    let m = -Infinity;
+    for (let k = 0; k < inner; k++) m = Math.max(m, z.data[at(o, k)]);
+    let s = 0;
+    for (let k = 0; k < inner; k++) s += Math.exp(z.data[at(o, k)] - m);
+    for (let k = 0; k < inner; k++) out[at(o, k)] = Math.exp(z.data[at(o, k)] - m) / s;
+  }
+  return new Tensor(out, [n, c]);
+}
+
+function gradFrom(p: Tensor, labels: Int32Array, divide: number): Tensor {
+  const [n, c] = p.shape;
+  return new Tensor(p.data.map((v, k) => (v - (k % c === labels[Math.floor(k / c)] ? 1 : 0)) / divide), [n, c]);
+}
+
+const COLUMNS_HINT = "Your softmax normalises each column (over the batch, axis 0): it must normalise each row, one example's C class scores (axis 1).";
+
+function softmaxHints(c: Case): HintRule[] {
+  return [
+    variantHint(COLUMNS_HINT, () => softmaxAlong(c.logits, 0)),
+    variantHint("Your values are exp(z) without the division by the row's sum: each row of a softmax sums to 1.", () => new Tensor(c.logits.data.map(Math.exp), c.logits.shape.slice())),
+  ];
+}
+
+function gradHints(c: Case): HintRule[] {
+  const n = c.logits.shape[0];
+  return [
+    scaleHint([
+      { value: n, hint: `Your gradient is the reference times the batch size ${n}: the loss is the mean over the batch, so divide (softmax - onehot) by N.` },
+      { value: 1 / n, hint: `Your gradient is the reference divided by the batch size ${n} once too often.` },
+    ]),
+    variantHint(`Your gradient uses a softmax over the columns (axis 0). ${COLUMNS_HINT}`, () => gradFrom(softmaxAlong(c.logits, 0), c.labels, n)),
+    variantHint("Your gradient is softmax / N: subtract the one-hot label, (softmax - onehot) / N.", () => new Tensor(softmaxAlong(c.logits, 1).data.map((v) => v / n), c.logits.shape.slice())),
+  ];
+}
+
+const UNSTABLE = "exp overflows (Math.exp(710) is Infinity) and Infinity / Infinity is NaN: subtract each row's max before exp; softmax does not change when a constant is subtracted from a row.";
+const LOG_ZERO = "A non-finite loss comes from exp overflow (exp(z) with z in the thousands is Infinity) or from log(0) = -Infinity (a probability that underflows to 0). Compute each row's loss as logsumexp(z) - z[label], with logsumexp(z) = m + log Σ exp(z - m) and m = max(z): no overflow, no log(0).";
+
+/** Rethrow a non-finite result's failure with this exercise's hint. */
+function withNonFiniteHint<T>(hint: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof CheckFailure && /(contains|returned) (NaN|-?Infinity)/.test(e.message)) throw new CheckFailure(e.message, { hint, data: e.data });
+    throw e;
+  }
+}
+
+// ---- checks --------------------------------------------------------------------------------
+
+async function checkSoftmax({ learner, tf }: CheckContext, c: Case) {
+  const got = await learner.call("softmax", c.logits);
+  withNonFiniteHint(UNSTABLE, () => expectClose("softmax(logits)", refSoftmax(tf, c), got, { against: "tf.softmax", hints: softmaxHints(c) }));
+}
+
+async function checkLoss({ learner, tf }: CheckContext, c: Case) {
+  const n = c.logits.shape[0];
+  const got = await learner.call("crossEntropy", c.logits, c.labels);
+  withNonFiniteHint(LOG_ZERO, () =>
+    expectNumberClose("crossEntropy(logits, labels)", refLoss(tf, c), got, {
+      against: "tfjs (mean of -tf.logSoftmax at the labels)",
+      hint: (e, g) =>
+        n > 1 && Math.abs(g / e - n) < 1e-3 * n
+          ? `Your loss is the reference times the batch size ${n}: average over the batch (divide the sum by N).`
+          : Math.abs(g / e + 1) < 1e-3
+            ? "Right size, opposite sign: the loss is -log(p[label]), a positive number."
+            : undefined,
+    }),
+  );
+}
+
+async function checkGrad({ learner, tf }: CheckContext, c: Case) {
+  const got = await learner.call("crossEntropyBackward", c.logits, c.labels);
+  withNonFiniteHint(UNSTABLE, () => expectClose("crossEntropyBackward(logits, labels)", refGrad(tf, c), got, { against: "tf.grad", hints: gradHints(c) }));
+}
+
+async function checkAgainstOwnLoss({ learner }: CheckContext, c: Case) {
+  const grad = asTensorResult("crossEntropyBackward(logits, labels)", await learner.call("crossEntropyBackward", c.logits, c.labels), c.logits.shape);
+  await expectGradMatchesForward({
+    wrt: "logits",
+    gradLabel: "crossEntropyBackward(logits, labels)",
+    forwardLabel: "crossEntropy",
+    at: c.logits,
+    grad,
+    forward: (z) => learner.call("crossEntropy", z, c.labels),
+  });
+}
+
+/** A confidently wrong batch of one: the label's logit is 2e4 below the max, so the loss is 2e4. */
+const confidentlyWrong = (): Case => ({ logits: new Tensor([1e4, -1e4, 0], [1, 3]), labels: Int32Array.from([1]) });
+
+function randomCase(rng: Rng): Case {
+  const n = rng.int(3) === 0 ? 1 : 2 + rng.int(7);
+  const c = 2 + rng.int(8);
+  return rng.int(4) === 0 ? hugeCase(rng, n, c) : makeCase(rng, n, c, [0.5, 2, 5][rng.int(3)]);
+}
+
+export default defineChecks({
+  checks: [
+    visible("softmax matches tf.softmax, row by row (logits [3,5])", 1, (ctx) => checkSoftmax(ctx, makeCase(ctx.rng, 3, 5))),
+    visible("softmax stays finite and right for huge logits (±1e4)", 1, (ctx) => checkSoftmax(ctx, hugeCase(ctx.rng, 3, 4))),
+    visible("crossEntropy matches tfjs, the mean over the batch (logits [4,3])", 1, (ctx) => checkLoss(ctx, makeCase(ctx.rng, 4, 3))),
+    visible("crossEntropy for huge logits, and a confidently wrong batch of one (loss 2e4)", 1, async (ctx) => {
+      await checkLoss(ctx, hugeCase(ctx.rng, 3, 4));
+      await checkLoss(ctx, confidentlyWrong());
+    }),
+    visible("crossEntropyBackward matches tf.grad of the mean loss (logits [4,3])", 1, (ctx) => checkGrad(ctx, makeCase(ctx.rng, 4, 3))),
+    visible("crossEntropyBackward for huge logits, and a batch of one", 1, async (ctx) => {
+      await checkGrad(ctx, hugeCase(ctx.rng, 3, 4));
+      await checkGrad(ctx, confidentlyWrong());
+    }),
+    visible("crossEntropyBackward agrees with finite differences of your crossEntropy (logits [3,4])", 1, (ctx) => checkAgainstOwnLoss(ctx, makeCase(ctx.rng, 3, 4))),
+    hidden("softmax on random shapes and scales", 1, async (ctx) => {
+      for (let i = 0; i < 3; i++) await checkSoftmax(ctx, randomCase(ctx.rng));
+    }),
+    hidden("crossEntropy on random shapes and scales", 1, async (ctx) => {
+      for (let i = 0; i < 3; i++) await checkLoss(ctx, randomCase(ctx.rng));
+    }),
+    hidden("crossEntropyBackward on random shapes and scales", 1, async (ctx) => {
+      for (let i = 0; i < 3; i++) await checkGrad(ctx, randomCase(ctx.rng));
+    }),
+  ],
+});

@@ -1,0 +1,145 @@
+// tfjs has no learning-rate schedules: the reference is the catalogue's formulas in float64 (VS_FLOAT64).
+import type { Rng } from "gradlab/nd";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome } from "../../../lib/exercise.ts";
+import { fmt, isClose } from "../../../lib/checks/compare.ts";
+import { CheckFailure } from "../../../lib/checks/failure.ts";
+import { asNumberResult } from "../../../lib/checks/learner.ts";
+import { describeTolerance, VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
+
+interface StepH { baseLr: number; dropEvery: number; factor: number }
+interface ExpH { baseLr: number; decayRate: number; decaySteps: number; staircase: boolean }
+interface CosH { baseLr: number; warmupSteps: number; totalSteps: number; minLr: number }
+type Name = "stepDecay" | "exponentialDecay" | "warmupCosine";
+type H = StepH | ExpH | CosH;
+type Schedule = (step: number, h: never) => number;
+
+// ---- the reference (the catalogue's formulas) ----------------------------------------------
+
+function stepDecay(step: number, h: StepH): number {
+  return h.baseLr * h.factor ** Math.floor(step / h.dropEvery);
+}
+function exponentialDecay(step: number, h: ExpH): number {
+  const e = step / h.decaySteps;
+  return h.baseLr * h.decayRate ** (h.staircase ? Math.floor(e) : e);
+}
+function warmupCosine(step: number, h: CosH): number {
+  if (step < h.warmupSteps) return (h.baseLr * step) / h.warmupSteps;
+  const p = Math.min(1, (step - h.warmupSteps) / Math.max(1, h.totalSteps - h.warmupSteps));
+  return h.minLr + ((h.baseLr - h.minLr) * (1 + Math.cos(Math.PI * p))) / 2;
+}
+const REFERENCE: Record<Name, Schedule> = { stepDecay, exponentialDecay, warmupCosine } as Record<Name, Schedule>;
+
+// ---- known mistakes, recognised from the values --------------------------------------------
+
+const cosineWith = (p: (step: number, h: CosH) => number, warm: (step: number, h: CosH) => number) => (step: number, h: CosH) =>
+  step < h.warmupSteps ? warm(step, h) : h.minLr + ((h.baseLr - h.minLr) * (1 + Math.cos(Math.PI * p(step, h)))) / 2;
+const pUnclamped = (step: number, h: CosH) => (step - h.warmupSteps) / Math.max(1, h.totalSteps - h.warmupSteps);
+const pOf = (step: number, h: CosH) => Math.min(1, pUnclamped(step, h));
+const linearWarmup = (step: number, h: CosH) => (h.baseLr * step) / h.warmupSteps;
+
+const MISTAKES: Record<Name, { f: Schedule; hint: string }[]> = {
+  stepDecay: [
+    { f: ((s: number, h: StepH) => stepDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery." },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** (s / h.dropEvery)) as Schedule, hint: "The exponent is not floored: step decay drops in steps, factor^floor(step / dropEvery)." },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.round(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded; it must be floored: floor(step / dropEvery)." },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.ceil(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded up; it must be floored: floor(step / dropEvery)." },
+  ],
+  exponentialDecay: [
+    { f: ((s: number, h: ExpH) => exponentialDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr." },
+    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: "With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps)." },
+    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: "With staircase: false the exponent step / decaySteps is not floored: the decay is smooth." },
+    { f: ((s: number, h: ExpH) => h.baseLr * h.decayRate ** s) as Schedule, hint: "The exponent is the step itself; it is step / decaySteps (decayRate is the factor per decaySteps steps)." },
+  ],
+  warmupCosine: [
+    { f: ((s: number, h: CosH) => warmupCosine(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup)." },
+    { f: cosineWith(pOf, (s, h) => linearWarmup(s + 1, h)) as Schedule, hint: "The warmup starts at baseLr / warmupSteps instead of 0: during warmup the rate is baseLr * step / warmupSteps, with step starting at 0." },
+    { f: cosineWith(pUnclamped, linearWarmup) as Schedule, hint: "After totalSteps your rate rises again: clamp p = min(1, ...) so that the rate stays at minLr once the cosine is done." },
+    { f: cosineWith((s, h) => Math.min(1, s / h.totalSteps), linearWarmup) as Schedule, hint: "The cosine phase starts after the warmup: p = (step - warmupSteps) / (totalSteps - warmupSteps), not step / totalSteps." },
+    { f: cosineWith((s, h) => Math.min(1, (s - h.warmupSteps) / h.totalSteps), linearWarmup) as Schedule, hint: "p divides by totalSteps; the cosine phase lasts totalSteps - warmupSteps steps: p = (step - warmupSteps) / max(1, totalSteps - warmupSteps)." },
+    { f: cosineWith(pOf, (s, h) => h.minLr + ((h.baseLr - h.minLr) * s) / h.warmupSteps) as Schedule, hint: "The warmup rises from minLr; it rises from 0: baseLr * step / warmupSteps." },
+  ],
+};
+
+// ---- checking a series of steps ------------------------------------------------------------
+
+const describeH = (h: H) => JSON.stringify(h).replace(/"(\w+)":/g, "$1: ").replace(/,/g, ", ");
+
+/** Evaluate the learner's schedule at every step and compare with the float64 reference. */
+async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number[]): Promise<CheckOutcome> {
+  const ref = REFERENCE[name];
+  const expected = steps.map((s) => ref(s, h as never));
+  const got: number[] = [];
+  for (const s of steps) {
+    const v = await ctx.learner.call(name, s, h);
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new CheckFailure(`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(ref(s, h as never))}.`, {
+        hint: "A division by zero: warmupSteps can be 0 (divide by it only while step < warmupSteps), and totalSteps can equal warmupSteps (hence max(1, totalSteps - warmupSteps)).",
+      });
+    }
+    got.push(asNumberResult(`${name}(${s}, h)`, v));
+  }
+  const plot = { trajectory: { xLabel: "step", x: steps, labels: [name], expected: [expected], got: [got] } };
+  const first = steps.findIndex((_, k) => !isClose(expected[k], got[k], VS_FLOAT64));
+  if (first < 0) return ctx.hidden ? { output: `Matches at ${steps.length} steps.` } : { output: `Matches at ${steps.length} steps.`, data: plot };
+  const bad = steps.filter((_, k) => !isClose(expected[k], got[k], VS_FLOAT64)).length;
+  const s = steps[first];
+  const msg =
+    `${name}(${s}, h) is wrong: expected ${fmt(expected[first])}, got ${fmt(got[first])}, with h = ${describeH(h)} ` +
+    `(${bad} of ${steps.length} steps differ from the float64 reference by more than ${describeTolerance(VS_FLOAT64)}).`;
+  const matches = (f: Schedule) => steps.every((st, k) => isClose(f(st, h as never), got[k], { rtol: 1e-6, atol: 1e-9 }));
+  let hint = MISTAKES[name].find((m) => matches(m.f))?.hint;
+  if (!hint && got.every((g) => g === got[0]) && expected.some((e) => e !== expected[0])) hint = "Your rate never changes: is the function still the starter's stub?";
+  throw new CheckFailure(msg, { hint, data: plot });
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const pick = <T,>(rng: Rng, xs: T[]) => xs[rng.int(xs.length)];
+
+function randomStepH(rng: Rng): StepH {
+  return { baseLr: pick(rng, [0.1, 0.05, 0.01, 0.3]), dropEvery: 2 + rng.int(15), factor: 0.1 + 0.8 * rng.next() };
+}
+function randomExpH(rng: Rng, staircase: boolean): ExpH {
+  return { baseLr: pick(rng, [0.1, 0.05, 0.01, 0.3]), decayRate: 0.5 + 0.49 * rng.next(), decaySteps: 2 + rng.int(20), staircase };
+}
+function randomCosH(rng: Rng): CosH {
+  const warmupSteps = rng.int(4) === 0 ? 0 : 1 + rng.int(15);
+  const totalSteps = warmupSteps + 1 + rng.int(60);
+  const baseLr = pick(rng, [0.1, 0.05, 0.01, 0.3]);
+  return { baseLr, warmupSteps, totalSteps, minLr: rng.int(3) === 0 ? 0 : baseLr * 0.1 * rng.next() };
+}
+
+export default defineChecks({
+  checks: [
+    visible("stepDecay at steps 0–40 (baseLr 0.1, dropEvery 10, factor 0.5)", 1, (ctx) =>
+      expectSchedule(ctx, "stepDecay", { baseLr: 0.1, dropEvery: 10, factor: 0.5 }, range(0, 40)),
+    ),
+    visible("exponentialDecay, smooth, at steps 0–40 (baseLr 0.1, decayRate 0.9, decaySteps 10)", 1, (ctx) =>
+      expectSchedule(ctx, "exponentialDecay", { baseLr: 0.1, decayRate: 0.9, decaySteps: 10, staircase: false }, range(0, 40)),
+    ),
+    visible("exponentialDecay, staircase, at steps 0–40 (baseLr 0.1, decayRate 0.9, decaySteps 10)", 1, (ctx) =>
+      expectSchedule(ctx, "exponentialDecay", { baseLr: 0.1, decayRate: 0.9, decaySteps: 10, staircase: true }, range(0, 40)),
+    ),
+    visible("warmupCosine during the warmup, steps 0–10 (baseLr 0.1, warmupSteps 10, totalSteps 50, minLr 0.001)", 1, (ctx) =>
+      expectSchedule(ctx, "warmupCosine", { baseLr: 0.1, warmupSteps: 10, totalSteps: 50, minLr: 0.001 }, range(0, 10)),
+    ),
+    visible("warmupCosine during the cosine decay, steps 10–50 (same h)", 1, (ctx) =>
+      expectSchedule(ctx, "warmupCosine", { baseLr: 0.1, warmupSteps: 10, totalSteps: 50, minLr: 0.001 }, range(10, 50)),
+    ),
+    visible("warmupCosine stays at minLr after totalSteps, steps 50–80 (same h)", 1, (ctx) =>
+      expectSchedule(ctx, "warmupCosine", { baseLr: 0.1, warmupSteps: 10, totalSteps: 50, minLr: 0.001 }, range(50, 80)),
+    ),
+    visible("warmupCosine edge cases: no warmup (warmupSteps 0), and totalSteps = warmupSteps", 1, async (ctx) => {
+      await expectSchedule(ctx, "warmupCosine", { baseLr: 0.05, warmupSteps: 0, totalSteps: 20, minLr: 0 }, range(0, 25));
+      return expectSchedule(ctx, "warmupCosine", { baseLr: 0.05, warmupSteps: 5, totalSteps: 5, minLr: 0.005 }, range(0, 8));
+    }),
+    hidden("stepDecay with random hyperparameters", 1, (ctx) => expectSchedule(ctx, "stepDecay", randomStepH(ctx.rng), range(0, 60))),
+    hidden("exponentialDecay with random hyperparameters, smooth and staircase", 1, async (ctx) => {
+      await expectSchedule(ctx, "exponentialDecay", randomExpH(ctx.rng, false), range(0, 60));
+      return expectSchedule(ctx, "exponentialDecay", randomExpH(ctx.rng, true), range(0, 60));
+    }),
+    hidden("warmupCosine with random hyperparameters, past totalSteps", 1, (ctx) => {
+      const h = randomCosH(ctx.rng);
+      return expectSchedule(ctx, "warmupCosine", h, range(0, h.totalSteps + 15));
+    }),
+  ],
+});

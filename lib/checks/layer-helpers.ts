@@ -21,12 +21,14 @@ function allClose(a: Tensor, b: Float64Array | ArrayLike<number>, rtol: number, 
  * A hint when the learner's result matches a known wrong computation (`candidate`) rather than
  * the reference. The candidate is computed lazily, only when a comparison failed; it may return
  * nothing when the mistake does not apply to this case. A candidate that agrees with the
- * reference says nothing (the mistake is invisible on this case).
+ * reference, or is all zeros, says nothing.
  */
 export function matchesHint(candidate: () => Tensor | undefined, hint: string, tol = { rtol: 1e-3, atol: 1e-4 }): HintRule {
   return (expected, got) => {
     const c = candidate();
     if (!c || c.data.length !== got.data.length) return undefined;
+    // An all-zero candidate would also "recognise" an unimplemented stub: leave that to the zeros hint.
+    if (c.data.every((v) => v === 0)) return undefined;
     if (allClose(c, expected.data, tol.rtol, tol.atol)) return undefined;
     return allClose(c, got.data, tol.rtol, tol.atol) ? hint : undefined;
   };

@@ -1,0 +1,21 @@
+// Mistake: h added to every element at once (a directional derivative), not one element at a time.
+import { Tensor } from "gradlab/nd";
+
+export function numericGradient(f: (x: Tensor) => number, x: Tensor, h: number): Tensor {
+  const grad = new Float64Array(x.data.length);
+  for (let i = 0; i < x.data.length; i++) {
+    const plus = new Tensor(x.data.map((v) => v + h), x.shape.slice());
+    const minus = new Tensor(x.data.map((v) => v - h), x.shape.slice());
+    grad[i] = (f(plus) - f(minus)) / (2 * h);
+  }
+  return new Tensor(grad, x.shape.slice());
+}
+
+export function relativeError(a: Tensor, b: Tensor): number {
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const err = Math.abs(a.data[i] - b.data[i]) / Math.max(Math.abs(a.data[i]) + Math.abs(b.data[i]), 1e-8);
+    worst = Math.max(worst, err);
+  }
+  return worst;
+}

@@ -1,0 +1,235 @@
+import type { Rng } from "gradlab/nd";
+import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
+import { expectNumberClose, fmt, isClose } from "../../../lib/checks/compare.ts";
+import { CheckFailure } from "../../../lib/checks/failure.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
+import { describe, InvalidValue } from "../../../lib/wire.ts";
+
+// ---- float64 reference (scikit-learn conventions: zero_division = 0, macro = mean of per-class F1) ----
+
+interface Prf {
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  macroF1: number;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+function refAccuracy(pred: Int32Array, labels: Int32Array): number {
+  let c = 0;
+  for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) c++;
+  return c / labels.length;
+}
+
+function counts(pred: Int32Array, labels: Int32Array, k: number) {
+  const tp = new Array<number>(k).fill(0);
+  const fp = new Array<number>(k).fill(0);
+  const fn = new Array<number>(k).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    if (pred[i] === labels[i]) tp[pred[i]]++;
+    else {
+      fp[pred[i]]++;
+      fn[labels[i]]++;
+    }
+  }
+  return { tp, fp, fn };
+}
+
+function refPrf(pred: Int32Array, labels: Int32Array, k: number): Prf {
+  const { tp, fp, fn } = counts(pred, labels, k);
+  const precision = tp.map((t, c) => ratio(t, t + fp[c]));
+  const recall = tp.map((t, c) => ratio(t, t + fn[c]));
+  const f1 = tp.map((t, c) => ratio(2 * t, 2 * t + fp[c] + fn[c]));
+  return { precision, recall, f1, macroF1: f1.reduce((s, v) => s + v, 0) / k };
+}
+
+/** Mann–Whitney over all positive/negative pairs; `tie` is what a tie is worth (½ is right). */
+function refAuc(scores: Float64Array, labels: Int32Array, tie = 0.5): number {
+  const pos: number[] = [];
+  const neg: number[] = [];
+  scores.forEach((s, i) => (labels[i] === 1 ? pos : neg).push(s));
+  neg.sort((a, b) => a - b);
+  // For each positive: negatives strictly below (binary search) and tied.
+  const lowerBound = (v: number) => {
+    let lo = 0;
+    let hi = neg.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (neg[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let wins = 0;
+  for (const p of pos) {
+    const below = lowerBound(p);
+    let tied = 0;
+    for (let j = below; j < neg.length && neg[j] === p; j++) tied++;
+    wins += below + tie * tied;
+  }
+  return wins / (pos.length * neg.length);
+}
+
+// ---- validating the learner's arrays ----------------------------------------------------------
+
+function asNumberList(label: string, v: unknown, length: number): number[] {
+  if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
+  let items: ArrayLike<unknown> | undefined;
+  if (Array.isArray(v) || v instanceof Float64Array) items = v;
+  if (!items) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of ${length} numbers (one per class).`);
+  if (items.length !== length) throw new CheckFailure(`${label} has ${items.length} entries; expected ${length} (one per class, including classes that never occur).`);
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const x = items[i];
+    if (typeof x !== "number") throw new CheckFailure(`${label}[${i}] is ${describe(x)}; expected a number.`);
+    if (Number.isNaN(x)) {
+      throw new CheckFailure(`${label}[${i}] is NaN.`, { hint: "A 0/0 ratio (a class never predicted, or absent from the labels) must be 0, not NaN: test the denominator before dividing." });
+    }
+    if (!Number.isFinite(x)) throw new CheckFailure(`${label}[${i}] is ${x}; expected a finite number.`);
+    out.push(x);
+  }
+  return out;
+}
+
+function expectList(label: string, expected: number[], got: number[], hint?: (i: number) => string | undefined) {
+  for (let i = 0; i < expected.length; i++) {
+    if (!isClose(expected[i], got[i], VS_FLOAT64)) {
+      throw new CheckFailure(`${label}[${i}] (class ${i}) is wrong: expected ${fmt(expected[i])}, got ${fmt(got[i])}.`, { hint: hint?.(i) });
+    }
+  }
+}
+
+// ---- checks ---------------------------------------------------------------------------------------
+
+const ints = (xs: number[]) => Int32Array.from(xs);
+
+async function checkAccuracy(ctx: CheckContext, pred: Int32Array, labels: Int32Array) {
+  const expected = refAccuracy(pred, labels);
+  const got = await ctx.learner.call("accuracy", pred, labels);
+  expectNumberClose(`accuracy(pred, labels) (N = ${labels.length})`, expected, got, {
+    tol: VS_FLOAT64,
+    against: "the fraction of matching positions",
+    hint: (_e, g) => (isClose(Math.round(expected * labels.length), g, VS_FLOAT64) ? "That is the number of matches: divide by N." : undefined),
+  });
+}
+
+async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array, k: number, parts: (keyof Prf)[]) {
+  const expected = refPrf(pred, labels, k);
+  const label = `precisionRecallF1(pred, labels, ${k})`;
+  const out = asObjectResult(label, await ctx.learner.call("precisionRecallF1", pred, labels, k), ["precision", "recall", "f1", "macroF1"]);
+  const { tp, fp, fn } = counts(pred, labels, k);
+  for (const part of parts) {
+    if (part === "macroF1") {
+      const micro = refAccuracy(pred, labels);
+      const meanP = expected.precision.reduce((s, v) => s + v, 0) / k;
+      const meanR = expected.recall.reduce((s, v) => s + v, 0) / k;
+      const present = expected.f1.filter((_, c) => tp[c] + fp[c] + fn[c] > 0);
+      expectNumberClose(`${label}.macroF1`, expected.macroF1, out.macroF1, {
+        tol: VS_FLOAT64,
+        against: "the mean of the per-class F1",
+        hint: (_e, g) => {
+          const near = (x: number) => isClose(x, g, { rtol: 1e-9, atol: 1e-12 });
+          if (present.length && present.length < k && near(present.reduce((s, v) => s + v, 0) / present.length)) return `You averaged over the classes that occur only: divide by numClasses (${k}); a class that never occurs counts as F1 = 0.`;
+          if (near(micro)) return "That is the micro-averaged F1 (pooled counts, equal to the accuracy): macroF1 is the plain mean of the per-class F1.";
+          if (near(ratio(2 * meanP * meanR, meanP + meanR))) return "That is the F1 of the mean precision and mean recall: macroF1 is the mean of the per-class F1 values.";
+          return undefined;
+        },
+      });
+      continue;
+    }
+    const got = asNumberList(`${label}.${part}`, out[part], k);
+    expectList(`${label}.${part}`, expected[part], got, (c) => {
+      if (part === "precision" && isClose(ratio(tp[c], tp[c] + fn[c]), got[c], VS_FLOAT64)) return "That is the recall: precision divides by the number of times the class was predicted (TP + FP).";
+      if (part === "recall" && isClose(ratio(tp[c], tp[c] + fp[c]), got[c], VS_FLOAT64)) return "That is the precision: recall divides by the number of times the class occurs in the labels (TP + FN).";
+      if (part === "f1" && isClose((expected.precision[c] + expected.recall[c]) / 2, got[c], VS_FLOAT64)) return "F1 is the harmonic mean 2PR / (P + R), not the arithmetic mean.";
+      if (expected[part][c] === 0 && got[c] === 1) return "A 0/0 ratio must be 0, not 1.";
+      return undefined;
+    });
+  }
+}
+
+async function checkAuc(ctx: CheckContext, scores: Float64Array, labels: Int32Array, what: string) {
+  const expected = refAuc(scores, labels);
+  const got = await ctx.learner.call("rocAuc", scores, labels);
+  expectNumberClose(`rocAuc(scores, labels) for ${what}`, expected, got, {
+    tol: VS_FLOAT64,
+    against: "the Mann–Whitney statistic (ties ½)",
+    hint: (_e, g) => {
+      if (isClose(refAuc(scores, labels, 0), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 0.";
+      if (isClose(refAuc(scores, labels, 1), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 1.";
+      if (isClose(1 - expected, g, VS_FLOAT64)) return "That is 1 − AUC: a higher score means positive (label 1); count pairs where the positive scores above the negative.";
+      return undefined;
+    },
+  });
+}
+
+function randomClasses(rng: Rng, n: number, k: number, skill: number, missing: number[] = []) {
+  const allowed = Array.from({ length: k }, (_, c) => c).filter((c) => !missing.includes(c));
+  const labels = Int32Array.from({ length: n }, () => allowed[rng.int(allowed.length)]);
+  const pred = Int32Array.from(labels, (y) => (rng.next() < skill ? y : rng.int(k)));
+  return { pred, labels };
+}
+
+function randomScores(rng: Rng, n: number, decimals: number | null) {
+  const labels = Int32Array.from({ length: n }, () => rng.int(2));
+  labels[0] = 1;
+  labels[1] = 0;
+  const scores = Float64Array.from(labels, (y) => {
+    const s = y + 1.2 * rng.normal();
+    return decimals === null ? s : Math.round(s * 10 ** decimals) / 10 ** decimals;
+  });
+  return { scores, labels };
+}
+
+// A fixed 3-class case: 10 predictions.
+const P3 = ints([0, 0, 1, 1, 2, 2, 2, 0, 1, 2]);
+const L3 = ints([0, 1, 1, 1, 2, 0, 2, 0, 2, 2]);
+
+export default defineChecks({
+  checks: [
+    visible("accuracy on a fixed case (10 predictions)", 1, (ctx) => checkAccuracy(ctx, P3, L3)),
+    visible("precisionRecallF1: per-class precision, recall and F1 (3 classes)", 1, (ctx) => checkPrf(ctx, P3, L3, 3, ["precision", "recall", "f1"])),
+    visible("precisionRecallF1: macroF1 is the mean of the per-class F1 (3 classes)", 1, (ctx) => checkPrf(ctx, P3, L3, 3, ["macroF1"])),
+    visible("a class that is never predicted has precision 0 (0/0), not NaN", 1, (ctx) =>
+      checkPrf(ctx, ints([0, 1, 1, 0, 1, 0]), ints([0, 1, 2, 0, 2, 1]), 3, ["precision", "recall", "f1", "macroF1"]),
+    ),
+    visible("a class absent from the labels has recall 0 and still counts in macroF1", 1, (ctx) =>
+      checkPrf(ctx, ints([0, 3, 1, 1, 0, 3]), ints([0, 0, 1, 1, 0, 1]), 4, ["precision", "recall", "f1", "macroF1"]),
+    ),
+    visible("rocAuc without ties, and with perfect (and reversed) separation", 1, async (ctx) => {
+      await checkAuc(ctx, Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.1]), ints([1, 1, 0, 1, 0, 1, 0, 0]), "8 distinct scores");
+      await checkAuc(ctx, Float64Array.from([0.1, 0.2, 0.35, 0.8, 0.9]), ints([0, 0, 0, 1, 1]), "perfect separation (AUC 1)");
+      await checkAuc(ctx, Float64Array.from([0.9, 0.8, 0.1, 0.2]), ints([0, 0, 1, 1]), "reversed separation (AUC 0)");
+    }),
+    visible("rocAuc with ties: all scores equal gives 0.5; partial ties count one half", 1, async (ctx) => {
+      await checkAuc(ctx, Float64Array.from([0.5, 0.5, 0.5, 0.5, 0.5]), ints([1, 0, 1, 0, 0]), "all scores tied (AUC 0.5)");
+      await checkAuc(ctx, Float64Array.from([0.7, 0.7, 0.3, 0.3, 0.3, 0.9]), ints([1, 0, 1, 0, 0, 1]), "scores with ties");
+    }),
+    hidden("accuracy and precisionRecallF1 on random predictions (2 to 8 classes, including N = 1)", 1, async (ctx) => {
+      for (let t = 0; t < 5; t++) {
+        const k = 2 + ctx.rng.int(7);
+        const n = t === 0 ? 1 : 1 + ctx.rng.int(300);
+        const { pred, labels } = randomClasses(ctx.rng, n, k, ctx.rng.next());
+        await checkAccuracy(ctx, pred, labels);
+        await checkPrf(ctx, pred, labels, k, ["precision", "recall", "f1", "macroF1"]);
+      }
+    }),
+    hidden("macroF1 with classes that never occur or are never predicted", 1, async (ctx) => {
+      for (let t = 0; t < 4; t++) {
+        const k = 3 + ctx.rng.int(6);
+        const missing = [ctx.rng.int(k)];
+        const { pred, labels } = randomClasses(ctx.rng, 5 + ctx.rng.int(60), k, 0.5, missing);
+        await checkPrf(ctx, pred, labels, k, ["precision", "recall", "f1", "macroF1"]);
+        await checkPrf(ctx, labels, pred, k, ["precision", "recall", "f1", "macroF1"]);
+      }
+    }),
+    hidden("rocAuc on random scores, with and without ties (up to 2,000 scores)", 1, async (ctx) => {
+      for (const decimals of [null, 1, 0, null, 2]) {
+        const { scores, labels } = randomScores(ctx.rng, 2 + ctx.rng.int(decimals === null ? 2000 : 300), decimals);
+        await checkAuc(ctx, scores, labels, decimals === null ? "random scores" : `scores rounded to ${decimals} decimals`);
+      }
+    }),
+  ],
+});

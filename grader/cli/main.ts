@@ -72,6 +72,22 @@ program
   });
 
 program
+  .command("new")
+  .description("scaffold an exercise folder: gradlab new 03-layers/gelu")
+  .argument("<set/id>", "set folder and exercise id")
+  .option("--dir <dir>", "exercises folder", "exercises")
+  .action(async (spec: string, opts: { dir: string }) => {
+    const { scaffoldExercise } = await import("./new-exercise.ts");
+    let files: string[];
+    try {
+      files = scaffoldExercise(resolve(opts.dir), spec);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    process.stdout.write(`created:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: edit them, then \`gradlab validate --only ${spec.split("/")[1]}\`\n`);
+  });
+
+program
   .command("list")
   .description("the catalogue: ids, titles, points, exports")
   .option("--json", "print JSON")

@@ -37,3 +37,26 @@ describe("loading exercises", () => {
     expect(text).toMatch(/dense\/solution\.ts: does not export 'nope'/);
   });
 });
+
+describe("gradlab new", () => {
+  it("scaffolds an exercise that loads and validates its solution, and refuses bad names", async () => {
+    const { scaffoldExercise } = await import("../../grader/cli/new-exercise.ts");
+    const { gradeCode } = await import("../../grader/grade.ts");
+    // Inside the package (so "gradlab/nd" resolves) but outside exercises/ (other tests load it).
+    const root = mkdtempSync(join("tests", ".scaffold-test-"));
+    try {
+      scaffoldExercise(root, "09-extra/soft-sign");
+      expect(() => scaffoldExercise(root, "09-extra/soft-sign")).toThrow(/already exists/);
+      expect(() => scaffoldExercise(root, "extra/x")).toThrow(/must look like 03-layers/);
+      expect(() => scaffoldExercise(root, "09-extra/Bad_Name")).toThrow(/lowercase words/);
+      const cat = await loadCatalogue(root);
+      expect(cat.problems).toEqual([]);
+      const ex = cat.exercises[0];
+      expect(ex).toMatchObject({ id: "soft-sign", set: "09-extra", points: 10 });
+      expect((await gradeCode(ex, readFileSync(ex.files.solution, "utf8"))).status).toBe("passed");
+      expect((await gradeCode(ex, readFileSync(ex.files.starter, "utf8"))).status).toBe("failed");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

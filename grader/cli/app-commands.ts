@@ -128,6 +128,9 @@ export function registerAppCommands(program: Command): void {
         }
       });
       process.on("SIGINT", () => stop("SIGINT"));
+      // Started through a wrapper (bin/gradlab.js re-runs node with a flag): stop with it.
+      const parent = process.ppid;
+      setInterval(() => process.ppid !== parent && stop("SIGTERM"), 1000).unref();
       process.on("SIGTERM", () => stop("SIGTERM"));
       await new Promise(() => {});
     });

@@ -1,0 +1,98 @@
+/** Small dependency-free SVG pictures for the results panel: heatmaps and line charts. */
+
+export interface Series {
+  name: string;
+  values: number[];
+  color: string;
+  dashed?: boolean;
+}
+
+const W = 320;
+const H = 150;
+const PAD = { l: 44, r: 8, t: 8, b: 22 };
+
+function ticks(lo: number, hi: number): number[] {
+  if (!(hi > lo)) return [lo];
+  return [lo, (lo + hi) / 2, hi];
+}
+
+const short = (x: number) => (Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : Number(x.toPrecision(3)).toString());
+
+export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: number[]; xLabel?: string; title?: string }) {
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
+  if (!all.length) return null;
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  if (hi === lo) {
+    lo -= 1;
+    hi += 1;
+  }
+  const n = Math.max(...series.map((s) => s.values.length));
+  const xs = x && x.length >= n ? x : Array.from({ length: n }, (_, i) => i);
+  const x0 = xs[0];
+  const x1 = xs[n - 1] === x0 ? x0 + 1 : xs[n - 1];
+  const px = (v: number) => PAD.l + ((v - x0) / (x1 - x0)) * (W - PAD.l - PAD.r);
+  const py = (v: number) => PAD.t + (1 - (v - lo) / (hi - lo)) * (H - PAD.t - PAD.b);
+  return (
+    <figure className="chart">
+      {title && <figcaption>{title}</figcaption>}
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title ?? "chart"}>
+        {ticks(lo, hi).map((t) => (
+          <g key={t}>
+            <line x1={PAD.l} x2={W - PAD.r} y1={py(t)} y2={py(t)} className="grid" />
+            <text x={PAD.l - 4} y={py(t) + 3} textAnchor="end" className="axis">{short(t)}</text>
+          </g>
+        ))}
+        <text x={(W + PAD.l) / 2} y={H - 4} textAnchor="middle" className="axis">{xLabel ?? "step"} ({short(x0)}–{short(xs[n - 1])})</text>
+        {series.map((s) => {
+          const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${px(xs[i]).toFixed(1)},${py(v).toFixed(1)}` : "")).filter(Boolean).join(" ");
+          return <polyline key={s.name} points={pts} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dashed ? "5 3" : undefined} />;
+        })}
+      </svg>
+      <div className="legend">
+        {series.map((s) => (
+          <span key={s.name}>
+            <i style={{ borderColor: s.color, borderStyle: s.dashed ? "dashed" : "solid" }} /> {s.name}
+          </span>
+        ))}
+      </div>
+    </figure>
+  );
+}
+
+/** Per-element |error| / tolerance: ≤ 1 is within tolerance (green), above is off (red, darker = worse). */
+export function Heatmap({ label, rows, cols, values }: { label: string; rows: number; cols: number; values: number[] }) {
+  const R = Math.min(rows, 48);
+  const C = Math.min(cols, 48);
+  const cell = Math.max(6, Math.min(22, Math.floor(300 / Math.max(R, C))));
+  const color = (v: number) => {
+    if (!Number.isFinite(v)) return "#6b21a8";
+    if (v <= 1) return `rgba(22, 163, 74, ${0.25 + 0.5 * v})`;
+    const t = Math.min(1, Math.log10(v) / 3);
+    return `rgb(${220 - 60 * t}, ${70 - 60 * t}, ${60 - 50 * t})`;
+  };
+  const off = values.filter((v) => !(v <= 1)).length;
+  return (
+    <figure className="chart heatmap" data-testid="heatmap">
+      <figcaption>
+        {label}: error / tolerance per element ({off} of {values.length} off{rows > R || cols > C ? `; first ${R}×${C} shown` : ""})
+      </figcaption>
+      <svg width={C * cell} height={R * cell} role="img" aria-label={`${label} error heatmap`}>
+        {Array.from({ length: R }, (_, r) =>
+          Array.from({ length: C }, (_, c) => {
+            const v = values[r * cols + c];
+            return (
+              <rect key={`${r}-${c}`} x={c * cell} y={r * cell} width={cell - 1} height={cell - 1} fill={color(v)}>
+                <title>{`[${r},${c}] error/tol = ${Number.isFinite(v) ? v.toPrecision(3) : String(v)}`}</title>
+              </rect>
+            );
+          }),
+        )}
+      </svg>
+      <div className="legend">
+        <span><i className="swatch" style={{ background: "rgba(22,163,74,.6)" }} /> within tolerance</span>
+        <span><i className="swatch" style={{ background: "rgb(190,40,30)" }} /> off (darker = further)</span>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+import type { GradeResult, TestResult } from "../../lib/result.ts";
+import { Heatmap, LineChart } from "./Charts.tsx";
+
+const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
+const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
+
+function splitHint(output: string): { message: string; hint?: string } {
+  const i = output.indexOf("\nHint: ");
+  if (i < 0) return output.startsWith("Hint: ") ? { message: "", hint: output.slice(6) } : { message: output };
+  return { message: output.slice(0, i), hint: output.slice(i + 7) };
+}
+
+function Pictures({ data }: { data: Record<string, unknown> }) {
+  const out = [];
+  const hm = data.heatmap as { label?: string; rows?: number; cols?: number; values?: number[] } | undefined;
+  if (hm && Array.isArray(hm.values) && typeof hm.rows === "number" && typeof hm.cols === "number") {
+    out.push(<Heatmap key="hm" label={hm.label ?? "value"} rows={hm.rows} cols={hm.cols} values={hm.values} />);
+  }
+  const curves = data.curves as { loss?: number[]; accuracy?: number[] } | undefined;
+  if (curves) {
+    if (Array.isArray(curves.loss) && curves.loss.length) out.push(<LineChart key="loss" title="loss" series={[{ name: "loss", values: curves.loss, color: PALETTE[1] }]} />);
+    if (Array.isArray(curves.accuracy) && curves.accuracy.length) out.push(<LineChart key="acc" title="accuracy" series={[{ name: "accuracy", values: curves.accuracy, color: PALETTE[2] }]} />);
+  }
+  const tr = data.trajectory as { xLabel?: string; x?: number[]; labels?: string[]; expected?: number[][]; got?: number[][] } | undefined;
+  if (tr && Array.isArray(tr.expected) && Array.isArray(tr.got)) {
+    tr.expected.forEach((exp, i) => {
+      const name = tr.labels?.[i] ?? `series ${i}`;
+      out.push(
+        <LineChart
+          key={`tr${i}`}
+          title={name}
+          x={tr.x}
+          xLabel={tr.xLabel}
+          series={[
+            { name: "expected", values: exp, color: "#64748b", dashed: true },
+            { name: "yours", values: tr.got?.[i] ?? [], color: PALETTE[i % PALETTE.length] },
+          ]}
+        />,
+      );
+    });
+  }
+  return out.length ? <div className="pictures">{out}</div> : null;
+}
+
+function TestRow({ t }: { t: TestResult }) {
+  const { message, hint } = splitHint(t.output);
+  return (
+    <li className={`test ${t.status}`} data-testid="test" data-status={t.status}>
+      <div className="test-head">
+        <span className="icon" aria-label={t.status}>{t.status === "passed" ? "✓" : "✗"}</span>
+        <span className="test-name">{t.name}</span>
+        <span className={`vis vis-${t.visibility}`}>{t.visibility}</span>
+        <span className="pts">{fmt(t.score)} / {fmt(t.maxScore)}</span>
+      </div>
+      {message && <pre className="msg">{message}</pre>}
+      {hint && <p className="hint"><b>Hint:</b> {hint}</p>}
+      {t.data && <Pictures data={t.data} />}
+    </li>
+  );
+}
+
+export function Results({ result, title, footer }: { result: GradeResult; title: string; footer?: string }) {
+  return (
+    <section className={`results status-${result.status}`} data-testid="results" data-status={result.status} data-score={result.score} data-max={result.maxScore}>
+      <div className="results-head">
+        <h3>{title}</h3>
+        <span className="big-score" data-testid="score">{fmt(result.score)} / {fmt(result.maxScore)}</span>
+        <span className={`badge badge-${result.status}`}>{result.status}</span>
+      </div>
+      {footer && <p className="muted small">{footer}</p>}
+      {result.message && <pre className="msg top">{result.message}</pre>}
+      <ul className="tests">{result.tests.map((t) => <TestRow key={t.name} t={t} />)}</ul>
+      {result.stdout && (
+        <details open className="stdout">
+          <summary>Console output</summary>
+          <pre data-testid="stdout">{result.stdout}</pre>
+        </details>
+      )}
+    </section>
+  );
+}

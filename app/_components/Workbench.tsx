@@ -1,0 +1,251 @@
+"use client";
+/**
+ * The editor side of an exercise page: Monaco (local package, nd IntelliSense), draft autosave,
+ * Run (visible checks in a Web Worker, no server) and Submit (the API, polled until graded).
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import Editor, { loader, type OnMount } from "@monaco-editor/react";
+import type { GradeResult } from "../../lib/result.ts";
+import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
+import { Results } from "./Results.tsx";
+
+type Monaco = typeof import("monaco-editor");
+
+interface Props {
+  exercise: { id: string; starter: string; exports: string[]; points: number; timeoutMs: number };
+  draft: string | null;
+  best: { best: number; attempts: number } | null;
+  run: { run: boolean; reason?: string; driver: boolean };
+}
+
+// Loaded at run time from public/gradlab (built from node_modules/monaco-editor): never a CDN.
+const MONACO_URL = "/gradlab/monaco/editor.js";
+let monacoReady: Promise<Monaco> | undefined;
+function loadMonaco(): Promise<Monaco> {
+  monacoReady ??= (async () => {
+    if (!document.querySelector('link[data-monaco-css]')) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = "/gradlab/monaco/editor.css";
+      link.dataset.monacoCss = "";
+      document.head.appendChild(link);
+    }
+    const url = MONACO_URL;
+    const mod = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url)) as { monaco: Monaco };
+    const monaco = mod.monaco;
+    const ts = monaco.typescript;
+    ts.typescriptDefaults.setCompilerOptions({
+      target: ts.ScriptTarget.ES2020,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      strict: true,
+      noEmit: true,
+      allowNonTsExtensions: true,
+      lib: ["es2022"],
+    });
+    const types = (await (await fetch("/gradlab/types/nd.json")).json()) as Record<string, string>;
+    for (const [path, content] of Object.entries(types)) ts.typescriptDefaults.addExtraLib(content, path);
+    loader.config({ monaco });
+    return monaco;
+  })();
+  return monacoReady;
+}
+
+const draftKey = (id: string) => `gradlab:draft:${id}`;
+const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
+
+type Shown = { kind: "run"; result: GradeResult; ms: number; backend: Backend } | { kind: "submit"; result: GradeResult; ms: number; id: string };
+
+export function Workbench({ exercise, draft, best, run }: Props) {
+  const router = useRouter();
+  const [monaco, setMonaco] = useState<Monaco | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const initial = useRef<string>(draft ?? exercise.starter);
+  const code = useRef<string>(initial.current);
+  const [saved, setSaved] = useState<"saved" | "saving" | "unsaved" | "offline">("saved");
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
+
+  const [backend, setBackend] = useState<Backend | null>(null);
+  const worker = useRef<Worker | null>(null);
+  const runId = useRef(0);
+  const [busy, setBusy] = useState<null | "run" | "submit">(null);
+  const [status, setStatus] = useState<string>("");
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!draft) {
+      const local = localStorage.getItem(draftKey(exercise.id));
+      if (local) {
+        initial.current = local;
+        code.current = local;
+      }
+    }
+    loadMonaco().then(setMonaco, (e) => setLoadError(String(e)));
+  }, [draft, exercise.id]);
+
+  useEffect(() => {
+    if (!run.run) return;
+    const url = "/gradlab/run/run-worker.js";
+    const w = new Worker(url, { type: "module", name: "gradlab-run" });
+    worker.current = w;
+    w.addEventListener("message", (ev: MessageEvent<RunReply>) => {
+      if (ev.data.type === "ready") setBackend(ev.data.backend);
+    });
+    w.addEventListener("error", (ev) => setError(`The Run worker failed to start: ${ev.message}`));
+    return () => w.terminate();
+  }, [run.run]);
+
+  const save = useCallback(
+    (value: string) => {
+      localStorage.setItem(draftKey(exercise.id), value);
+      setSaved("saving");
+      fetch(`/api/drafts/${exercise.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: value }) })
+        .then((r) => setSaved(r.ok ? "saved" : "offline"))
+        .catch(() => setSaved("offline"));
+    },
+    [exercise.id],
+  );
+
+  const onChange = (value: string | undefined) => {
+    code.current = value ?? "";
+    setSaved("unsaved");
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => save(code.current), 800);
+  };
+
+  const doRun = () => {
+    const w = worker.current;
+    if (!w) return;
+    const id = ++runId.current;
+    setBusy("run");
+    setError(null);
+    setStatus("Running the visible checks in your browser…");
+    const t0 = performance.now();
+    const onMsg = (ev: MessageEvent<RunReply>) => {
+      const m = ev.data;
+      if (m.type === "ready" || m.runId !== id) return;
+      w.removeEventListener("message", onMsg);
+      setBusy(null);
+      setStatus("");
+      if (m.type === "failed") setError(`Run failed: ${m.message}`);
+      else setShown({ kind: "run", result: m.result, ms: Math.round(performance.now() - t0), backend: m.result.backend });
+    };
+    w.addEventListener("message", onMsg);
+    // In the browser the limit only guards against endless loops: be lenient with a slow machine.
+    const req: RunRequest = { type: "run", runId: id, exerciseId: exercise.id, code: code.current, timeoutMs: Math.max(2 * exercise.timeoutMs, 10_000), hasDriver: run.driver };
+    w.postMessage(req);
+  };
+
+  const doSubmit = async () => {
+    setBusy("submit");
+    setError(null);
+    setStatus("Submitting…");
+    const t0 = performance.now();
+    try {
+      clearTimeout(saveTimer.current);
+      save(code.current);
+      const res = await fetch("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ exerciseId: exercise.id, code: code.current }) });
+      const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
+      if (res.status !== 202 || !body.id) throw new Error(body.error ?? `the server answered ${res.status}`);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 400));
+        const g = await fetch(`/api/submissions/${body.id}`, { cache: "no-store" });
+        const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string };
+        if (!g.ok) throw new Error(s.error ?? `the server answered ${g.status}`);
+        if (s.status === "done" && s.result) {
+          setShown({ kind: "submit", result: s.result, ms: Math.round(performance.now() - t0), id: body.id });
+          break;
+        }
+        setStatus(s.status === "running" ? "Grading (visible and hidden checks)…" : "Queued for grading…");
+      }
+      router.refresh();
+    } catch (e) {
+      setError(`Submit failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(null);
+      setStatus("");
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && !busy) {
+        e.preventDefault();
+        if (e.shiftKey) void doSubmit();
+        else if (run.run) doRun();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  return (
+    <section className="workbench">
+      <div className="toolbar">
+        <button className="primary" onClick={doRun} disabled={!run.run || !!busy || !backend} data-testid="run" title={run.run ? "Run the visible checks in your browser (Ctrl+Enter)" : "Run is not available for this exercise"}>
+          {busy === "run" ? "Running…" : "Run"}
+        </button>
+        <button className="accent" onClick={doSubmit} disabled={!!busy} data-testid="submit" title="Grade on the server with hidden checks (Ctrl+Shift+Enter)">
+          {busy === "submit" ? "Grading…" : "Submit"}
+        </button>
+        <button
+          className="ghost"
+          disabled={!!busy}
+          onClick={() => {
+            if (!confirm("Replace your code with the starter?")) return;
+            editorRef.current?.setValue(exercise.starter);
+          }}
+        >
+          Reset
+        </button>
+        <span className="grow" />
+        <span className="muted small" data-testid="backend">
+          {run.run ? (backend ? `Run on tfjs ${backend}` : "Loading the Run engine…") : ""}
+        </span>
+        <span className={`muted small save-${saved}`} data-testid="saved">{saved === "saved" ? "Draft saved" : saved === "saving" ? "Saving…" : saved === "offline" ? "Saved in this browser only" : "Editing…"}</span>
+        <span className="best" data-testid="best">Best: {best ? `${fmt(best.best)} / ${exercise.points}` : `– / ${exercise.points}`}</span>
+      </div>
+      {!run.run && (
+        <p className="notice" data-testid="run-unavailable">
+          Run is not available for training exercises: Submit to grade.{run.reason ? <span className="muted small"> ({run.reason})</span> : null}
+        </p>
+      )}
+      <div className="editor" data-testid="editor">
+        {loadError ? (
+          <p className="error">The editor could not load: {loadError}</p>
+        ) : monaco ? (
+          <Editor
+            height="100%"
+            path={`file:///${exercise.id}/solution.ts`}
+            defaultLanguage="typescript"
+            defaultValue={initial.current}
+            onChange={onChange}
+            onMount={(ed) => {
+              editorRef.current = ed;
+              (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
+            }}
+            options={{ minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true, fixedOverflowWidgets: true }}
+          />
+        ) : (
+          <div className="editor-loading">Loading the editor…</div>
+        )}
+      </div>
+      {status && <p className="status" data-testid="status">{status}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {shown && (
+        <Results
+          result={shown.result}
+          title={shown.kind === "run" ? "Run: visible checks" : "Submission graded"}
+          footer={
+            shown.kind === "run"
+              ? `In your browser on tfjs ${shown.backend}, ${shown.ms} ms. Hidden checks run when you Submit.`
+              : `Graded on the server in ${shown.ms} ms (visible and hidden checks). `
+          }
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * The browser's Run: a module worker with the tfjs reference on the best backend available
+ * (webgpu, webgl, wasm, cpu), the exercise's checks (visible ones only: hidden ones are skipped)
+ * and the same check runner as the server. The learner's code is transpiled here (esbuild-wasm)
+ * and runs in a sandbox worker of its own, behind the same packet transport as on the server.
+ * Nothing here talks to the server beyond fetching these static files.
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-webgpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { initialize } from "esbuild-wasm";
+import { transpileLearner } from "../../grader/sandbox/transpile.ts";
+import { PacketSession, type LoadOutcome, type SandboxTransport } from "../../grader/sandbox/transport.ts";
+import type { WirePacket } from "../../lib/wire.ts";
+import { Learner } from "../../lib/checks/learner.ts";
+import { runChecks } from "../../lib/checks/run.ts";
+import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import type { CheckSuite, Tf } from "../../lib/exercise.ts";
+import type { GradeResult, TestResult } from "../../lib/result.ts";
+import type { Backend, RunReply, RunRequest, SandboxReply, SandboxRequest } from "./protocol.ts";
+
+const base = new URL("..", import.meta.url); // /gradlab/
+const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
+
+async function pickBackend(): Promise<Backend> {
+  setWasmPaths(new URL("tfjs/", base).href);
+  const candidates: Backend[] = [];
+  if ((navigator as { gpu?: unknown }).gpu) candidates.push("webgpu");
+  if (typeof OffscreenCanvas !== "undefined") candidates.push("webgl");
+  candidates.push("wasm", "cpu");
+  for (const b of candidates) {
+    try {
+      if (!(await tf.setBackend(b))) continue;
+      await tf.ready();
+      // Half-float WebGL would miss float32 tolerances: only use it where float32 renders.
+      if (b === "webgl" && !tf.env().getBool("WEBGL_RENDER_FLOAT32_CAPABLE")) continue;
+      tf.tidy(() => tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).dataSync());
+      return b;
+    } catch {
+      /* next backend */
+    }
+  }
+  await tf.setBackend("cpu");
+  return "cpu";
+}
+
+const ready = (async () => {
+  const [backend] = await Promise.all([pickBackend(), initialize({ wasmURL: new URL("esbuild.wasm", base).href, worker: false })]);
+  post({ type: "ready", backend });
+  return backend;
+})();
+
+/** The sandbox worker behind the packet transport, with the exercise's time budget. */
+class WorkerTransport implements SandboxTransport {
+  private worker: Worker;
+  private next = 1;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly started = performance.now();
+  private dead: SandboxLimitError | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+    this.worker = new Worker(new URL("sandbox-worker.js", import.meta.url));
+    this.worker.onmessage = (ev: MessageEvent<SandboxReply>) => {
+      const p = this.pending.get(ev.data.id);
+      if (!p) return;
+      this.pending.delete(ev.data.id);
+      if (ev.data.ok) p.resolve(ev.data.value);
+      else p.reject(Object.assign(new Error(ev.data.error.message), { sandboxError: ev.data.error }));
+    };
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      for (const p of this.pending.values()) p.reject(new Error(ev.message || "the sandbox worker crashed"));
+      this.pending.clear();
+    };
+  }
+
+  private request<T>(m: WithoutId<SandboxRequest>, transfer: Transferable[] = []): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const left = this.timeoutMs - (performance.now() - this.started);
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.dead = new SandboxLimitError(
+          "timeout",
+          `Time limit exceeded: your code ran longer than this exercise allows (${(this.timeoutMs / 1000).toFixed(1)} s in all). Look for an infinite loop or a loop that does far more work than needed.`,
+        );
+        this.worker.terminate();
+        this.pending.delete(id);
+        reject(this.dead);
+      }, Math.max(1, left));
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.worker.postMessage({ ...m, id }, transfer);
+    });
+  }
+
+  init(hasDriver: boolean, exerciseId: string): Promise<unknown> {
+    return this.request({ op: "init", harnessUrl: new URL("harness.js", import.meta.url).href, driverUrl: hasDriver ? new URL(`drivers/${exerciseId}.js`, import.meta.url).href : undefined, maxLog: 64 * 1024 });
+  }
+
+  async load(script: string): Promise<LoadOutcome> {
+    try {
+      return { ok: true, exportsJson: await this.request<string>({ op: "load", script }) };
+    } catch (e) {
+      if (e instanceof SandboxLimitError) throw e;
+      const err = (e as { sandboxError?: { message: string; stack: string } }).sandboxError ?? { message: String((e as Error).message), stack: "" };
+      return { ok: false, error: err };
+    }
+  }
+  call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
+    return this.request({ op: "call", name, json: packet.json, buffers: packet.buffers, keep, returnArgs }, packet.buffers);
+  }
+  put(packet: WirePacket): Promise<number> {
+    return this.request({ op: "put", json: packet.json, buffers: packet.buffers }, packet.buffers);
+  }
+  get(id: number): Promise<WirePacket> {
+    return this.request({ op: "get", handle: id });
+  }
+  async logs(): Promise<string> {
+    if (this.dead) return "";
+    try {
+      return await this.request<string>({ op: "logs" });
+    } catch {
+      return "";
+    }
+  }
+  usage() {
+    return { cpuMs: NaN, wallMs: performance.now() - this.started };
+  }
+  dispose(): void {
+    this.worker.terminate();
+  }
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
+const suites = new Map<string, Promise<CheckSuite>>();
+function suiteOf(id: string): Promise<CheckSuite> {
+  let s = suites.get(id);
+  if (!s) {
+    s = import(/* @vite-ignore */ new URL(`checks/${id}.js`, import.meta.url).href).then((m: { default: CheckSuite }) => m.default);
+    suites.set(id, s);
+  }
+  return s;
+}
+
+function finish(exercise: string, tests: TestResult[], stdout: string, t0: number, backend: Backend, status?: GradeResult["status"], message?: string): GradeResult & { backend: Backend } {
+  const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;
+  const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
+  return { exercise, score, maxScore, status: status ?? (score === maxScore ? "passed" : "failed"), tests, stdout, durationMs: Math.round(performance.now() - t0), backend, ...(message ? { message } : {}) };
+}
+
+async function run(req: RunRequest): Promise<GradeResult & { backend: Backend }> {
+  const backend = await ready;
+  const t0 = performance.now();
+  const suite = await suiteOf(req.exerciseId);
+  const visible = suite.checks.filter((c) => c.visibility === "visible");
+  const notRun = (why: string): TestResult[] => visible.map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible" }));
+  const compiled = await transpileLearner(req.code, "solution.ts");
+  if (!compiled.ok) return finish(req.exerciseId, notRun(`Your code does not compile:\n${compiled.message}`), "", t0, backend, "error", `Your code does not compile:\n${compiled.message}`);
+  const transport = new WorkerTransport(req.timeoutMs);
+  try {
+    await transport.init(req.hasDriver, req.exerciseId);
+    const session = new PacketSession(transport, compiled.mapLocation);
+    let loaded;
+    try {
+      loaded = await session.load(compiled.script);
+    } catch (e) {
+      if (e instanceof SandboxLimitError) return finish(req.exerciseId, notRun(e.message), "", t0, backend, e.kind, e.message);
+      throw e;
+    }
+    if (!loaded.ok) return finish(req.exerciseId, notRun(loaded.message), await transport.logs(), t0, backend, "error", loaded.message);
+    const out = await runChecks(suite, { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
+    const stdout = await transport.logs();
+    if (out.stopped) return finish(req.exerciseId, out.tests, stdout, t0, backend, out.stopped.status, out.stopped.message);
+    if (out.internalError) return finish(req.exerciseId, out.tests, stdout, t0, backend, "error", `Internal error in the checks: ${out.internalError}`);
+    return finish(req.exerciseId, out.tests, stdout, t0, backend);
+  } finally {
+    transport.dispose();
+  }
+}
+
+self.onmessage = async (ev: MessageEvent<RunRequest>) => {
+  const req = ev.data;
+  if (req.type !== "run") return;
+  const t0 = performance.now();
+  try {
+    const result = await run(req);
+    post({ type: "result", runId: req.runId, result, ms: Math.round(performance.now() - t0) });
+  } catch (e) {
+    post({ type: "failed", runId: req.runId, message: e instanceof Error ? e.message : String(e) });
+  }
+};

@@ -1,0 +1,60 @@
+/**
+ * Accounts, sessions and API tokens, by better-auth (email + password, its drizzle adapter on
+ * our SQLite file, and its bearer plugin so that a session token works as
+ * `Authorization: Bearer <token>`). No password hashing or session handling of our own.
+ */
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { bearer } from "better-auth/plugins/bearer";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Db } from "../../db/client.ts";
+import { dataDir } from "../../db/client.ts";
+import { accounts, sessions, users, verifications } from "../../db/schema.ts";
+
+export type Role = "learner" | "instructor" | "admin";
+export const ROLES: Role[] = ["learner", "instructor", "admin"];
+
+/** The signing secret: BETTER_AUTH_SECRET, else one generated into the data folder on first use. */
+function authSecret(dir: string): string {
+  if (process.env.BETTER_AUTH_SECRET) return process.env.BETTER_AUTH_SECRET;
+  const file = join(dir, "auth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    } catch {
+      /* another process wrote it first */
+    }
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+export function createAuth(db: Db, dir = dataDir()) {
+  const port = process.env.PORT ?? "3000";
+  const extra = (process.env.GRADLAB_TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return betterAuth({
+    appName: "GradLab",
+    baseURL: process.env.GRADLAB_BASE_URL ?? `http://localhost:${port}`,
+    secret: authSecret(dir),
+    database: drizzleAdapter(db, { provider: "sqlite", schema: { user: users, session: sessions, account: accounts, verification: verifications } }),
+    // Accounts are made by an admin (`gradlab user add`), never by self sign-up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    user: { additionalFields: { role: { type: "string", required: false, defaultValue: "learner", input: false } } },
+    // Same-origin requests are trusted whatever host name the server is reached by; others must be listed.
+    trustedOrigins: (request?: Request) => {
+      const list = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...extra];
+      if (request) {
+        const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+        if (host) list.push(`${request.headers.get("x-forwarded-proto") ?? "http"}://${host}`);
+      }
+      return list;
+    },
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    plugins: [bearer()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,185 @@
+/**
+ * The web app's server side, loaded by Node itself (not bundled by Next: see app/_lib/backend.ts),
+ * once per process: the database, auth, the catalogue, and the reads and writes the pages and
+ * route handlers need. Authorisation decisions live here too, so every caller gets the same.
+ */
+import { and, desc, eq, gte, count, max } from "drizzle-orm";
+import { openDb, type Db } from "../../db/client.ts";
+import { drafts, submissions } from "../../db/schema.ts";
+import { loadCatalogue, type Catalogue, type Exercise } from "../../grader/exercises.ts";
+import { MAX_CODE_BYTES } from "../../grader/grade.ts";
+import { redactForLearner, selectOptionalSubmission, submissionStatus, submitCode, type SubmissionRow } from "../../grader/submissions.ts";
+import type { GradeResult } from "../../lib/result.ts";
+import { createAuth, type Role } from "./auth.ts";
+import { readFileSync } from "node:fs";
+
+export { MAX_CODE_BYTES };
+export const SUBMISSIONS_PER_MINUTE = Number(process.env.GRADLAB_SUBMISSIONS_PER_MINUTE ?? 10);
+
+export const db: Db = openDb();
+export const auth = createAuth(db);
+
+let catalogue: Promise<Catalogue> | undefined;
+export function getCatalogue(): Promise<Catalogue> {
+  catalogue ??= loadCatalogue();
+  return catalogue;
+}
+
+export async function findExercise(id: string): Promise<Exercise | undefined> {
+  return (await getCatalogue()).exercises.find((e) => e.id === id);
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** The signed-in user (cookie or `Authorization: Bearer`), or null. */
+export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
+  const s = await auth.api.getSession({ headers });
+  if (!s) return null;
+  const u = s.user as { id: string; email: string; name: string; role?: string };
+  return { id: u.id, email: u.email, name: u.name, role: (u.role as Role) ?? "learner" };
+}
+
+export const canReadAll = (u: SessionUser) => u.role === "instructor" || u.role === "admin";
+
+// ---- what the browser may see of an exercise -----------------------------------------------
+
+export interface ExerciseView {
+  id: string;
+  set: string;
+  setTitle: string;
+  title: string;
+  summary: string;
+  topic: string;
+  tags: string[];
+  exports: string[];
+  points: number;
+  statement: string;
+  starter: string;
+  checks: { name: string; points: number; visibility: "visible" | "hidden" }[];
+  timeoutMs: number;
+}
+
+export async function exerciseView(ex: Exercise): Promise<ExerciseView> {
+  const cat = await getCatalogue();
+  return {
+    id: ex.id,
+    set: ex.set,
+    setTitle: cat.sets.find((s) => s.id === ex.set)?.title ?? ex.set,
+    title: ex.meta.title,
+    summary: ex.meta.summary,
+    topic: ex.meta.topic,
+    tags: ex.meta.tags,
+    exports: ex.meta.exports,
+    points: ex.points,
+    statement: readFileSync(ex.files.statement, "utf8"),
+    starter: readFileSync(ex.files.starter, "utf8"),
+    checks: ex.suite.checks.map((c) => ({ name: c.name, points: c.points, visibility: c.visibility })),
+    timeoutMs: ex.meta.limits.timeoutMs,
+  };
+}
+
+/** Best score and attempts per exercise for one user. */
+export function progress(userId: string): Map<string, { best: number; attempts: number }> {
+  const rows = db
+    .select({ exerciseId: submissions.exerciseId, best: max(submissions.score), attempts: count() })
+    .from(submissions)
+    .where(eq(submissions.userId, userId))
+    .groupBy(submissions.exerciseId)
+    .all();
+  return new Map(rows.map((r) => [r.exerciseId, { best: r.best ?? 0, attempts: r.attempts }]));
+}
+
+// ---- submissions ---------------------------------------------------------------------------
+
+export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 | 404 | 413 | 429; error: string; retryAfter?: number };
+
+export async function submit(user: SessionUser, body: unknown): Promise<SubmitOutcome> {
+  const b = body as { exerciseId?: unknown; code?: unknown } | null;
+  if (!b || typeof b !== "object" || typeof b.exerciseId !== "string" || typeof b.code !== "string") {
+    return { ok: false, status: 400, error: 'The body must be JSON {"exerciseId": string, "code": string}.' };
+  }
+  const ex = await findExercise(b.exerciseId);
+  if (!ex) return { ok: false, status: 404, error: `Unknown exercise '${b.exerciseId}'.` };
+  if (!b.code.trim()) return { ok: false, status: 400, error: "The code is empty: submit the module that exports " + ex.meta.exports.join(", ") + "." };
+  const bytes = Buffer.byteLength(b.code, "utf8");
+  if (bytes > MAX_CODE_BYTES) return { ok: false, status: 413, error: `The code is ${bytes} bytes; the limit is ${MAX_CODE_BYTES} bytes.` };
+  const since = new Date(Date.now() - 60_000);
+  const recent = db.select({ n: count(), first: submissions.createdAt }).from(submissions).where(and(eq(submissions.userId, user.id), gte(submissions.createdAt, since))).get();
+  if ((recent?.n ?? 0) >= SUBMISSIONS_PER_MINUTE) {
+    return { ok: false, status: 429, error: `Too many submissions: at most ${SUBMISSIONS_PER_MINUTE} a minute. Use Run to try your code without submitting, and submit again in a minute.`, retryAfter: 60 };
+  }
+  return { ok: true, id: submitCode(db, ex, b.code, user.id) };
+}
+
+export interface SubmissionView {
+  id: string;
+  exerciseId: string;
+  createdAt: number;
+  status: "queued" | "running" | "done";
+  score: number | null;
+  maxScore: number | null;
+  result: GradeResult | null;
+}
+
+function view(row: SubmissionRow, user: SessionUser): SubmissionView {
+  const raw = (row.result as GradeResult | null) ?? null;
+  const status = submissionStatus(row);
+  return {
+    id: row.id,
+    exerciseId: row.exerciseId,
+    createdAt: row.createdAt.getTime(),
+    status,
+    score: row.score,
+    maxScore: row.maxScore,
+    result: status === "done" && raw ? (canReadAll(user) ? raw : redactForLearner(raw)) : null,
+  };
+}
+
+/** A submission as `user` may see it; null when it does not exist or is someone else's. */
+export function readSubmission(user: SessionUser, id: string): (SubmissionView & { code: string }) | null {
+  const row = selectOptionalSubmission(db, id);
+  if (!row || (row.userId !== user.id && !canReadAll(user))) return null;
+  return { ...view(row, user), code: row.code };
+}
+
+export function history(user: SessionUser, exerciseId: string): (SubmissionView & { code: string })[] {
+  return db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.userId, user.id), eq(submissions.exerciseId, exerciseId)))
+    .orderBy(desc(submissions.createdAt))
+    .all()
+    .map((r) => ({ ...view(r, user), code: r.code }));
+}
+
+// ---- drafts --------------------------------------------------------------------------------
+
+export function readDraft(userId: string, exerciseId: string): string | null {
+  return db.select({ code: drafts.code }).from(drafts).where(and(eq(drafts.userId, userId), eq(drafts.exerciseId, exerciseId))).get()?.code ?? null;
+}
+
+export function saveDraft(userId: string, exerciseId: string, code: string): void {
+  const now = new Date();
+  db.insert(drafts).values({ userId, exerciseId, code, updatedAt: now }).onConflictDoUpdate({ target: [drafts.userId, drafts.exerciseId], set: { code, updatedAt: now } }).run();
+}
+
+// ---- the browser's Run -----------------------------------------------------------------------
+
+let manifest: Record<string, { run: boolean; reason?: string; driver: boolean }> | undefined;
+/** Whether the browser can Run this exercise's visible checks (from the built assets' manifest). */
+export function runSupport(exerciseId: string): { run: boolean; reason?: string; driver: boolean } {
+  if (!manifest) {
+    try {
+      const root = process.env.GRADLAB_ROOT ?? process.cwd();
+      manifest = (JSON.parse(readFileSync(`${root}/public/gradlab/manifest.json`, "utf8")) as { exercises: typeof manifest }).exercises;
+    } catch {
+      return { run: false, reason: "the browser assets are not built (npm run build)", driver: false };
+    }
+  }
+  return manifest?.[exerciseId] ?? { run: false, reason: "this exercise is newer than the built assets (npm run build)", driver: false };
+}

@@ -1,0 +1,22 @@
+/** PUT /api/drafts/:exerciseId {code}: the editor's autosave (one draft per user and exercise). */
+import { backend, jsonError } from "../../../_lib/backend.ts";
+
+export const dynamic = "force-dynamic";
+
+export async function PUT(req: Request, ctx: { params: Promise<{ exerciseId: string }> }): Promise<Response> {
+  const be = await backend();
+  const user = await be.sessionUser(req.headers);
+  if (!user) return jsonError(401, "Not signed in.");
+  const { exerciseId } = await ctx.params;
+  if (!(await be.findExercise(exerciseId))) return jsonError(404, `Unknown exercise '${exerciseId}'.`);
+  let body: { code?: unknown };
+  try {
+    body = await req.json();
+  } catch {
+    return jsonError(400, 'The body must be JSON {"code": string}.');
+  }
+  if (typeof body?.code !== "string") return jsonError(400, 'The body must be JSON {"code": string}.');
+  if (Buffer.byteLength(body.code, "utf8") > be.MAX_CODE_BYTES) return jsonError(413, `A draft is limited to ${be.MAX_CODE_BYTES} bytes.`);
+  be.saveDraft(user.id, exerciseId, body.code);
+  return new Response(null, { status: 204 });
+}

@@ -1,0 +1,66 @@
+import Link from "next/link";
+import { backend } from "./_lib/backend.ts";
+import { requireUser } from "./_lib/session.ts";
+import { TopBar } from "./_components/TopBar.tsx";
+
+export const dynamic = "force-dynamic";
+
+const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
+
+export default async function Home() {
+  const user = await requireUser("/");
+  const be = await backend();
+  const cat = await be.getCatalogue();
+  const prog = be.progress(user.id);
+  const total = cat.exercises.reduce((s, e) => s + e.points, 0);
+  const earned = cat.exercises.reduce((s, e) => s + Math.min(e.points, prog.get(e.id)?.best ?? 0), 0);
+  return (
+    <>
+      <TopBar user={user} />
+      <main className="page">
+        <h1>Problem sets</h1>
+        <p className="muted">
+          {fmt(earned)} / {total} points · best score of each exercise kept
+        </p>
+        {cat.sets.map((set) => {
+          const setPts = set.exercises.reduce((s, e) => s + e.points, 0);
+          const setEarned = set.exercises.reduce((s, e) => s + Math.min(e.points, prog.get(e.id)?.best ?? 0), 0);
+          return (
+            <section key={set.id} className="set card">
+              <div className="set-head">
+                <h2>{set.title}</h2>
+                <span className="muted">{fmt(setEarned)} / {setPts}</span>
+              </div>
+              <div className="bar"><div style={{ width: `${setPts ? (100 * setEarned) / setPts : 0}%` }} /></div>
+              <ul className="exercises">
+                {set.exercises.map((ex) => {
+                  const p = prog.get(ex.id);
+                  const full = p && p.best >= ex.points;
+                  return (
+                    <li key={ex.id} data-testid={`exercise-${ex.id}`}>
+                      <span className={`dot ${full ? "done" : p ? "tried" : ""}`} aria-hidden />
+                      <div className="ex-main">
+                        <Link href={`/exercises/${ex.id}`}>{ex.meta.title}</Link>
+                        <span className="muted small">{ex.meta.summary}</span>
+                      </div>
+                      <span className="score" data-testid={`best-${ex.id}`}>
+                        {p ? `${fmt(p.best)} / ${ex.points}` : `– / ${ex.points}`}
+                      </span>
+                      <span className="muted small attempts">{p ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"}` : "not started"}</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          );
+        })}
+        {cat.problems.length > 0 && user.role !== "learner" && (
+          <section className="card warn">
+            <h2>Exercises that did not load</h2>
+            <ul>{cat.problems.map((p, i) => <li key={i}><code>{p.file}</code>: {p.message}</li>)}</ul>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

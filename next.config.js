@@ -1,0 +1,15 @@
+/**
+ * The web app (app/). Server-side logic (db, auth, grading queue) is loaded by Node itself, not
+ * bundled (see app/_lib/backend.ts); the editor and the Run worker are prebuilt into
+ * public/gradlab/ by app/_build/build-assets.ts. `npm run build` does both.
+ */
+/** @type {import("next").NextConfig} */
+const config = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The app has its own tsconfig (JSX); `npm run typecheck:app` checks it, not the build.
+  typescript: { ignoreBuildErrors: true, tsconfigPath: "app/tsconfig.json" },
+  turbopack: { root: import.meta.dirname },
+};
+
+export default config;

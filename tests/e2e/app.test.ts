@@ -1,0 +1,189 @@
+/**
+ * The learner's core flow in real Chromium against the real server: sign in, open the dense
+ * exercise, Run a wrong solution (failing check in the browser), Submit the right one (full
+ * marks from the worker), and another learner cannot read that submission. Plus: the page works
+ * with every request to a non-local host blocked (no CDN anywhere).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, ROOT, haveChromium, launchChromium, startServer, type Server } from "./server.ts";
+
+const SOLUTION = readFileSync(join(ROOT, "exercises/03-layers/dense/solution.ts"), "utf8");
+// A classic mistake: the bias is forgotten in the forward pass.
+const WRONG = SOLUTION.replace("return add(matmul(x, w), b);", "return matmul(x, w);");
+
+const run = haveChromium() || process.env.CI ? describe : describe.skip;
+if (!haveChromium() && !process.env.CI) console.warn("e2e skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium)");
+
+let server: Server;
+let browser: Browser;
+
+async function signIn(page: Page, who: { email: string; password: string }, next = "/") {
+  await page.goto(`${server.url}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 20_000 });
+}
+
+/** Type `code` into Monaco as a learner would (select all, then type). */
+async function typeCode(page: Page, code: string) {
+  // Typed text is not re-indented or auto-closed, so what is submitted is exactly `code`.
+  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
+  await page.click(".monaco-editor .view-lines");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  const value = await page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue());
+  expect(value).toBe(code);
+}
+
+async function openEditor(page: Page, id: string) {
+  await page.goto(`${server.url}/exercises/${id}`);
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+}
+
+run("web app in Chromium", () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("prints generated demo passwords on first start", () => {
+    expect([...server.accounts.keys()].sort()).toEqual(["admin", "instructor", "learner"]);
+    for (const a of server.accounts.values()) expect(a.password).toMatch(/^[\w-]{12,}$/);
+  });
+
+  it("learner: Run a wrong solution, see it fail; Submit the fix, get full marks; nobody else can read it", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await signIn(page, server.accounts.get("learner")!, "/");
+    await page.waitForSelector('[data-testid="exercise-dense"]');
+    await openEditor(page, "dense");
+    await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs (webgpu|webgl|wasm|cpu)/);
+    const backend = (await page.textContent('[data-testid="backend"]'))!.replace("Run on tfjs ", "");
+
+    await typeCode(page, WRONG);
+    let t0 = Date.now();
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector('[data-testid="results"]', { timeout: 60_000 });
+    const runMs = Date.now() - t0;
+    const failed = page.locator('[data-testid="test"][data-status="failed"]');
+    expect(await failed.count()).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('[data-testid="results"]')).toContain("without the bias b");
+    expect(await page.locator('[data-testid="test"]', { hasText: "hidden" }).count()).toBe(0);
+    await page.waitForSelector('[data-testid="heatmap"]');
+    await page.screenshot({ path: join(ARTIFACTS, "dense-run-wrong.png"), fullPage: true });
+
+    await typeCode(page, SOLUTION);
+    t0 = Date.now();
+    const [post] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/submissions") && r.request().method() === "POST"), page.click('[data-testid="submit"]')]);
+    expect(post.status()).toBe(202);
+    const { id } = (await post.json()) as { id: string };
+    await page.waitForSelector('[data-testid="results"][data-status="passed"]', { timeout: 120_000 });
+    const submitMs = Date.now() - t0;
+    expect(await page.textContent('[data-testid="score"]')).toBe("10 / 10");
+    await expect.poll(() => page.textContent('[data-testid="best"]')).toContain("10 / 10");
+    await page.screenshot({ path: join(ARTIFACTS, "dense-submit-full-marks.png"), fullPage: true });
+    console.log(`[e2e] Run ${runMs} ms on tfjs ${backend}; Submit → graded ${submitMs} ms`);
+
+    // The draft was autosaved on the server: a reload shows the solution.
+    await expect.poll(() => page.textContent('[data-testid="saved"]')).toBe("Draft saved");
+    await openEditor(page, "dense");
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __gradlabEditor?: { getValue(): string } }).__gradlabEditor?.getValue() ?? "")).toContain("add(matmul(x, w), b)");
+
+    // Progress and history.
+    await page.goto(`${server.url}/`);
+    expect(await page.textContent('[data-testid="best-dense"]')).toBe("10 / 10");
+    await page.goto(`${server.url}/exercises/dense/history`);
+    expect(await page.textContent('[data-testid="attempt-code"]')).toContain("add(matmul(x, w), b)");
+
+    // The owner reads it through the API; another learner gets a 404; an instructor may read it.
+    server.cli("user", "add", "other@example.com", "--role", "learner");
+    const other = server.cli("token", "other@example.com");
+    const mine = await page.request.get(`${server.url}/api/submissions/${id}`);
+    expect(mine.status()).toBe(200);
+    expect(((await mine.json()) as { status: string; result: { score: number } }).result.score).toBe(10);
+    const theirs = await fetch(`${server.url}/api/submissions/${id}`, { headers: { Authorization: `Bearer ${other}` } });
+    expect(theirs.status).toBe(404);
+    const instructor = server.cli("token", server.accounts.get("instructor")!.email);
+    expect((await fetch(`${server.url}/api/submissions/${id}`, { headers: { Authorization: `Bearer ${instructor}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/submissions/${id}`)).status).toBe(401);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it("works with every request to a non-local host blocked", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const blocked: string[] = [];
+    await ctx.route("**/*", (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === "127.0.0.1" || host === "localhost") return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const page = await ctx.newPage();
+    await signIn(page, server.accounts.get("learner")!, "/exercises/dense");
+    await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+    await page.waitForSelector(".katex", { timeout: 10_000 });
+    await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
+    await typeCode(page, SOLUTION);
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector('[data-testid="results"][data-status="passed"]', { timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "dense-offline-run.png"), fullPage: true });
+    expect(blocked).toEqual([]);
+    // Training exercises say why Run is off.
+    await page.goto(`${server.url}/exercises/mnist-mlp`);
+    expect(await page.textContent('[data-testid="run-unavailable"]')).toContain("Run is not available for training exercises: Submit to grade");
+    await ctx.close();
+  }, 180_000);
+
+  it("Run in the browser gives every runnable exercise's solution full visible marks (parity with the server)", async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "public/gradlab/manifest.json"), "utf8")) as { exercises: Record<string, { run: boolean }> };
+    const { testCatalogue } = await import("../helpers.ts");
+    const cat = await testCatalogue();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page, server.accounts.get("learner")!, "/");
+    const failures: string[] = [];
+    const timings: string[] = [];
+    for (const ex of cat.exercises.filter((e) => manifest.exercises[e.id]?.run)) {
+      await openEditor(page, ex.id);
+      await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
+      // Tests only: the solution never reaches a browser otherwise.
+      await page.evaluate((code) => (window as unknown as { __gradlabEditor: { setValue(v: string): void } }).__gradlabEditor.setValue(code), readFileSync(ex.files.solution, "utf8"));
+      const t0 = Date.now();
+      await page.click('[data-testid="run"]');
+      const results = await page.waitForSelector('[data-testid="results"]', { timeout: 90_000 });
+      timings.push(`${ex.id} ${Date.now() - t0} ms`);
+      if ((await results.getAttribute("data-status")) !== "passed") failures.push(`${ex.id}: ${(await results.textContent())?.slice(0, 600)}`);
+    }
+    console.log(`[e2e] Run timings: ${timings.join(", ")}`);
+    await page.close();
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it("API: clear 4xx answers", async () => {
+    const token = server.cli("token", server.accounts.get("learner")!.email);
+    const post = (body: string, auth = true) =>
+      fetch(`${server.url}/api/submissions`, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { Authorization: `Bearer ${token}` } : {}) }, body });
+    expect((await post(JSON.stringify({ exerciseId: "dense", code: SOLUTION }), false)).status).toBe(401);
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post(JSON.stringify({ exerciseId: "dense", code: "   " }))).status).toBe(400);
+    const unknown = await post(JSON.stringify({ exerciseId: "no-such-exercise", code: SOLUTION }));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/Unknown exercise 'no-such-exercise'/);
+    expect((await post(JSON.stringify({ exerciseId: "dense", code: "x".repeat(300 * 1024) }))).status).toBe(413);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await post(JSON.stringify({ exerciseId: "dense", code: `// ${i}\n${SOLUTION}` }))).status);
+    expect(statuses).toContain(429);
+    expect((await fetch(`${server.url}/api/submissions/does-not-exist`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
+  }, 120_000);
+});

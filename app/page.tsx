@@ -12,12 +12,27 @@ export default async function Home() {
   const be = await backend();
   const cat = await be.getCatalogue();
   const prog = be.progress(user.id);
+  const courses = be.myCourses(user);
+  // A learner enrolled in a course sees their courses' released assignments; the open catalogue
+  // below is the demo course, for everyone else (and for staff, who browse every exercise).
+  const coursesOnly = user.role === "learner" && courses.some((c) => c.role === "learner");
   const total = cat.exercises.reduce((s, e) => s + e.points, 0);
   const earned = cat.exercises.reduce((s, e) => s + Math.min(e.points, prog.get(e.id)?.best ?? 0), 0);
   return (
     <>
       <TopBar user={user} />
       <main className="page">
+        {(courses.length > 0 || user.role !== "learner") && (
+          <section className="card" data-testid="my-courses">
+            <h2>Your courses</h2>
+            {courses.length === 0 && <p className="muted">None yet.</p>}
+            <ul>
+              {courses.map((c) => <li key={c.id}><Link href={`/courses/${c.id}`}>{c.title}</Link> <span className="muted small">{c.role}</span></li>)}
+            </ul>
+            {user.role !== "learner" && <Link href="/courses">Create or manage courses →</Link>}
+          </section>
+        )}
+        {!coursesOnly && <>
         <h1>Problem sets</h1>
         <p className="muted">
           {fmt(earned)} / {total} points · best score of each exercise kept
@@ -54,6 +69,7 @@ export default async function Home() {
             </section>
           );
         })}
+        </>}
         {cat.problems.length > 0 && user.role !== "learner" && (
           <section className="card warn">
             <h2>Exercises that did not load</h2>

@@ -49,8 +49,14 @@ export const gradingJobs = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     lastError: text("last_error"),
+    /** grade: the first grading; regrade: again with the current exercise version (see grading_results). */
+    kind: text("kind", { enum: ["grade", "regrade"] }).notNull().default("grade"),
+    /** For a regrade: replace the submission's score even when the new one is lower. */
+    allowLower: integer("allow_lower", { mode: "boolean" }).notNull().default(false),
+    /** The regrade batch (regrade_batches.id) this job belongs to. */
+    batchId: text("batch_id"),
   },
-  (t) => [index("grading_jobs_state").on(t.state, t.id), index("grading_jobs_submission").on(t.submissionId)],
+  (t) => [index("grading_jobs_state").on(t.state, t.id), index("grading_jobs_submission").on(t.submissionId), index("grading_jobs_batch").on(t.batchId)],
 );
 
 // ---- accounts (better-auth's tables; see app/_server/auth.ts) ------------------------------
@@ -129,4 +135,113 @@ export const drafts = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.exerciseId] })],
+);
+
+// ---- grading history and regrades ------------------------------------------------------------
+
+/**
+ * Every verdict ever produced for a submission (first grading and each regrade), with the
+ * exercise version it was graded against: the audit trail. `applied` says whether it became the
+ * submission's current result (a regrade that would lower a score is kept here but not applied,
+ * unless the instructor allowed lower scores).
+ */
+export const gradingResults = sqliteTable(
+  "grading_results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id),
+    jobId: integer("job_id"),
+    kind: text("kind", { enum: ["grade", "regrade"] }).notNull(),
+    exerciseVersion: text("exercise_version"),
+    score: real("score").notNull(),
+    maxScore: real("max_score").notNull(),
+    verdict: text("verdict").notNull(),
+    result: text("result", { mode: "json" }).notNull(),
+    applied: integer("applied", { mode: "boolean" }).notNull(),
+    gradedAt: integer("graded_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("grading_results_submission").on(t.submissionId, t.id)],
+);
+
+/** One regrade request (an exercise, optionally one learner): its jobs carry its id, for progress. */
+export const regradeBatches = sqliteTable("regrade_batches", {
+  id: text("id").primaryKey(),
+  exerciseId: text("exercise_id").notNull(),
+  /** Null: every submission of the exercise (within `courseId` when set). */
+  userId: text("user_id"),
+  courseId: text("course_id"),
+  allowLower: integer("allow_lower", { mode: "boolean" }).notNull(),
+  requestedBy: text("requested_by"),
+  total: integer("total").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+// ---- courses ----------------------------------------------------------------------------------
+
+/** A class: a title and the time zone its dates are entered and shown in. */
+export const courses = sqliteTable("courses", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  timeZone: text("time_zone").notNull(),
+  /** Anyone signed in with this token's link joins as a learner (null: invites off). */
+  inviteToken: text("invite_token").unique(),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Who is in a course and as what (learner, TA, instructor). */
+export const courseMembers = sqliteTable(
+  "course_members",
+  {
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["learner", "ta", "instructor"] }).notNull(),
+    section: text("section").notNull().default(""),
+    joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_members_user").on(t.userId)],
+);
+
+/** Exercises grouped with a release date, a due date, a late policy and attempt rules. */
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    id: text("id").primaryKey(),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    exerciseIds: text("exercise_ids", { mode: "json" }).$type<string[]>().notNull(),
+    releaseAt: integer("release_at", { mode: "timestamp_ms" }),
+    dueAt: integer("due_at", { mode: "timestamp_ms" }),
+    /** A LatePolicy (lib/course/late-policy.ts). */
+    latePolicy: text("late_policy", { mode: "json" }).notNull(),
+    maxSubmissions: integer("max_submissions"),
+    cooldownSeconds: integer("cooldown_seconds"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("assignments_course").on(t.courseId)],
+);
+
+/** A learner's own due date for one assignment. */
+export const extensions = sqliteTable(
+  "extensions",
+  {
+    assignmentId: text("assignment_id")
+      .notNull()
+      .references(() => assignments.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    until: integer("until", { mode: "timestamp_ms" }).notNull(),
+    grantedBy: text("granted_by"),
+    grantedAt: integer("granted_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.userId] })],
 );

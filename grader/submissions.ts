@@ -3,9 +3,9 @@
  * submission is never lost and never orphaned. Status is derived from the timestamps.
  */
 import { randomUUID } from "node:crypto";
-import { desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { gradingJobs, submissions } from "../db/schema.ts";
+import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
 import type { GradeResult } from "../lib/result.ts";
 import type { Exercise } from "./exercises.ts";
 import { newHiddenSeed } from "./grade.ts";
@@ -77,4 +77,84 @@ export function redactForLearner(result: GradeResult): GradeResult {
 function redactedOutput(output: string): string {
   const hint = /\nHint: (.*)$/s.exec(output)?.[1];
   return `Failed on a hidden case (its inputs are drawn fresh for each submission).${hint ? `\nHint: ${hint}` : ""}`;
+}
+
+// ---- regrades and the grading history ------------------------------------------------------
+
+export interface RegradeRequest {
+  exerciseId: string;
+  /** Only these learners' submissions (default: everyone's). */
+  userIds?: string[];
+  allowLower?: boolean;
+  courseId?: string | null;
+  /** The single learner asked for, recorded with the batch. */
+  userId?: string | null;
+  requestedBy?: string | null;
+}
+
+/**
+ * Queue a regrade of every graded submission of an exercise (or of some learners) with the
+ * exercise's current version, as one batch; returns its id and size. Submissions still waiting
+ * for their first grading are left alone (they will be graded with the current version anyway).
+ */
+export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; total: number } {
+  const batchId = randomUUID();
+  const now = new Date();
+  return db.transaction((tx) => {
+    let rows = tx
+      .select({ id: submissions.id, userId: submissions.userId })
+      .from(submissions)
+      .where(and(eq(submissions.exerciseId, req.exerciseId), isNotNull(submissions.finishedAt)))
+      .all();
+    if (req.userIds) {
+      const only = new Set(req.userIds);
+      rows = rows.filter((r) => r.userId !== null && only.has(r.userId));
+    }
+    tx.insert(regradeBatches)
+      .values({ id: batchId, exerciseId: req.exerciseId, userId: req.userId ?? null, courseId: req.courseId ?? null, allowLower: !!req.allowLower, requestedBy: req.requestedBy ?? null, total: rows.length, createdAt: now })
+      .run();
+    for (const r of rows) tx.insert(gradingJobs).values({ submissionId: r.id, state: "queued", queuedAt: now, kind: "regrade", allowLower: !!req.allowLower, batchId }).run();
+    return { batchId, total: rows.length };
+  });
+}
+
+export interface RegradeProgress {
+  batchId: string;
+  exerciseId: string;
+  total: number;
+  done: number;
+  failed: number;
+  /** Regrades whose new score was lower and was not applied (the old, higher score kept). */
+  keptHigher: number;
+  changed: number;
+  finished: boolean;
+  createdAt: Date;
+}
+
+export function regradeProgress(db: Db, batchId: string): RegradeProgress | null {
+  const batch = db.select().from(regradeBatches).where(eq(regradeBatches.id, batchId)).get();
+  if (!batch) return null;
+  const jobs = db.select({ id: gradingJobs.id, state: gradingJobs.state }).from(gradingJobs).where(eq(gradingJobs.batchId, batchId)).all();
+  const done = jobs.filter((j) => j.state === "done").length;
+  const failed = jobs.filter((j) => j.state === "failed").length;
+  const ids = jobs.map((j) => j.id);
+  const results = ids.length ? db.select({ applied: gradingResults.applied }).from(gradingResults).where(inArray(gradingResults.jobId, ids)).all() : [];
+  return {
+    batchId,
+    exerciseId: batch.exerciseId,
+    total: batch.total,
+    done,
+    failed,
+    keptHigher: results.filter((r) => !r.applied).length,
+    changed: results.filter((r) => r.applied).length,
+    finished: done + failed >= batch.total,
+    createdAt: batch.createdAt,
+  };
+}
+
+export type GradingResultRow = typeof gradingResults.$inferSelect;
+
+/** Every verdict of a submission, oldest first (the audit trail). */
+export function gradingHistory(db: Db, submissionId: string): GradingResultRow[] {
+  return db.select().from(gradingResults).where(eq(gradingResults.submissionId, submissionId)).orderBy(asc(gradingResults.id)).all();
 }

@@ -15,6 +15,7 @@ export function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { hr
         ))}
       </nav>
       <div className="who">
+        <Link href="/courses" data-testid="courses-link">Courses</Link>
         <span data-testid="who">{user.email}</span>
         <span className={`role role-${user.role}`}>{user.role}</span>
         <SignOutButton />

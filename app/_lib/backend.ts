@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Backend from "../_server/backend.ts";
 
-export type { SessionUser, SubmissionView, ExerciseView } from "../_server/backend.ts";
+export type { SessionUser, SubmissionView, ExerciseView, CourseDetail, GradebookData, ExerciseAnalytics, HistoryEntry, AssignmentView, MemberView, CourseRole } from "../_server/backend.ts";
 
 // A dynamic import the bundler does not see (it must stay a runtime import of the .ts file).
 const nativeImport = new Function("u", "return import(u)") as (url: string) => Promise<unknown>;
@@ -21,4 +21,40 @@ export function backend(): Promise<typeof Backend> {
 /** JSON error with the status in the status line. */
 export function jsonError(status: number, error: string, headers: Record<string, string> = {}): Response {
   return Response.json({ error }, { status, headers });
+}
+
+/** A thrown HttpError (app/_server/context.ts) becomes its status and message; anything else is rethrown. */
+export function httpErrorOf(e: unknown): { status: number; message: string; headers: Record<string, string> } | null {
+  if (e instanceof Error && typeof (e as { status?: unknown }).status === "number") {
+    const h = (e as { headers?: Record<string, string> }).headers ?? {};
+    return { status: (e as unknown as { status: number }).status, message: e.message, headers: h };
+  }
+  return null;
+}
+
+/**
+ * A route handler for the course API: the signed-in user (401 otherwise), the JSON body for
+ * writes (400 when not JSON), and thrown HttpErrors as their status with {"error"}.
+ */
+export async function courseApi<T>(req: Request, fn: (be: typeof Backend, user: Backend.SessionUser, body: unknown) => Promise<T> | T, status = 200): Promise<Response> {
+  const be = await backend();
+  const user = await be.sessionUser(req.headers);
+  if (!user) return jsonError(401, "Not signed in: sign in, or send `Authorization: Bearer <token>`.");
+  let body: unknown = undefined;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    try {
+      body = await req.json();
+    } catch {
+      return jsonError(400, "The body is not valid JSON.");
+    }
+  }
+  try {
+    const out = await fn(be, user, body);
+    if (out instanceof Response) return out;
+    return Response.json(out, { status, headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    const h = httpErrorOf(e);
+    if (h) return jsonError(h.status, h.message, h.headers);
+    throw e;
+  }
 }

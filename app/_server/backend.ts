@@ -4,47 +4,20 @@
  * route handlers need. Authorisation decisions live here too, so every caller gets the same.
  */
 import { and, desc, eq, gte, count, max } from "drizzle-orm";
-import { openDb, type Db } from "../../db/client.ts";
 import { drafts, submissions } from "../../db/schema.ts";
-import { loadCatalogue, type Catalogue, type Exercise } from "../../grader/exercises.ts";
+import type { Exercise } from "../../grader/exercises.ts";
 import { MAX_CODE_BYTES } from "../../grader/grade.ts";
 import { redactForLearner, selectOptionalSubmission, submissionStatus, submitCode, type SubmissionRow } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
-import { createAuth, type Role } from "./auth.ts";
 import { readFileSync } from "node:fs";
+import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
+import { submissionGate } from "./courses.ts";
 
 export { MAX_CODE_BYTES };
 export const SUBMISSIONS_PER_MINUTE = Number(process.env.GRADLAB_SUBMISSIONS_PER_MINUTE ?? 10);
 
-export const db: Db = openDb();
-export const auth = createAuth(db);
-
-let catalogue: Promise<Catalogue> | undefined;
-export function getCatalogue(): Promise<Catalogue> {
-  catalogue ??= loadCatalogue();
-  return catalogue;
-}
-
-export async function findExercise(id: string): Promise<Exercise | undefined> {
-  return (await getCatalogue()).exercises.find((e) => e.id === id);
-}
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-/** The signed-in user (cookie or `Authorization: Bearer`), or null. */
-export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
-  const s = await auth.api.getSession({ headers });
-  if (!s) return null;
-  const u = s.user as { id: string; email: string; name: string; role?: string };
-  return { id: u.id, email: u.email, name: u.name, role: (u.role as Role) ?? "learner" };
-}
-
-export const canReadAll = (u: SessionUser) => u.role === "instructor" || u.role === "admin";
+export { db, auth, getCatalogue, findExercise, sessionUser, canReadAll, HttpError, type SessionUser } from "./context.ts";
+export * from "./courses.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 
@@ -96,7 +69,7 @@ export function progress(userId: string): Map<string, { best: number; attempts: 
 
 // ---- submissions ---------------------------------------------------------------------------
 
-export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 | 404 | 413 | 429; error: string; retryAfter?: number };
+export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 | 403 | 404 | 413 | 429; error: string; retryAfter?: number };
 
 export async function submit(user: SessionUser, body: unknown): Promise<SubmitOutcome> {
   const b = body as { exerciseId?: unknown; code?: unknown } | null;
@@ -113,6 +86,9 @@ export async function submit(user: SessionUser, body: unknown): Promise<SubmitOu
   if ((recent?.n ?? 0) >= SUBMISSIONS_PER_MINUTE) {
     return { ok: false, status: 429, error: `Too many submissions: at most ${SUBMISSIONS_PER_MINUTE} a minute. Use Run to try your code without submitting, and submit again in a minute.`, retryAfter: 60 };
   }
+  // The course's rules: released, not past a hard cutoff, within the submission limit and cool-down.
+  const gate = submissionGate(user, ex.id, new Date());
+  if (!gate.ok) return { ok: false, status: gate.status, error: gate.error, retryAfter: gate.retryAfter };
   return { ok: true, id: submitCode(db, ex, b.code, user.id) };
 }
 

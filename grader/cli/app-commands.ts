@@ -2,6 +2,7 @@
  * CLI commands that belong to the web app: accounts, API tokens, serving.
  *   gradlab user add <email> --role learner|instructor|admin [--password P]
  *   gradlab token <email>
+ *   gradlab regrade <exercise-id> [--user <email>] [--allow-lower] [--wait]
  *   gradlab start        migrate + seed, N grading workers, the built Next app on PORT
  */
 import type { Command } from "commander";
@@ -57,6 +58,43 @@ export function registerAppCommands(program: Command): void {
       } catch (e) {
         if (e instanceof AccountError) fail(e.message);
         throw e;
+      }
+    });
+
+  program
+    .command("regrade")
+    .description("regrade an exercise's submissions with its current version, through the queue (old results kept; a lower score replaces the old one only with --allow-lower)")
+    .argument("<exercise-id>")
+    .option("--user <email>", "only this learner's submissions")
+    .option("--allow-lower", "store the new score even when it is lower")
+    .option("--wait", "wait until the workers have regraded every submission")
+    .action(async (exerciseId: string, opts: { user?: string; allowLower?: boolean; wait?: boolean }) => {
+      const { openDb } = await import("../../db/client.ts");
+      const { users } = await import("../../db/schema.ts");
+      const { eq } = await import("drizzle-orm");
+      const { loadCatalogue } = await import("../exercises.ts");
+      const { queueRegrade, regradeProgress } = await import("../submissions.ts");
+      const db = openDb();
+      const cat = await loadCatalogue();
+      const ex = cat.exercises.find((e) => e.id === exerciseId);
+      if (!ex) fail(`unknown exercise '${exerciseId}' (see \`gradlab list\`)`);
+      let userIds: string[] | undefined;
+      if (opts.user) {
+        const u = db.select({ id: users.id }).from(users).where(eq(users.email, opts.user.trim().toLowerCase())).get();
+        if (!u) fail(`no user ${opts.user}`);
+        userIds = [u.id];
+      }
+      const { batchId, total } = queueRegrade(db, { exerciseId, userIds, userId: userIds?.[0] ?? null, allowLower: !!opts.allowLower });
+      process.stdout.write(`queued ${total} regrade${total === 1 ? "" : "s"} of ${exerciseId} against version ${ex.version} (batch ${batchId})${opts.allowLower ? "; lower scores allowed" : "; the higher of old and new score is kept"}\n`);
+      if (opts.wait) {
+        for (;;) {
+          const p = regradeProgress(db, batchId)!;
+          if (p.finished) {
+            process.stdout.write(`done: ${p.changed} updated, ${p.keptHigher} kept the higher old score, ${p.failed} could not be graded\n`);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }
     });
 

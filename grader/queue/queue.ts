@@ -3,7 +3,8 @@
  * swap, not a rewrite. Semantics: at-least-once with leases. A worker leases a job, heartbeats
  * while it grades, and completes it; a lease that expires (the worker died) puts the job back,
  * until maxAttempts, after which the submission gets a final `error` verdict. Completing with a
- * lost lease is refused, so exactly one verdict is stored.
+ * lost lease is refused, so exactly one verdict is stored per job. Every verdict (first grading
+ * and regrades) is also kept, with its exercise version, in the grading history.
  */
 import type { GradeResult } from "../../lib/result.ts";
 
@@ -12,6 +13,18 @@ export interface LeasedJob {
   submissionId: string;
   attempt: number;
   workerId: string;
+  /** grade: a new submission; regrade: again, with the exercise's current version. */
+  kind?: JobKind;
+}
+
+export type JobKind = "grade" | "regrade";
+
+export interface EnqueueOptions {
+  kind?: JobKind;
+  /** For a regrade: store the new score even when it is lower than the current one. */
+  allowLower?: boolean;
+  /** Groups the jobs of one regrade request, for progress. */
+  batchId?: string;
 }
 
 export interface QueueStats {
@@ -22,8 +35,11 @@ export interface QueueStats {
 }
 
 export interface GradingQueue {
-  /** Queue grading of a stored submission. */
-  enqueue(submissionId: string): void | Promise<void>;
+  /**
+   * Queue grading of a stored submission. A regrade keeps the old verdict in the history and, unless
+   * `allowLower`, replaces the submission's score only when the new one is not lower.
+   */
+  enqueue(submissionId: string, opts?: EnqueueOptions): void | Promise<void>;
   /** Take the oldest queued job, or undefined when none is waiting. */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined | Promise<LeasedJob | undefined>;
   /** Extend the lease; false when it was lost (expired and taken by another worker). */

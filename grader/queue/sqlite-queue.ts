@@ -1,9 +1,9 @@
 /** The default queue: a durable table in the SQLite database, shared by every worker process. */
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { gradingJobs, submissions } from "../../db/schema.ts";
+import { gradingJobs, gradingResults, submissions } from "../../db/schema.ts";
 import type { GradeResult } from "../../lib/result.ts";
-import type { GradingQueue, LeasedJob, QueueStats } from "./queue.ts";
+import type { EnqueueOptions, GradingQueue, JobKind, LeasedJob, QueueStats } from "./queue.ts";
 import { gaveUpResult } from "../submissions.ts";
 
 export class SqliteQueue implements GradingQueue {
@@ -15,8 +15,11 @@ export class SqliteQueue implements GradingQueue {
     this.now = now;
   }
 
-  enqueue(submissionId: string): void {
-    this.db.insert(gradingJobs).values({ submissionId, state: "queued", queuedAt: new Date(this.now()) }).run();
+  enqueue(submissionId: string, opts: EnqueueOptions = {}): void {
+    this.db
+      .insert(gradingJobs)
+      .values({ submissionId, state: "queued", queuedAt: new Date(this.now()), kind: opts.kind ?? "grade", allowLower: opts.allowLower ?? false, batchId: opts.batchId ?? null })
+      .run();
   }
 
   lease(workerId: string, leaseMs: number): LeasedJob | undefined {
@@ -26,12 +29,13 @@ export class SqliteQueue implements GradingQueue {
       .prepare(
         `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
          WHERE id = (SELECT id FROM grading_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
-         RETURNING id, submission_id, attempts`,
+         RETURNING id, submission_id, attempts, kind`,
       )
-      .get(workerId, now + leaseMs, now) as { id: number; submission_id: string; attempts: number } | undefined;
+      .get(workerId, now + leaseMs, now) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
     if (!row) return undefined;
-    this.db.update(submissions).set({ startedAt: new Date(now) }).where(eq(submissions.id, row.submission_id)).run();
-    return { jobId: row.id, submissionId: row.submission_id, attempt: row.attempts, workerId };
+    // A regrade leaves the submission as it is (graded, with its current verdict) until it completes.
+    if (row.kind !== "regrade") this.db.update(submissions).set({ startedAt: new Date(now) }).where(eq(submissions.id, row.submission_id)).run();
+    return { jobId: row.id, submissionId: row.submission_id, attempt: row.attempts, workerId, kind: row.kind };
   }
 
   private owns(job: LeasedJob) {
@@ -46,12 +50,20 @@ export class SqliteQueue implements GradingQueue {
   complete(job: LeasedJob, result: GradeResult): boolean {
     return this.db.transaction((tx) => {
       const now = new Date(this.now());
+      const jobRow = tx.select({ kind: gradingJobs.kind, allowLower: gradingJobs.allowLower }).from(gradingJobs).where(this.owns(job)).get();
       const r = tx.update(gradingJobs).set({ state: "done", finishedAt: now, leaseOwner: null }).where(this.owns(job)).run();
-      if (r.changes !== 1) return false;
-      tx.update(submissions)
-        .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
-        .where(eq(submissions.id, job.submissionId))
+      if (r.changes !== 1 || !jobRow) return false;
+      const current = tx.select({ score: submissions.score, maxScore: submissions.maxScore, verdict: submissions.verdict }).from(submissions).where(eq(submissions.id, job.submissionId)).get();
+      const apply = jobRow.kind !== "regrade" || jobRow.allowLower || !current || !keepsOld(current, result);
+      tx.insert(gradingResults)
+        .values({ submissionId: job.submissionId, jobId: job.jobId, kind: jobRow.kind, exerciseVersion: result.version ?? null, score: result.score, maxScore: result.maxScore, verdict: result.status, result, applied: apply, gradedAt: now })
         .run();
+      if (apply) {
+        tx.update(submissions)
+          .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
+          .where(eq(submissions.id, job.submissionId))
+          .run();
+      }
       return true;
     });
   }
@@ -68,9 +80,13 @@ export class SqliteQueue implements GradingQueue {
   private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string): void {
     const now = new Date(this.now());
     tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
-    const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion }).from(submissions).where(eq(submissions.id, submissionId)).get();
+    const kind = tx.select({ kind: gradingJobs.kind }).from(gradingJobs).where(eq(gradingJobs.id, jobId)).get()?.kind ?? "grade";
+    const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion, finishedAt: submissions.finishedAt }).from(submissions).where(eq(submissions.id, submissionId)).get();
     const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version);
-    tx.update(submissions).set({ finishedAt: now, score: 0, maxScore: result.maxScore, verdict: "error", result }).where(eq(submissions.id, submissionId)).run();
+    // A regrade that could not grade leaves the existing verdict in place (it is in the history).
+    const apply = kind !== "regrade" || !sub?.finishedAt;
+    tx.insert(gradingResults).values({ submissionId, jobId, kind, exerciseVersion: null, score: 0, maxScore: result.maxScore, verdict: "error", result, applied: apply, gradedAt: now }).run();
+    if (apply) tx.update(submissions).set({ finishedAt: now, score: 0, maxScore: result.maxScore, verdict: "error", result }).where(eq(submissions.id, submissionId)).run();
   }
 
   reapExpired(): number {
@@ -89,6 +105,19 @@ export class SqliteQueue implements GradingQueue {
     });
   }
 
+  /** Progress of a regrade batch: how many of its jobs are waiting, running, done, failed. */
+  batchStats(batchId: string): QueueStats {
+    const rows = this.db
+      .select({ state: gradingJobs.state, n: sql<number>`count(*)` })
+      .from(gradingJobs)
+      .where(eq(gradingJobs.batchId, batchId))
+      .groupBy(gradingJobs.state)
+      .all();
+    const s: QueueStats = { queued: 0, leased: 0, done: 0, failed: 0 };
+    for (const r of rows) s[r.state] = r.n;
+    return s;
+  }
+
   stats(): QueueStats {
     const rows = this.db
       .select({ state: gradingJobs.state, n: sql<number>`count(*)` })
@@ -99,4 +128,16 @@ export class SqliteQueue implements GradingQueue {
     for (const r of rows) s[r.state] = r.n;
     return s;
   }
+}
+
+/**
+ * Whether a regrade keeps the old score: it does when the new fraction of full marks is lower
+ * (fractions, since a new version may change the points). A verdict that was "could not grade"
+ * (maxScore 0) never holds back a real one.
+ */
+export function keepsOld(old: { score: number | null; maxScore: number | null }, fresh: { score: number; maxScore: number }): boolean {
+  if (old.score === null || !old.maxScore) return false;
+  const before = old.score / old.maxScore;
+  const after = fresh.maxScore ? fresh.score / fresh.maxScore : 0;
+  return after < before;
 }

@@ -57,14 +57,22 @@ export interface Server {
   dataDir: string;
   accounts: Map<string, { email: string; password: string }>;
   cli(...args: string[]): string;
-  stop(): Promise<void>;
+  /** Stop the server; `keepData` leaves GRADLAB_DATA_DIR for a restart with `startServer({ dataDir })`. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startServer(): Promise<Server> {
+export interface ServerOptions {
+  /** Reuse a data folder (a restart); default a fresh one. */
+  dataDir?: string;
+  /** GRADLAB_EXERCISES_DIR for the server, its workers and `cli`. */
+  exercisesDir?: string;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   ensureBuilt();
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "gradlab-e2e-"));
-  const env = { ...process.env, PORT: String(port), GRADLAB_DATA_DIR: dataDir, GRADLAB_WORKERS: "1", HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" };
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "gradlab-e2e-"));
+  const env = { ...process.env, PORT: String(port), GRADLAB_DATA_DIR: dataDir, GRADLAB_WORKERS: "1", HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", ...(opts.exercisesDir ? { GRADLAB_EXERCISES_DIR: opts.exercisesDir } : {}) };
   const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
@@ -93,10 +101,10 @@ export async function startServer(): Promise<Server> {
       if (r.status !== 0) throw new Error(`gradlab ${args.join(" ")} failed: ${r.stderr}`);
       return r.stdout.trim();
     },
-    async stop() {
+    async stop(o: { keepData?: boolean } = {}) {
       child.kill("SIGTERM");
       await new Promise<void>((r) => (child.exitCode !== null ? r() : child.on("exit", () => r())));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAllDbs, openDb } from "../../db/client.ts";
 import { SqliteQueue } from "../../grader/queue/sqlite-queue.ts";
-import { selectSubmission, submissionStatus, submitCode } from "../../grader/submissions.ts";
+import { gradingHistory, queueRegrade, regradeProgress, selectSubmission, submissionStatus, submitCode } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import { exercise } from "../helpers.ts";
 
-const result = (score: number): GradeResult => ({ exercise: "dense", score, maxScore: 10, status: score === 10 ? "passed" : "failed", tests: [], stdout: "", durationMs: 1 });
+const result = (score: number, version = "v1"): GradeResult => ({ exercise: "dense", score, maxScore: 10, status: score === 10 ? "passed" : "failed", tests: [], stdout: "", durationMs: 1, version });
 
 function fresh() {
   let now = 1_000_000;
@@ -87,5 +87,76 @@ describe("SqliteQueue", () => {
     const job = queue.lease("w1", 1_000)!;
     queue.fail(job, "reference engine crashed");
     expect(queue.lease("w2", 1_000)).toMatchObject({ attempt: 2 });
+  });
+});
+
+describe("SqliteQueue regrades", () => {
+  async function graded(score: number, userId = "u1") {
+    const env = fresh();
+    const id = submitCode(env.db, await exercise("dense"), "a", userId);
+    env.queue.complete(env.queue.lease("w1", 10_000)!, result(score, "v1"));
+    return { ...env, id };
+  }
+
+  it("keeps every verdict with its version; a lower regrade is recorded but not applied", async () => {
+    const { db, queue, id } = await graded(7);
+    const { batchId, total } = queueRegrade(db, { exerciseId: "dense" });
+    expect(total).toBe(1);
+    const job = queue.lease("w1", 10_000)!;
+    expect(job).toMatchObject({ submissionId: id, kind: "regrade" });
+    // The submission stays "done" with its verdict while it is regraded.
+    expect(submissionStatus(selectSubmission(db, id))).toBe("done");
+    expect(queue.complete(job, result(4, "v2"))).toBe(true);
+    expect(selectSubmission(db, id)).toMatchObject({ score: 7 });
+    const h = gradingHistory(db, id);
+    expect(h.map((r) => [r.kind, r.exerciseVersion, r.score, r.applied])).toEqual([
+      ["grade", "v1", 7, true],
+      ["regrade", "v2", 4, false],
+    ]);
+    expect(regradeProgress(db, batchId)).toMatchObject({ total: 1, done: 1, keptHigher: 1, changed: 0, finished: true });
+  });
+
+  it("applies a higher regrade, and a lower one when the instructor allows lower scores", async () => {
+    const { db, queue, id } = await graded(7);
+    queueRegrade(db, { exerciseId: "dense" });
+    queue.complete(queue.lease("w1", 10_000)!, result(9, "v2"));
+    expect(selectSubmission(db, id)).toMatchObject({ score: 9 });
+    expect((selectSubmission(db, id).result as GradeResult).version).toBe("v2");
+    const { batchId } = queueRegrade(db, { exerciseId: "dense", allowLower: true });
+    queue.complete(queue.lease("w1", 10_000)!, result(2, "v3"));
+    expect(selectSubmission(db, id)).toMatchObject({ score: 2 });
+    expect(gradingHistory(db, id).map((r) => r.score)).toEqual([7, 9, 2]);
+    expect(regradeProgress(db, batchId)).toMatchObject({ changed: 1, keptHigher: 0 });
+  });
+
+  it("compares fractions of full marks when the points changed", async () => {
+    const { db, queue, id } = await graded(5); // 5/10
+    queueRegrade(db, { exerciseId: "dense" });
+    queue.complete(queue.lease("w1", 10_000)!, { ...result(6, "v2"), maxScore: 20 }); // 6/20 is lower
+    expect(selectSubmission(db, id)).toMatchObject({ score: 5, maxScore: 10 });
+  });
+
+  it("regrades one learner only, skips ungraded submissions, and a regrade that cannot grade keeps the verdict", async () => {
+    const { db, queue, tick, id } = await graded(7, "u1");
+    const ex = await exercise("dense");
+    const other = submitCode(db, ex, "b", "u2");
+    queue.complete(queue.lease("w1", 10_000)!, result(3));
+    submitCode(db, ex, "c", "u1"); // not graded yet
+    const { batchId, total } = queueRegrade(db, { exerciseId: "dense", userIds: ["u1"] });
+    expect(total).toBe(1);
+    // The ungraded one is leased first (its grade job is older).
+    queue.complete(queue.lease("w1", 10_000)!, result(1));
+    for (let i = 0; i < 3; i++) {
+      expect(queue.lease(`w${i}`, 100)).toMatchObject({ submissionId: id, kind: "regrade" });
+      tick(1_000);
+      queue.reapExpired();
+    }
+    expect(selectSubmission(db, id)).toMatchObject({ score: 7, verdict: "failed" });
+    expect(selectSubmission(db, other)).toMatchObject({ score: 3 });
+    expect(gradingHistory(db, id).map((r) => [r.kind, r.verdict, r.applied])).toEqual([
+      ["grade", "failed", true],
+      ["regrade", "error", false],
+    ]);
+    expect(regradeProgress(db, batchId)).toMatchObject({ total: 1, failed: 1, finished: true });
   });
 });

@@ -13,7 +13,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const user = await requireUser(`/exercises/${id}`);
   const be = await backend();
   const ex = await be.findExercise(id);
-  if (!ex) notFound();
+  if (!ex || !be.mayOpenExercise(user, id)) notFound();
   const view = await be.exerciseView(ex);
   const best = be.progress(user.id).get(id);
   const run = be.runSupport(id);
@@ -37,6 +37,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           </ul>
           <p className="muted small">
             Hidden checks run only when you Submit, on inputs drawn fresh for each submission. <Link href={`/exercises/${id}/history`}>Your submissions →</Link>
+            {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">Author view →</Link></>}
           </p>
         </article>
         <Workbench

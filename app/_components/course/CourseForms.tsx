@@ -1,0 +1,226 @@
+"use client";
+/** The instructor's forms on the course pages; each calls the course API and refreshes the page. */
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { sendJson } from "./api.ts";
+
+function useSubmit() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  async function run(url: string, method: string, body: unknown, ok: (data: Record<string, unknown>) => string | void, onError?: (data: Record<string, unknown>) => void) {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    const r = await sendJson<Record<string, unknown>>(url, method, body);
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      onError?.(r.data);
+      return;
+    }
+    setDone(ok(r.data) ?? "Saved.");
+    router.refresh();
+  }
+  return { busy, error, done, run };
+}
+
+function Status({ error, done, testid }: { error: string | null; done: string | null; testid: string }) {
+  return (
+    <>
+      {error && <p className="error" role="alert" data-testid={`${testid}-error`}>{error}</p>}
+      {done && <p className="ok-msg" data-testid={`${testid}-done`}>{done}</p>}
+    </>
+  );
+}
+
+const fd = (e: FormEvent<HTMLFormElement>) => {
+  e.preventDefault();
+  return new FormData(e.currentTarget);
+};
+
+export function CreateCourseForm({ zones, defaultZone }: { zones: string[]; defaultZone: string }) {
+  const router = useRouter();
+  const s = useSubmit();
+  return (
+    <form className="card form inline-form" data-testid="create-course" onSubmit={(e) => {
+      const f = fd(e);
+      void s.run("/api/courses", "POST", { title: f.get("title"), timeZone: f.get("timeZone") }, (d) => {
+        router.push(`/courses/${d.id as string}`);
+        return "Created.";
+      });
+    }}>
+      <h2>New course</h2>
+      <label>Title <input name="title" required maxLength={200} /></label>
+      <label>Time zone (dates are entered and shown in it)
+        <input name="timeZone" list="zones" defaultValue={defaultZone} required />
+        <datalist id="zones">{zones.map((z) => <option key={z} value={z} />)}</datalist>
+      </label>
+      <button className="primary" disabled={s.busy}>Create course</button>
+      <Status error={s.error} done={s.done} testid="create-course" />
+    </form>
+  );
+}
+
+export function CourseSettingsForm({ courseId, title, timeZone }: { courseId: string; title: string; timeZone: string }) {
+  const s = useSubmit();
+  return (
+    <form className="form inline-form" data-testid="course-settings" onSubmit={(e) => {
+      const f = fd(e);
+      void s.run(`/api/courses/${courseId}`, "PATCH", { title: f.get("title"), timeZone: f.get("timeZone") }, () => "Saved.");
+    }}>
+      <label>Title <input name="title" defaultValue={title} required /></label>
+      <label>Time zone <input name="timeZone" defaultValue={timeZone} required /></label>
+      <button disabled={s.busy}>Save settings</button>
+      <Status error={s.error} done={s.done} testid="course-settings" />
+    </form>
+  );
+}
+
+export function AssignmentForm({ courseId, exercises, timeZone }: { courseId: string; exercises: { id: string; title: string; set: string }[]; timeZone: string }) {
+  const s = useSubmit();
+  const [kind, setKind] = useState("penalty");
+  return (
+    <form className="form assignment-form" data-testid="assignment-form" onSubmit={(e) => {
+      const f = fd(e);
+      const latePolicy = kind === "penalty" ? { kind, percentPerDay: Number(f.get("percentPerDay")), maxDaysLate: f.get("maxDaysLate") || undefined } : { kind };
+      void s.run(
+        `/api/courses/${courseId}/assignments`,
+        "POST",
+        { title: f.get("title"), exerciseIds: f.getAll("exerciseIds"), releaseAt: f.get("releaseAt"), dueAt: f.get("dueAt"), latePolicy, maxSubmissions: f.get("maxSubmissions"), cooldownSeconds: f.get("cooldownSeconds") },
+        () => "Assignment created.",
+      );
+    }}>
+      <label>Title <input name="title" required /></label>
+      <label>Exercises
+        <select name="exerciseIds" multiple size={6} required>
+          {exercises.map((x) => <option key={x.id} value={x.id}>{x.set} · {x.title} ({x.id})</option>)}
+        </select>
+      </label>
+      <div className="row">
+        <label>Release ({timeZone}) <input type="datetime-local" name="releaseAt" /></label>
+        <label>Due ({timeZone}) <input type="datetime-local" name="dueAt" /></label>
+      </div>
+      <div className="row">
+        <label>Late policy
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="none">none (late work at full credit)</option>
+            <option value="penalty">penalty per day late</option>
+            <option value="cutoff">hard cutoff</option>
+          </select>
+        </label>
+        {kind === "penalty" && <label>% per day <input type="number" name="percentPerDay" defaultValue={10} min={1} max={100} /></label>}
+        {kind === "penalty" && <label>not accepted after (days) <input type="number" name="maxDaysLate" min={0} placeholder="never" /></label>}
+      </div>
+      <div className="row">
+        <label>Submission limit <input type="number" name="maxSubmissions" min={1} placeholder="none" /></label>
+        <label>Cool-down (s) <input type="number" name="cooldownSeconds" min={1} placeholder="none" /></label>
+      </div>
+      <button className="primary" disabled={s.busy}>Create assignment</button>
+      <Status error={s.error} done={s.done} testid="assignment" />
+    </form>
+  );
+}
+
+export function RosterImport({ courseId }: { courseId: string }) {
+  const s = useSubmit();
+  const [errors, setErrors] = useState<{ line: number; field?: string; message: string }[]>([]);
+  const [created, setCreated] = useState<{ email: string; password: string }[]>([]);
+  const [text, setText] = useState("");
+  return (
+    <form className="form" data-testid="roster-form" onSubmit={(e) => {
+      e.preventDefault();
+      setErrors([]);
+      setCreated([]);
+      void s.run(`/api/courses/${courseId}/roster`, "POST", { csv: text }, (d) => {
+        setCreated((d.created as { email: string; password: string }[]) ?? []);
+        return `Imported: ${d.enrolled as number} enrolled, ${(d.created as unknown[]).length} new account(s), ${d.updated as number} updated.`;
+      }, (d) => setErrors((d.errors as typeof errors) ?? []));
+    }}>
+      <label>Roster CSV (<code>email,name,section</code>): choose a file or paste
+        <input type="file" accept=".csv,text/csv" data-testid="roster-file" onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? "")} />
+      </label>
+      <textarea name="csv" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"email,name,section\nada@example.com,Ada Lovelace,A"} />
+      <button className="primary" disabled={s.busy || !text.trim()}>Import roster</button>
+      <Status error={s.error} done={s.done} testid="roster" />
+      {errors.length > 0 && (
+        <ul className="error" data-testid="roster-errors">
+          {errors.map((x, i) => <li key={i}>line {x.line}{x.field ? ` (${x.field})` : ""}: {x.message}</li>)}
+        </ul>
+      )}
+      {created.length > 0 && (
+        <div className="notice" data-testid="roster-passwords">
+          <p>New accounts: passwords are shown <b>only this once</b>. Hand them out (or send the invite link).</p>
+          <table className="history"><tbody>{created.map((c) => <tr key={c.email}><td>{c.email}</td><td><code>{c.password}</code></td></tr>)}</tbody></table>
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function InviteLink({ courseId, token }: { courseId: string; token: string | null }) {
+  const s = useSubmit();
+  const [current, setCurrent] = useState(token);
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  return (
+    <div data-testid="invite">
+      {current ? <p>Invite link (joins as a learner; needs an account): <code data-testid="invite-link">{origin}/join/{current}</code></p> : <p className="muted">No invite link yet.</p>}
+      <button disabled={s.busy} onClick={() => void s.run(`/api/courses/${courseId}/invite`, "POST", { rotate: !!current }, (d) => {
+        setCurrent(d.token as string);
+        return current ? "New link made; the old one no longer works." : "Link made.";
+      })}>{current ? "Replace the link" : "Make an invite link"}</button>
+      <Status error={s.error} done={s.done} testid="invite" />
+    </div>
+  );
+}
+
+export function MemberRoleForm({ courseId }: { courseId: string }) {
+  const s = useSubmit();
+  return (
+    <form className="form inline-form" data-testid="member-form" onSubmit={(e) => {
+      const f = fd(e);
+      void s.run(`/api/courses/${courseId}/members`, "PUT", { email: f.get("email"), role: f.get("role") }, () => "Role set.");
+    }}>
+      <label>Email <input name="email" type="email" required /></label>
+      <label>Role <select name="role" defaultValue="ta"><option value="learner">learner</option><option value="ta">TA</option><option value="instructor">instructor</option></select></label>
+      <button disabled={s.busy}>Set role</button>
+      <Status error={s.error} done={s.done} testid="member" />
+    </form>
+  );
+}
+
+export function ExtensionForm({ courseId, assignments, timeZone }: { courseId: string; assignments: { id: string; title: string }[]; timeZone: string }) {
+  const s = useSubmit();
+  return (
+    <form className="form inline-form" data-testid="extension-form" onSubmit={(e) => {
+      const f = fd(e);
+      void s.run(`/api/courses/${courseId}/assignments/${f.get("assignment") as string}/extension`, "PUT", { email: f.get("email"), until: f.get("until") }, (d) => (d.until ? `Extended until ${d.until as string}.` : "Extension removed."));
+    }}>
+      <label>Assignment <select name="assignment">{assignments.map((a) => <option key={a.id} value={a.id}>{a.title}</option>)}</select></label>
+      <label>Learner email <input name="email" type="email" required /></label>
+      <label>New due date ({timeZone}) <input type="datetime-local" name="until" /></label>
+      <button disabled={s.busy}>Grant extension</button>
+      <Status error={s.error} done={s.done} testid="extension" />
+    </form>
+  );
+}
+
+export function JoinButton({ token }: { token: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button className="primary" data-testid="join" onClick={async () => {
+        const r = await sendJson<{ courseId: string }>(`/api/join/${token}`, "POST", {});
+        if (r.ok) router.push(`/courses/${r.data.courseId}`);
+        else setError(r.error);
+      }}>Join the course</button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </>
+  );
+}
+
+export function Section({ title, children, testid }: { title: string; children: ReactNode; testid?: string }) {
+  return <section className="card" data-testid={testid}><h2>{title}</h2>{children}</section>;
+}

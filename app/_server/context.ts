@@ -1,0 +1,48 @@
+/**
+ * What every server module shares, once per process: the database, auth, the catalogue and the
+ * signed-in user. backend.ts and courses.ts both build on it (no import cycle between them).
+ */
+import { openDb, type Db } from "../../db/client.ts";
+import { loadCatalogue, type Catalogue, type Exercise } from "../../grader/exercises.ts";
+import { createAuth, type Role } from "./auth.ts";
+
+export const db: Db = openDb();
+export const auth = createAuth(db);
+
+let catalogue: Promise<Catalogue> | undefined;
+export function getCatalogue(): Promise<Catalogue> {
+  catalogue ??= loadCatalogue();
+  return catalogue;
+}
+
+export async function findExercise(id: string): Promise<Exercise | undefined> {
+  return (await getCatalogue()).exercises.find((e) => e.id === id);
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** The signed-in user (cookie or `Authorization: Bearer`), or null. */
+export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
+  const s = await auth.api.getSession({ headers });
+  if (!s) return null;
+  const u = s.user as { id: string; email: string; name: string; role?: string };
+  return { id: u.id, email: u.email, name: u.name, role: (u.role as Role) ?? "learner" };
+}
+
+export const canReadAll = (u: SessionUser) => u.role === "instructor" || u.role === "admin";
+
+/** An error with its HTTP status, thrown by the course workflows and turned into a 4xx by callers. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}

@@ -1,0 +1,9 @@
+/** GET /api/courses/:id/learners/:userId → one learner's whole history in this course (TAs and instructors). */
+import { courseApi } from "../../../../../_lib/backend.ts";
+
+export const dynamic = "force-dynamic";
+
+export const GET = async (req: Request, ctx: { params: Promise<{ id: string; userId: string }> }) => {
+  const { id, userId } = await ctx.params;
+  return courseApi(req, (be, user) => be.learnerHistory(user, id, userId));
+};

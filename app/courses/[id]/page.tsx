@@ -1,0 +1,97 @@
+import Link from "next/link";
+import { backend } from "../../_lib/backend.ts";
+import { orNotFound, requireUser } from "../../_lib/session.ts";
+import { TopBar } from "../../_components/TopBar.tsx";
+import { AssignmentForm, CourseSettingsForm, ExtensionForm, InviteLink, MemberRoleForm, RosterImport, Section } from "../../_components/course/CourseForms.tsx";
+
+export const dynamic = "force-dynamic";
+
+const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
+
+export default async function CoursePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser(`/courses/${id}`);
+  const be = await backend();
+  const d = await orNotFound(() => be.courseDetail(user, id));
+  const staff = d.role !== "learner";
+  const instructor = d.role === "instructor";
+  const prog = be.progress(user.id);
+  const cat = await be.getCatalogue();
+  return (
+    <>
+      <TopBar user={user} crumbs={[{ href: "/courses", label: "Courses" }, { label: d.course.title }]} />
+      <main className="page">
+        <h1 data-testid="course-title">{d.course.title}</h1>
+        <p className="muted">
+          Dates in {d.course.timeZone} · you are {d.role === "ta" ? "a TA" : `${d.role === "instructor" ? "an" : "a"} ${d.role}`}
+          {staff && <> · <Link href={`/courses/${id}/gradebook`} data-testid="gradebook-link">Gradebook →</Link></>}
+        </p>
+        <Section title="Assignments" testid="assignments">
+          {d.assignments.length === 0 && <p className="muted">No assignment {staff ? "yet" : "released yet"}.</p>}
+          {d.assignments.map((a) => (
+            <div key={a.id} className="set" data-testid={`assignment-${a.title}`}>
+              <div className="set-head">
+                <h3>{a.title}{!a.released && <span className="muted small"> (not released: opens {a.releaseLocal})</span>}</h3>
+                <span className="muted small">{a.dueLocal ? <>due <b data-testid="due">{a.dueLocal}</b></> : "no due date"}{a.extensionLocal && <> · your extension: <b data-testid="my-extension">{a.extensionLocal}</b></>}</span>
+              </div>
+              <p className="muted small">
+                Late: {a.latePolicyText}
+                {a.maxSubmissions ? ` · at most ${a.maxSubmissions} submissions per exercise` : ""}
+                {a.cooldownSeconds ? ` · ${a.cooldownSeconds} s between submissions` : ""}
+              </p>
+              <ul className="exercises">
+                {a.exercises.map((x) => {
+                  const p = prog.get(x.id);
+                  return (
+                    <li key={x.id} style={{ gridTemplateColumns: "1fr 90px 120px" }}>
+                      <Link href={`/exercises/${x.id}`} data-testid={`open-${x.id}`}>{x.title}</Link>
+                      <span className="score">{p ? `${fmt(Math.min(p.best, x.points))} / ${x.points}` : `– / ${x.points}`}</span>
+                      {staff ? <Link className="small" href={`/exercises/${x.id}/author`}>author view</Link> : <span className="muted small">{p ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"}` : "not started"}</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          ))}
+          {!staff && <p className="muted small">The gradebook counts your best score after the late policy.</p>}
+        </Section>
+        {instructor && (
+          <>
+            <Section title="New assignment" testid="new-assignment">
+              <AssignmentForm courseId={id} timeZone={d.course.timeZone} exercises={cat.exercises.map((x) => ({ id: x.id, title: x.meta.title, set: cat.sets.find((s) => s.id === x.set)?.title ?? x.set }))} />
+            </Section>
+            <Section title="Roster" testid="roster">
+              <RosterImport courseId={id} />
+              <hr />
+              <InviteLink courseId={id} token={d.course.inviteToken} />
+            </Section>
+            <Section title="Extensions" testid="extensions">
+              {d.extensions.length > 0 && (
+                <ul data-testid="extension-list">{d.extensions.map((e, i) => <li key={i}>{d.assignments.find((a) => a.id === e.assignmentId)?.title}: {e.email} until {e.untilLocal}</li>)}</ul>
+              )}
+              {d.assignments.length ? <ExtensionForm courseId={id} timeZone={d.course.timeZone} assignments={d.assignments.map((a) => ({ id: a.id, title: a.title }))} /> : <p className="muted">Create an assignment first.</p>}
+            </Section>
+            <Section title="Settings" testid="settings">
+              <CourseSettingsForm courseId={id} title={d.course.title} timeZone={d.course.timeZone} />
+              <MemberRoleForm courseId={id} />
+            </Section>
+          </>
+        )}
+        {staff && (
+          <Section title={`Members (${d.members.length})`} testid="members">
+            <table className="history">
+              <thead><tr><th>Email</th><th>Name</th><th>Section</th><th>Role</th></tr></thead>
+              <tbody>
+                {d.members.map((m) => (
+                  <tr key={m.userId} data-testid={`member-${m.email}`}>
+                    <td>{m.role === "learner" ? <Link href={`/courses/${id}/learners/${m.userId}`}>{m.email}</Link> : m.email}</td><td>{m.name}</td><td>{m.section}</td><td>{m.role}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { backend } from "../_lib/backend.ts";
+import { requireUser } from "../_lib/session.ts";
+import { TopBar } from "../_components/TopBar.tsx";
+import { CreateCourseForm } from "../_components/course/CourseForms.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function CoursesPage() {
+  const user = await requireUser("/courses");
+  const be = await backend();
+  const list = be.myCourses(user);
+  const zones = Intl.supportedValuesOf("timeZone");
+  return (
+    <>
+      <TopBar user={user} crumbs={[{ label: "Courses" }]} />
+      <main className="page">
+        <h1>Courses</h1>
+        {list.length === 0 && <p className="muted">You are in no course yet.</p>}
+        <ul className="exercises" data-testid="courses">
+          {list.map((c) => (
+            <li key={c.id} style={{ gridTemplateColumns: "1fr 160px 90px" }}>
+              <Link href={`/courses/${c.id}`}>{c.title}</Link>
+              <span className="muted small">{c.timeZone}</span>
+              <span className={`role role-${c.role}`} style={{ color: "#fff", textAlign: "center" }}>{c.role}</span>
+            </li>
+          ))}
+        </ul>
+        {user.role !== "learner" && <CreateCourseForm zones={zones} defaultZone="UTC" />}
+      </main>
+    </>
+  );
+}

@@ -79,7 +79,8 @@ function addressSpaceBytes(limits: SandboxLimits): number {
 }
 
 function bwrapArgs(): string[] {
-  const args = ["--ro-bind", "/usr", "/usr"];
+  // The private /tmp first: binds below may live under /tmp (a checkout there) and must land on top of it.
+  const args = ["--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"];
   for (const dir of ["/lib", "/lib64", "/bin", "/sbin"]) {
     if (!existsSync(dir)) continue;
     const st = lstatSync(dir);
@@ -91,7 +92,7 @@ function bwrapArgs(): string[] {
   // Only the runtime: never exercises/ (solutions, checks) nor the data directory.
   for (const p of ["package.json", "node_modules", "lib", "grader"]) args.push("--ro-bind", resolve(REPO, p), resolve(REPO, p));
   args.push(
-    "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--chdir", "/tmp",
+    "--dev", "/dev", "--proc", "/proc", "--chdir", "/tmp",
     "--unshare-all", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
     "--die-with-parent", "--new-session", "--clearenv",
     "--setenv", "NODE_CHANNEL_FD", "3", "--setenv", "NODE_CHANNEL_SERIALIZATION_MODE", "advanced",

@@ -20,5 +20,9 @@ if (!process.execArgv.includes(flag) && !(process.env.NODE_OPTIONS ?? "").includ
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
+  // V8's compiled code for the CLI's modules (TypeScript already stripped) is cached on disk:
+  // it roughly halves the start-up of every command. Only trusted host code goes through it.
+  const { enableCompileCache } = await import("node:module");
+  enableCompileCache?.(fileURLToPath(new URL("../node_modules/.cache/gradlab/compile", import.meta.url)));
   await import("../grader/cli/main.ts");
 }

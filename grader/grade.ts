@@ -30,6 +30,11 @@ export interface GradeOptions {
   openTransport?: (limits: SandboxLimits, scripts: SandboxScripts) => Promise<SandboxTransport>;
 }
 
+/** The sandbox limits an exercise's submissions run under. */
+export function sandboxLimits(ex: { meta: Pick<Exercise["meta"], "limits"> }): SandboxLimits {
+  return { ...DEFAULT_LIMITS, timeoutMs: ex.meta.limits.timeoutMs, cpuMs: ex.meta.limits.cpuMs, memoryMb: ex.meta.limits.memoryMb };
+}
+
 export function newHiddenSeed(): string {
   return randomBytes(8).toString("hex");
 }
@@ -68,13 +73,17 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
   }
   const compiled = await transpileLearner(code, filename);
   if (!compiled.ok) return fail("error", `Your code does not compile:\n${compiled.message}`);
+  // The reference engine (slow only in a fresh process) loads while the sandbox starts and runs
+  // the learner's module (a child process, on the other core).
+  const tfReady = referenceTf();
+  tfReady.catch(() => {});
 
-  const tf = await referenceTf();
-  const limits = { ...DEFAULT_LIMITS, timeoutMs: ex.meta.limits.timeoutMs, cpuMs: ex.meta.limits.cpuMs, memoryMb: ex.meta.limits.memoryMb };
+  const limits = sandboxLimits(ex);
   const open = opts.openTransport ?? IsolateTransport.open;
   let transport: SandboxTransport;
   try {
-    transport = await open(limits, { harness: await harnessScript(), driver: ex.files.driver ? await driverScript(ex.files.driver) : undefined });
+    const [harness, driver] = await Promise.all([harnessScript(), ex.files.driver ? driverScript(ex.files.driver) : undefined]);
+    transport = await open(limits, { harness, driver });
   } catch (e) {
     if (e instanceof SandboxLimitError) return fail(e.kind, e.message);
     throw e;
@@ -90,6 +99,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
       return finish(ex, t0, seed, notRun(ex, why, opts), "error", "", why);
     }
     if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
+    const tf = await tfReady;
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
     const stdout = await transport.logs();
     if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);

@@ -9,9 +9,10 @@ import { resolve } from "node:path";
 import { loadCatalogue, type Catalogue } from "../exercises.ts";
 import { gradeCode } from "../grade.ts";
 import { formatReport } from "./report.ts";
-import { ChildTransport } from "../sandbox/child-transport.ts";
+import { ChildPool, sharedChildPool } from "../sandbox/child-pool.ts";
 import { IsolateTransport } from "../sandbox/isolate-transport.ts";
 import { validateCatalogue, formatValidation } from "./validate.ts";
+import { peekLimits } from "./peek-limits.ts";
 
 class UsageError extends Error {}
 
@@ -35,24 +36,39 @@ program
   .option("--reveal-hidden", "show hidden checks' details (instructors)")
   .option("--in-process", "run learner code in this process (faster; trusted code only)")
   .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean; inProcess?: boolean }) => {
-    const cat = await catalogueOrDie();
-    const ex = cat.exercises.find((e) => e.id === id);
+    // Start the sandbox child first (from the exercise's limits): it boots on the other core
+    // while the catalogue and the reference engine load.
+    const pool = opts.inProcess ? undefined : new ChildPool({ refill: false });
+    const peeked = pool && existsSync(file) ? peekLimits(id) : undefined;
+    if (pool && peeked) void pool.prewarm(peeked).catch(() => {});
+    // Only this exercise's checks are loaded; the whole catalogue only to explain an unknown id.
+    const ex = (await loadCatalogue(undefined, { only: id })).exercises.find((e) => e.id === id);
     if (!ex) {
+      pool?.close();
+      const cat = await catalogueOrDie();
       const known = cat.exercises.map((e) => e.id).join(", ");
       const broken = cat.problems.some((p) => p.file.includes(`/${id}/`)) ? ` (exercise '${id}' exists but failed to load: run \`gradlab validate\`)` : "";
       throw new UsageError(`unknown exercise '${id}'${broken}. Known exercises: ${known || "(none)"}`);
     }
-    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    if (!existsSync(file)) {
+      pool?.close();
+      throw new UsageError(`no such file: ${file}`);
+    }
     const code = readFileSync(file, "utf8");
     // Keep stdout for the JSON alone: anything else that prints goes to stderr.
     const log = console.log;
     console.log = (...a: unknown[]) => console.error(...a);
-    const result = await gradeCode(ex, code, {
-      filename: file.split("/").pop(),
-      hiddenSeed: opts.seed,
-      revealHidden: opts.revealHidden,
-      openTransport: opts.inProcess ? IsolateTransport.open : ChildTransport.open,
-    });
+    let result;
+    try {
+      result = await gradeCode(ex, code, {
+        filename: file.split("/").pop(),
+        hiddenSeed: opts.seed,
+        revealHidden: opts.revealHidden,
+        openTransport: pool ? pool.open : IsolateTransport.open,
+      });
+    } finally {
+      pool?.close();
+    }
     console.log = log;
     process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : formatReport(result) + "\n");
   });
@@ -106,7 +122,7 @@ program
   .action(async (opts: { once?: boolean }) => {
     const { openDb, dataDir } = await import("../../db/client.ts");
     const { SqliteQueue } = await import("../queue/sqlite-queue.ts");
-    const { runWorker, processOne, newWorkerId } = await import("../worker/worker.ts");
+    const { runWorker, processOne, newWorkerId, prewarmSandboxes } = await import("../worker/worker.ts");
     const { detectContainment } = await import("../sandbox/child-transport.ts");
     const c = detectContainment();
     for (const w of c.warnings) process.stderr.write(`\n*** WARNING: ${w}\n\n`);
@@ -121,11 +137,17 @@ program
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
     const leaseMs = Number(process.env.GRADLAB_LEASE_MS ?? 15_000);
     const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
-    if (opts.once) {
-      await queue.reapExpired();
-      while (await processOne({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs })) {}
-    } else {
-      await runWorker({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
+    const pool = sharedChildPool();
+    void prewarmSandboxes(pool, catalogue).catch((e) => log(`could not start sandbox children ahead of time: ${(e as Error).message}`));
+    try {
+      if (opts.once) {
+        await queue.reapExpired();
+        while (await processOne({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs })) {}
+      } else {
+        await runWorker({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
+      }
+    } finally {
+      pool.close();
     }
   });
 

@@ -1,10 +1,11 @@
 /**
  * The trusted scripts that run inside the isolate before learner code: the harness (with nd)
- * and an exercise's optional driver. Built with esbuild once per process and cached.
+ * and an exercise's optional driver. Built with esbuild, cached in memory and on disk (build-cache.ts).
  */
-import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { wrapModule } from "./transpile.ts";
+import { cachedBundle } from "./build-cache.ts";
 
 const HARNESS_ENTRY = fileURLToPath(new URL("./harness.ts", import.meta.url));
 
@@ -13,15 +14,14 @@ const drivers = new Map<string, Promise<string>>();
 
 /** The harness and nd as one IIFE script. */
 export function harnessScript(): Promise<string> {
-  harness ??= build({
+  harness ??= cachedBundle("harness.js", {
     entryPoints: [HARNESS_ENTRY],
     bundle: true,
     format: "iife",
     platform: "neutral",
     target: "es2022",
-    write: false,
-    logLevel: "silent",
-  }).then((r) => r.outputFiles[0].text);
+  }).then((r) => r.code);
+  harness.catch(() => (harness = undefined));
   return harness;
 }
 
@@ -32,16 +32,20 @@ export function harnessScript(): Promise<string> {
 export function driverScript(path: string): Promise<string> {
   let p = drivers.get(path);
   if (!p) {
-    p = build({
-      entryPoints: [path],
-      bundle: true,
-      format: "cjs",
-      platform: "neutral",
-      target: "es2022",
-      external: ["gradlab/nd"],
-      write: false,
-      logLevel: "silent",
-    }).then((r) => wrapModule(r.outputFiles[0].text, "driver"));
+    const name = `driver-${createHash("sha1").update(path).digest("hex").slice(0, 16)}.js`;
+    p = cachedBundle(
+      name,
+      {
+        entryPoints: [path],
+        bundle: true,
+        format: "cjs",
+        platform: "neutral",
+        target: "es2022",
+        external: ["gradlab/nd"],
+      },
+      (code) => wrapModule(code, "driver"),
+    ).then((r) => r.code);
+    p.catch(() => drivers.delete(path));
     drivers.set(path, p);
   }
   return p;

@@ -2,7 +2,9 @@
  * The sandbox child process: hosts one IsolateTransport and answers the trusted worker over
  * Node's IPC channel. It holds no secrets (empty environment, no data directory, no network
  * when run under bubblewrap), and the worker SIGKILLs it at its deadline, whatever V8 is doing.
- * One child serves one submission, then exits.
+ * One child serves one submission, then exits. A child may be started ahead of time (child-pool.ts):
+ * it then opens its isolate with the harness at once, and gets the exercise's driver and the
+ * learner's code when a submission arrives.
  */
 import { IsolateTransport } from "./isolate-transport.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
@@ -19,6 +21,8 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case "open":
       transport = await IsolateTransport.open(req.limits, req.scripts);
       return null;
+    case "driver":
+      return transport!.loadDriver(req.script);
     case "load":
       return transport!.load(req.script);
     case "call":

@@ -5,6 +5,7 @@ import type { SandboxScripts } from "./transport.ts";
 
 export type ChildRequest = { id: number } & (
   | { op: "open"; limits: SandboxLimits; scripts: SandboxScripts }
+  | { op: "driver"; script: string }
   | { op: "load"; script: string }
   | { op: "call"; name: string; packet: WirePacket; keep: boolean; returnArgs: boolean }
   | { op: "put"; packet: WirePacket }

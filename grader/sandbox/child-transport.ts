@@ -7,15 +7,15 @@
  * the address-space limit hit, otherwise a crash).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { build } from "esbuild";
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { ChildReply, ChildRequest } from "./child-protocol.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
+import { cachedBundle } from "./build-cache.ts";
 
 const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CHILD_ENTRY = fileURLToPath(new URL("./child-main.ts", import.meta.url));
@@ -26,20 +26,25 @@ const CHILD_BUNDLE = resolve(REPO, "node_modules/.cache/gradlab/sandbox-child.mj
 
 let childBundle: Promise<string> | undefined;
 
-/** Build the child's script once per process. */
+/** The child's script: built once (cached on disk while its sources are unchanged). */
 export function sandboxChildScript(): Promise<string> {
-  childBundle ??= build({
+  childBundle ??= cachedBundle(basename(CHILD_BUNDLE), {
     entryPoints: [CHILD_ENTRY],
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node24",
     external: ["isolated-vm", "esbuild"],
-    outfile: CHILD_BUNDLE,
-    logLevel: "silent",
-  }).then(() => CHILD_BUNDLE);
+  }).then((r) => {
+    if (r.file !== CHILD_BUNDLE) throw new Error(`sandbox child bundle at ${r.file}, expected ${CHILD_BUNDLE}`);
+    return r.file;
+  });
+  childBundle.catch(() => (childBundle = undefined));
   return childBundle;
 }
+
+/** Deadline for a child to start and open its isolate (not learner time). */
+const OPEN_DEADLINE_MS = 15_000;
 
 /** Slack on top of the learner's remaining budget before the watchdog kills the child. */
 export const WATCHDOG_GRACE_MS = 2_000;
@@ -133,12 +138,47 @@ export class ChildTransport implements SandboxTransport {
     child.on("error", (e) => this.failAll(new Error(`the sandbox process could not start: ${e.message}`)));
   }
 
+  /** A fresh child with its isolate open (harness, and the exercise's driver if any). */
   static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<ChildTransport> {
+    const t = await ChildTransport.spawn(limits);
+    try {
+      await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, "starting the sandbox", false);
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
+    return t;
+  }
+
+  /**
+   * Start a child ahead of time for the warm pool (child-pool.ts): spawned with these limits,
+   * its isolate opened with the harness only. No submission has touched it; `loadDriver` and
+   * `load` give it one.
+   */
+  static async prepare(limits: SandboxLimits, harness: string): Promise<ChildTransport> {
+    const t = await ChildTransport.spawn(limits);
+    t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, "starting the sandbox", false).then(() => undefined);
+    t.ready.catch(() => t.dispose());
+    return t;
+  }
+
+  private static async spawn(limits: SandboxLimits): Promise<ChildTransport> {
     const { cmd, args } = childCommand(limits, await sandboxChildScript());
     const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: {}, cwd: "/tmp" });
-    const t = new ChildTransport(child, limits);
-    await t.request({ op: "open", limits, scripts } as never, 15_000, "starting the sandbox", false);
-    return t;
+    return new ChildTransport(child, limits);
+  }
+
+  /** Settles when a prepared child's isolate is open (rejects if it failed to start). */
+  ready: Promise<void> = Promise.resolve();
+
+  /** Whether the child is still usable (not killed, not exited). */
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** Run the exercise's trusted driver in a prepared child, before the learner's code. */
+  async loadDriver(driver: string): Promise<void> {
+    await this.request({ op: "driver", script: driver } as never, OPEN_DEADLINE_MS, "starting the sandbox", false);
   }
 
   /** The OS pid of the child (bwrap's, under bubblewrap). */

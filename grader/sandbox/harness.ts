@@ -10,6 +10,8 @@
 import * as nd from "../../lib/nd/index.ts";
 import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
 import { sandboxFns } from "../../lib/sandbox-fns.ts";
+import { installGemmKernel } from "../../lib/nd/linalg.ts";
+import { createWasmGemm, type WasmApi } from "../../lib/nd/gemm-wasm.ts";
 
 type AnyFn = (...args: unknown[]) => unknown;
 type Exports = Record<string, unknown>;
@@ -206,6 +208,12 @@ const host = {
     return text;
   },
 };
+
+// nd's matmul gets its WebAssembly kernel (lib/nd/gemm-wasm.ts: same results as the TypeScript
+// kernel, ~3x faster). The constructors stay in that module's closure; its one memory has a fixed
+// size (8 MiB, it cannot grow) and is created on the first large product.
+const wasm = g.WebAssembly as typeof WebAssembly | undefined;
+if (wasm) installGemmKernel(createWasmGemm({ Module: wasm.Module, Instance: wasm.Instance, Memory: wasm.Memory } as unknown as WasmApi));
 
 // WebAssembly memory is not counted by isolated-vm's heap limit: keep it out of learner reach.
 delete g.WebAssembly;

@@ -8,7 +8,7 @@ import ivm from "isolated-vm";
 import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
-import { LEARNER_SCRIPT } from "./transpile.ts";
+import { LEARNER_SCRIPT } from "./names.ts";
 
 export interface SandboxLimits {
   /** Wall-clock time learner code may run in all, ms. */
@@ -40,6 +40,7 @@ export class IsolateTransport implements SandboxTransport {
   private readonly fns: HostFns;
   private readonly limits: SandboxLimits;
   private disposed = false;
+  private learnerLoaded = false;
 
   private constructor(isolate: ivm.Isolate, context: ivm.Context, fns: HostFns, limits: SandboxLimits) {
     this.isolate = isolate;
@@ -68,15 +69,23 @@ export class IsolateTransport implements SandboxTransport {
       await context.global.delete("__gradlab_host");
       await fns.setup.apply(undefined, [limits.maxLogChars], { timeout: 1_000 });
       const session = new IsolateTransport(isolate, context, fns, limits);
-      if (scripts.driver) {
-        const script = await isolate.compileScript(scripts.driver, { filename: "driver.js" });
-        await script.run(context, { timeout: 5_000 });
-      }
+      if (scripts.driver) await session.loadDriver(scripts.driver);
       return session;
     } catch (e) {
       if (!isolate.isDisposed) isolate.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Run an exercise's trusted driver (before any learner code). Split from `open` so that a
+   * sandbox can be prepared with the harness ahead of time (child-pool.ts) and given its
+   * exercise's driver when a submission arrives.
+   */
+  async loadDriver(driver: string): Promise<void> {
+    if (this.learnerLoaded) throw new Error("the driver must be loaded before learner code");
+    const script = await this.isolate.compileScript(driver, { filename: "driver.js" });
+    await script.run(this.context, { timeout: 5_000 });
   }
 
   /** Milliseconds of budget left, by the isolate's own clocks. */
@@ -124,6 +133,7 @@ export class IsolateTransport implements SandboxTransport {
 
   /** Run the learner's script (its top level). Returns its export names, or what it threw. */
   async load(script: string): Promise<LoadOutcome> {
+    this.learnerLoaded = true;
     let compiled: ivm.Script;
     try {
       compiled = await this.isolate.compileScript(script, { filename: LEARNER_SCRIPT });

@@ -5,8 +5,9 @@
  */
 import { transform, type Message } from "esbuild";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import { LEARNER_SCRIPT } from "./names.ts";
 
-export const LEARNER_SCRIPT = "learner.js";
+export { LEARNER_SCRIPT };
 
 export type Transpiled =
   | { ok: true; script: string; mapLocation: (stack: string) => string | undefined }
@@ -26,7 +27,34 @@ function formatEsbuildError(m: Message, filename: string): string {
   return `${filename}:${loc.line}:${loc.column + 1}: ${m.text}${caret}`;
 }
 
-export async function transpileLearner(code: string, filename = "solution.ts"): Promise<Transpiled> {
+/**
+ * Recent results by content (a regrade, a resubmission, validation): transpiling is pure. Keyed
+ * by the source itself (this module also runs in the browser), so only modest sources are kept.
+ */
+const CACHE_SIZE = 32;
+const CACHE_MAX_CHARS = 64 * 1024;
+const recent = new Map<string, Promise<Transpiled>>();
+const transient = new WeakSet<Transpiled>();
+
+export function transpileLearner(code: string, filename = "solution.ts"): Promise<Transpiled> {
+  if (code.length > CACHE_MAX_CHARS) return transpileUncached(code, filename);
+  const key = `${filename}\0${code}`;
+  let p = recent.get(key);
+  if (p) recent.delete(key);
+  else {
+    p = transpileUncached(code, filename);
+    if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
+    // Keep results and compile errors; forget a transpiler failure (it may not happen again).
+    const mine = p;
+    void mine.then((r) => {
+      if (!r.ok && transient.has(r) && recent.get(key) === mine) recent.delete(key);
+    });
+  }
+  recent.set(key, p);
+  return p;
+}
+
+async function transpileUncached(code: string, filename: string): Promise<Transpiled> {
   let out;
   try {
     out = await transform(code, {
@@ -40,7 +68,9 @@ export async function transpileLearner(code: string, filename = "solution.ts"): 
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (errors?.length) return { ok: false, message: errors.slice(0, 5).map((m) => formatEsbuildError(m, filename)).join("\n") };
-    return { ok: false, message: `${filename}: could not be compiled: ${(e as Error).message}` };
+    const failed: Transpiled = { ok: false, message: `${filename}: could not be compiled: ${(e as Error).message}` };
+    transient.add(failed);
+    return failed;
   }
   const map = new TraceMap(out.map);
   const mapLocation = (stack: string): string | undefined => {

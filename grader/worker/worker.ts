@@ -7,10 +7,10 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { Catalogue } from "../exercises.ts";
-import { gradeCode } from "../grade.ts";
+import { gradeCode, sandboxLimits, type GradeOptions } from "../grade.ts";
 import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
 import { selectOptionalSubmission } from "../submissions.ts";
-import { ChildTransport } from "../sandbox/child-transport.ts";
+import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import type { GradeResult } from "../../lib/result.ts";
 
 export interface WorkerOptions {
@@ -22,7 +22,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   heartbeatMs?: number;
   pollMs?: number;
-  openTransport?: typeof ChildTransport.open;
+  /** Where learner code runs (default: a sandbox child from the warm pool, child-pool.ts). */
+  openTransport?: GradeOptions["openTransport"];
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -44,12 +45,38 @@ function unknownExerciseResult(exerciseId: string): GradeResult {
   };
 }
 
+/**
+ * SQLite reports "database is locked" (SQLITE_BUSY) when two processes' write transactions race
+ * in a way its busy timeout cannot wait out; the operation can simply be tried again. Without
+ * this, a busy queue under load killed a worker (found by the bench's throughput runs).
+ */
+function isBusy(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  return /SQLITE_BUSY/.test(String(err?.code ?? "")) || /database is locked/i.test(String(err?.message ?? ""));
+}
+
+async function retryBusy<T>(fn: () => T | Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isBusy(e) || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(200, 5 * attempt) + Math.random() * 20));
+    }
+  }
+}
+
 /** Lease and grade one job. Returns false when the queue was empty. */
 export async function processOne(opts: WorkerOptions & { workerId: string }): Promise<boolean> {
   const leaseMs = opts.leaseMs ?? 15_000;
-  const job = await opts.queue.lease(opts.workerId, leaseMs);
+  const job = await retryBusy(() => opts.queue.lease(opts.workerId, leaseMs));
   if (!job) return false;
-  const heartbeat = setInterval(() => void opts.queue.heartbeat(job, leaseMs), opts.heartbeatMs ?? 3_000);
+  const heartbeat = setInterval(() => {
+    // A missed heartbeat is harmless (the lease outlives it); a busy database must not crash the worker.
+    Promise.resolve()
+      .then(() => opts.queue.heartbeat(job, leaseMs))
+      .catch((e) => (opts.log ?? (() => {}))(`heartbeat for job ${job.jobId} failed: ${(e as Error).message}`));
+  }, opts.heartbeatMs ?? 3_000);
   try {
     await gradeJob(opts, job);
   } finally {
@@ -60,36 +87,54 @@ export async function processOne(opts: WorkerOptions & { workerId: string }): Pr
 
 async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJob): Promise<void> {
   const log = opts.log ?? (() => {});
-  const sub = selectOptionalSubmission(opts.db, job.submissionId);
+  const sub = await retryBusy(() => selectOptionalSubmission(opts.db, job.submissionId));
   if (!sub) {
-    await opts.queue.fail(job, "the submission row is missing");
+    await retryBusy(() => opts.queue.fail(job, "the submission row is missing"));
     return;
   }
   const ex = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
   if (!ex) {
-    await opts.queue.complete(job, unknownExerciseResult(sub.exerciseId));
+    await retryBusy(() => opts.queue.complete(job, unknownExerciseResult(sub.exerciseId)));
     return;
   }
   let result: GradeResult;
   try {
-    result = await gradeCode(ex, sub.code, { hiddenSeed: sub.hiddenSeed, revealHidden: true, openTransport: opts.openTransport ?? ChildTransport.open });
+    result = await gradeCode(ex, sub.code, { hiddenSeed: sub.hiddenSeed, revealHidden: true, openTransport: opts.openTransport ?? sharedChildPool().open });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     log(`job ${job.jobId} (submission ${sub.id}) could not be graded on attempt ${job.attempt}: ${why}`);
-    await opts.queue.fail(job, why);
+    await retryBusy(() => opts.queue.fail(job, why));
     return;
   }
-  const stored = await opts.queue.complete(job, result);
+  const stored = await retryBusy(() => opts.queue.complete(job, result));
   log(`job ${job.jobId} ${sub.exerciseId} → ${result.status} ${result.score}/${result.maxScore} in ${result.durationMs} ms${stored ? "" : " (lease lost: verdict discarded, another worker has it)"}`);
 }
 
 /** Run until `signal` aborts: reap expired leases, lease, grade, repeat. */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const workerId = opts.workerId ?? newWorkerId();
-  const pollMs = opts.pollMs ?? 200;
+  const pollMs = opts.pollMs ?? 50;
   while (!opts.signal?.aborted) {
-    await opts.queue.reapExpired();
+    await retryBusy(() => opts.queue.reapExpired());
     const worked = await processOne({ ...opts, workerId });
     if (!worked) await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/**
+ * Start sandbox children for the limits most of the catalogue uses, so that the first
+ * submissions after a start do not wait for one.
+ */
+export async function prewarmSandboxes(pool: ChildPool, catalogue: Catalogue, keys = 2): Promise<void> {
+  const byKey = new Map<string, { limits: ReturnType<typeof sandboxLimits>; n: number }>();
+  for (const ex of catalogue.exercises) {
+    const limits = sandboxLimits(ex);
+    const k = JSON.stringify(limits);
+    const e = byKey.get(k) ?? { limits, n: 0 };
+    e.n++;
+    byKey.set(k, e);
+  }
+  const top = [...byKey.values()].sort((a, b) => b.n - a.n).slice(0, keys);
+  // Least common first: the pool keeps the most recently used limits.
+  for (const { limits } of top.reverse()) await pool.prewarm(limits);
 }

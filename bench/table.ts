@@ -1,0 +1,54 @@
+/** The human-readable summary of a bench report. */
+import type { BenchReport } from "./main.ts";
+import type { Summary } from "./stats.ts";
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
+const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(d));
+const sm = (s: Summary | null | undefined) => (s ? `${f(s.p50)} / ${f(s.p95)} / ${f(s.max)}` : "—");
+
+export function formatTable(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(`GradLab bench — ${r.machine}`);
+  out.push(`(${r.durationS} s; ratios above 1 mean GradLab is ahead)`);
+  const ids = Object.keys(r.latency);
+  if (ids.length) {
+    out.push("", "Verdict latency, ms (p50 / p95 / max)");
+    out.push(`${pad("exercise", 24)}${pad("solution", 9)}${lpad("in-process", 18)}${lpad("sandbox (pool)", 18)}${lpad("sandbox (cold)", 18)}${lpad("CLI process", 20)}${lpad("HTTP API", 20)}`);
+    for (const id of ids) {
+      for (const kind of ["correct", "failing"]) {
+        const v = r.latency[id]![kind] as Record<string, Summary | null> | undefined;
+        if (!v) continue;
+        out.push(`${pad(kind === "correct" ? id : "", 24)}${pad(kind, 9)}${lpad(sm(v.inProcess), 18)}${lpad(sm(v.child), 18)}${lpad(sm(v.childCold), 18)}${lpad(sm(v.cli), 20)}${lpad(sm(v.api), 20)}`);
+      }
+    }
+    if (!r.api.available) out.push(`HTTP API: not measured (${r.api.reason})`);
+  }
+  const t = r.throughput;
+  if (t) {
+    out.push("", `Throughput (${t.workers} workers, via ${t.via})`);
+    out.push(`  burst of ${t.burst.submissions}: ${f(t.verdictsPerSecond, 2)} verdicts/s; verdict p50/p95 ${f(t.burst.verdict.p50)}/${f(t.burst.verdict.p95)} ms; grading p50 ${f(t.burst.grading.p50)} ms`);
+    const s = t.surge;
+    out.push(`  surge of ${s.submissions} within ${s.windowS} s: last verdict at ${f(s.lastVerdictS, 1)} s (${f(s.drainAfterLastArrivalS, 1)} s after the last arrival); queue wait p50/p95/max ${sm(s.queueWait)} ms; max queue ${s.maxQueueLength}`);
+    out.push(`  web server during the surge: ${s.serverP99Ms !== null ? `p99 ${f(s.serverP99Ms)} ms (POST p50 ${f(s.server!.post.p50)}, GET p50 ${f(s.server!.get.p50)})` : (s.serverNote ?? "not measured")}`);
+  }
+  const rt = r.runtime;
+  if (rt) {
+    out.push("", `Learner runtime, ms per op (nd kernel: ${rt.ndKernel}); ratio = tfjs / nd-in-sandbox`);
+    out.push(`${pad("", 26)}${lpad("nd host", 10)}${lpad("nd isolate", 12)}${lpad("nd sandbox", 12)}${lpad("tfjs-wasm", 11)}${lpad("tfjs-cpu", 10)}${lpad("vs wasm", 9)}${lpad("vs cpu", 8)}`);
+    const row = (name: string, c: { ms: Record<string, number | undefined>; ratioVsTfjsWasm: number; ratioVsTfjsCpu: number }) =>
+      out.push(`${pad(name, 26)}${lpad(f(c.ms.ndHost, 3), 10)}${lpad(f(c.ms.ndIsolate, 3), 12)}${lpad(f(c.ms.ndSandbox, 3), 12)}${lpad(f(c.ms.tfjsWasm, 3), 11)}${lpad(f(c.ms.tfjsCpu, 3), 10)}${lpad(f(c.ratioVsTfjsWasm, 2), 9)}${lpad(f(c.ratioVsTfjsCpu, 2), 8)}`);
+    for (const [shape, c] of Object.entries(rt.matmul.shapes)) row(`matmul ${shape}`, c);
+    row("conv2d, loops", rt.conv2d.loops);
+    row("conv2d, im2col + matmul", rt.conv2d.im2col);
+    row("MLP training step", rt.mlpStep);
+    out.push(`  matmul (3 shapes together): ${f(rt.matmul.ratioVsTfjsWasm, 2)}x tfjs-wasm, ${f(rt.matmul.ratioVsTfjsCpu, 2)}x tfjs-cpu (host TypeScript kernel: ${f(rt.matmul.hostRatioVsTfjsWasm, 2)}x tfjs-wasm)`);
+  }
+  const nb = r.notebook;
+  if (nb) {
+    out.push("", "Notebook path (dense-layer check)");
+    if (nb.skipped) out.push(`  skipped: ${nb.skipped}`);
+    else out.push(`  gradlab grade (CLI) ${f(nb.gradlabMs)} ms vs jupyter nbconvert --execute ${f(nb.notebookMs)} ms → ${f(nb.ratio, 2)}x (long-lived worker: ${f(nb.gradlab?.worker.p50)} ms)`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,258 @@
+/**
+ * Throughput through the real queue: submissions stored and queued (grader/submissions.ts
+ * submitCode, or POST /api/submissions when the web server runs), graded by 2 `gradlab worker`
+ * processes. Two scenarios: a burst of N submissions queued at once (verdicts per second), and a
+ * deadline surge: 300 submissions across exercises arriving within a window, at a rate that
+ * ramps up toward the deadline.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inArray } from "drizzle-orm";
+import { closeAllDbs, openDb, type Db } from "../db/client.ts";
+import { submissions } from "../db/schema.ts";
+import type { Exercise } from "../grader/exercises.ts";
+import { submitCode } from "../grader/submissions.ts";
+import type { ApiClient } from "./api.ts";
+import { round, sleep, summarize, type Summary } from "./stats.ts";
+
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+export interface ThroughputReport {
+  note: string;
+  via: "api" | "queue";
+  workers: number;
+  verdictsPerSecond: number;
+  burst: { submissions: number; wallS: number; verdict: Summary; queueWait: Summary; grading: Summary; statuses: Record<string, number> };
+  surge: {
+    submissions: number;
+    windowS: number;
+    compressed: string;
+    lastVerdictS: number;
+    drainAfterLastArrivalS: number;
+    queueWait: Summary;
+    verdict: Summary;
+    maxQueueLength: number;
+    serverP99Ms: number | null;
+    server: { post: Summary; get: Summary; all: Summary } | null;
+    serverNote?: string;
+    statuses: Record<string, number>;
+  };
+}
+
+interface Pool {
+  submit(ex: Exercise, code: string): Promise<{ id: string; ms?: number }>;
+  db: Db;
+  stop(): Promise<void>;
+  /** Why the graders stopped, if they did (a dead worker would otherwise look like a slow one). */
+  failure(): string | undefined;
+}
+
+/** 2 `gradlab worker` processes on a fresh data dir. */
+async function startWorkers(n: number, log: (s: string) => void): Promise<Pool> {
+  const dir = mkdtempSync(join(tmpdir(), "gradlab-bench-queue-"));
+  const db = openDb(dir);
+  const procs: ChildProcess[] = [];
+  const ready: Promise<void>[] = [];
+  let stopping = false;
+  let failure: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const p = spawn(process.execPath, ["--no-node-snapshot", resolve(ROOT, "bin/gradlab.js"), "worker"], { cwd: ROOT, env: { ...process.env, GRADLAB_DATA_DIR: dir }, stdio: ["ignore", "ignore", "pipe"] });
+    procs.push(p);
+    ready.push(
+      new Promise((res, rej) => {
+        let text = "";
+        p.stderr!.on("data", (d) => {
+          text += d;
+          if (/grading from/.test(text)) res();
+        });
+        p.on("exit", (code) => {
+          if (!stopping) failure ??= `a worker exited (${code}): ${text.slice(-800)}`;
+          rej(new Error(`worker exited (${code}): ${text.slice(-500)}`));
+        });
+      }),
+    );
+  }
+  await Promise.all(ready);
+  log(`throughput: ${n} workers on ${dir}`);
+  return {
+    db,
+    submit: async (ex, code) => ({ id: submitCode(db, ex, code, null) }),
+    failure: () => failure,
+    stop: async () => {
+      stopping = true;
+      for (const p of procs) p.kill("SIGTERM");
+      await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.on("exit", r)))));
+      closeAllDbs();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function apiPool(api: ApiClient): Pool {
+  return {
+    db: openDb(api.dataDir),
+    submit: async (ex, code) => api.submit(ex.id, code),
+    failure: () => undefined,
+    stop: async () => closeAllDbs(),
+  };
+}
+
+type Row = { id: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; verdict: string | null; durationMs: number | null };
+
+function rows(db: Db, ids: string[]): Row[] {
+  const out: Row[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = db
+      .select({ id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt, verdict: submissions.verdict, result: submissions.result })
+      .from(submissions)
+      .where(inArray(submissions.id, ids.slice(i, i + 500)))
+      .all();
+    for (const r of part) out.push({ ...r, durationMs: (r.result as { durationMs?: number } | null)?.durationMs ?? null });
+  }
+  return out;
+}
+
+async function waitAll(pool: Pool, ids: string[], timeoutMs: number, onTick?: (queued: number) => void): Promise<Row[]> {
+  const end = Date.now() + timeoutMs;
+  const db = pool.db;
+  for (;;) {
+    const failed = pool.failure();
+    if (failed) throw new Error(failed);
+    const rs = rows(db, ids);
+    const pending = rs.filter((r) => !r.finishedAt).length;
+    onTick?.(rs.filter((r) => !r.startedAt).length);
+    if (pending === 0 && rs.length === ids.length) return rs;
+    if (Date.now() > end) throw new Error(`${pending} of ${ids.length} submissions not graded after ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+const count = (rs: Row[]) => rs.reduce<Record<string, number>>((m, r) => ((m[r.verdict ?? "?"] = (m[r.verdict ?? "?"] ?? 0) + 1), m), {});
+
+/** The submission mix: correct and wrong variants across exercises (70% correct). */
+export function submissionMix(exercises: Exercise[], n: number): { ex: Exercise; code: string }[] {
+  const pool = exercises.flatMap((ex) => {
+    const sol = readFileSync(ex.files.solution, "utf8");
+    const wrong = ex.files.wrong.map((f) => readFileSync(f, "utf8"));
+    return { ex, sol, wrong };
+  });
+  const out: { ex: Exercise; code: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = pool[i % pool.length]!;
+    const correct = i % 10 < 7 || p.wrong.length === 0;
+    // Each submission differs (a comment), as real ones do: no cache can serve it verbatim.
+    const code = (correct ? p.sol : p.wrong[i % p.wrong.length]!) + `\n// submission ${i}\n`;
+    out.push({ ex: p.ex, code });
+  }
+  return out;
+}
+
+export async function throughputBench(opts: {
+  exercises: Exercise[];
+  burst: number;
+  surge: number;
+  windowS: number;
+  workers: number;
+  api: ApiClient | null;
+  log: (s: string) => void;
+}): Promise<ThroughputReport> {
+  const pool = opts.api ? apiPool(opts.api) : await startWorkers(opts.workers, opts.log);
+  try {
+    // Warm-up: every worker has graded each exercise once (they are long-lived).
+    const warm = submissionMix(opts.exercises, opts.exercises.length * opts.workers);
+    const warmIds = [];
+    for (const s of warm) warmIds.push((await pool.submit(s.ex, s.code)).id);
+    await waitAll(pool, warmIds, 300_000);
+
+    // Burst: N at once.
+    const burst = submissionMix(opts.exercises, opts.burst);
+    const t0 = Date.now();
+    const ids: string[] = [];
+    for (const s of burst) ids.push((await pool.submit(s.ex, s.code)).id);
+    const rs = await waitAll(pool, ids, 600_000);
+    const first = Math.min(...rs.map((r) => r.createdAt.getTime()));
+    const last = Math.max(...rs.map((r) => r.finishedAt!.getTime()));
+    const wallS = (last - Math.min(first, t0)) / 1000;
+    const burstReport = {
+      submissions: ids.length,
+      wallS: round(wallS, 2),
+      verdict: summarize(rs.map((r) => r.finishedAt!.getTime() - r.createdAt.getTime())),
+      queueWait: summarize(rs.map((r) => r.startedAt!.getTime() - r.createdAt.getTime())),
+      grading: summarize(rs.map((r) => r.durationMs ?? NaN).filter(Number.isFinite)),
+      statuses: count(rs),
+    };
+    opts.log(`throughput: burst of ${ids.length} in ${wallS.toFixed(1)} s → ${(ids.length / wallS).toFixed(2)} verdicts/s`);
+
+    // Surge: arrivals ramp up linearly toward the deadline (density ∝ t): t_i = W·sqrt(i/N).
+    const surge = submissionMix(opts.exercises, opts.surge);
+    const W = opts.windowS * 1000;
+    const postMs: number[] = [];
+    const getMs: number[] = [];
+    const surgeIds: string[] = [];
+    const s0 = performance.now();
+    let maxQueue = 0;
+    let polling = true;
+    // While the surge runs, a learner's browser polls its latest submission (as the app does).
+    const poller = (async () => {
+      if (!opts.api) return;
+      while (polling) {
+        const id = surgeIds[surgeIds.length - 1];
+        if (id) getMs.push((await opts.api.get(id)).ms);
+        await sleep(100);
+      }
+    })();
+    const posts: Promise<void>[] = [];
+    for (let i = 0; i < surge.length; i++) {
+      const at = W * Math.sqrt((i + 1) / surge.length);
+      const wait = at - (performance.now() - s0);
+      if (wait > 0) await sleep(wait);
+      const s = surge[i]!;
+      posts.push(
+        pool.submit(s.ex, s.code).then((r) => {
+          surgeIds.push(r.id);
+          if (r.ms !== undefined) postMs.push(r.ms);
+        }),
+      );
+    }
+    await Promise.all(posts);
+    const lastArrival = performance.now();
+    const srs = await waitAll(pool, surgeIds, 900_000, (q) => (maxQueue = Math.max(maxQueue, q)));
+    polling = false;
+    await poller;
+    const sFirst = Math.min(...srs.map((r) => r.createdAt.getTime()));
+    const sLastArr = Math.max(...srs.map((r) => r.createdAt.getTime()));
+    const sLast = Math.max(...srs.map((r) => r.finishedAt!.getTime()));
+    void lastArrival;
+    const server = opts.api ? { post: summarize(postMs), get: summarize(getMs), all: summarize([...postMs, ...getMs]) } : null;
+    opts.log(`throughput: surge of ${srs.length} over ${opts.windowS} s; last verdict ${((sLast - sFirst) / 1000).toFixed(1)} s after the first arrival`);
+    return {
+      note:
+        `Queue + ${opts.workers} worker processes (${opts.api ? "started by `gradlab start`, submissions POSTed to the API" : "`gradlab worker`, submissions stored with submitCode"}), warmed up first. ` +
+        `Mix: ${opts.exercises.map((e) => e.id).join(", ")}; 70% correct solutions, 30% wrong/ variants; each submission's code is distinct. ` +
+        `verdictsPerSecond = burst submissions / (last verdict − first queued). Surge arrivals ramp up linearly toward the deadline.`,
+      via: opts.api ? "api" : "queue",
+      workers: opts.workers,
+      verdictsPerSecond: round(ids.length / wallS, 2),
+      burst: burstReport,
+      surge: {
+        submissions: srs.length,
+        windowS: opts.windowS,
+        compressed: opts.windowS < 60 ? `a one-minute deadline surge compressed into ${opts.windowS} s (${(60 / opts.windowS).toFixed(1)}x the arrival rate)` : "not compressed",
+        lastVerdictS: round((sLast - sFirst) / 1000, 2),
+        drainAfterLastArrivalS: round((sLast - sLastArr) / 1000, 2),
+        queueWait: summarize(srs.map((r) => r.startedAt!.getTime() - r.createdAt.getTime())),
+        verdict: summarize(srs.map((r) => r.finishedAt!.getTime() - r.createdAt.getTime())),
+        maxQueueLength: maxQueue,
+        serverP99Ms: server ? server.all.p99 : null,
+        server,
+        ...(server ? {} : { serverNote: "no web server in this run: submissions were stored directly with submitCode" }),
+        statuses: count(srs),
+      },
+    };
+  } finally {
+    await pool.stop();
+  }
+}

@@ -1,0 +1,421 @@
+/**
+ * A WebAssembly (SIMD, float64x2) kernel for matmul's inner product, used where nd runs inside
+ * the grader's isolate. It computes bit-for-bit what the TypeScript kernel in linalg.ts computes:
+ * every output element is summed in the same order, `((0 + a0*b0) + a1*b1) + ...`, with a
+ * separate IEEE multiply and add per term (no fused multiply-add), only two output columns at
+ * a time per instruction. The TypeScript kernel stays the reference and the path everywhere else
+ * (the browser, tests, the host).
+ *
+ * Containment (the isolate's harness deletes `WebAssembly` before learner code runs, because
+ * isolated-vm does not count wasm memory against the heap limit):
+ * - the harness hands the constructors to {@link createWasmGemm} first; they stay in this
+ *   module's closure, never reachable from nd's exports;
+ * - one fixed-size memory (initial = maximum, so it can never grow), created lazily on the first
+ *   large matmul; matrices that do not fit take the TypeScript path;
+ * - inputs are copied in and results copied out with TypedArray methods taken before any learner
+ *   code ran; the memory, the module and the instance never leave this closure.
+ *
+ * @module
+ */
+
+/** The constructors the kernel needs, captured by the harness before it deletes WebAssembly. */
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+
+/**
+ * `C[cOff..] = A[aOff..] @ B[bOff..]` for row-major `[n,k] x [k,m]` blocks, into a zeroed C (as
+ * linalg.ts's gemm, which matmul always calls with a fresh output). Returns false (and does
+ * nothing) when it cannot take this product.
+ */
+export type GemmKernel = (A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, n: number, k: number, m: number) => boolean;
+
+/** Inner-dimension chunk, as in linalg.ts (any value gives the same results). */
+const KC = 128;
+/** Rows of the register tile (times 4 columns). */
+const TILE_ROWS = 4;
+
+// ---- a tiny WebAssembly assembler ---------------------------------------------------------------
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+function uleb(n: number, out: number[]): void {
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+}
+
+function sleb(n: number, out: number[]): void {
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+class Code {
+  readonly b: number[] = [];
+  get = (l: number) => this.op(0x20).u(l);
+  set = (l: number) => this.op(0x21).u(l);
+  tee = (l: number) => this.op(0x22).u(l);
+  i32 = (v: number) => {
+    this.b.push(0x41);
+    sleb(v, this.b);
+    return this;
+  };
+  op(...bytes: number[]): this {
+    this.b.push(...bytes);
+    return this;
+  }
+  u(n: number): this {
+    uleb(n, this.b);
+    return this;
+  }
+  add = () => this.op(0x6a);
+  sub = () => this.op(0x6b);
+  mul = () => this.op(0x6c);
+  and = () => this.op(0x71);
+  geS = () => this.op(0x4e);
+  ltS = () => this.op(0x48);
+  select = () => this.op(0x1b);
+  f64load = (offset = 0) => this.op(0x2b, 3).u(offset);
+  f64store = (offset = 0) => this.op(0x39, 3).u(offset);
+  f64add = () => this.op(0xa0);
+  f64mul = () => this.op(0xa2);
+  v128load = (offset = 0) => this.op(0xfd, 0x00, 3).u(offset);
+  v128store = (offset = 0) => this.op(0xfd, 0x0b, 3).u(offset);
+  /** v128.load64_splat: one float64 from memory into both lanes. */
+  splat64 = (offset = 0) => this.op(0xfd, 0x0a, 3).u(offset);
+  f64x2add = () => this.op(0xfd, 0xf0, 0x01);
+  f64x2mul = () => this.op(0xfd, 0xf2, 0x01);
+  /** `while (cond) body` with `cond` leaving an i32 on the stack. */
+  while(cond: () => void, body: () => void): this {
+    this.op(0x02, 0x40, 0x03, 0x40); // block, loop
+    cond();
+    this.op(0x45, 0x0d, 1); // i32.eqz, br_if 1 (leave the block)
+    body();
+    this.op(0x0c, 0, 0x0b, 0x0b); // br 0 (loop), end loop, end block
+    return this;
+  }
+  if(cond: () => void, body: () => void): this {
+    cond();
+    this.op(0x04, 0x40);
+    body();
+    this.op(0x0b);
+    return this;
+  }
+  /** local += delta (i32) */
+  inc(l: number, delta: number | (() => void)): this {
+    this.get(l);
+    if (typeof delta === "number") this.i32(delta);
+    else delta();
+    return this.add().set(l);
+  }
+}
+
+function section(id: number, body: number[], out: number[]): void {
+  out.push(id);
+  uleb(body.length, out);
+  out.push(...body);
+}
+
+function name(s: string, out: number[]): void {
+  uleb(s.length, out);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/**
+ * The module: imports memory "e"."m" (fixed size) and exports "g" =
+ * gemm(a, b, c, n, k, m) with a, b, c byte offsets of row-major float64 matrices; C += A @ B.
+ */
+export function gemmModuleBytes(pages: number, MR = TILE_ROWS): Uint8Array {
+  // params
+  const A = 0, B = 1, C = 2, N = 3, K = 4, M = 5;
+  // i32 locals: then KB[r] = r * k * 8 for r = 1..MR-1
+  const P0 = 6, P1 = 7, J = 8, I = 9, P = 10, N4 = 11, M4 = 12, AR = 13, BP = 14, CP = 15, MB = 16, M2 = 17;
+  const KBR = (r: number) => 17 + r;
+  const I32_LOCALS = 12 + MR - 1;
+  // v128 locals: 2*MR accumulators, two B vectors, one broadcast of A
+  const ACC = 6 + I32_LOCALS;
+  const B0 = ACC + 2 * MR, B1 = B0 + 1, AV = B0 + 2;
+  const V128_LOCALS = 2 * MR + 3;
+  // f64 locals
+  const S = ACC + V128_LOCALS;
+  const F64_LOCALS = 1;
+
+  const c = new Code();
+  const acc = (r: number, h: number) => ACC + 2 * r + h;
+  // kb[r] = r*k*8, mb = m*8, n4 = n - n % MR, m4 = m & ~3, m2 = m & ~1
+  c.get(K).i32(3).op(0x74).set(KBR(1));
+  for (let r = 2; r < MR; r++) c.get(KBR(r - 1)).get(KBR(1)).add().set(KBR(r));
+  c.get(M).i32(3).op(0x74).set(MB);
+  c.get(N).get(N).i32(MR).op(0x6f).sub().set(N4); // i32.rem_s
+  c.get(M).i32(-4).and().set(M4);
+  c.get(M).i32(-2).and().set(M2);
+  c.i32(0).set(P0);
+  // A[i][p0] address: a + (i*k + p0)*8 ; B[p0][j]: b + (p0*m + j)*8 ; C[i][j]: c + (i*m + j)*8
+  const aRow = (row: () => void) => {
+    c.get(A);
+    row();
+    c.get(K).mul().get(P0).add().i32(3).op(0x74).add().set(AR);
+  };
+  const bCol = (col: () => void) => {
+    c.get(B).get(P0).get(M).mul();
+    col();
+    c.add().i32(3).op(0x74).add().set(BP);
+  };
+  const cAt = (row: () => void, col: () => void) => {
+    c.get(C);
+    row();
+    c.get(M).mul();
+    col();
+    c.add().i32(3).op(0x74).add().set(CP);
+  };
+  /** for p in p0..p1: body(); ar += 8; bp += mb */
+  const pLoop = (body: () => void) => {
+    c.get(P0).set(P);
+    c.while(
+      () => c.get(P).get(P1).ltS(),
+      () => {
+        body();
+        c.inc(AR, 8).inc(BP, () => c.get(MB)).inc(P, 1);
+      },
+    );
+  };
+  const madd = (a: number, b: number, dst: number) => c.get(dst).get(a).get(b).f64x2mul().f64x2add().set(dst);
+
+  c.while(
+    () => c.get(P0).get(K).ltS(),
+    () => {
+      // p1 = min(p0 + KC, k)
+      c.get(P0).i32(KC).add().tee(P1).get(K).get(P1).get(K).ltS().select().set(P1);
+      // ---- 4 columns at a time ----
+      c.i32(0).set(J);
+      c.while(
+        () => c.get(J).get(M4).ltS(),
+        () => {
+          // MR rows x 4 columns: 2*MR accumulators
+          c.i32(0).set(I);
+          c.while(
+            () => c.get(I).get(N4).ltS(),
+            () => {
+              cAt(() => c.get(I), () => c.get(J));
+              for (let r = 0; r < MR; r++) {
+                const rowOff = () => {
+                  c.get(CP);
+                  if (r > 0) c.get(MB).i32(r).mul().add();
+                };
+                rowOff();
+                c.v128load(0).set(acc(r, 0));
+                rowOff();
+                c.v128load(16).set(acc(r, 1));
+              }
+              aRow(() => c.get(I));
+              bCol(() => c.get(J));
+              pLoop(() => {
+                c.get(BP).v128load(0).set(B0);
+                c.get(BP).v128load(16).set(B1);
+                for (let r = 0; r < MR; r++) {
+                  c.get(AR);
+                  if (r > 0) c.get(KBR(r)).add();
+                  c.splat64(0).set(AV);
+                  madd(AV, B0, acc(r, 0));
+                  madd(AV, B1, acc(r, 1));
+                }
+              });
+              for (let r = 0; r < MR; r++) {
+                const rowOff = () => {
+                  c.get(CP);
+                  if (r > 0) c.get(MB).i32(r).mul().add();
+                };
+                rowOff();
+                c.get(acc(r, 0)).v128store(0);
+                rowOff();
+                c.get(acc(r, 1)).v128store(16);
+              }
+              c.inc(I, MR);
+            },
+          );
+          // the remaining rows, one at a time
+          c.while(
+            () => c.get(I).get(N).ltS(),
+            () => {
+              cAt(() => c.get(I), () => c.get(J));
+              c.get(CP).v128load(0).set(acc(0, 0));
+              c.get(CP).v128load(16).set(acc(0, 1));
+              aRow(() => c.get(I));
+              bCol(() => c.get(J));
+              pLoop(() => {
+                c.get(AR).splat64(0).set(AV);
+                c.get(BP).v128load(0).set(B0);
+                c.get(BP).v128load(16).set(B1);
+                madd(AV, B0, acc(0, 0));
+                madd(AV, B1, acc(0, 1));
+              });
+              c.get(CP).get(acc(0, 0)).v128store(0);
+              c.get(CP).get(acc(0, 1)).v128store(16);
+              c.inc(I, 1);
+            },
+          );
+          c.inc(J, 4);
+        },
+      );
+      // ---- a remaining pair of columns (m % 4 >= 2) ----
+      c.if(
+        () => c.get(M4).get(M2).ltS(),
+        () => {
+          c.i32(0).set(I);
+          c.while(
+            () => c.get(I).get(N).ltS(),
+            () => {
+              cAt(() => c.get(I), () => c.get(M4));
+              c.get(CP).v128load(0).set(acc(0, 0));
+              aRow(() => c.get(I));
+              bCol(() => c.get(M4));
+              pLoop(() => {
+                c.get(AR).splat64(0).set(AV);
+                c.get(BP).v128load(0).set(B0);
+                madd(AV, B0, acc(0, 0));
+              });
+              c.get(CP).get(acc(0, 0)).v128store(0);
+              c.inc(I, 1);
+            },
+          );
+        },
+      );
+      // ---- a last odd column: scalar ----
+      c.if(
+        () => c.get(M2).get(M).ltS(),
+        () => {
+          c.i32(0).set(I);
+          c.while(
+            () => c.get(I).get(N).ltS(),
+            () => {
+              cAt(() => c.get(I), () => c.get(M2));
+              c.get(CP).f64load(0).set(S);
+              aRow(() => c.get(I));
+              bCol(() => c.get(M2));
+              pLoop(() => {
+                c.get(S).get(AR).f64load(0).get(BP).f64load(0).f64mul().f64add().set(S);
+              });
+              c.get(CP).get(S).f64store(0);
+              c.inc(I, 1);
+            },
+          );
+        },
+      );
+      c.inc(P0, KC);
+    },
+  );
+  c.op(0x0b); // end of function
+
+  const body: number[] = [];
+  uleb(3, body); // local groups
+  uleb(I32_LOCALS, body);
+  body.push(I32);
+  uleb(V128_LOCALS, body);
+  body.push(V128);
+  uleb(F64_LOCALS, body);
+  body.push(F64);
+  body.push(...c.b);
+
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0], out); // type: (i32 x6) -> ()
+  const imp: number[] = [1];
+  name("e", imp);
+  name("m", imp);
+  imp.push(0x02, 0x01); // memory, limits with max
+  uleb(pages, imp);
+  uleb(pages, imp);
+  section(2, imp, out);
+  section(3, [1, 0], out); // function 0 has type 0
+  const exp: number[] = [1];
+  name("g", exp);
+  exp.push(0x00, 0); // func 0
+  section(7, exp, out);
+  const code: number[] = [1];
+  uleb(body.length, code);
+  code.push(...body);
+  section(10, code, out);
+  return Uint8Array.from(out);
+}
+
+// ---- the kernel --------------------------------------------------------------------------------
+
+/** Wasm pages (64 KiB) of the fixed memory: 8 MiB, 1 Mi float64. */
+export const GEMM_PAGES = 128;
+/** Products smaller than this (n*k*m) stay in TypeScript: not worth the copies. */
+const MIN_WORK = 2048;
+
+/**
+ * A matmul kernel on WebAssembly, or undefined if this engine cannot build it (no SIMD, say).
+ * The module is compiled and its memory reserved on the first product large enough to use it.
+ */
+export function createWasmGemm(api: WasmApi, pages = GEMM_PAGES): GemmKernel | undefined {
+  // TypedArray methods taken now, before any learner code can replace them.
+  const TA = Object.getPrototypeOf(Float64Array.prototype) as object;
+  const uncurry = <F extends (...a: never[]) => unknown>(f: F) => Function.prototype.call.bind(f) as unknown as (self: unknown, ...a: Parameters<F>) => ReturnType<F>;
+  const taSet = uncurry((TA as { set: (src: ArrayLike<number>, offset?: number) => void }).set);
+  const taSubarray = uncurry((TA as { subarray: (a: number, b: number) => Float64Array }).subarray);
+  const taFill = uncurry((TA as { fill: (v: number, a: number, b: number) => void }).fill);
+  const taLength = uncurry(Object.getOwnPropertyDescriptor(TA, "length")!.get! as () => number);
+  const { min, floor } = Math;
+  const Module = api.Module;
+  const Instance = api.Instance;
+  const Memory = api.Memory;
+  const capacity = (pages * 65536) / 8;
+
+  let heap: Float64Array | undefined;
+  let run: ((a: number, b: number, c: number, n: number, k: number, m: number) => void) | undefined;
+  let broken = false;
+
+  const init = (): boolean => {
+    if (run) return true;
+    if (broken) return false;
+    try {
+      const memory = new Memory({ initial: pages, maximum: pages });
+      const instance = new Instance(new Module(gemmModuleBytes(pages)), { e: { m: memory } });
+      heap = new Float64Array(memory.buffer);
+      run = instance.exports.g as typeof run;
+      return true;
+    } catch {
+      broken = true;
+      return false;
+    }
+  };
+
+  return (A, aOff, B, bOff, C, cOff, n, k, m) => {
+    if (n * k * m < MIN_WORK) return false;
+    // Panels of A's rows: memory holds B, then `rows` rows of A and of C.
+    const rows = min(n, floor((capacity - k * m) / (k + m)));
+    if (rows < 1) return false;
+    if (taLength(A) < aOff + n * k || taLength(B) < bOff + k * m || taLength(C) < cOff + n * m) return false;
+    if (!init()) return false;
+    const h = heap!;
+    const bAt = 0;
+    const aAt = k * m;
+    const cAt = aAt + rows * k;
+    // (Whole arrays are copied as they are: no subarray views for the common case.)
+    const part = (X: Float64Array, from: number, to: number) => (from === 0 && to === taLength(X) ? X : taSubarray(X, from, to));
+    taSet(h, part(B, bOff, bOff + k * m), bAt);
+    for (let r0 = 0; r0 < n; r0 += rows) {
+      const r = min(rows, n - r0);
+      taSet(h, part(A, aOff + r0 * k, aOff + (r0 + r) * k), aAt);
+      taFill(h, 0, cAt, cAt + r * m);
+      run!(aAt * 8, bAt * 8, cAt * 8, r, k, m);
+      taSet(C, taSubarray(h, cAt, cAt + r * m), cOff + r0 * m);
+    }
+    return true;
+  };
+}

@@ -67,6 +67,21 @@ function hashFiles(paths: string[]): string {
   return h.digest("hex").slice(0, 16);
 }
 
+/**
+ * The exercise as it is on disk now: the same object when its files have not changed, else it
+ * loaded anew (a long-running worker grades regrades against the current version). Modules that
+ * checks.ts imports from elsewhere are not reloaded: changing those needs a worker restart.
+ */
+export async function refreshExercise(ex: Exercise): Promise<Exercise> {
+  if (!existsSync(ex.dir)) return ex;
+  const version = hashFiles(gradingFiles(ex.dir));
+  if (version === ex.version) return ex;
+  const problems: LoadProblem[] = [];
+  const fresh = await loadExercise(ex.set, ex.dir, "", problems, version);
+  if (!fresh) throw new Error(`exercise ${ex.id} changed on disk and no longer loads: ${problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`);
+  return fresh;
+}
+
 /** Every file that can change how a submission is graded: all but the solution and wrong/ variants. */
 function gradingFiles(dir: string, sub = ""): string[] {
   const out: string[] = [];
@@ -93,7 +108,7 @@ function setTitle(setId: string, dir: string): string {
   return setId.replace(/^\d+-/, "").replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-async function loadExercise(setId: string, dir: string, root: string, problems: LoadProblem[]): Promise<Exercise | undefined> {
+async function loadExercise(setId: string, dir: string, root: string, problems: LoadProblem[], version?: string): Promise<Exercise | undefined> {
   const id = dir.split("/").pop()!;
   const rel = (f: string) => relative(process.cwd(), join(dir, f)) || join(dir, f);
   const before = problems.length;
@@ -119,7 +134,9 @@ async function loadExercise(setId: string, dir: string, root: string, problems: 
   let suite: CheckSuite | undefined;
   if (existsSync(join(dir, "checks.ts"))) {
     try {
-      const mod = (await import(pathToFileURL(join(dir, "checks.ts")).href)) as { default?: CheckSuite };
+      // A version in the URL loads changed checks anew (Node caches modules by URL).
+      const url = pathToFileURL(join(dir, "checks.ts")).href + (version ? `?v=${version}` : "");
+      const mod = (await import(url)) as { default?: CheckSuite };
       if (!mod.default || !Array.isArray(mod.default.checks)) problems.push({ file: rel("checks.ts"), message: "must `export default defineChecks({ checks: [...] })`" });
       else suite = mod.default;
     } catch (e) {

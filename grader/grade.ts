@@ -3,7 +3,6 @@
  * isolate, run the checks against the tfjs reference, build the result JSON. The worker and the
  * CLI both come through here; the worker adds the second wall (a killable child process).
  */
-import { randomBytes } from "node:crypto";
 import type { Exercise } from "./exercises.ts";
 import type { GradeResult, TestResult } from "../lib/result.ts";
 import { Learner } from "../lib/checks/learner.ts";
@@ -14,9 +13,8 @@ import { driverScript, harnessScript } from "./sandbox/bundle.ts";
 import { DEFAULT_LIMITS, IsolateTransport, type SandboxLimits } from "./sandbox/isolate-transport.ts";
 import { PacketSession, type SandboxScripts, type SandboxTransport } from "./sandbox/transport.ts";
 import { referenceTf } from "./reference/tf.ts";
+import { MAX_CODE_BYTES, newHiddenSeed } from "./intake.ts";
 
-/** Learner source larger than this is refused before anything runs. */
-export const MAX_CODE_BYTES = 256 * 1024;
 
 export interface GradeOptions {
   /** Name shown in error positions (default solution.ts). */
@@ -33,10 +31,6 @@ export interface GradeOptions {
 /** The sandbox limits an exercise's submissions run under. */
 export function sandboxLimits(ex: { meta: Pick<Exercise["meta"], "limits"> }): SandboxLimits {
   return { ...DEFAULT_LIMITS, timeoutMs: ex.meta.limits.timeoutMs, cpuMs: ex.meta.limits.cpuMs, memoryMb: ex.meta.limits.memoryMb };
-}
-
-export function newHiddenSeed(): string {
-  return randomBytes(8).toString("hex");
 }
 
 function notRun(ex: Exercise, why: string, opts: GradeOptions): TestResult[] {

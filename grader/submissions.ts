@@ -8,7 +8,7 @@ import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
 import type { GradeResult } from "../lib/result.ts";
 import type { Exercise } from "./exercises.ts";
-import { newHiddenSeed } from "./grade.ts";
+import { newHiddenSeed } from "./intake.ts";
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type SubmissionStatus = "queued" | "running" | "done";
@@ -26,7 +26,7 @@ export function submitCode(db: Db, ex: Exercise, code: string, userId: string | 
   db.transaction((tx) => {
     tx.insert(submissions).values({ id, userId, exerciseId: ex.id, exerciseVersion: ex.version, code, hiddenSeed: newHiddenSeed(), createdAt: now }).run();
     tx.insert(gradingJobs).values({ submissionId: id, state: "queued", queuedAt: now }).run();
-  });
+  }, { behavior: "immediate" });
   return id;
 }
 
@@ -115,7 +115,7 @@ export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; to
       .run();
     for (const r of rows) tx.insert(gradingJobs).values({ submissionId: r.id, state: "queued", queuedAt: now, kind: "regrade", allowLower: !!req.allowLower, batchId }).run();
     return { batchId, total: rows.length };
-  });
+  }, { behavior: "immediate" });
 }
 
 export interface RegradeProgress {

@@ -6,7 +6,7 @@
 import { and, desc, eq, gte, count, max } from "drizzle-orm";
 import { drafts, submissions } from "../../db/schema.ts";
 import type { Exercise } from "../../grader/exercises.ts";
-import { MAX_CODE_BYTES } from "../../grader/grade.ts";
+import { MAX_CODE_BYTES } from "../../grader/intake.ts";
 import { redactForLearner, selectOptionalSubmission, submissionStatus, submitCode, type SubmissionRow } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import { readFileSync } from "node:fs";

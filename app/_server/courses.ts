@@ -96,7 +96,7 @@ export function createCourse(user: SessionUser, body: unknown): CourseRow {
   db.transaction((tx) => {
     tx.insert(courses).values(row).run();
     tx.insert(courseMembers).values({ courseId: row.id, userId: user.id, role: "instructor", section: "", joinedAt: row.createdAt }).run();
-  });
+  }, { behavior: "immediate" });
   return row;
 }
 
@@ -350,7 +350,7 @@ export async function importRoster(user: SessionUser, courseId: string, csv: unk
         enrolled++;
       }
     }
-  });
+  }, { behavior: "immediate" });
   return { ok: true, enrolled, created, updated };
 }
 

@@ -6,6 +6,10 @@ import type { GradeResult } from "../../lib/result.ts";
 import type { EnqueueOptions, GradingQueue, JobKind, LeasedJob, QueueStats } from "./queue.ts";
 import { gaveUpResult } from "../submissions.ts";
 
+/**
+ * Transactions begin IMMEDIATE: a deferred one that reads and then writes cannot wait for the
+ * write lock under WAL (SQLite answers SQLITE_BUSY at once), so workers would fail each other.
+ */
 export class SqliteQueue implements GradingQueue {
   private readonly db: Db;
   private readonly now: () => number;
@@ -65,7 +69,7 @@ export class SqliteQueue implements GradingQueue {
           .run();
       }
       return true;
-    });
+    }, { behavior: "immediate" });
   }
 
   fail(job: LeasedJob, error: string): void {
@@ -74,7 +78,7 @@ export class SqliteQueue implements GradingQueue {
       if (!row) return;
       if (row.attempts >= row.maxAttempts) this.giveUp(tx as unknown as Db, row.id, row.submissionId, row.attempts, error);
       else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(gradingJobs.id, row.id)).run();
-    });
+    }, { behavior: "immediate" });
   }
 
   private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string): void {
@@ -102,7 +106,7 @@ export class SqliteQueue implements GradingQueue {
         else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why }).where(eq(gradingJobs.id, job.id)).run();
       }
       return expired.length;
-    });
+    }, { behavior: "immediate" });
   }
 
   /** Progress of a regrade batch: how many of its jobs are waiting, running, done, failed. */

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
-import type { Catalogue } from "../exercises.ts";
+import { refreshExercise, type Catalogue } from "../exercises.ts";
 import { gradeCode, sandboxLimits, type GradeOptions } from "../grade.ts";
 import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
 import { selectOptionalSubmission } from "../submissions.ts";
@@ -92,7 +92,16 @@ async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJ
     await retryBusy(() => opts.queue.fail(job, "the submission row is missing"));
     return;
   }
-  const ex = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
+  const known = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
+  // Grade against the exercise as it is now (an instructor may have changed it: regrades).
+  let ex = known;
+  try {
+    ex = known && (await refreshExercise(known));
+  } catch (e) {
+    await retryBusy(() => opts.queue.fail(job, (e as Error).message));
+    return;
+  }
+  if (known && ex && ex !== known) opts.catalogue.exercises[opts.catalogue.exercises.indexOf(known)] = ex;
   if (!ex) {
     await retryBusy(() => opts.queue.complete(job, unknownExerciseResult(sub.exerciseId)));
     return;

@@ -60,3 +60,25 @@ describe("gradlab new", () => {
     }
   });
 });
+
+describe("refreshExercise", () => {
+  it("returns the same exercise while its files are unchanged, and the changed one after an edit", async () => {
+    const { scaffoldExercise } = await import("../../grader/cli/new-exercise.ts");
+    const { refreshExercise } = await import("../../grader/exercises.ts");
+    const root = mkdtempSync(join("tests", ".scaffold-test-"));
+    try {
+      scaffoldExercise(root, "09-extra/soft-sign");
+      const [ex] = (await loadCatalogue(root)).exercises;
+      expect(await refreshExercise(ex)).toBe(ex);
+      const checks = join(ex.dir, "checks.ts");
+      writeFileSync(checks, readFileSync(checks, "utf8").replace('visible("softSign matches tfjs (x [2,3])", 5', 'visible("softSign matches tfjs (x [2,3])", 7'));
+      const fresh = await refreshExercise(ex);
+      expect(fresh.version).not.toBe(ex.version);
+      expect(fresh.points).toBe(12);
+      writeFileSync(checks, "export default {};\n");
+      await expect(refreshExercise(fresh)).rejects.toThrow(/changed on disk and no longer loads: .*checks\.ts: must `export default defineChecks/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -46,20 +46,18 @@ export function listSubmissions(db: Db, userId: string, exerciseId?: string): Su
   return exerciseId ? rows.filter((r) => r.exerciseId === exerciseId) : rows;
 }
 
+/** A verdict that is not about the learner's code (nothing ran): status error, with why. */
+export function notGradedResult(exerciseId: string, message: string, extra: Partial<GradeResult> = {}): GradeResult {
+  return { exercise: exerciseId, score: 0, maxScore: 0, status: "error", tests: [], stdout: "", durationMs: 0, message, ...extra };
+}
+
 /** The verdict stored when grading failed on every attempt (never our learner's fault). */
 export function gaveUpResult(exerciseId: string, attempts: number, error: string, seed?: string, version?: string): GradeResult {
-  return {
-    exercise: exerciseId,
-    score: 0,
-    maxScore: 0,
-    status: "error",
-    tests: [],
-    stdout: "",
-    durationMs: 0,
-    seed,
-    version,
-    message: `GradLab could not grade this submission after ${attempts} attempts (${error}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`,
-  };
+  return notGradedResult(
+    exerciseId,
+    `GradLab could not grade this submission after ${attempts} attempts (${error}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`,
+    { seed, version },
+  );
 }
 
 /** Hide hidden checks' details (and any picture data) from a learner. */

@@ -9,7 +9,7 @@ import type { Db } from "../../db/client.ts";
 import { refreshExercise, type Catalogue } from "../exercises.ts";
 import { gradeCode, sandboxLimits, type GradeOptions } from "../grade.ts";
 import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
-import { selectOptionalSubmission } from "../submissions.ts";
+import { notGradedResult, selectOptionalSubmission } from "../submissions.ts";
 import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import type { GradeResult } from "../../lib/result.ts";
 
@@ -33,16 +33,7 @@ export function newWorkerId(): string {
 }
 
 function unknownExerciseResult(exerciseId: string): GradeResult {
-  return {
-    exercise: exerciseId,
-    score: 0,
-    maxScore: 0,
-    status: "error",
-    tests: [],
-    stdout: "",
-    durationMs: 0,
-    message: `Exercise '${exerciseId}' is not in this GradLab's catalogue any more, so it cannot be graded. Ask your instructor.`,
-  };
+  return notGradedResult(exerciseId, `Exercise '${exerciseId}' is not in this GradLab's catalogue any more, so it cannot be graded. Ask your instructor.`);
 }
 
 /**

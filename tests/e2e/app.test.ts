@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, ROOT, haveChromium, launchChromium, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
 
 const SOLUTION = readFileSync(join(ROOT, "exercises/03-layers/dense/solution.ts"), "utf8");
 // A classic mistake: the bias is forgotten in the forward pass.
@@ -20,13 +20,6 @@ if (!haveChromium() && !process.env.CI) console.warn("e2e skipped: no Chromium a
 let server: Server;
 let browser: Browser;
 
-async function signIn(page: Page, who: { email: string; password: string }, next = "/") {
-  await page.goto(`${server.url}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 20_000 });
-}
 
 /** Type `code` into Monaco as a learner would (select all, then type). */
 async function typeCode(page: Page, code: string) {
@@ -65,7 +58,7 @@ run("web app in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await signIn(page, server.accounts.get("learner")!, "/");
+    await signIn(page, server, server.accounts.get("learner")!, "/");
     await page.waitForSelector('[data-testid="exercise-dense"]');
     await openEditor(page, "dense");
     await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs (webgpu|webgl|wasm|cpu)/);
@@ -131,7 +124,7 @@ run("web app in Chromium", () => {
       return route.abort();
     });
     const page = await ctx.newPage();
-    await signIn(page, server.accounts.get("learner")!, "/exercises/dense");
+    await signIn(page, server, server.accounts.get("learner")!, "/exercises/dense");
     await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
     await page.waitForSelector(".katex", { timeout: 10_000 });
     await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
@@ -151,7 +144,7 @@ run("web app in Chromium", () => {
     const { testCatalogue } = await import("../helpers.ts");
     const cat = await testCatalogue();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, server.accounts.get("learner")!, "/");
+    await signIn(page, server, server.accounts.get("learner")!, "/");
     const failures: string[] = [];
     const timings: string[] = [];
     for (const ex of cat.exercises.filter((e) => manifest.exercises[e.id]?.run)) {

@@ -11,7 +11,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:
 import { join } from "node:path";
 import { formatInTimeZone } from "date-fns-tz";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, ROOT, ensureBuilt, haveChromium, launchChromium, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, ROOT, ensureBuilt, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
 
 const run = haveChromium() || process.env.CI ? describe : describe.skip;
 const TZ = "Europe/Paris";
@@ -27,13 +27,6 @@ let courseUrl = "";
 let courseId = "";
 let ada = { email: "ada@example.com", password: "" };
 
-async function signIn(page: Page, who: { email: string; password: string }, next = "/") {
-  await page.goto(`${server.url}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 20_000 });
-}
 
 async function cell(page: Page) {
   await page.goto(`${server.url}/courses/${courseId}/gradebook`);
@@ -62,7 +55,7 @@ run("instructor path in Chromium", () => {
   });
 
   it("creates a course and imports a roster: a bad row rejects the whole file, the fixed one imports", async () => {
-    await signIn(instructor, server.accounts.get("instructor")!, "/courses");
+    await signIn(instructor, server, server.accounts.get("instructor")!, "/courses");
     await instructor.fill('[data-testid="create-course"] input[name="title"]', "Deep Learning 101");
     await instructor.fill('[data-testid="create-course"] input[name="timeZone"]', TZ);
     await instructor.click('[data-testid="create-course"] button');
@@ -105,7 +98,7 @@ run("instructor path in Chromium", () => {
   });
 
   it("a learner submits late and gets the penalty; the CSV export says so", async () => {
-    await signIn(learner, ada, "/");
+    await signIn(learner, server, ada, "/");
     await learner.waitForSelector('[data-testid="my-courses"]');
     expect(await learner.locator('[data-testid^="exercise-"]').count()).toBe(0); // enrolled: the course, not the demo catalogue
     await learner.goto(courseUrl);
@@ -168,7 +161,7 @@ run("instructor path in Chromium", () => {
     await server.stop({ keepData: true });
     server = await startServer({ exercisesDir, dataDir });
     server.accounts = accounts;
-    await signIn(instructor, accounts.get("instructor")!, `/courses/${courseId}/gradebook`);
+    await signIn(instructor, server, accounts.get("instructor")!, `/courses/${courseId}/gradebook`);
     await instructor.click('[data-testid="regrade-form"] button');
     await instructor.waitForSelector('[data-testid="regrade-progress"][data-finished="1"]', { timeout: 120_000 });
     expect(await instructor.textContent('[data-testid="regrade-progress"]')).toMatch(/1 \/ 1 regraded/);

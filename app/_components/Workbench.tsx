@@ -57,6 +57,11 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 
 type Shown = { kind: "run"; result: GradeResult; ms: number; backend: Backend } | { kind: "submit"; result: GradeResult; ms: number; id: string };
 
+/** In the browser the limit only guards against endless loops: be lenient with a slow machine. */
+function runTimeoutMs(exerciseTimeoutMs: number): number {
+  return Math.max(2 * exerciseTimeoutMs, 10_000);
+}
+
 export function Workbench({ exercise, draft, best, run }: Props) {
   const router = useRouter();
   const [monaco, setMonaco] = useState<Monaco | null>(null);
@@ -95,8 +100,11 @@ export function Workbench({ exercise, draft, best, run }: Props) {
       if (ev.data.type === "ready") setBackend(ev.data.backend);
     });
     w.addEventListener("error", (ev) => setError(`The Run worker failed to start: ${ev.message}`));
+    // Fetch the checks and start a sandbox now, so the first Run pays for neither.
+    const prepare: RunRequest = { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
+    w.postMessage(prepare);
     return () => w.terminate();
-  }, [run.run]);
+  }, [run.run, run.driver, exercise.id, exercise.timeoutMs]);
 
   const save = useCallback(
     (value: string) => {
@@ -134,8 +142,7 @@ export function Workbench({ exercise, draft, best, run }: Props) {
       else setShown({ kind: "run", result: m.result, ms: Math.round(performance.now() - t0), backend: m.result.backend });
     };
     w.addEventListener("message", onMsg);
-    // In the browser the limit only guards against endless loops: be lenient with a slow machine.
-    const req: RunRequest = { type: "run", runId: id, exerciseId: exercise.id, code: code.current, timeoutMs: Math.max(2 * exercise.timeoutMs, 10_000), hasDriver: run.driver };
+    const req: RunRequest = { type: "run", runId: id, exerciseId: exercise.id, code: code.current, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
     w.postMessage(req);
   };
 

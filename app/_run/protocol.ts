@@ -3,8 +3,10 @@ import type { GradeResult } from "../../lib/result.ts";
 
 export type Backend = "webgpu" | "webgl" | "wasm" | "cpu";
 
-/** Page → Run worker. */
-export type RunRequest = { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean };
+/** Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the first Run. */
+export type RunRequest =
+  | { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean }
+  | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean };
 
 /** Run worker → page. */
 export type RunReply =

@@ -72,7 +72,8 @@ class WorkerTransport implements SandboxTransport {
   private worker: Worker;
   private next = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  private readonly started = performance.now();
+  /** The learner's time budget runs from loading their module (a prepared sandbox waits unbilled). */
+  private started = performance.now();
   private dead: SandboxLimitError | undefined;
   private readonly timeoutMs: number;
 
@@ -120,6 +121,7 @@ class WorkerTransport implements SandboxTransport {
   }
 
   async load(script: string): Promise<LoadOutcome> {
+    this.started = performance.now();
     try {
       return { ok: true, exportsJson: await this.request<string>({ op: "load", script }) };
     } catch (e) {
@@ -171,7 +173,42 @@ function finish(exercise: string, tests: TestResult[], stdout: string, t0: numbe
   return { exercise, score, maxScore, status: status ?? (score === maxScore ? "passed" : "failed"), tests, stdout, durationMs: Math.round(performance.now() - t0), backend, ...(message ? { message } : {}) };
 }
 
-async function run(req: RunRequest): Promise<GradeResult & { backend: Backend }> {
+/** A sandbox worker started and initialised ahead of the next Run (one learner module each). */
+let spare: { key: string; transport: WorkerTransport; ready: Promise<unknown> } | undefined;
+
+function prepare(req: { exerciseId: string; timeoutMs: number; hasDriver: boolean }): void {
+  void suiteOf(req.exerciseId).catch(() => {});
+  const key = `${req.exerciseId}:${req.timeoutMs}:${req.hasDriver}`;
+  if (spare?.key === key) return;
+  spare?.transport.dispose();
+  const transport = new WorkerTransport(req.timeoutMs);
+  spare = { key, transport, ready: transport.init(req.hasDriver, req.exerciseId) };
+  spare.ready.catch(() => {});
+}
+
+/** The prepared sandbox when it fits this run, else a new one. Either way, prepare the next. */
+async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriver: boolean }): Promise<WorkerTransport> {
+  const key = `${req.exerciseId}:${req.timeoutMs}:${req.hasDriver}`;
+  let mine: WorkerTransport | undefined;
+  if (spare?.key === key) {
+    const s = spare;
+    spare = undefined;
+    try {
+      await s.ready;
+      mine = s.transport;
+    } catch {
+      s.transport.dispose();
+    }
+  }
+  if (!mine) {
+    mine = new WorkerTransport(req.timeoutMs);
+    await mine.init(req.hasDriver, req.exerciseId);
+  }
+  prepare(req);
+  return mine;
+}
+
+async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResult & { backend: Backend }> {
   const backend = await ready;
   const t0 = performance.now();
   const suite = await suiteOf(req.exerciseId);
@@ -179,9 +216,8 @@ async function run(req: RunRequest): Promise<GradeResult & { backend: Backend }>
   const notRun = (why: string): TestResult[] => visible.map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible" }));
   const compiled = await transpileLearner(req.code, "solution.ts");
   if (!compiled.ok) return finish(req.exerciseId, notRun(`Your code does not compile:\n${compiled.message}`), "", t0, backend, "error", `Your code does not compile:\n${compiled.message}`);
-  const transport = new WorkerTransport(req.timeoutMs);
+  const transport = await takeSandbox(req);
   try {
-    await transport.init(req.hasDriver, req.exerciseId);
     const session = new PacketSession(transport, compiled.mapLocation);
     let loaded;
     try {
@@ -203,6 +239,11 @@ async function run(req: RunRequest): Promise<GradeResult & { backend: Backend }>
 
 self.onmessage = async (ev: MessageEvent<RunRequest>) => {
   const req = ev.data;
+  if (req.type === "prepare") {
+    await ready;
+    prepare(req);
+    return;
+  }
   if (req.type !== "run") return;
   const t0 = performance.now();
   try {

@@ -42,7 +42,9 @@ function softwareWebGl(): boolean {
 async function pickBackend(): Promise<Backend> {
   setWasmPaths(new URL("tfjs/", base).href);
   const candidates: Backend[] = [];
-  if ((navigator as { gpu?: unknown }).gpu) candidates.push("webgpu");
+  // Only try WebGPU where an adapter exists (headless browsers expose navigator.gpu without one).
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu && (await gpu.requestAdapter().catch(() => null))) candidates.push("webgpu");
   if (typeof OffscreenCanvas !== "undefined" && !softwareWebGl()) candidates.push("webgl");
   candidates.push("wasm", "cpu");
   for (const b of candidates) {

@@ -149,9 +149,6 @@ class WorkerTransport implements SandboxTransport {
       return "";
     }
   }
-  usage() {
-    return { cpuMs: NaN, wallMs: performance.now() - this.started };
-  }
   dispose(): void {
     this.worker.terminate();
   }

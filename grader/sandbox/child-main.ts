@@ -33,8 +33,6 @@ async function handle(req: ChildRequest): Promise<unknown> {
       return transport!.get(req.handle);
     case "logs":
       return transport ? transport.logs() : "";
-    case "usage":
-      return transport ? transport.usage() : { cpuMs: 0, wallMs: 0 };
   }
 }
 

@@ -11,7 +11,6 @@ export type ChildRequest = { id: number } & (
   | { op: "put"; packet: WirePacket }
   | { op: "get"; handle: number }
   | { op: "logs" }
-  | { op: "usage" }
 );
 
 export type ChildReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; limit?: "timeout" | "memory"; message: string });

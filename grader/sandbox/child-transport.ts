@@ -125,7 +125,6 @@ export class ChildTransport implements SandboxTransport {
   private learnerMs = 0;
   private stderr = "";
   private dead: SandboxLimitError | Error | undefined;
-  private lastUsage = { cpuMs: 0, wallMs: 0 };
 
   private constructor(child: ChildProcess, limits: SandboxLimits) {
     this.child = child;
@@ -293,10 +292,6 @@ export class ChildTransport implements SandboxTransport {
     } catch {
       return "";
     }
-  }
-
-  usage(): { cpuMs: number; wallMs: number } {
-    return this.lastUsage;
   }
 
   dispose(): void {

@@ -182,11 +182,6 @@ export class IsolateTransport implements SandboxTransport {
     }
   }
 
-  usage(): { cpuMs: number; wallMs: number } {
-    if (this.isolate.isDisposed) return { cpuMs: NaN, wallMs: NaN };
-    return { cpuMs: ms(this.isolate.cpuTime), wallMs: ms(this.isolate.wallTime) };
-  }
-
   dispose(): void {
     this.disposed = true;
     for (const r of Object.values(this.fns)) r.release();

@@ -21,7 +21,6 @@ export interface SandboxTransport {
   put(packet: WirePacket): Promise<number>;
   get(id: number): Promise<WirePacket>;
   logs(): Promise<string>;
-  usage(): { cpuMs: number; wallMs: number };
   dispose(): void;
 }
 

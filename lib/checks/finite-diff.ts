@@ -70,3 +70,40 @@ export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<vo
     });
   }
 }
+
+export interface BackwardSpec<K extends string, I extends string> {
+  /** The backward's result object, already validated to hold every key of `grads`. */
+  backward: Record<string, unknown>;
+  /** Which forward input each gradient differentiates: { dx: "x", dw: "w" }. */
+  grads: Record<K, I>;
+  /** The forward's tensor inputs at the checked point (not modified). */
+  inputs: Record<I, Tensor>;
+  /** Evaluates the learner's forward on (a perturbed copy of) the inputs. */
+  forward: (inputs: Record<I, Tensor>) => Promise<unknown>;
+  forwardLabel: string;
+  /** Put before each gradient's key in messages (e.g. "conv2dBackward(…)."). */
+  gradLabelPrefix?: string;
+  dy?: Tensor;
+  maxElements?: number;
+}
+
+/**
+ * Every gradient a backward returned, against centred differences of the learner's own forward
+ * with just that one input perturbed: the check each layer exercise runs on its backward.
+ */
+export async function expectBackwardMatchesForward<K extends string, I extends string>(spec: BackwardSpec<K, I>): Promise<void> {
+  for (const key of Object.keys(spec.grads) as K[]) {
+    const wrt = spec.grads[key];
+    const at = spec.inputs[wrt];
+    await expectGradMatchesForward({
+      wrt,
+      gradLabel: `${spec.gradLabelPrefix ?? ""}${key}`,
+      forwardLabel: spec.forwardLabel,
+      at,
+      grad: asTensorResult(key, spec.backward[key], at.shape),
+      dy: spec.dy,
+      maxElements: spec.maxElements,
+      forward: (v) => spec.forward({ ...spec.inputs, [wrt]: v }),
+    });
+  }
+}

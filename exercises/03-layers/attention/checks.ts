@@ -1,8 +1,8 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
 import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
 import type { Tf } from "../../../lib/exercise.ts";
@@ -86,24 +86,15 @@ async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: Case) {
   const out = asObjectResult(`attentionBackward(dout, q, k, v, ${c.causal})`, await learner.call("attentionBackward", c.dout, c.q, c.k, c.v, c.causal), GRADS);
-  const inputs: Record<Grad, "q" | "k" | "v"> = { dq: "q", dk: "k", dv: "v" };
-  for (const key of GRADS) {
-    const wrt = inputs[key];
-    const at = { q: c.q, k: c.k, v: c.v };
-    await expectGradMatchesForward({
-      wrt,
-      gradLabel: key,
-      forwardLabel: "attentionForward",
-      at: at[wrt],
-      grad: asTensorResult(key, out[key], at[wrt].shape),
-      dy: c.dout,
-      maxElements: 16,
-      forward: (t) => {
-        const a = { ...at, [wrt]: t };
-        return learner.call("attentionForward", a.q, a.k, a.v, c.causal);
-      },
-    });
-  }
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dq: "q", dk: "k", dv: "v" },
+    inputs: { q: c.q, k: c.k, v: c.v },
+    forward: (i) => learner.call("attentionForward", i.q, i.k, i.v, c.causal),
+    forwardLabel: "attentionForward",
+    dy: c.dout,
+    maxElements: 16,
+  });
 }
 
 const visibleCase = {

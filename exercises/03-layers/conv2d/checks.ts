@@ -2,8 +2,8 @@ import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
@@ -239,11 +239,16 @@ async function checkBackward({ learner, tf }: CheckContext, c: ConvCase, which: 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: ConvCase) {
   const label = `conv2dBackward(dy, x, w, ${c.stride}, '${c.padding}')`;
   const out = asObjectResult(label, await learner.call("conv2dBackward", c.dy, c.x, c.w, c.stride, c.padding), ["dx", "dw", "db"]);
-  const fwd = (x: Tensor, w: Tensor, b: Tensor) => learner.call("conv2dForward", x, w, b, c.stride, c.padding);
-  const common = { dy: c.dy, forwardLabel: "conv2dForward", maxElements: 24 };
-  await expectGradMatchesForward({ ...common, wrt: "x", gradLabel: `${label}.dx`, at: c.x, grad: asTensorResult("dx", out.dx, c.x.shape), forward: (x) => fwd(x, c.w, c.b) });
-  await expectGradMatchesForward({ ...common, wrt: "w", gradLabel: `${label}.dw`, at: c.w, grad: asTensorResult("dw", out.dw, c.w.shape), forward: (w) => fwd(c.x, w, c.b) });
-  await expectGradMatchesForward({ ...common, wrt: "b", gradLabel: `${label}.db`, at: c.b, grad: asTensorResult("db", out.db, c.b.shape), forward: (b) => fwd(c.x, c.w, b) });
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dx: "x", dw: "w", db: "b" },
+    inputs: { x: c.x, w: c.w, b: c.b },
+    forward: (i) => learner.call("conv2dForward", i.x, i.w, i.b, c.stride, c.padding),
+    forwardLabel: "conv2dForward",
+    gradLabelPrefix: `${label}.`,
+    dy: c.dy,
+    maxElements: 24,
+  });
 }
 
 /** The visible backward cases: 'valid' with a batch, 'same' with stride 2 and a batch of 1, 'same' with an even kernel. */

@@ -1,8 +1,8 @@
-import { Rng, Tensor, randn } from "gradlab/nd";
+import { Rng, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 
@@ -53,11 +53,14 @@ async function checkBackward({ learner, tf }: CheckContext, c: ReturnType<typeof
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: ReturnType<typeof makeCase>) {
   const out = asObjectResult("denseBackward(dy, x, w)", await learner.call("denseBackward", c.dy, c.x, c.w), ["dx", "dw", "db"]);
-  const common = { dy: c.dy, forwardLabel: "denseForward" };
-  const fwd = (x: Tensor, w: Tensor, b: Tensor) => learner.call("denseForward", x, w, b);
-  await expectGradMatchesForward({ ...common, wrt: "x", gradLabel: "dx", at: c.x, grad: asTensorResult("dx", out.dx, c.x.shape), forward: (x) => fwd(x, c.w, c.b) });
-  await expectGradMatchesForward({ ...common, wrt: "w", gradLabel: "dw", at: c.w, grad: asTensorResult("dw", out.dw, c.w.shape), forward: (w) => fwd(c.x, w, c.b) });
-  await expectGradMatchesForward({ ...common, wrt: "b", gradLabel: "db", at: c.b, grad: asTensorResult("db", out.db, c.b.shape), forward: (b) => fwd(c.x, c.w, b) });
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dx: "x", dw: "w", db: "b" },
+    inputs: { x: c.x, w: c.w, b: c.b },
+    forward: (i) => learner.call("denseForward", i.x, i.w, i.b),
+    forwardLabel: "denseForward",
+    dy: c.dy,
+  });
 }
 
 export default defineChecks({

@@ -1,8 +1,8 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
@@ -177,11 +177,15 @@ async function checkBackward({ learner, tf }: CheckContext, c: LnCase, which: Gr
 async function checkAgainstOwnForward({ learner }: CheckContext, c: LnCase) {
   const label = `layerNormBackward(dy, x, gamma, ${c.eps})`;
   const out = asObjectResult(label, await learner.call("layerNormBackward", c.dy, c.x, c.gamma, c.eps), ["dx", "dgamma", "dbeta"]);
-  const fwd = (x: Tensor, gamma: Tensor, beta: Tensor) => learner.call("layerNormForward", x, gamma, beta, c.eps);
-  const common = { dy: c.dy, forwardLabel: "layerNormForward" };
-  await expectGradMatchesForward({ ...common, wrt: "x", gradLabel: `${label}.dx`, at: c.x, grad: asTensorResult("dx", out.dx, c.x.shape), forward: (x) => fwd(x, c.gamma, c.beta) });
-  await expectGradMatchesForward({ ...common, wrt: "gamma", gradLabel: `${label}.dgamma`, at: c.gamma, grad: asTensorResult("dgamma", out.dgamma, c.gamma.shape), forward: (g) => fwd(c.x, g, c.beta) });
-  await expectGradMatchesForward({ ...common, wrt: "beta", gradLabel: `${label}.dbeta`, at: c.beta, grad: asTensorResult("dbeta", out.dbeta, c.beta.shape), forward: (b) => fwd(c.x, c.gamma, b) });
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dx: "x", dgamma: "gamma", dbeta: "beta" },
+    inputs: { x: c.x, gamma: c.gamma, beta: c.beta },
+    forward: (i) => learner.call("layerNormForward", i.x, i.gamma, i.beta, c.eps),
+    forwardLabel: "layerNormForward",
+    gradLabelPrefix: `${label}.`,
+    dy: c.dy,
+  });
 }
 
 /** Visible backward cases: a batch with a small eps, and one row whose variance is close to eps. */

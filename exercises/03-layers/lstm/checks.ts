@@ -1,8 +1,8 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
 import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
 import { lstm64, lstmTf, type LstmCase, type LstmMistakes, type LstmOutputs } from "./ref.ts";
@@ -79,19 +79,15 @@ async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: Case) {
   const out = asObjectResult("lstmBackward(dhs, x, h0, c0, wx, wh, b)", await learner.call("lstmBackward", c.dhs, ...args(c)), GRADS);
-  for (const k of GRADS) {
-    const wrt = INPUT_OF[k];
-    await expectGradMatchesForward({
-      wrt,
-      gradLabel: k,
-      forwardLabel: "lstmForward",
-      at: c[wrt],
-      grad: asTensorResult(k, out[k], c[wrt].shape),
-      dy: c.dhs,
-      maxElements: 8, // spread over the tensor: with H = 2 that still samples every gate block
-      forward: (v) => learner.call("lstmForward", ...args({ ...c, [wrt]: v })),
-    });
-  }
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: INPUT_OF,
+    inputs: { x: c.x, h0: c.h0, c0: c.c0, wx: c.wx, wh: c.wh, b: c.b },
+    forward: (i) => learner.call("lstmForward", ...args({ ...c, ...i })),
+    forwardLabel: "lstmForward",
+    dy: c.dhs,
+    maxElements: 8, // spread over the tensor: with H = 2 that still samples every gate block
+  });
 }
 
 export default defineChecks({

@@ -1,8 +1,8 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
 import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
 import { rnnBackward64, rnnForward64, rnnTf, type RnnCase } from "./ref.ts";
@@ -82,20 +82,15 @@ async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: Case) {
   const out = asObjectResult("rnnBackward(dhs, x, h0, wx, wh, b)", await learner.call("rnnBackward", c.dhs, ...args(c)), GRADS);
-  const inputs: Record<Grad, keyof RnnCase> = { dx: "x", dh0: "h0", dwx: "wx", dwh: "wh", db: "b" };
-  for (const k of GRADS) {
-    const wrt = inputs[k];
-    await expectGradMatchesForward({
-      wrt,
-      gradLabel: k,
-      forwardLabel: "rnnForward",
-      at: c[wrt],
-      grad: asTensorResult(k, out[k], c[wrt].shape),
-      dy: c.dhs,
-      maxElements: 16,
-      forward: (v) => learner.call("rnnForward", ...args({ ...c, [wrt]: v })),
-    });
-  }
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dx: "x", dh0: "h0", dwx: "wx", dwh: "wh", db: "b" },
+    inputs: { x: c.x, h0: c.h0, wx: c.wx, wh: c.wh, b: c.b },
+    forward: (i) => learner.call("rnnForward", ...args({ ...c, ...i })),
+    forwardLabel: "rnnForward",
+    dy: c.dhs,
+    maxElements: 16,
+  });
 }
 
 export default defineChecks({

@@ -2,8 +2,8 @@ import { Rng, Tensor, add, matmul, mul, randn, transpose, zeros } from "gradlab/
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
 import { expectClose, expectEqual } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
+import { asObjectResult } from "../../../lib/checks/learner.ts";
+import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { variantHint } from "../../../lib/checks/variants.ts";
@@ -112,19 +112,14 @@ async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: Case) {
   const out = asObjectResult(`loraBackward(dy, x, w, a, bm, ${c.alpha})`, await learner.call("loraBackward", c.dy, c.x, c.w, c.a, c.bm, c.alpha), GRADS);
-  const inputs: Record<Grad, "x" | "a" | "bm"> = { dx: "x", da: "a", dbm: "bm" };
-  for (const key of GRADS) {
-    const wrt = inputs[key];
-    await expectGradMatchesForward({
-      wrt,
-      gradLabel: key,
-      forwardLabel: "loraForward",
-      at: c[wrt],
-      grad: asTensorResult(key, out[key], c[wrt].shape),
-      dy: c.dy,
-      forward: (t) => learner.call("loraForward", ...args({ ...c, [wrt]: t })),
-    });
-  }
+  await expectBackwardMatchesForward({
+    backward: out,
+    grads: { dx: "x", da: "a", dbm: "bm" },
+    inputs: { x: c.x, a: c.a, bm: c.bm },
+    forward: (i) => learner.call("loraForward", ...args({ ...c, ...i })),
+    forwardLabel: "loraForward",
+    dy: c.dy,
+  });
 }
 
 /**

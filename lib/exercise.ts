@@ -42,6 +42,12 @@ export interface CheckContext {
   /** The seed behind `rng` (for sandbox functions that need one: `new SandboxFn("uniform", [seed])`). */
   seed: number;
   hidden: boolean;
+  /**
+   * Drawn from the submission's hidden seed in every check, visible ones too. Only for data whose
+   * answers must not be memorisable but whose scores are shown (training exercises' validation
+   * draws); a visible check's inputs otherwise stay fixed (`rng`).
+   */
+  submissionSeed?: number;
 }
 
 export interface CheckOutcome {

@@ -54,7 +54,7 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
     }
     const seed = seedFrom(hiddenCheck ? `${opts.hiddenSeed}:${check.name}` : `visible:${check.name}`);
     try {
-      const outcome = (await check.run({ learner: opts.learner, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck })) ?? {};
+      const outcome = (await check.run({ learner: opts.learner, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck, submissionSeed: seedFrom(`${opts.hiddenSeed}:submission`) })) ?? {};
       const fraction = Math.min(1, Math.max(0, outcome.fraction ?? 1));
       tests.push({
         ...base,

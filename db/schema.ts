@@ -55,8 +55,15 @@ export const gradingJobs = sqliteTable(
     allowLower: integer("allow_lower", { mode: "boolean" }).notNull().default(false),
     /** The regrade batch (regrade_batches.id) this job belongs to. */
     batchId: text("batch_id"),
+    /** The submission's learner (copied at enqueue): the claim order shares workers fairly among learners. */
+    userId: text("user_id"),
   },
-  (t) => [index("grading_jobs_state").on(t.state, t.id), index("grading_jobs_submission").on(t.submissionId), index("grading_jobs_batch").on(t.batchId)],
+  (t) => [
+    index("grading_jobs_state").on(t.state, t.id),
+    index("grading_jobs_submission").on(t.submissionId),
+    index("grading_jobs_batch").on(t.batchId),
+    index("grading_jobs_user").on(t.userId, t.startedAt),
+  ],
 );
 
 // ---- accounts (better-auth's tables; see app/_server/auth.ts) ------------------------------

@@ -1,10 +1,13 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
+import { expectClose, fmt, isClose } from "../../../lib/checks/compare.ts";
 import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
 import { asTensorWithShapeHint, distinctValues, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { CheckFailure } from "../../../lib/checks/failure.ts";
+import { indexLabel } from "../../../lib/checks/learner.ts";
+import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
 
 interface PoolCase {
   x: Tensor; // [N, H, W, C], distinct values: every window has one clear max
@@ -149,6 +152,48 @@ async function checkAgainstOwnForward({ learner }: CheckContext, c: PoolCase) {
   });
 }
 
+/**
+ * Windows that do not overlap (pool = stride = 2), each with its maximum repeated by 2, 3 or 4 of
+ * its elements. Which tied element gets the gradient is a convention (tfjs: the first), so any split
+ * among the tied maxima is accepted; what is checked is that the window passes dy once.
+ */
+function tiedCase(rng: Rng): PoolCase {
+  const c = makeCase(rng, [1, 4, 4, 2], 2, 2);
+  let w = 0;
+  forEachWindow(c, (_o, win) => {
+    const ties = 2 + (w % 3);
+    const top = Math.max(...win.map((i) => c.x.data[i]));
+    for (let j = 0; j < ties; j++) c.x.data[win[(j + w) % win.length]] = top;
+    w++;
+  });
+  return c;
+}
+
+async function checkTies({ learner }: CheckContext, c: PoolCase) {
+  const label = `maxPoolBackward(dy, x, ${c.pool}, ${c.stride})`;
+  const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => "dx has the shape of x.");
+  forEachWindow(c, (o, win) => {
+    const top = Math.max(...win.map((i) => c.x.data[i]));
+    const tied = win.filter((i) => c.x.data[i] === top);
+    for (const i of win) {
+      if (c.x.data[i] !== top && !isClose(0, dx.data[i], VS_FLOAT64)) {
+        throw new CheckFailure(`${label}${indexLabel(c.x.shape, i)} is ${fmt(dx.data[i])}: that element is below its window's max, so its gradient is 0 (windows with a tied max, ${describeCase(c)}).`);
+      }
+    }
+    const total = tied.reduce((s, i) => s + dx.data[i], 0);
+    if (isClose(c.dy.data[o], total, VS_FLOAT64)) return;
+    const each = isClose(tied.length * c.dy.data[o], total, VS_FLOAT64);
+    throw new CheckFailure(
+      `The ${tied.length} elements that tie for the max of window ${indexLabel(c.dy.shape, o)} receive ${fmt(total)} in all; expected dy${indexLabel(c.dy.shape, o)} = ${fmt(c.dy.data[o])} once (${describeCase(c)}).`,
+      {
+        hint: each
+          ? "You pass dy to every element equal to the window's max: the window's output moves by dy only once, so give dy to one of the tied maxima (tfjs takes the first in the window) — compare with > rather than >=, or stop at the first."
+          : "When several elements tie for a window's max, the gradient they receive must add up to dy: give it to one of them (tfjs takes the first).",
+      },
+    );
+  });
+}
+
 function randomCase(rng: Rng, n: number): PoolCase {
   const pool = 1 + rng.int(3);
   const stride = 1 + rng.int(4);
@@ -169,6 +214,11 @@ export default defineChecks({
       checkBackward(ctx, makeCase(ctx.rng, [2, 7, 8, 1], 2, 3))),
     visible("maxPoolBackward agrees with finite differences of your maxPoolForward (x [2,5,5,2], pool 3, stride 2)", 1, (ctx) =>
       checkAgainstOwnForward(ctx, makeCase(ctx.rng, [2, 5, 5, 2], 3, 2))),
+    visible("maxPoolBackward with a tied max: the window passes dy once, not to every tied element (pool 2, stride 2, x [1,4,4,2])", 1, async (ctx) => {
+      const c = tiedCase(ctx.rng);
+      await checkForward(ctx, c);
+      await checkTies(ctx, c);
+    }),
     hidden("maxPoolForward on random shapes, pools and strides", 1, async (ctx) => {
       for (let i = 0; i < 4; i++) await checkForward(ctx, randomCase(ctx.rng, i === 0 ? 1 : 1 + ctx.rng.int(3)));
     }),

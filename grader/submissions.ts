@@ -3,12 +3,15 @@
  * submission is never lost and never orphaned. Status is derived from the timestamps.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
+import { redactHiddenOutput } from "../lib/checks/run.ts";
 import type { GradeResult } from "../lib/result.ts";
 import type { Exercise } from "./exercises.ts";
-import { newHiddenSeed } from "./intake.ts";
+import { maxQueuedPerLearner, newHiddenSeed, QueueFullError } from "./intake.ts";
+
+export { QueueFullError };
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 export type SubmissionStatus = "queued" | "running" | "done";
@@ -19,13 +22,26 @@ export function submissionStatus(row: Pick<SubmissionRow, "startedAt" | "finishe
   return "queued";
 }
 
-/** Store a submission and queue its grading; returns its id. */
+/**
+ * Store a submission and queue its grading; returns its id. A learner with `maxQueuedPerLearner()`
+ * submissions still waiting or running gets a QueueFullError instead (checked in the same
+ * transaction, so concurrent requests cannot pass the cap together).
+ */
 export function submitCode(db: Db, ex: Exercise, code: string, userId: string | null): string {
   const id = randomUUID();
   const now = new Date();
   db.transaction((tx) => {
+    if (userId !== null) {
+      const limit = maxQueuedPerLearner();
+      const waiting = tx
+        .select({ n: count() })
+        .from(gradingJobs)
+        .where(and(eq(gradingJobs.userId, userId), eq(gradingJobs.kind, "grade"), inArray(gradingJobs.state, ["queued", "leased"])))
+        .get()?.n ?? 0;
+      if (waiting >= limit) throw new QueueFullError(waiting, limit);
+    }
     tx.insert(submissions).values({ id, userId, exerciseId: ex.id, exerciseVersion: ex.version, code, hiddenSeed: newHiddenSeed(), createdAt: now }).run();
-    tx.insert(gradingJobs).values({ submissionId: id, state: "queued", queuedAt: now }).run();
+    tx.insert(gradingJobs).values({ submissionId: id, userId, state: "queued", queuedAt: now }).run();
   }, { behavior: "immediate" });
   return id;
 }
@@ -67,14 +83,9 @@ export function redactForLearner(result: GradeResult): GradeResult {
     tests: result.tests.map((t) => {
       if (t.visibility !== "hidden") return t;
       const { data: _hiddenData, ...rest } = t;
-      return t.status === "failed" && !t.output.includes("Failed on a hidden case") ? { ...rest, output: redactedOutput(t.output) } : rest;
+      return t.status === "failed" && !t.output.includes("Failed on a hidden case") ? { ...rest, output: redactHiddenOutput(t.output) } : rest;
     }),
   };
-}
-
-function redactedOutput(output: string): string {
-  const hint = /\nHint: (.*)$/s.exec(output)?.[1];
-  return `Failed on a hidden case (its inputs are drawn fresh for each submission).${hint ? `\nHint: ${hint}` : ""}`;
 }
 
 // ---- regrades and the grading history ------------------------------------------------------
@@ -111,7 +122,7 @@ export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; to
     tx.insert(regradeBatches)
       .values({ id: batchId, exerciseId: req.exerciseId, userId: req.userId ?? null, courseId: req.courseId ?? null, allowLower: !!req.allowLower, requestedBy: req.requestedBy ?? null, total: rows.length, createdAt: now })
       .run();
-    for (const r of rows) tx.insert(gradingJobs).values({ submissionId: r.id, state: "queued", queuedAt: now, kind: "regrade", allowLower: !!req.allowLower, batchId }).run();
+    for (const r of rows) tx.insert(gradingJobs).values({ submissionId: r.id, userId: r.userId, state: "queued", queuedAt: now, kind: "regrade", allowLower: !!req.allowLower, batchId }).run();
     return { batchId, total: rows.length };
   }, { behavior: "immediate" });
 }

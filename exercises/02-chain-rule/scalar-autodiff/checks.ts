@@ -6,7 +6,8 @@ import { asNumberResult, asObjectResult } from "../../../lib/checks/learner.ts";
 import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { describeTolerance, VS_TFJS } from "../../../lib/checks/tolerance.ts";
 import { InvalidValue, describe } from "../../../lib/wire.ts";
-import { MISTAKE_HINTS, build, built, randomProgram, simulate, tfReference, type Built, type Program } from "./program.ts";
+import { build, built, randomProgram, tfReference, type Built, type Program } from "./program.ts";
+import { knownMistake } from "./mistakes.host.ts";
 
 // ---- running the learner's Value through the driver ---------------------------------------------
 
@@ -48,12 +49,8 @@ async function checkForward(ctx: CheckContext, b: Built): Promise<void> {
 
 function mistakeHint(prog: Program, expected: number[], got: number[]): string | undefined {
   const close = (a: number[], b: number[]) => a.every((x, i) => isClose(x, b[i], tol));
-  for (const [m, hint] of MISTAKE_HINTS) {
-    for (const composite of [false, true]) {
-      const sim = simulate(prog, m, composite);
-      if (!close(expected, sim) && close(sim, got)) return hint;
-    }
-  }
+  const known = knownMistake(prog, expected, got, close);
+  if (known) return known;
   if (got.every((g) => g === 0)) return "Every gradient is 0: does backward() set this.grad = 1 and then visit every node the output depends on?";
   return undefined;
 }

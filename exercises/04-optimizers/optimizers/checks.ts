@@ -5,7 +5,8 @@ import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asTensorResult, indexLabel } from "../../../lib/checks/learner.ts";
 import { describeTolerance, type Tolerance } from "../../../lib/checks/tolerance.ts";
 import type { Handle } from "../../../lib/wire.ts";
-import { STEP_FN, simulate, tfTrajectory, variantHint, variantsOf, type Hyper, type OptKind, type Run, type Trajectory } from "./ref.ts";
+import { STEP_FN, tfTrajectory, type Hyper, type OptKind, type Run, type Trajectory } from "./ref.ts";
+import { knownMistake } from "./mistakes.host.ts";
 
 // Inputs are rounded to float32 so that tfjs (float32) and the learner (float64) start from the
 // very same numbers; what remains is float32 rounding inside tfjs, far below this tolerance.
@@ -114,12 +115,8 @@ function diagnose(run: Run, expected: Trajectory, got: Trajectory, t: number, in
   }
   const tol = trajectoryTol(run);
   const loose = { rtol: tol.rtol * 10, atol: tol.atol * 10 };
-  let best: { variant: string; ratio: number } | undefined;
-  for (const v of variantsOf(run.kind)) {
-    const ratio = worstRatio(simulate(run, v), got, t, loose);
-    if (ratio <= 1 && (!best || ratio < best.ratio)) best = { variant: v, ratio };
-  }
-  if (best) return variantHint(run.kind, best.variant);
+  const known = knownMistake(run, (simulated) => worstRatio(simulated, got, t, loose));
+  if (known) return known;
   // Every displacement from p0 has the opposite sign of the reference's: the update goes uphill.
   const flipped = got[t].every((p, i) => p.data.every((x, j) => isClose(-(expected[t][i].data[j] - run.p0[i].data[j]), x - run.p0[i].data[j], loose)));
   if (flipped) return "Your parameters move the opposite way: an optimizer step subtracts the update from the parameters (p -= ...).";

@@ -252,3 +252,40 @@ export const extensions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.assignmentId, t.userId] })],
 );
+
+/**
+ * The courses a submission was made in, recorded when it is submitted: each course where the
+ * learner is enrolled as a learner and an open assignment covers the exercise. Course staff see
+ * (gradebook, histories, analytics, regrades, result JSON) only the submissions made in their course.
+ */
+export const submissionCourses = sqliteTable(
+  "submission_courses",
+  {
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.submissionId, t.courseId] }), index("submission_courses_course").on(t.courseId)],
+);
+
+/**
+ * A course instructor's invitation to an email address: the account with that email joins only
+ * when it accepts (an instructor cannot enrol someone else's account, and their earlier work, alone).
+ */
+export const courseInvitations = sqliteTable(
+  "course_invitations",
+  {
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["learner", "ta", "instructor"] }).notNull(),
+    section: text("section").notNull().default(""),
+    invitedBy: text("invited_by"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.email] }), index("course_invitations_email").on(t.email)],
+);

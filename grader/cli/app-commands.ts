@@ -137,8 +137,8 @@ export function registerAppCommands(program: Command): void {
         });
       };
       for (let i = 0; i < n; i++) startWorker(i);
-      const nextBin = join(ROOT, "node_modules", "next", "dist", "bin", "next");
-      const args = [nextBin, "start", "-p", port, ...(process.env.HOST ? ["-H", process.env.HOST] : [])];
+      // Next behind the request guards (body limits, cross-site checks, headers): app/_server/web-server.ts.
+      const args = [join(ROOT, "app", "_server", "web-server.ts")];
       const web = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-node-snapshot`.trim() }, stdio: ["ignore", "inherit", "inherit"] });
       children.add(web);
       process.stdout.write(`GradLab on http://localhost:${port} (data: ${dataDir()}, ${n} grading worker${n === 1 ? "" : "s"})\n`);

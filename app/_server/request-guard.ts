@@ -1,0 +1,135 @@
+/**
+ * A Node request listener that guards another (Next's): every request is checked here before the
+ * app sees a byte of it (see http-guards.ts for the rules).
+ *   - Body: held here, counted as it arrives, and handed on only once complete and within the
+ *     route's limit; past the limit the client gets 413 and the connection is closed. The app
+ *     never sees a partial or oversized body, and at most the limit is ever held in memory.
+ *   - Cross-site writes: 403 before the app runs.
+ *   - The client address for rate limiting, in a header clients cannot forge.
+ *   - Security headers on every response; the page CSP with a per-response nonce on HTML.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { bodyLimit, configuredOrigins, csrfMessage, csrfVerdict, pageCsp, SECURITY_HEADERS, tooLargeMessage } from "./http-guards.ts";
+
+/** The header better-auth reads the client address from (app/_server/auth.ts); set only here. */
+export const CLIENT_IP_HEADER = "x-gradlab-client-ip";
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+export interface GuardOptions {
+  /** Origins allowed to send state-changing requests (default: configuredOrigins()). */
+  origins?: string[];
+  /** Proxies whose X-Forwarded-For is believed (GRADLAB_TRUSTED_PROXIES, exact addresses). */
+  trustedProxies?: string[];
+  /** Per-route body limit (default: bodyLimit). */
+  limit?: (pathname: string) => number;
+}
+
+function sendJson(res: ServerResponse, status: number, error: string, close = false): void {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", ...(close ? { Connection: "close" } : {}) });
+  res.end(body);
+}
+
+function clientAddress(req: IncomingMessage, trustedProxies: string[]): string {
+  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  if (!trustedProxies.includes(peer)) return peer;
+  const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return forwarded.at(-1) ?? peer;
+}
+
+/** Adds the page CSP when the response turns out to be HTML (decided by the app, so checked at writeHead). */
+function cspOnHtml(res: ServerResponse, csp: string): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const given = args.find((a) => a && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
+    let type = String(res.getHeader("content-type") ?? "");
+    if (Array.isArray(given)) {
+      for (let i = 0; i + 1 < given.length; i += 2) if (String(given[i]).toLowerCase() === "content-type") type = String(given[i + 1]);
+    } else if (given) {
+      for (const [k, v] of Object.entries(given)) if (k.toLowerCase() === "content-type") type = String(v);
+    }
+    if (type.startsWith("text/html") && !res.hasHeader("content-security-policy")) res.setHeader("Content-Security-Policy", csp);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
+/**
+ * Holds the body of `req` as the HTTP parser delivers it (IncomingMessage#push), up to `limit`
+ * bytes; resolves "complete" (the chunks are then pushed back for the app to read), "too-large"
+ * (the parser is told to stop reading the socket) or "aborted".
+ */
+function holdBody(req: IncomingMessage, limit: number): Promise<"complete" | "too-large" | "aborted"> {
+  return new Promise((resolve) => {
+    const push = req.push;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (v: "complete" | "too-large" | "aborted") => {
+      if (settled) return;
+      settled = true;
+      if (v === "complete") {
+        req.push = push;
+        for (const c of chunks) push.call(req, c);
+        push.call(req, null);
+      } else {
+        chunks.length = 0;
+      }
+      resolve(v);
+    };
+    req.push = function (chunk: unknown): boolean {
+      if (settled) return false;
+      if (chunk === null) {
+        settle("complete");
+        return true;
+      }
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limit) {
+        settle("too-large");
+        return false; // the parser stops reading the socket
+      }
+      chunks.push(buf);
+      return true;
+    };
+    req.once("aborted", () => settle("aborted"));
+    req.once("close", () => settle("aborted"));
+  });
+}
+
+/** A request listener that applies the guards, then calls `next`. */
+export function guardRequests(next: Handler, opts: GuardOptions = {}): Handler {
+  const origins = opts.origins ?? configuredOrigins();
+  const trustedProxies = opts.trustedProxies ?? (process.env.GRADLAB_TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const limitOf = opts.limit ?? bodyLimit;
+  return (req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, trustedProxies);
+
+    const nonce = randomBytes(16).toString("base64");
+    const csp = pageCsp(nonce);
+    // Next reads the nonce from the request's CSP header and puts it on its own scripts.
+    req.headers["content-security-policy"] = csp;
+    delete req.headers["content-security-policy-report-only"];
+    cspOnHtml(res, csp);
+
+    const csrf = csrfVerdict({ method: req.method ?? "GET", header: (n) => { const v = req.headers[n]; return Array.isArray(v) ? v.join(", ") : v; } }, origins);
+    if (!csrf.ok) return sendJson(res, 403, csrfMessage(csrf.reason), true);
+
+    const pathname = (req.url ?? "/").split("?")[0];
+    const limit = limitOf(pathname);
+    const declared = req.headers["content-length"];
+    const chunked = req.headers["transfer-encoding"] !== undefined;
+    if (declared !== undefined && Number(declared) > limit) return sendJson(res, 413, tooLargeMessage(limit), true);
+    if (!chunked && !(Number(declared) > 0)) return next(req, res);
+
+    holdBody(req, limit).then((outcome) => {
+      if (outcome === "complete") return next(req, res);
+      if (outcome === "too-large") {
+        res.once("finish", () => req.socket.destroy());
+        sendJson(res, 413, tooLargeMessage(limit), true);
+      }
+    });
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The web server `gradlab start` runs: Next's request handler behind guardRequests
+ * (request-guard.ts), so body limits, cross-site checks and security headers hold for every
+ * route before Next reads anything. Env: PORT (3000), HOST (all interfaces), GRADLAB_ROOT.
+ */
+import { createServer } from "node:http";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { guardRequests } from "./request-guard.ts";
+
+// As `next start` does: React and Next pick their production builds from NODE_ENV, read at import.
+(process.env as Record<string, string>).NODE_ENV = "production";
+const { default: next } = await import("next");
+
+const root = process.env.GRADLAB_ROOT ?? resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST;
+
+const app = next({ dev: false, dir: root, port, hostname: host ?? "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer(guardRequests((req, res) => handle(req, res)));
+// A request (headers and body) must arrive within a minute: bodies are small (see BODY_LIMITS).
+server.requestTimeout = 60_000;
+server.headersTimeout = 20_000;
+server.listen(port, host, () => process.stdout.write(`web server listening on ${host ?? "*"}:${port}\n`));
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -48,6 +48,13 @@ export interface CheckContext {
    * draws); a visible check's inputs otherwise stay fixed (`rng`).
    */
   submissionSeed?: number;
+  /**
+   * Names the kind of case about to run ("'same' padding, stride 3, 1x1 kernel", "a batch of 13"):
+   * when a hidden check fails, the learner is told the kind of the last case described. Shapes and
+   * settings only, never input or expected values. Without it, the message names the learner's
+   * function last called and the shapes of its tensor arguments.
+   */
+  describe(kind: string): void;
 }
 
 export interface CheckOutcome {

@@ -4,6 +4,7 @@
  * (as functions of the same type) in front of the generic ones.
  */
 import type { Tensor } from "../nd/index.ts";
+import { VS_TFJS, type Tolerance } from "./tolerance.ts";
 
 export type HintRule = (expected: Tensor, got: Tensor) => string | undefined;
 
@@ -30,19 +31,68 @@ export function scaleFit(expected: Tensor, got: Tensor): { scale: number; residu
   return { scale, residual: Math.sqrt(r) / Math.max(norm(g), 1e-30) };
 }
 
-const near = (x: number, target: number, rel = 0.02) => Math.abs(x - target) <= rel * Math.abs(target);
+/** Worst error of `got` against `ref`, in units of the tolerance (≤ 1: every element within it). */
+export function worstError(ref: ArrayLike<number>, got: ArrayLike<number>, tol: Tolerance): number {
+  if (ref.length !== got.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    const g = got[i];
+    if (Number.isNaN(r) || Number.isNaN(g)) return Infinity;
+    if (!Number.isFinite(r) || !Number.isFinite(g)) {
+      if (r !== g) return Infinity;
+      continue;
+    }
+    worst = Math.max(worst, Math.abs(g - r) / (tol.atol + tol.rtol * Math.abs(r)));
+  }
+  return worst;
+}
 
-/** got = expected × a constant: names the constant (batch size, 2, sign, ...). */
-export function scaleHint(factors: { value: number; hint: string }[] = []): HintRule {
+/**
+ * How much better a mistake must explain the learner's values than the reference does before a
+ * hint may name it: the reference's worst error (in tolerances) over the mistake's.
+ */
+export const CLEARLY_BETTER = 4;
+
+/**
+ * Whether a known mistake explains the learner's values: every element within the normal
+ * tolerance of what the mistake produces, and clearly closer to it than to the reference (a
+ * mistake whose values are nearly the reference's names nothing: the learner may have made
+ * any other small slip).
+ */
+export function mistakeExplains(expected: ArrayLike<number>, mistake: ArrayLike<number>, got: ArrayLike<number>, tol: Tolerance = VS_TFJS): boolean {
+  const toMistake = worstError(mistake, got, tol);
+  if (!(toMistake <= 1)) return false;
+  const toExpected = worstError(expected, got, tol);
+  return toExpected > 1 && toExpected >= CLEARLY_BETTER * Math.max(toMistake, 0.5);
+}
+
+/** A factor for the message: "2", "0.5", "1/3", "-1", or 4 significant digits. */
+function describeFactor(scale: number): string {
+  for (const k of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16]) {
+    if (Math.abs(scale * k - Math.round(scale * k)) <= 1e-3 * Math.abs(scale * k) && Math.round(scale * k) !== 0) {
+      const num = Math.round(scale * k);
+      return k === 1 ? String(num) : Math.abs(num) === 1 ? `${num < 0 ? "-" : ""}1/${k}` : String(Number((num / k).toPrecision(4)));
+    }
+  }
+  return String(Number(scale.toPrecision(4)));
+}
+
+/**
+ * got = expected × a constant. A named factor's hint (batch size, alpha / r...) is given only
+ * when that factor explains the values (`mistakeExplains`); otherwise the hint says what is
+ * observed, "your values are 2x the reference", and invents no cause.
+ */
+export function scaleHint(factors: { value: number; hint: string }[] = [], tol: Tolerance = VS_TFJS): HintRule {
   return (expected, got) => {
+    for (const f of factors) {
+      if (f.value === 1 || !Number.isFinite(f.value)) continue;
+      if (mistakeExplains(expected.data, expected.data.map((v) => v * f.value), got.data, tol)) return f.hint;
+    }
     const { scale, residual } = scaleFit(expected, got);
-    if (!Number.isFinite(scale) || residual > 1e-3) return undefined;
-    for (const f of factors) if (near(scale, f.value)) return f.hint;
-    if (near(scale, -1)) return "Your values have the right size but the opposite sign: check the sign of the derivative (or of the update).";
-    if (near(scale, 2)) return "Your values are exactly twice the reference: a factor of 2 (e.g. from d(x²)/dx) counted twice?";
-    if (near(scale, 0.5)) return "Your values are exactly half the reference: a missing factor of 2 (d(x²)/dx = 2x)?";
-    if (Math.abs(scale) > 1e-9) return `Your values are the reference times ${scale.toPrecision(4)}: a missing or extra constant factor.`;
-    return undefined;
+    if (!Number.isFinite(scale) || residual > 1e-3 || Math.abs(scale) <= 1e-9 || Math.abs(scale - 1) < 1e-3) return undefined;
+    if (Math.abs(scale + 1) <= 1e-3) return "Your values have the right size but the opposite sign (the reference times -1).";
+    return `Your values are the reference times ${describeFactor(scale)}, the same factor for every element.`;
   };
 }
 

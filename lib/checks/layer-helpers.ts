@@ -5,17 +5,8 @@
  */
 import { Rng, Tensor, shuffle } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
-import type { HintRule } from "./hints.ts";
+import { mistakeExplains, type HintRule } from "./hints.ts";
 import { asTensorResult } from "./learner.ts";
-
-function allClose(a: Tensor, b: Float64Array | ArrayLike<number>, rtol: number, atol: number): boolean {
-  if (a.data.length !== b.length) return false;
-  for (let i = 0; i < a.data.length; i++) {
-    const e = a.data[i];
-    if (!(Math.abs(b[i] - e) <= atol + rtol * Math.abs(e))) return false;
-  }
-  return true;
-}
 
 /**
  * A hint when the learner's result matches a known wrong computation (`candidate`) rather than
@@ -29,8 +20,7 @@ export function matchesHint(candidate: () => Tensor | undefined, hint: string, t
     if (!c || c.data.length !== got.data.length) return undefined;
     // An all-zero candidate would also "recognise" an unimplemented stub: leave that to the zeros hint.
     if (c.data.every((v) => v === 0)) return undefined;
-    if (allClose(c, expected.data, tol.rtol, tol.atol)) return undefined;
-    return allClose(c, got.data, tol.rtol, tol.atol) ? hint : undefined;
+    return mistakeExplains(expected.data, c.data, got.data, tol) ? hint : undefined;
   };
 }
 

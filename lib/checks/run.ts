@@ -2,11 +2,11 @@
  * Running an exercise's checks against a learner's module: each check gets its seeded RNG,
  * its outcome becomes a TestResult, a sandbox limit stops everything. Isomorphic.
  */
-import { Rng } from "../nd/index.ts";
+import { Rng, Tensor } from "../nd/index.ts";
 import type { CheckSuite, Tf } from "../exercise.ts";
 import type { GradeStatus, TestResult } from "../result.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
-import type { Learner } from "./learner.ts";
+import { Learner } from "./learner.ts";
 
 /** FNV-1a: a stable 32-bit seed from a string. */
 export function seedFrom(text: string): number {
@@ -39,6 +39,65 @@ export interface RunOutcome {
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** "a tensor [2,5,5,3]", "an integer array of 4", "2 tensors ([3,4], [4])": an argument's shape, never its values. */
+function describeArg(a: unknown): string | undefined {
+  if (a instanceof Tensor) return `[${a.shape}]`;
+  if (a instanceof Int32Array || a instanceof Float64Array) return `an array of ${a.length}`;
+  if (Array.isArray(a) && a.length > 0 && a.every((x) => x instanceof Tensor)) return `${a.length} tensor${a.length > 1 ? "s" : ""} (${a.map((x: Tensor) => `[${x.shape}]`).join(", ")})`;
+  return undefined;
+}
+
+/**
+ * The kind of case a check is running, for a hidden failure's message: what the check last
+ * described (`ctx.describe`), else the learner's function it last called and the shapes of its
+ * tensor arguments. The learner's calls go through unchanged.
+ */
+class CaseTracker extends Learner {
+  described: string | undefined;
+  lastCall: string | undefined;
+  constructor(inner: Learner) {
+    super(inner.raw);
+  }
+  private note(name: string, args: unknown[]): void {
+    const shapes = args.map(describeArg).filter((d): d is string => d !== undefined);
+    const fn = name.startsWith("driver:") ? "your code" : name;
+    this.lastCall = shapes.length ? `${fn} with ${shapes.join(", ")}` : fn;
+  }
+  override call(name: string, ...args: unknown[]) {
+    this.note(name, args);
+    return super.call(name, ...args);
+  }
+  override callInPlace(name: string, ...args: unknown[]) {
+    this.note(name, args);
+    return super.callInPlace(name, ...args);
+  }
+  override callKeep(name: string, ...args: unknown[]) {
+    this.note(name, args);
+    return super.callKeep(name, ...args);
+  }
+  /** "" when nothing describes the case. */
+  kind(): string {
+    return this.described ?? (this.lastCall ? `a call of ${this.lastCall}` : "");
+  }
+}
+
+/** What a learner sees of a failed hidden check: the kind of case, the hint, never the inputs or the expected values. */
+function hiddenFailureMessage(kind: string, hint: string | undefined): string {
+  const what = `Failed on a hidden case${kind ? `: ${kind}` : ""} (its inputs are drawn fresh for each submission).`;
+  return `${what}${hint ? `\nHint: ${hint}` : kind ? "" : "\nCompare with the visible checks of the same function: they show the details."}`;
+}
+
+/**
+ * A hidden check's full output (as graded with `revealHidden`: message, `Case:` line, hint)
+ * reduced to what its learner may see. The `Case:` line is the one the grader appends last,
+ * before the hint, so text earlier in the message cannot pose as it.
+ */
+export function redactHiddenOutput(output: string): string {
+  const m = /\nCase: ([^\n]*)(?:\nHint: ([\s\S]*))?$/.exec(output);
+  const hint = m ? m[2] : /\nHint: (.*)$/s.exec(output)?.[1];
+  return hiddenFailureMessage(m?.[1] ?? "", hint);
+}
+
 export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<RunOutcome> {
   const tests: TestResult[] = [];
   let stopped: RunOutcome["stopped"];
@@ -53,8 +112,13 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
       continue;
     }
     const seed = seedFrom(hiddenCheck ? `${opts.hiddenSeed}:${check.name}` : `visible:${check.name}`);
+    const tracker = new CaseTracker(opts.learner);
+    const describe = (kind: string) => {
+      tracker.described = kind;
+    };
     try {
-      const outcome = (await check.run({ learner: opts.learner, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck, submissionSeed: seedFrom(`${opts.hiddenSeed}:submission`) })) ?? {};
+      const ctx = { learner: tracker, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck, submissionSeed: seedFrom(`${opts.hiddenSeed}:submission`), describe };
+      const outcome = (await check.run(ctx)) ?? {};
       const fraction = Math.min(1, Math.max(0, outcome.fraction ?? 1));
       tests.push({
         ...base,
@@ -73,7 +137,8 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
       }
       if (e instanceof CheckFailure) {
         const hint = e.hint ? `\nHint: ${e.hint}` : "";
-        const output = hiddenCheck && !opts.revealHidden ? `Failed on a hidden case (its inputs are drawn fresh for each submission).${hint || "\nCompare with the visible checks of the same function: they show the details."}` : `${e.message}${hint}`;
+        const kind = hiddenCheck ? tracker.kind() : "";
+        const output = hiddenCheck && !opts.revealHidden ? hiddenFailureMessage(kind, e.hint) : `${e.message}${kind ? `\nCase: ${kind}` : ""}${hint}`;
         tests.push({ ...base, score: 0, status: "failed", output, ...(e.data && (!hiddenCheck || opts.revealHidden) ? { data: e.data } : {}) });
         if (check.critical) skipReason = `Not run: "${check.name}" must pass first.`;
         continue;

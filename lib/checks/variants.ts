@@ -6,8 +6,7 @@
  * and at most once per check however many outputs ask for them.
  */
 import type { Tensor } from "../nd/index.ts";
-import { isClose } from "./compare.ts";
-import type { HintRule } from "./hints.ts";
+import { mistakeExplains, type HintRule } from "./hints.ts";
 import { VS_TFJS, type Tolerance } from "./tolerance.ts";
 
 /** Memoise a computation: `once(f)()` runs `f` the first time and returns the same value after. */
@@ -23,22 +22,15 @@ export function once<T>(f: () => T): () => T {
   };
 }
 
-/** Every element of `got` is within `tol` of `variant` (same size). */
-export function matchesVariant(variant: Tensor, got: Tensor, tol: Tolerance = VS_TFJS): boolean {
-  if (variant.data.length !== got.data.length) return false;
-  for (let i = 0; i < got.data.length; i++) if (!isClose(variant.data[i], got.data[i], tol)) return false;
-  return true;
-}
-
 /**
- * A hint rule that fires when the learner's tensor matches what the mistake would produce
- * (and that differs from the expected tensor: a variant equal to the reference says nothing).
+ * A hint rule that fires when what the mistake would produce explains the learner's tensor:
+ * within the normal tolerance, and clearly better than the reference does (`mistakeExplains`).
  * `variant` may return undefined when the mistake does not apply to this case.
  */
 export function variantHint(hint: string, variant: () => Tensor | undefined, tol: Tolerance = VS_TFJS): HintRule {
   return (expected, got) => {
     const v = variant();
-    if (!v || !matchesVariant(v, got, tol) || matchesVariant(expected, v, tol)) return undefined;
+    if (!v || v.data.length !== got.data.length || !mistakeExplains(expected.data, v.data, got.data, tol)) return undefined;
     return hint;
   };
 }

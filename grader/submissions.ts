@@ -94,6 +94,8 @@ export interface RegradeRequest {
   exerciseId: string;
   /** Only these learners' submissions (default: everyone's). */
   userIds?: string[];
+  /** Only these submissions (a course regrades only the submissions made in it). */
+  submissionIds?: string[];
   allowLower?: boolean;
   courseId?: string | null;
   /** The single learner asked for, recorded with the batch. */
@@ -118,6 +120,10 @@ export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; to
     if (req.userIds) {
       const only = new Set(req.userIds);
       rows = rows.filter((r) => r.userId !== null && only.has(r.userId));
+    }
+    if (req.submissionIds) {
+      const only = new Set(req.submissionIds);
+      rows = rows.filter((r) => only.has(r.id));
     }
     tx.insert(regradeBatches)
       .values({ id: batchId, exerciseId: req.exerciseId, userId: req.userId ?? null, courseId: req.courseId ?? null, allowLower: !!req.allowLower, requestedBy: req.requestedBy ?? null, total: rows.length, createdAt: now })

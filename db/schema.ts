@@ -289,3 +289,20 @@ export const courseInvitations = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.courseId, t.email] }), index("course_invitations_email").on(t.email)],
 );
+
+// ---- sign-in throttling (app/_server/auth.ts) ----------------------------------------------
+
+/** better-auth's rate limiter, database storage: one row per client address and auth path. */
+export const rateLimits = sqliteTable("rate_limits", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: integer("last_request").notNull(),
+});
+
+/** Failed sign-ins per account since its last successful one, in a window starting at the first. */
+export const signInFailures = sqliteTable("sign_in_failures", {
+  email: text("email").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+});

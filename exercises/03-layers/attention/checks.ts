@@ -60,6 +60,7 @@ function mistakes(tf: Tf, c: Case): Mistake<Out>[] {
       },
       { hint: "The mask hides the wrong triangle: query i may see keys j <= i (itself and the past); keys j > i are masked.", outputs: variant(true, { mask: "wrong-triangle" }) },
       { hint: "causal is true but nothing is masked: query i must not see keys j > i.", outputs: variant(true, { mask: "none" }) },
+      { hint: "The mask is off by one: it hides key j = i too (j >= i). Query i may see itself: mask only keys j > i.", outputs: variant(true, { mask: "diagonal-hidden" }) },
     );
   } else if (c.q.shape[1] === c.k.shape[1]) {
     list.push({ hint: "causal is false, yet keys after the query are masked: mask only when causal is true.", outputs: variant(true, {}) });

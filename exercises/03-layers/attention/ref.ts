@@ -12,8 +12,8 @@ export interface AttentionMistakes {
   scale?: "sqrt-d" | "none" | "d";
   /** The axis softmax normalises: the key axis (right) or the query axis. */
   softmaxAxis?: "keys" | "queries";
-  /** Causal masking: before softmax (right), after softmax without renormalising, the wrong triangle, or none at all. */
-  mask?: "before-softmax" | "after-softmax" | "wrong-triangle" | "none";
+  /** Causal masking: before softmax (right), after softmax without renormalising, the wrong triangle, j >= i (own position hidden), or none at all. */
+  mask?: "before-softmax" | "after-softmax" | "wrong-triangle" | "diagonal-hidden" | "none";
 }
 
 /** Masked scores are set to this before softmax: exp(-1e9 - max) is exactly 0, in float32 too. */
@@ -30,7 +30,7 @@ export function attentionTf(tf: Tf, causal: boolean, m: AttentionMistakes = {}):
     const keep =
       mask === "none"
         ? undefined
-        : tf.tile(tf.reshape(mask === "wrong-triangle" ? tf.linalg.bandPart(tf.ones([tq, tk]), 0, -1) : tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0), [1, tq, tk]), [n, 1, 1]);
+        : tf.tile(tf.reshape(mask === "wrong-triangle" ? tf.linalg.bandPart(tf.ones([tq, tk]), 0, -1) : mask === "diagonal-hidden" ? tf.sub(tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0), tf.eye(tq, tk)) : tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0), [1, tq, tk]), [n, 1, 1]);
     if (keep && mask !== "after-softmax") s = tf.where(tf.cast(keep, "bool"), s, tf.fill([n, tq, tk], MASKED));
     let p = m.softmaxAxis === "queries" ? tf.transpose(tf.softmax(tf.transpose(s, [0, 2, 1])), [0, 2, 1]) : tf.softmax(s);
     if (keep && mask === "after-softmax") p = tf.mul(p, keep);

@@ -55,6 +55,10 @@ function mistakes(c: Case): Mistake<keyof LstmOutputs>[] {
       outputs: variant({ dcNotCarried: true }),
     },
     {
+      hint: "dL/dh_t is not carried through time: besides dhs_t, h_t also feeds step t+1 through wh, so it receives (dL/dz_{t+1})·whᵀ from the next step (and dh0 is that sum at t = 0).",
+      outputs: variant({ dhNotCarried: true }),
+    },
+    {
       hint: "The tanh derivative on the cell is missing: h_t = o_t · tanh(c_t), so dL/dc_t gets dL/dh_t · o_t · (1 - tanh²(c_t)), not dL/dh_t · o_t.",
       outputs: variant({ noCellTanhGrad: true }),
     },

@@ -18,6 +18,8 @@ export interface LstmMistakes {
   hWithoutTanh?: boolean;
   /** Backward: dL/dc_t misses what c_{t+1} sends back (f_{t+1} * dL/dc_{t+1}). */
   dcNotCarried?: boolean;
+  /** Backward: dL/dh_t gets dhs_t only, not what step t + 1 sends back through wh. */
+  dhNotCarried?: boolean;
   /** Backward: dL/dc_t gets dL/dh_t * o_t without tanh'(c_t) = 1 - tanh(c_t)². */
   noCellTanhGrad?: boolean;
 }
@@ -108,7 +110,7 @@ export function lstm64(c: LstmCase, dhs: Tensor, m: LstmMistakes = {}): LstmOutp
       for (let j = 0; j < hd; j++) {
         const p = i * hd + j;
         const [ig, fg, gg, og] = [0, 1, 2, 3].map((q) => a[i * G + q * hd + j]);
-        const dh = dhs.data[(i * steps + t) * hd + j] + dhNext[p];
+        const dh = dhs.data[(i * steps + t) * hd + j] + (m.dhNotCarried ? 0 : dhNext[p]);
         const tc = m.hWithoutTanh ? cCur[p] : Math.tanh(cCur[p]);
         const cellGrad = m.hWithoutTanh || m.noCellTanhGrad ? 1 : 1 - tc * tc;
         const dc = dh * og * cellGrad + (m.dcNotCarried ? 0 : dcNext[p]);

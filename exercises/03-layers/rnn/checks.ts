@@ -1,5 +1,5 @@
-import { Rng, Tensor, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
+import { Rng, Tensor, mul, randn, transpose } from "gradlab/nd";
+import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
 import { expectClose } from "../../../lib/checks/compare.ts";
 import { asObjectResult } from "../../../lib/checks/learner.ts";
 import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
@@ -34,8 +34,12 @@ function randomShape(rng: Rng): [number, number, number, number] {
 
 const args = (c: Case) => [c.x, c.h0, c.wx, c.wh, c.b];
 
-function forwardMistakes(c: Case): Mistake<"hs">[] {
+function forwardMistakes(tf: Tf, c: Case): Mistake<"hs">[] {
   return [
+    {
+      hint: "Your h_t are what h_{t-1}·whᵀ gives: the recurrent term is h_{t-1}·wh, with wh [H, H] indexed [previous unit, new unit] (a square wh never complains about its shape).",
+      outputs: once(() => ({ hs: referenceForward(tf, rnnTf(tf), [c.x, c.h0, c.wx, transpose(c.wh), c.b]) })),
+    },
     { hint: "Your h_t are what you get with h0 in place of h_{t-1} at every step: carry the state, h_{t-1} is the previous step's output.", outputs: once(() => ({ hs: rnnForward64(c, { stateFromH0: true }) })) },
     { hint: "Your h_t are the pre-activations: apply tanh to x_t·wx + h_{t-1}·wh + b.", outputs: once(() => ({ hs: rnnForward64(c, { noTanh: true }) })) },
     { hint: "Your h_t are computed without the bias b.", outputs: once(() => ({ hs: rnnForward64(c, { noBias: true }) })) },
@@ -68,7 +72,7 @@ async function checkForward({ learner, tf }: CheckContext, c: Case) {
   const expected = referenceForward(tf, rnnTf(tf), args(c));
   expectClose("rnnForward(x, h0, wx, wh, b)", expected, await learner.call("rnnForward", ...args(c)), {
     against: "tfjs",
-    hints: mistakeHints(forwardMistakes(c), "hs"),
+    hints: mistakeHints(forwardMistakes(tf, c), "hs"),
   });
 }
 

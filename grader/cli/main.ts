@@ -122,13 +122,14 @@ program
   .action(async (opts: { once?: boolean }) => {
     const { openDb, dataDir } = await import("../../db/client.ts");
     const { SqliteQueue } = await import("../queue/sqlite-queue.ts");
-    const { runWorker, processOne, newWorkerId, prewarmSandboxes } = await import("../worker/worker.ts");
+    const { runWorker, processOne, newWorkerId } = await import("../worker/worker.ts");
+    const { GradingThread } = await import("../worker/grading-thread.ts");
     const { detectContainment } = await import("../sandbox/child-transport.ts");
     const c = detectContainment();
     for (const w of c.warnings) process.stderr.write(`\n*** WARNING: ${w}\n\n`);
     const db = openDb();
-    const queue = new SqliteQueue(db);
     const catalogue = await loadCatalogue();
+    const queue = new SqliteQueue(db, Date.now, { pointsOf: (id) => catalogue.exercises.find((e) => e.id === id)?.points });
     for (const p of catalogue.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
     const workerId = newWorkerId();
     const log = (l: string) => process.stderr.write(`[worker ${workerId}] ${l}\n`);
@@ -137,17 +138,18 @@ program
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
     const leaseMs = Number(process.env.GRADLAB_LEASE_MS ?? 15_000);
     const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
-    const pool = sharedChildPool();
-    void prewarmSandboxes(pool, catalogue).catch((e) => log(`could not start sandbox children ahead of time: ${(e as Error).message}`));
+    // Grading (and its sandbox children) runs in a worker thread; this thread heartbeats.
+    const grading = new GradingThread(log);
+    grading.start();
     try {
       if (opts.once) {
         await queue.reapExpired();
-        while (await processOne({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs })) {}
+        while (await processOne({ db, queue, catalogue, grading, workerId, log, leaseMs, heartbeatMs })) {}
       } else {
-        await runWorker({ db, queue, catalogue, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
+        await runWorker({ db, queue, catalogue, grading, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
       }
     } finally {
-      pool.close();
+      await grading.stop();
     }
   });
 

@@ -49,9 +49,15 @@ export interface GradingQueue {
   heartbeat(job: LeasedJob, leaseMs: number): boolean | Promise<boolean>;
   /** Store the verdict and finish the job; false (and nothing stored) when the lease was lost. */
   complete(job: LeasedJob, result: GradeResult): boolean | Promise<boolean>;
-  /** This attempt could not grade (our fault): retry later, or give up after maxAttempts. */
-  fail(job: LeasedJob, error: string): void | Promise<void>;
-  /** Requeue jobs whose lease expired; give up on those out of attempts. Returns how many moved. */
+  /**
+   * This attempt could not grade: retry later, or give up after maxAttempts. The give-up verdict
+   * counts as an attempt unless `beforeLearnerCode` (nothing of the learner's ran: our fault).
+   */
+  fail(job: LeasedJob, error: string, opts?: { beforeLearnerCode?: boolean }): void | Promise<void>;
+  /**
+   * Requeue jobs whose lease expired (their worker died while grading); give up on those out of
+   * attempts, with a verdict that counts as an attempt. Returns how many moved.
+   */
   reapExpired(): number | Promise<number>;
   stats(): QueueStats | Promise<QueueStats>;
 }

@@ -36,10 +36,17 @@ export class SqliteQueue implements GradingQueue {
   private readonly now: () => number;
   private readonly maxRunningPerLearner: number;
 
-  constructor(db: Db, now: () => number = Date.now, opts: { maxRunningPerLearner?: number } = {}) {
+  private readonly pointsOf: (exerciseId: string) => number | undefined;
+
+  /**
+   * `pointsOf`: an exercise's points, for give-up verdicts that count as an attempt (scored 0 out
+   * of them); without it, or for an exercise it does not know, a give-up costs no attempt.
+   */
+  constructor(db: Db, now: () => number = Date.now, opts: { maxRunningPerLearner?: number; pointsOf?: (exerciseId: string) => number | undefined } = {}) {
     this.db = db;
     this.now = now;
     this.maxRunningPerLearner = Math.max(1, opts.maxRunningPerLearner ?? maxRunningPerLearner());
+    this.pointsOf = opts.pointsOf ?? (() => undefined);
   }
 
   enqueue(submissionId: string, opts: EnqueueOptions = {}): void {
@@ -99,21 +106,22 @@ export class SqliteQueue implements GradingQueue {
     }, { behavior: "immediate" });
   }
 
-  fail(job: LeasedJob, error: string): void {
+  fail(job: LeasedJob, error: string, opts: { beforeLearnerCode?: boolean } = {}): void {
     this.db.transaction((tx) => {
       const row = tx.select().from(gradingJobs).where(this.owns(job)).get();
       if (!row) return;
-      if (row.attempts >= row.maxAttempts) this.giveUp(tx as unknown as Db, row.id, row.submissionId, row.attempts, error);
+      if (row.attempts >= row.maxAttempts) this.giveUp(tx as unknown as Db, row.id, row.submissionId, row.attempts, error, !opts.beforeLearnerCode);
       else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(gradingJobs.id, row.id)).run();
     }, { behavior: "immediate" });
   }
 
-  private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string): void {
+  private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string, countsAsAttempt: boolean): void {
     const now = new Date(this.now());
     tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
     const kind = tx.select({ kind: gradingJobs.kind }).from(gradingJobs).where(eq(gradingJobs.id, jobId)).get()?.kind ?? "grade";
     const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion, finishedAt: submissions.finishedAt }).from(submissions).where(eq(submissions.id, submissionId)).get();
-    const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version);
+    const points = countsAsAttempt && sub ? (this.pointsOf(sub.exerciseId) ?? 0) : 0;
+    const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version, points);
     // A regrade that could not grade leaves the existing verdict in place (it is in the history).
     const apply = kind !== "regrade" || !sub?.finishedAt;
     tx.insert(gradingResults).values({ submissionId, jobId, kind, exerciseVersion: null, score: 0, maxScore: result.maxScore, verdict: "error", result, applied: apply, gradedAt: now }).run();
@@ -129,7 +137,7 @@ export class SqliteQueue implements GradingQueue {
         .all();
       for (const job of expired) {
         const why = `the worker grading it (${job.leaseOwner}) stopped responding (attempt ${job.attempts})`;
-        if (job.attempts >= job.maxAttempts) this.giveUp(tx as unknown as Db, job.id, job.submissionId, job.attempts, why);
+        if (job.attempts >= job.maxAttempts) this.giveUp(tx as unknown as Db, job.id, job.submissionId, job.attempts, why, true);
         else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why }).where(eq(gradingJobs.id, job.id)).run();
       }
       return expired.length;

@@ -1,39 +1,46 @@
 /**
- * A grading worker: leases jobs from the queue, grades each submission with learner code in a
- * sandbox child process (the second wall), heartbeats while it grades, and stores one verdict.
+ * A grading worker: leases jobs from the queue, grades each submission in its grading thread
+ * (grading-thread.ts; learner code itself runs in a sandbox child process, the second wall), and
+ * stores one verdict. This (main) thread only talks to the queue: its heartbeats keep the lease
+ * however busy grading is, and it ends a job that outlives its wall budget with a timeout verdict.
  * Many workers (processes, machines) can share one queue.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
-import { refreshExercise, type Catalogue } from "../exercises.ts";
-import { gradeCode, sandboxLimits, type GradeOptions } from "../grade.ts";
+import type { Catalogue, Exercise } from "../exercises.ts";
 import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
-import { notGradedResult, selectOptionalSubmission } from "../submissions.ts";
-import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
-import type { GradeResult } from "../../lib/result.ts";
+import { learnerStoppedResult, selectOptionalSubmission } from "../submissions.ts";
+import { GradingThread } from "./grading-thread.ts";
 
 export interface WorkerOptions {
   db: Db;
   queue: GradingQueue;
+  /** For each job's wall budget and verdicts written here; the grading thread loads its own. */
   catalogue: Catalogue;
+  /** Where submissions are graded (one job at a time). */
+  grading: GradingThread;
   workerId?: string;
   /** A lease outlives a missed heartbeat or two, no more. */
   leaseMs?: number;
   heartbeatMs?: number;
   pollMs?: number;
-  /** Where learner code runs (default: a sandbox child from the warm pool, child-pool.ts). */
-  openTransport?: GradeOptions["openTransport"];
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
-export function newWorkerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+/**
+ * The longest one job may hold a worker, from lease to verdict: GRADLAB_JOB_WALL_MS, else twice
+ * the exercise's time limit plus 30 s (the reference checks, sandbox start, decoding results).
+ */
+export function jobWallBudgetMs(ex: Pick<Exercise, "meta"> | undefined): number {
+  const fixed = Number(process.env.GRADLAB_JOB_WALL_MS);
+  if (Number.isFinite(fixed) && fixed > 0) return fixed;
+  return 2 * (ex?.meta.limits.timeoutMs ?? 10_000) + 30_000;
 }
 
-function unknownExerciseResult(exerciseId: string): GradeResult {
-  return notGradedResult(exerciseId, `Exercise '${exerciseId}' is not in this GradLab's catalogue any more, so it cannot be graded. Ask your instructor.`);
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
 /**
@@ -80,34 +87,34 @@ async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJ
   const log = opts.log ?? (() => {});
   const sub = await retryBusy(() => selectOptionalSubmission(opts.db, job.submissionId));
   if (!sub) {
-    await retryBusy(() => opts.queue.fail(job, "the submission row is missing"));
+    await retryBusy(() => opts.queue.fail(job, "the submission row is missing", { beforeLearnerCode: true }));
     return;
   }
-  const known = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
-  // Grade against the exercise as it is now (an instructor may have changed it: regrades).
-  let ex = known;
-  try {
-    ex = known && (await refreshExercise(known));
-  } catch (e) {
-    await retryBusy(() => opts.queue.fail(job, (e as Error).message));
-    return;
-  }
-  if (known && ex && ex !== known) opts.catalogue.exercises[opts.catalogue.exercises.indexOf(known)] = ex;
-  if (!ex) {
-    await retryBusy(() => opts.queue.complete(job, unknownExerciseResult(sub.exerciseId)));
-    return;
-  }
-  let result: GradeResult;
-  try {
-    result = await gradeCode(ex, sub.code, { hiddenSeed: sub.hiddenSeed, revealHidden: true, openTransport: opts.openTransport ?? sharedChildPool().open });
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    log(`job ${job.jobId} (submission ${sub.id}) could not be graded on attempt ${job.attempt}: ${why}`);
-    await retryBusy(() => opts.queue.fail(job, why));
-    return;
+  const ex = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
+  const budgetMs = jobWallBudgetMs(ex);
+  const t0 = performance.now();
+  const outcome = await opts.grading.grade({ exerciseId: sub.exerciseId, code: sub.code, hiddenSeed: sub.hiddenSeed }, budgetMs);
+  let result;
+  switch (outcome.kind) {
+    case "result":
+      result = outcome.result;
+      break;
+    case "budget":
+      result = learnerStoppedResult(ex, sub.exerciseId, "timeout", `Grading stopped: it took longer than the ${Math.round(budgetMs / 1000)} s a submission may take in all (your code's run, the checks, and reading what your code returned). Make your code return what the exercise asks for, of the size it asks for, and faster. This counts as an attempt.`);
+      break;
+    case "memory":
+      result = learnerStoppedResult(ex, sub.exerciseId, "memory", "Grading stopped: what your code returned was too large for the grader to read. Return values of the size the exercise asks for. This counts as an attempt.");
+      break;
+    default: {
+      const why = outcome.why;
+      log(`job ${job.jobId} (submission ${sub.id}) could not be graded on attempt ${job.attempt}: ${why}`);
+      await retryBusy(() => opts.queue.fail(job, why, { beforeLearnerCode: outcome.kind === "error" && outcome.beforeLearnerCode }));
+      return;
+    }
   }
   const stored = await retryBusy(() => opts.queue.complete(job, result));
-  log(`job ${job.jobId} ${sub.exerciseId} → ${result.status} ${result.score}/${result.maxScore} in ${result.durationMs} ms${stored ? "" : " (lease lost: verdict discarded, another worker has it)"}`);
+  const took = Math.round(performance.now() - t0);
+  log(`job ${job.jobId} ${sub.exerciseId} → ${result.status} ${result.score}/${result.maxScore} in ${took} ms${stored ? "" : " (lease lost: verdict discarded, another worker has it)"}`);
 }
 
 /** Run until `signal` aborts: reap expired leases, lease, grade, repeat. */
@@ -119,22 +126,4 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const worked = await processOne({ ...opts, workerId });
     if (!worked) await new Promise((r) => setTimeout(r, pollMs));
   }
-}
-
-/**
- * Start sandbox children for the limits most of the catalogue uses, so that the first
- * submissions after a start do not wait for one.
- */
-export async function prewarmSandboxes(pool: ChildPool, catalogue: Catalogue, keys = 2): Promise<void> {
-  const byKey = new Map<string, { limits: ReturnType<typeof sandboxLimits>; n: number }>();
-  for (const ex of catalogue.exercises) {
-    const limits = sandboxLimits(ex);
-    const k = JSON.stringify(limits);
-    const e = byKey.get(k) ?? { limits, n: 0 };
-    e.n++;
-    byKey.set(k, e);
-  }
-  const top = [...byKey.values()].sort((a, b) => b.n - a.n).slice(0, keys);
-  // Least common first: the pool keeps the most recently used limits.
-  for (const { limits } of top.reverse()) await pool.prewarm(limits);
 }

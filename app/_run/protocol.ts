@@ -16,7 +16,8 @@ export type RunReply =
 
 /** Run worker → sandbox worker (and the reply carries the same id). */
 export type SandboxRequest =
-  | { id: number; op: "init"; harnessUrl: string; driverUrl?: string; maxLog: number }
+  /** The harness's and the driver's code as text: the sandbox loads them from Blob URLs and then cuts its network. */
+  | { id: number; op: "init"; harness: string; driver?: string; maxLog: number }
   | { id: number; op: "load"; script: string }
   | { id: number; op: "call"; name: string; json: string; buffers: ArrayBuffer[]; keep: boolean; returnArgs: boolean }
   | { id: number; op: "put"; json: string; buffers: ArrayBuffer[] }

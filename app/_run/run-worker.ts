@@ -3,7 +3,8 @@
  * (webgpu, webgl, wasm, cpu), the exercise's checks (visible ones only: hidden ones are skipped)
  * and the same check runner as the server. The learner's code is transpiled here (esbuild-wasm)
  * and runs in a sandbox worker of its own, behind the same packet transport as on the server.
- * Nothing here talks to the server beyond fetching these static files.
+ * Nothing here talks to the server beyond fetching these files (same origin, with the session
+ * cookie: app/gradlab/run/[...path]/route.ts serves them to who may open the exercise).
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
@@ -18,6 +19,7 @@ import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { CheckSuite, Tf } from "../../lib/exercise.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
 import type { Backend, RunReply, RunRequest, SandboxReply, SandboxRequest } from "./protocol.ts";
+import { takeHostOnlyUse } from "./host-only.ts";
 
 const base = new URL("..", import.meta.url); // /gradlab/
 const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
@@ -118,8 +120,9 @@ class WorkerTransport implements SandboxTransport {
     });
   }
 
-  init(hasDriver: boolean, exerciseId: string): Promise<unknown> {
-    return this.request({ op: "init", harnessUrl: new URL("harness.js", import.meta.url).href, driverUrl: hasDriver ? new URL(`drivers/${exerciseId}.js`, import.meta.url).href : undefined, maxLog: 64 * 1024 });
+  async init(hasDriver: boolean, exerciseId: string): Promise<unknown> {
+    const [harness, driver] = await Promise.all([scriptText("harness.js"), hasDriver ? scriptText(`drivers/${exerciseId}.js`) : undefined]);
+    return this.request({ op: "init", harness, driver, maxLog: 64 * 1024 });
   }
 
   async load(script: string): Promise<LoadOutcome> {
@@ -155,6 +158,46 @@ class WorkerTransport implements SandboxTransport {
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
+/** The sandbox's trusted scripts, fetched here (the sandbox itself has no network). */
+const scripts = new Map<string, Promise<string>>();
+function scriptText(path: string): Promise<string> {
+  let p = scripts.get(path);
+  if (!p) {
+    p = fetch(new URL(path, import.meta.url)).then((r) => {
+      if (!r.ok) throw new Error(`${path}: the server answered ${r.status}${r.status === 401 ? " (signed out? reload the page)" : ""}`);
+      return r.text();
+    });
+    p.catch(() => scripts.delete(path));
+    scripts.set(path, p);
+  }
+  return p;
+}
+
+const DIAGNOSIS_ON_SUBMIT = "Submit to get a diagnosis of this mistake: naming it needs the server's reference, which Run does not load.";
+
+/**
+ * The suite with each check noting whether it asked a server-only module (a mistake simulator,
+ * a stub here) for a hint; such failed checks then point to Submit.
+ */
+function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(tests: TestResult[]): TestResult[] } {
+  const wanted = new Set<string>();
+  const checks = suite.checks.map((c) => ({
+    ...c,
+    run: async (ctx: Parameters<typeof c.run>[0]) => {
+      takeHostOnlyUse();
+      try {
+        return await c.run(ctx);
+      } finally {
+        if (takeHostOnlyUse()) wanted.add(c.name);
+      }
+    },
+  }));
+  return {
+    suite: { ...suite, checks },
+    annotate: (tests) => tests.map((t) => (t.status === "failed" && wanted.has(t.name) ? { ...t, output: `${t.output}\n${DIAGNOSIS_ON_SUBMIT}` } : t)),
+  };
+}
 
 const suites = new Map<string, Promise<CheckSuite>>();
 function suiteOf(id: string): Promise<CheckSuite> {
@@ -226,7 +269,9 @@ async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResu
       throw e;
     }
     if (!loaded.ok) return finish(req.exerciseId, notRun(loaded.message), await transport.logs(), t0, backend, "error", loaded.message);
-    const out = await runChecks(suite, { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
+    const noted = withDiagnosisNotes(suite);
+    const out = await runChecks(noted.suite, { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
+    out.tests = noted.annotate(out.tests);
     const stdout = await transport.logs();
     if (out.stopped) return finish(req.exerciseId, out.tests, stdout, t0, backend, out.stopped.status, out.stopped.message);
     if (out.internalError) return finish(req.exerciseId, out.tests, stdout, t0, backend, "error", `Internal error in the checks: ${out.internalError}`);

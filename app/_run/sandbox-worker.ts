@@ -1,7 +1,10 @@
 /**
  * The learner's code in the browser: a classic worker of its own that the Run worker can
  * terminate (the time limit). It loads the same harness the server's isolate runs (nd, the wire
- * encoder, console capture), then the learner's transpiled module from a Blob URL.
+ * encoder, console capture) and the driver, both given as text, then cuts every way out to the
+ * network (cutNetwork) before the learner's transpiled module runs from a Blob URL. The response
+ * that serves this script also carries a CSP without connect-src and with scripts from blob:
+ * only (app/_run/assets.ts), which covers what JavaScript cannot remove (dynamic import()).
  */
 import type { SandboxReply, SandboxRequest } from "./protocol.ts";
 
@@ -17,6 +20,45 @@ type HostFns = {
 
 const scope = self as unknown as { importScripts(...urls: string[]): void; postMessage(m: unknown, t?: Transferable[]): void; __gradlab_host?: HostFns };
 let host: HostFns | undefined;
+/** Kept for loading the learner's module after the global `importScripts` is gone. */
+const importScriptsNow: (url: string) => void = scope.importScripts.bind(scope);
+
+function runScript(code: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([`${code}\n//# sourceURL=${name}`], { type: "text/javascript" }));
+  try {
+    importScriptsNow(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Globals that reach the network (or start a context that can): none is left to learner code. */
+export const NETWORK_GLOBALS = [
+  "fetch", "fetchLater", "XMLHttpRequest", "XMLHttpRequestEventTarget", "XMLHttpRequestUpload", "WebSocket", "WebSocketStream",
+  "WebTransport", "EventSource", "importScripts", "Worker", "SharedWorker", "ServiceWorker", "ServiceWorkerContainer", "BroadcastChannel",
+  "caches", "CacheStorage", "Cache", "FontFace", "fonts", "FontFaceSet", "RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
+  "Request", "Response", "Headers", "IDBFactory", "indexedDB",
+] as const;
+/** Members of `navigator` that send requests or register workers. */
+const NAVIGATOR_MEMBERS = ["sendBeacon", "serviceWorker"] as const;
+
+/**
+ * Remove `name` from `obj` and every object on its prototype chain, then pin it on `obj` as a
+ * non-configurable undefined, so that learner code can neither reach it through a prototype nor
+ * put it back. Throws when it stays reachable (then Run refuses to run learner code).
+ */
+function cut(obj: object, name: string): void {
+  for (let o: object | null = obj; o; o = Object.getPrototypeOf(o)) {
+    if (Object.prototype.hasOwnProperty.call(o, name)) Reflect.deleteProperty(o, name);
+  }
+  Reflect.defineProperty(obj, name, { value: undefined, writable: false, enumerable: false, configurable: false });
+  if ((obj as Record<string, unknown>)[name] !== undefined) throw new Error(`the Run sandbox could not remove ${name}`);
+}
+
+function cutNetwork(): void {
+  for (const name of NETWORK_GLOBALS) cut(self, name);
+  for (const name of NAVIGATOR_MEMBERS) cut(self.navigator, name);
+}
 
 function reply(id: number, value: unknown, transfer: Transferable[] = []): void {
   scope.postMessage({ id, ok: true, value } satisfies SandboxReply, transfer);
@@ -32,22 +74,20 @@ self.onmessage = (ev: MessageEvent<SandboxRequest>) => {
   try {
     switch (m.op) {
       case "init": {
-        scope.importScripts(m.harnessUrl);
+        runScript(m.harness, "harness.js");
         host = scope.__gradlab_host;
         delete scope.__gradlab_host;
         host!.setup(m.maxLog);
-        if (m.driverUrl) scope.importScripts(m.driverUrl);
+        if (m.driver) runScript(m.driver, "driver.js");
+        cutNetwork();
         return reply(m.id, true);
       }
       case "load": {
-        const url = URL.createObjectURL(new Blob([m.script + "\n//# sourceURL=learner.js"], { type: "text/javascript" }));
         try {
-          scope.importScripts(url);
+          runScript(m.script, "learner.js");
         } catch (e) {
           const err = errorOf(e);
           return scope.postMessage({ id: m.id, ok: false, error: { message: `Your module threw while loading: ${err.message}`, stack: err.stack } } satisfies SandboxReply);
-        } finally {
-          URL.revokeObjectURL(url);
         }
         return reply(m.id, host!.exportNames());
       }

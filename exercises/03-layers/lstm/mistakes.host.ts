@@ -7,7 +7,7 @@ import { Tensor } from "gradlab/nd";
 import type { LstmCase } from "./ref.ts";
 
 export type Gate = "i" | "f" | "g" | "o";
-export const KERAS_ORDER: Gate[] = ["i", "f", "g", "o"];
+const KERAS_ORDER: Gate[] = ["i", "f", "g", "o"];
 
 export interface LstmMistakes {
   /** The gates the learner reads from column blocks 0..3 (right: i, f, g, o). */

@@ -82,6 +82,10 @@ function numericHints(s: FunctionSpec, x: Tensor, h: number): HintRule[] {
         const v = differences(s, x, h, variant);
         if (v.data.every((val, i) => isClose(val, got.data[i], { rtol: 1e-6, atol: 1e-9 }))) return hint;
       }
+      const centred = differences(s, x, h, "centred");
+      if (centred.data.some((v) => v !== 0) && centred.data.every((val, i) => isClose(2 * val, got.data[i], { rtol: 1e-6, atol: 1e-9 }))) {
+        return "Your values are twice the centred difference: f(x + h·e_i) − f(x − h·e_i) spans 2h, so divide by 2h, not h.";
+      }
       return undefined;
     },
   ];
@@ -140,6 +144,8 @@ function relErrHint(a: Tensor, b: Tensor, got: number): string | undefined {
   if (close(maxDiff)) return "That is the plain difference max|a_i − b_i|: divide each element's difference by max(|a_i| + |b_i|, 1e-8).";
   const maxOf = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / Math.max(Math.abs(ai), Math.abs(b.data[i]), 1e-8)));
   if (close(maxOf)) return "The denominator is |a_i| + |b_i| (the sum), not the larger of the two.";
+  const added = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / (Math.abs(ai) + Math.abs(b.data[i]) + 1e-8)));
+  if (close(added) && !close(relErr(a.data, b.data))) return "The 1e-8 is a floor, max(|a_i| + |b_i|, 1e-8), not a term added to the denominator: it only matters when both values are (nearly) 0.";
   const norm = (t: ArrayLike<number>) => Math.sqrt(Array.from(t).reduce((s, v) => s + v * v, 0));
   const diffNorm = norm(Array.from(a.data, (ai, i) => ai - b.data[i]));
   if (close(diffNorm / (norm(a.data) + norm(b.data)))) return "That is a norm-based relative error: this one is element-wise, the max over i of each element's relative error.";
@@ -149,6 +155,9 @@ function relErrHint(a: Tensor, b: Tensor, got: number): string | undefined {
 async function checkRelErr(ctx: CheckContext, a: Tensor, b: Tensor, what: string) {
   const expected = relErr(a.data, b.data);
   const got = await ctx.learner.call("relativeError", a, b);
+  if (typeof got === "number" && Number.isNaN(got)) {
+    throw new CheckFailure(`relativeError(a, b) for ${what} returned NaN; expected ${expected}.`, { hint: "0/0 where a_i = b_i = 0: the denominator is max(|a_i| + |b_i|, 1e-8), never 0." });
+  }
   expectNumberClose(`relativeError(a, b) for ${what}`, expected, got, {
     tol: VS_FLOAT64,
     against: "max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8)",

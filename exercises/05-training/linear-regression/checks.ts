@@ -46,7 +46,7 @@ function tfjsTrajectory(tf: Tf, c: Case): Trajectory {
 }
 
 /** Float64 trajectories of known mistakes, only to name the mistake in a hint. */
-function mistake(c: Case, kind: "half-gradient" | "sign" | "loss-after" | "sequential"): Trajectory {
+function mistake(c: Case, kind: "half-gradient" | "sign" | "loss-after" | "sequential" | "summed-gradient"): Trajectory {
   const n = c.x.shape[0];
   const xs = c.x.data;
   const ys = c.y.data;
@@ -63,7 +63,7 @@ function mistake(c: Case, kind: "half-gradient" | "sign" | "loss-after" | "seque
       dw += (2 * r * xs[i]) / n;
       db += (2 * r) / n;
     }
-    const k = kind === "half-gradient" ? 0.5 : kind === "sign" ? -1 : 1;
+    const k = kind === "half-gradient" ? 0.5 : kind === "sign" ? -1 : kind === "summed-gradient" ? n : 1;
     w -= c.lr * k * dw;
     if (kind === "sequential") {
       db = 0;
@@ -80,6 +80,7 @@ const HINTS: Record<Parameters<typeof mistake>[1], string> = {
   sign: "Your loss grows: the update must go against the gradient, w ← w − lr·dL/dw.",
   "loss-after": "Your losses are shifted by one epoch: record the loss at the start of each epoch, before the update (losses[0] is the loss of w = b = 0).",
   sequential: "b's gradient uses the already-updated w: compute both gradients at the old (w, b), then update both.",
+  "summed-gradient": "Your trajectory is gradient descent on the summed squared error: the loss is the mean over the N points, so its gradient is divided by N too.",
 };
 
 function near(a: number, b: number): boolean {
@@ -88,13 +89,16 @@ function near(a: number, b: number): boolean {
 
 function hintFor(c: Case, got: { w: unknown; b: unknown; losses: unknown }): string | undefined {
   const losses = Array.isArray(got.losses) || got.losses instanceof Float64Array ? Array.from(got.losses as ArrayLike<unknown>) : [];
-  for (const kind of ["half-gradient", "sign", "loss-after", "sequential"] as const) {
+  for (const kind of ["half-gradient", "sign", "loss-after", "sequential", "summed-gradient"] as const) {
     const m = mistake(c, kind);
     const sameLosses = losses.length === m.losses.length && losses.every((v, i) => typeof v === "number" && near(v, m.losses[i]));
     if (typeof got.w === "number" && typeof got.b === "number" && near(got.w, m.w) && near(got.b, m.b) && sameLosses) return HINTS[kind];
     if (kind === "loss-after" && sameLosses && c.epochs > 1) return HINTS[kind];
   }
   if (losses.length > 1 && losses.every((v) => typeof v === "number") && (losses.at(-1) as number) > (losses[0] as number)) return HINTS.sign;
+  if (losses.length && losses.every((v) => v === 0)) return "Your losses are all 0: losses[0] is the loss at w = b = 0, the mean of y², which is not 0 here.";
+  const right = trajectories.get(c); // computed by checkFit before any hint is asked for
+  if (right && losses.length === right.losses.length && c.x.shape[0] > 1 && losses.every((v, i) => typeof v === "number" && Math.abs(v - c.x.shape[0] * right.losses[i]) <= 1e-4 + 1e-3 * c.x.shape[0] * right.losses[i])) return `Your losses are ${c.x.shape[0]} (N) times the MSE: the loss is the mean of the squared errors, not their sum.`;
   return undefined;
 }
 

@@ -105,13 +105,20 @@ function expectList(label: string, expected: number[], got: number[], hint?: (i:
 
 const ints = (xs: number[]) => Int32Array.from(xs);
 
+/** Learners who know scikit-learn pass (labels, pred): its order is (y_true, y_pred). */
+const ORDER = "Mind the argument order: precisionRecallF1(pred, labels), predictions first (scikit-learn's precision_score takes y_true first).";
+
 async function checkAccuracy(ctx: CheckContext, pred: Int32Array, labels: Int32Array) {
   const expected = refAccuracy(pred, labels);
   const got = await ctx.learner.call("accuracy", pred, labels);
   expectNumberClose(`accuracy(pred, labels) (N = ${labels.length})`, expected, got, {
     tol: VS_FLOAT64,
     against: "the fraction of matching positions",
-    hint: (_e, g) => (isClose(Math.round(expected * labels.length), g, VS_FLOAT64) ? "That is the number of matches: divide by N." : undefined),
+    hint: (_e, g) => {
+      if (isClose(Math.round(expected * labels.length), g, VS_FLOAT64)) return "That is the number of matches: divide by N.";
+      if (g === 0 && expected > 0) return "Your accuracy is 0, yet some predictions equal their labels: count the positions where pred[i] === labels[i], then divide by N.";
+      return undefined;
+    },
   });
 }
 
@@ -141,8 +148,8 @@ async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array,
     }
     const got = asNumberList(`${label}.${part}`, out[part], k);
     expectList(`${label}.${part}`, expected[part], got, (c) => {
-      if (part === "precision" && isClose(ratio(tp[c], tp[c] + fn[c]), got[c], VS_FLOAT64)) return "That is the recall: precision divides by the number of times the class was predicted (TP + FP).";
-      if (part === "recall" && isClose(ratio(tp[c], tp[c] + fp[c]), got[c], VS_FLOAT64)) return "That is the precision: recall divides by the number of times the class occurs in the labels (TP + FN).";
+      if (part === "precision" && isClose(ratio(tp[c], tp[c] + fn[c]), got[c], VS_FLOAT64)) return `That is the recall: precision divides by the number of times the class was predicted (TP + FP). ${ORDER}`;
+      if (part === "recall" && isClose(ratio(tp[c], tp[c] + fp[c]), got[c], VS_FLOAT64)) return `That is the precision: recall divides by the number of times the class occurs in the labels (TP + FN). ${ORDER}`;
       if (part === "f1" && isClose((expected.precision[c] + expected.recall[c]) / 2, got[c], VS_FLOAT64)) return "F1 is the harmonic mean 2PR / (P + R), not the arithmetic mean.";
       if (expected[part][c] === 0 && got[c] === 1) return "A 0/0 ratio must be 0, not 1.";
       return undefined;
@@ -159,7 +166,10 @@ async function checkAuc(ctx: CheckContext, scores: Float64Array, labels: Int32Ar
     hint: (_e, g) => {
       if (isClose(refAuc(scores, labels, 0), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 0.";
       if (isClose(refAuc(scores, labels, 1), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 1.";
+      const [lo, hi] = [refAuc(scores, labels, 0), refAuc(scores, labels, 1)];
+      if (lo < hi && g > lo && g < hi) return "Your value lies between counting tied pairs as 0 and as 1: a tie seems to count by the order the sort left it in. Treat each group of equal scores together: a positive and a negative with the same score count one half.";
       if (isClose(1 - expected, g, VS_FLOAT64)) return "That is 1 − AUC: a higher score means positive (label 1); count pairs where the positive scores above the negative.";
+      if (g === 0) return "An AUC of 0 says every positive scores below every negative, which is not the case here: count, over all (positive, negative) pairs, those where the positive scores higher (ties ½), and divide by the number of pairs.";
       return undefined;
     },
   });

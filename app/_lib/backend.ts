@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Backend from "../_server/backend.ts";
+import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../_server/http-guards.ts";
 
 export type { SessionUser, SubmissionView, ExerciseView, CourseDetail, GradebookData, ExerciseAnalytics, HistoryEntry, AssignmentView, MemberView, CourseRole } from "../_server/backend.ts";
 
@@ -33,6 +34,29 @@ export function httpErrorOf(e: unknown): { status: number; message: string; head
 }
 
 /**
+ * The checks every state-changing route makes before it acts (the web server makes them first;
+ * these hold when Next runs without it): a cross-site request is refused (403), and the JSON
+ * body is read only up to the route's limit (413), never buffered past it.
+ * Returns the parsed body, or the error Response to send.
+ */
+export async function guardedJson(req: Request, invalid = "The body is not valid JSON."): Promise<{ body: unknown } | { error: Response }> {
+  const csrf = csrfVerdictOf(req);
+  if (!csrf.ok) return { error: jsonError(403, csrfMessage(csrf.reason)) };
+  let text: string;
+  try {
+    text = await readBodyCapped(req, bodyLimit(new URL(req.url).pathname));
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) return { error: jsonError(413, e.message) };
+    throw e;
+  }
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch {
+    return { error: jsonError(400, invalid) };
+  }
+}
+
+/**
  * A route handler for the course API: the signed-in user (401 otherwise), the JSON body for
  * writes (400 when not JSON), and thrown HttpErrors as their status with {"error"}.
  */
@@ -42,11 +66,9 @@ export async function courseApi<T>(req: Request, fn: (be: typeof Backend, user: 
   if (!user) return jsonError(401, "Not signed in: sign in, or send `Authorization: Bearer <token>`.");
   let body: unknown = undefined;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    try {
-      body = await req.json();
-    } catch {
-      return jsonError(400, "The body is not valid JSON.");
-    }
+    const got = await guardedJson(req);
+    if ("error" in got) return got.error;
+    body = got.body;
   }
   try {
     const out = await fn(be, user, body);

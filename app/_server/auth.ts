@@ -6,12 +6,14 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { bearer } from "better-auth/plugins/bearer";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../db/client.ts";
 import { dataDir } from "../../db/client.ts";
-import { accounts, sessions, users, verifications } from "../../db/schema.ts";
+import { accounts, rateLimits, sessions, users, verifications } from "../../db/schema.ts";
+import { clearSignInFailures, SIGN_IN_LIMITS, takeSignInAttempt, tooManySignIns } from "./sign-in-throttle.ts";
 
 export type Role = "learner" | "instructor" | "admin";
 export const ROLES: Role[] = ["learner", "instructor", "admin"];
@@ -38,7 +40,7 @@ export function createAuth(db: Db, dir = dataDir()) {
     appName: "GradLab",
     baseURL: process.env.GRADLAB_BASE_URL ?? `http://localhost:${port}`,
     secret: authSecret(dir),
-    database: drizzleAdapter(db, { provider: "sqlite", schema: { user: users, session: sessions, account: accounts, verification: verifications } }),
+    database: drizzleAdapter(db, { provider: "sqlite", schema: { user: users, session: sessions, account: accounts, verification: verifications, rateLimit: rateLimits } }),
     // Accounts are made by an admin (`gradlab user add`), never by self sign-up.
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     user: { additionalFields: { role: { type: "string", required: false, defaultValue: "learner", input: false } } },
@@ -51,7 +53,30 @@ export function createAuth(db: Db, dir = dataDir()) {
       }
       return list;
     },
-    rateLimit: { enabled: false },
+    // Per client address, in the database (shared by every web process, kept across restarts).
+    // The address comes from a header only the web server sets (app/_server/request-guard.ts).
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 100,
+      customRules: { "/sign-in/email": SIGN_IN_LIMITS.perAddress },
+    },
+    advanced: { ipAddress: { ipAddressHeaders: ["x-gradlab-client-ip"] } },
+    // Per account: attempts since the last successful sign-in (sign-in-throttle.ts).
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email !== "string") return;
+        const wait = takeSignInAttempt(db, email);
+        if (wait !== null) throw new APIError("TOO_MANY_REQUESTS", { message: tooManySignIns(wait), code: "TOO_MANY_SIGN_IN_ATTEMPTS" }, { "Retry-After": String(wait) });
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email" || !ctx.context.newSession) return;
+        clearSignInFailures(db, ctx.context.newSession.user.email);
+      }),
+    },
     telemetry: { enabled: false },
     plugins: [bearer()],
   });

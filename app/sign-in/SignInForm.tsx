@@ -19,7 +19,10 @@ export function SignInForm({ next }: { next: string }) {
         });
         setBusy(false);
         if (res.ok) window.location.href = next;
-        else setError(res.status === 401 ? "Wrong email or password." : `Could not sign in (${res.status}): ${((await res.json().catch(() => ({}))) as { message?: string }).message ?? ""}`);
+        else {
+          const message = ((await res.json().catch(() => ({}))) as { message?: string }).message ?? "";
+          setError(res.status === 401 ? "Wrong email or password." : res.status === 429 ? message : `Could not sign in (${res.status}): ${message}`);
+        }
       }}
     >
       <label>

@@ -1,5 +1,5 @@
 /** PUT /api/drafts/:exerciseId {code}: the editor's autosave (one draft per user and exercise). */
-import { backend, jsonError } from "../../../_lib/backend.ts";
+import { backend, guardedJson, jsonError } from "../../../_lib/backend.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -9,12 +9,9 @@ export async function PUT(req: Request, ctx: { params: Promise<{ exerciseId: str
   if (!user) return jsonError(401, "Not signed in.");
   const { exerciseId } = await ctx.params;
   if (!(await be.findExercise(exerciseId))) return jsonError(404, `Unknown exercise '${exerciseId}'.`);
-  let body: { code?: unknown };
-  try {
-    body = await req.json();
-  } catch {
-    return jsonError(400, 'The body must be JSON {"code": string}.');
-  }
+  const got = await guardedJson(req, 'The body must be JSON {"code": string}.');
+  if ("error" in got) return got.error;
+  const body = got.body as { code?: unknown } | null;
   if (typeof body?.code !== "string") return jsonError(400, 'The body must be JSON {"code": string}.');
   if (Buffer.byteLength(body.code, "utf8") > be.MAX_CODE_BYTES) return jsonError(413, `A draft is limited to ${be.MAX_CODE_BYTES} bytes.`);
   be.saveDraft(user.id, exerciseId, body.code);

@@ -7,11 +7,11 @@ import { and, desc, eq, gte, count, max } from "drizzle-orm";
 import { drafts, submissions } from "../../db/schema.ts";
 import type { Exercise } from "../../grader/exercises.ts";
 import { MAX_CODE_BYTES, QueueFullError } from "../../grader/intake.ts";
-import { redactForLearner, selectOptionalSubmission, submissionStatus, submitCode, type SubmissionRow } from "../../grader/submissions.ts";
+import { redactForLearner, selectOptionalSubmission, submissionStatus, type SubmissionRow } from "../../grader/submissions.ts";
 import type { GradeResult } from "../../lib/result.ts";
 import { readFileSync } from "node:fs";
 import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
-import { submissionGate } from "./courses.ts";
+import { staffOfSubmission, submitInCourses } from "./courses.ts";
 
 export { MAX_CODE_BYTES };
 export const SUBMISSIONS_PER_MINUTE = Number(process.env.GRADLAB_SUBMISSIONS_PER_MINUTE ?? 10);
@@ -86,11 +86,11 @@ export async function submit(user: SessionUser, body: unknown): Promise<SubmitOu
   if ((recent?.n ?? 0) >= SUBMISSIONS_PER_MINUTE) {
     return { ok: false, status: 429, error: `Too many submissions: at most ${SUBMISSIONS_PER_MINUTE} a minute. Use Run to try your code without submitting, and submit again in a minute.`, retryAfter: 60 };
   }
-  // The course's rules: released, not past a hard cutoff, within the submission limit and cool-down.
-  const gate = submissionGate(user, ex.id, new Date());
-  if (!gate.ok) return { ok: false, status: gate.status, error: gate.error, retryAfter: gate.retryAfter };
+  // Every course's rules (released, not past a hard cutoff, submission limit, cool-down), then stored.
   try {
-    return { ok: true, id: submitCode(db, ex, b.code, user.id) };
+    const out = submitInCourses(user, ex, b.code);
+    if (!out.ok) return { ok: false, status: out.status, error: out.error, retryAfter: out.retryAfter };
+    return { ok: true, id: out.id! };
   } catch (e) {
     if (e instanceof QueueFullError) return { ok: false, status: 429, error: e.message, retryAfter: e.retryAfter };
     throw e;
@@ -107,7 +107,25 @@ export interface SubmissionView {
   result: GradeResult | null;
 }
 
-function view(row: SubmissionRow, user: SessionUser): SubmissionView {
+/**
+ * Whether `user` reads this submission as staff: a global instructor or admin, or a TA or
+ * instructor of a course the submission was made in. Staff see hidden checks' details and the
+ * hidden seed; everyone else (the learner included) gets neither.
+ */
+function readsAsStaff(user: SessionUser, row: SubmissionRow): boolean {
+  return canReadAll(user) || staffOfSubmission(user, row.id);
+}
+
+/**
+ * The result as a learner may see it: hidden checks' details withheld, and no hidden seed (with
+ * the open-source CLI, `--seed <it> --reveal-hidden` would rebuild every hidden input and answer).
+ */
+export function learnerResult(raw: GradeResult): GradeResult {
+  const { seed: _seed, ...rest } = redactForLearner(raw);
+  return rest;
+}
+
+function view(row: SubmissionRow, staff: boolean): SubmissionView {
   const raw = (row.result as GradeResult | null) ?? null;
   const status = submissionStatus(row);
   return {
@@ -117,15 +135,20 @@ function view(row: SubmissionRow, user: SessionUser): SubmissionView {
     status,
     score: row.score,
     maxScore: row.maxScore,
-    result: status === "done" && raw ? (canReadAll(user) ? raw : redactForLearner(raw)) : null,
+    result: status === "done" && raw ? (staff ? raw : learnerResult(raw)) : null,
   };
 }
 
-/** A submission as `user` may see it; null when it does not exist or is someone else's. */
+/**
+ * A submission as `user` may see it; null when it does not exist or is not theirs to read (their
+ * own; a global instructor or admin; a course's staff for a submission made in that course).
+ */
 export function readSubmission(user: SessionUser, id: string): (SubmissionView & { code: string }) | null {
   const row = selectOptionalSubmission(db, id);
-  if (!row || (row.userId !== user.id && !canReadAll(user))) return null;
-  return { ...view(row, user), code: row.code };
+  if (!row) return null;
+  const staff = readsAsStaff(user, row);
+  if (row.userId !== user.id && !staff) return null;
+  return { ...view(row, staff), code: row.code };
 }
 
 export function history(user: SessionUser, exerciseId: string): (SubmissionView & { code: string })[] {
@@ -135,7 +158,7 @@ export function history(user: SessionUser, exerciseId: string): (SubmissionView 
     .where(and(eq(submissions.userId, user.id), eq(submissions.exerciseId, exerciseId)))
     .orderBy(desc(submissions.createdAt))
     .all()
-    .map((r) => ({ ...view(r, user), code: r.code }));
+    .map((r) => ({ ...view(r, canReadAll(user)), code: r.code }));
 }
 
 // ---- drafts --------------------------------------------------------------------------------

@@ -13,8 +13,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { assignments, courseMembers, courses, extensions, regradeBatches, submissions, users } from "../../db/schema.ts";
-import { gradingHistory, queueRegrade, regradeProgress, type RegradeProgress } from "../../grader/submissions.ts";
+import { assignments, courseInvitations, courseMembers, courses, extensions, regradeBatches, submissionCourses, submissions, users } from "../../db/schema.ts";
+import type { Exercise } from "../../grader/exercises.ts";
+import { gradingHistory, queueRegrade, regradeProgress, submitCode, type RegradeProgress } from "../../grader/submissions.ts";
 import { formatInZone, isTimeZone, parseLocalDateTime } from "../../lib/course/dates.ts";
 import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../../lib/course/gradebook.ts";
 import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
@@ -54,6 +55,25 @@ export function requireCourse(user: SessionUser, courseId: string, need: Need): 
 export function isStaffAnywhere(user: SessionUser): boolean {
   if (user.role !== "learner") return true;
   return !!db.select({ r: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.userId, user.id), inArray(courseMembers.role, ["ta", "instructor"]))).get();
+}
+
+// ---- submissions made in a course ------------------------------------------------------------
+
+/** Join condition: the submission was made in this course (see db/schema.ts submissionCourses). */
+const madeIn = (courseId: string) => and(eq(submissionCourses.submissionId, submissions.id), eq(submissionCourses.courseId, courseId));
+
+/**
+ * Whether the user is course staff (TA, instructor; an admin counts) of a course this submission
+ * was made in: what lets staff read a learner's submission, its code and its hidden seed.
+ */
+export function staffOfSubmission(user: SessionUser, submissionId: string): boolean {
+  if (user.role === "admin") return true;
+  return !!db
+    .select({ c: submissionCourses.courseId })
+    .from(submissionCourses)
+    .innerJoin(courseMembers, eq(courseMembers.courseId, submissionCourses.courseId))
+    .where(and(eq(submissionCourses.submissionId, submissionId), eq(courseMembers.userId, user.id), inArray(courseMembers.role, ["ta", "instructor"])))
+    .get();
 }
 
 // ---- courses -------------------------------------------------------------------------------
@@ -240,6 +260,8 @@ export interface CourseDetail {
   assignments: AssignmentView[];
   /** Staff only. */
   members: MemberView[];
+  /** Staff only: invitations not answered yet. */
+  invitations: { email: string; role: CourseRole; section: string }[];
   extensions: { assignmentId: string; email: string; untilLocal: string }[];
 }
 
@@ -272,14 +294,20 @@ export async function courseDetail(user: SessionUser, courseId: string): Promise
     role,
     assignments: views,
     members: staff ? members(courseId) : [],
+    invitations: staff ? db.select({ email: courseInvitations.email, role: courseInvitations.role, section: courseInvitations.section }).from(courseInvitations).where(eq(courseInvitations.courseId, courseId)).orderBy(asc(courseInvitations.email)).all() : [],
     extensions: ext,
   };
 }
 
-function userByEmail(email: unknown) {
-  const mail = str(email, "email").toLowerCase();
-  const u = db.select().from(users).where(eq(users.email, mail)).get();
-  if (!u) throw new HttpError(404, `No user ${mail}.`);
+const emailField = (v: unknown) => str(v, "email").toLowerCase();
+const accountByEmail = (mail: string) => db.select().from(users).where(eq(users.email, mail)).get();
+
+/** A member of the course by email; the same 404 whether the account exists or not (no probing for accounts). */
+function memberByEmail(courseId: string, email: unknown) {
+  const mail = emailField(email);
+  const u = accountByEmail(mail);
+  const m = u && db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
+  if (!u || !m) throw new HttpError(404, `${mail} is not in this course.`);
   return u;
 }
 
@@ -294,8 +322,7 @@ export function setExtension(user: SessionUser, courseId: string, assignmentId: 
   const { course } = requireCourse(user, courseId, "instructor");
   const a = assignmentOf(courseId, assignmentId);
   const b = (body ?? {}) as Record<string, unknown>;
-  const learner = userByEmail(b.email);
-  if (!db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, learner.id))).get()) throw new HttpError(404, `${learner.email} is not in this course.`);
+  const learner = memberByEmail(courseId, b.email);
   const until = localDate(b.until, "until", course.timeZone);
   if (!until) {
     db.delete(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, learner.id))).run();
@@ -309,64 +336,135 @@ export function setExtension(user: SessionUser, courseId: string, assignmentId: 
   return { until: formatInZone(until, course.timeZone) };
 }
 
-// ---- members: roster, invites, roles -------------------------------------------------------
+// ---- members: roster, invitations, invite links, roles ---------------------------------------
+//
+// Who joins a course how. Enrolling an account lets the course's staff read what it submits in
+// the course, so an existing account joins only with its consent: a course instructor's roster
+// row or "add member" makes an invitation (by email) that the account accepts under Courses, and
+// the answer is the same whether the email has an account or not. Admins enrol directly. Global
+// instructors and admins may create accounts for unknown emails from a roster (a new account has
+// no earlier work); a course instructor who is globally a learner cannot create accounts.
 
 export type RosterOutcome =
   | { ok: false; errors: RosterError[] }
-  | { ok: true; enrolled: number; created: { email: string; name: string; password: string }[]; updated: number };
+  | { ok: true; enrolled: number; created: { email: string; name: string; password: string }[]; updated: number; invited: number };
+
+function invite(courseId: string, email: string, role: CourseRole, section: string, by: string): void {
+  db.insert(courseInvitations)
+    .values({ courseId, email, role, section, invitedBy: by, createdAt: new Date() })
+    .onConflictDoUpdate({ target: [courseInvitations.courseId, courseInvitations.email], set: { role, section, invitedBy: by } })
+    .run();
+}
 
 /**
  * Import a roster CSV (email,name,section). Any bad row: nothing imported, every error reported.
- * Unknown emails get accounts with generated passwords, returned once (never stored in clear).
+ * Members already in the course get the row's section; other existing accounts are invited (an
+ * admin enrols them directly); unknown emails get accounts with generated passwords, returned once
+ * (never stored in clear), when the importer is a global instructor or admin, else an invitation.
  */
 export async function importRoster(user: SessionUser, courseId: string, csv: unknown): Promise<RosterOutcome> {
   requireCourse(user, courseId, "instructor");
   if (typeof csv !== "string") throw new HttpError(400, 'The body must be JSON {"csv": string}.');
   const { rows, errors } = parseRoster(csv);
   if (errors.length) return { ok: false, errors };
+  const direct = user.role === "admin";
+  const mayCreate = user.role !== "learner";
   const created: { email: string; name: string; password: string }[] = [];
+  const fresh = new Set<string>();
   // Accounts first (better-auth hashes asynchronously), then every enrolment in one transaction.
   for (const r of rows) {
-    if (db.select({ id: users.id }).from(users).where(eq(users.email, r.email)).get()) continue;
+    if (!mayCreate || accountByEmail(r.email)) continue;
     const u = await addUser(auth, db, r.email, "learner");
     db.update(users).set({ name: r.name }).where(eq(users.id, u.id)).run();
     created.push({ email: r.email, name: r.name, password: u.password });
+    fresh.add(r.email);
   }
   let enrolled = 0;
   let updated = 0;
+  let invited = 0;
   const now = new Date();
   db.transaction((tx) => {
     for (const r of rows) {
-      const u = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, r.email)).get()!;
-      // An account still named after its email (the default) takes the roster's name.
-      if (u.name === r.email.split("@")[0] && r.name) tx.update(users).set({ name: r.name }).where(eq(users.id, u.id)).run();
-      const m = tx.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
+      const u = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, r.email)).get();
+      const m = u && tx.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
       if (m) {
         // Already a member: the section is updated, the role (a TA stays a TA) is not.
         tx.update(courseMembers).set({ section: r.section }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
         updated++;
-      } else {
+      } else if (u && (direct || fresh.has(r.email))) {
+        // An account still named after its email (the default) takes the roster's name.
+        if (u.name === r.email.split("@")[0] && r.name) tx.update(users).set({ name: r.name }).where(eq(users.id, u.id)).run();
         tx.insert(courseMembers).values({ courseId, userId: u.id, role: "learner", section: r.section, joinedAt: now }).run();
         enrolled++;
+      } else {
+        invite(courseId, r.email, "learner", r.section, user.id);
+        invited++;
       }
     }
   }, { behavior: "immediate" });
-  return { ok: true, enrolled, created, updated };
+  return { ok: true, enrolled, created, updated, invited };
 }
 
-/** Add a member or change a member's role (instructors only). */
-export function setMemberRole(user: SessionUser, courseId: string, body: unknown): MemberView {
+export type MemberOutcome = { status: "updated" | "enrolled" | "invited"; email: string; role: CourseRole; message: string };
+
+/**
+ * Change a member's role, or bring someone in: an admin enrols an existing account directly;
+ * anyone else invites the email (the same answer whether it has an account or not).
+ */
+export function setMemberRole(user: SessionUser, courseId: string, body: unknown): MemberOutcome {
   requireCourse(user, courseId, "instructor");
   const b = (body ?? {}) as Record<string, unknown>;
   const role = b.role as CourseRole;
   if (!COURSE_ROLES.includes(role)) throw new HttpError(400, "'role' must be learner, ta or instructor.");
-  const u = userByEmail(b.email);
-  if (u.id === user.id && role !== "instructor") throw new HttpError(400, "You cannot remove your own instructor role.");
-  db.insert(courseMembers)
-    .values({ courseId, userId: u.id, role, section: typeof b.section === "string" ? b.section : "", joinedAt: new Date() })
-    .onConflictDoUpdate({ target: [courseMembers.courseId, courseMembers.userId], set: { role } })
-    .run();
-  return members(courseId).find((m) => m.userId === u.id)!;
+  const mail = emailField(b.email);
+  const section = typeof b.section === "string" ? b.section.slice(0, 100) : "";
+  const u = accountByEmail(mail);
+  const m = u && db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
+  if (u && m) {
+    if (u.id === user.id && role !== "instructor") throw new HttpError(400, "You cannot remove your own instructor role.");
+    db.update(courseMembers).set({ role }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
+    return { status: "updated", email: mail, role, message: `${mail} is now ${role === "ta" ? "a TA" : `${role === "instructor" ? "an" : "a"} ${role}`} here.` };
+  }
+  if (user.role === "admin") {
+    if (!u) throw new HttpError(404, `No account ${mail}: add it with \`gradlab user add ${mail} --role learner\` first.`);
+    db.insert(courseMembers).values({ courseId, userId: u.id, role, section, joinedAt: new Date() }).run();
+    return { status: "enrolled", email: mail, role, message: `${mail} enrolled as ${role}.` };
+  }
+  invite(courseId, mail, role, section, user.id);
+  return { status: "invited", email: mail, role, message: `Invitation for ${mail} as ${role} recorded: they join when they accept it on their Courses page (an account needs to exist for that email).` };
+}
+
+export interface InvitationView {
+  courseId: string;
+  courseTitle: string;
+  role: CourseRole;
+  invitedBy: string | null;
+}
+
+/** The invitations waiting for the signed-in account's email. */
+export function myInvitations(user: SessionUser): InvitationView[] {
+  return db
+    .select({ courseId: courseInvitations.courseId, courseTitle: courses.title, role: courseInvitations.role, invitedBy: users.email })
+    .from(courseInvitations)
+    .innerJoin(courses, eq(courses.id, courseInvitations.courseId))
+    .leftJoin(users, eq(users.id, courseInvitations.invitedBy))
+    .where(eq(courseInvitations.email, user.email.toLowerCase()))
+    .orderBy(asc(courseInvitations.createdAt))
+    .all();
+}
+
+/** Accept (join with the invited role; a member keeps their role) or decline an invitation. */
+export function answerInvitation(user: SessionUser, courseId: string, body: unknown): { courseId: string; joined: boolean } {
+  const accept = ((body ?? {}) as Record<string, unknown>).accept;
+  if (typeof accept !== "boolean") throw new HttpError(400, 'The body must be JSON {"accept": true} or {"accept": false}.');
+  const where = and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, user.email.toLowerCase()));
+  return db.transaction((tx) => {
+    const inv = tx.select().from(courseInvitations).where(where).get();
+    if (!inv) throw new HttpError(404, "No invitation to this course for you (it may have been answered already).");
+    if (accept) tx.insert(courseMembers).values({ courseId, userId: user.id, role: inv.role, section: inv.section, joinedAt: new Date() }).onConflictDoNothing().run();
+    tx.delete(courseInvitations).where(where).run();
+    return { courseId, joined: accept };
+  }, { behavior: "immediate" });
 }
 
 /** The course's invite token (made on first use; `rotate` replaces it, invalidating old links). */
@@ -393,10 +491,17 @@ export function joinByInvite(user: SessionUser, token: string): { courseId: stri
 
 // ---- what a learner may open and submit ------------------------------------------------------
 
-/** The assignments containing an exercise in the courses where the user is a learner. */
-function learnerAssignments(userId: string, exerciseId: string) {
+interface Covering {
+  a: AssignmentRow;
+  tz: string;
+  courseId: string;
+  courseTitle: string;
+}
+
+/** Every assignment covering an exercise in the courses where the user is a learner (one per course at most). */
+function learnerAssignments(userId: string, exerciseId: string): { enrolled: boolean; matching: Covering[] } {
   const rows = db
-    .select({ a: assignments, tz: courses.timeZone })
+    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title })
     .from(courseMembers)
     .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
     .innerJoin(courses, eq(courses.id, courseMembers.courseId))
@@ -421,28 +526,38 @@ export function mayOpenExercise(user: SessionUser, exerciseId: string, now = new
   return matching.some((r) => !r.a.releaseAt || r.a.releaseAt <= now);
 }
 
-export type Gate = { ok: true } | { ok: false; status: 403 | 404 | 429; error: string; retryAfter?: number };
+/** `courseIds`: the courses the submission is made in (recorded with it). */
+export type Gate = { ok: true; courseIds: string[] } | { ok: false; status: 403 | 404 | 429; error: string; retryAfter?: number };
 
-/** The course rules for one more submission: released, not past a hard cutoff, limit and cool-down. */
+const label = (r: Covering) => `"${r.a.title}" (${r.courseTitle})`;
+
+/**
+ * The course rules for one more submission. A course takes it when its assignment is released
+ * and not past a hard cutoff; the submission is made in every course that takes it, so every
+ * such course's submission limit and cool-down applies (the strictest wins: a second course
+ * is no way around the first one's rules). Attempts count every submission of the exercise.
+ */
 export function submissionGate(user: SessionUser, exerciseId: string, now: Date): Gate {
-  if (user.role !== "learner") return { ok: true };
+  if (user.role !== "learner") return { ok: true, courseIds: [] };
   const { enrolled, matching } = learnerAssignments(user.id, exerciseId);
-  if (!enrolled) return { ok: true };
+  if (!enrolled) return { ok: true, courseIds: [] };
   if (!matching.length) return { ok: false, status: 404, error: `Exercise '${exerciseId}' is not part of your courses.` };
-  const released = matching.filter((r) => !r.a.releaseAt || r.a.releaseAt <= now);
-  if (!released.length) {
-    const first = matching[0];
-    return { ok: false, status: 403, error: `"${first.a.title}" is not released yet: it opens ${formatInZone(first.a.releaseAt!, first.tz)}.` };
-  }
-  const { a, tz } = released[0];
-  const policy = a.latePolicy as LatePolicy;
-  const ext = db.select().from(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, user.id))).get();
-  if (a.dueAt) {
-    const late = applyLatePolicy({ score: 1, maxScore: 1, submittedAt: now, dueAt: a.dueAt, extensionUntil: ext?.until, policy });
-    if (!late.accepted) {
-      const due = ext && ext.until > a.dueAt ? ext.until : a.dueAt;
-      return { ok: false, status: 403, error: `"${a.title}" was due ${formatInZone(due, tz)} and no longer accepts submissions (${late.note}).` };
+  const open: Covering[] = [];
+  const closed: string[] = [];
+  const notYet: Covering[] = [];
+  for (const r of matching) {
+    if (r.a.releaseAt && r.a.releaseAt > now) {
+      notYet.push(r);
+      continue;
     }
+    const reason = pastCutoff(r, user.id, now);
+    if (reason) closed.push(reason);
+    else open.push(r);
+  }
+  if (!open.length) {
+    if (closed.length) return { ok: false, status: 403, error: closed.join(" ") };
+    const first = notYet.sort((x, y) => x.a.releaseAt!.getTime() - y.a.releaseAt!.getTime())[0];
+    return { ok: false, status: 403, error: `${label(first)} is not released yet: it opens ${formatInZone(first.a.releaseAt!, first.tz)}.` };
   }
   const prev = db
     .select({ createdAt: submissions.createdAt, verdict: submissions.verdict, maxScore: submissions.maxScore })
@@ -452,12 +567,40 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
     .all()
     // "Could not grade" (our fault) costs no attempt.
     .filter((s) => !(s.verdict === "error" && s.maxScore === 0));
-  const allowed = submissionAllowed({ maxSubmissions: a.maxSubmissions, cooldownSeconds: a.cooldownSeconds }, { count: prev.length, lastAt: prev[0]?.createdAt ?? null }, now);
-  if (!allowed.ok) {
-    if (allowed.retryAt) return { ok: false, status: 429, error: allowed.reason + " Use Run to try your code meanwhile.", retryAfter: Math.ceil((allowed.retryAt.getTime() - now.getTime()) / 1000) };
-    return { ok: false, status: 403, error: allowed.reason + " Your best score is kept." };
+  let wait: { retryAt: Date; error: string } | null = null;
+  for (const r of open) {
+    const allowed = submissionAllowed({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, { count: prev.length, lastAt: prev[0]?.createdAt ?? null }, now);
+    if (allowed.ok) continue;
+    if (!allowed.retryAt) return { ok: false, status: 403, error: `${label(r)}: ${allowed.reason} Your best score is kept.` };
+    if (!wait || allowed.retryAt > wait.retryAt) wait = { retryAt: allowed.retryAt, error: `${label(r)}: ${allowed.reason} Use Run to try your code meanwhile.` };
   }
-  return { ok: true };
+  if (wait) return { ok: false, status: 429, error: wait.error, retryAfter: Math.ceil((wait.retryAt.getTime() - now.getTime()) / 1000) };
+  return { ok: true, courseIds: open.map((r) => r.courseId) };
+}
+
+/** Why a course no longer takes submissions to this assignment (hard cutoff or too late), or null. */
+function pastCutoff(r: Covering, userId: string, now: Date): string | null {
+  const { a, tz } = r;
+  if (!a.dueAt) return null;
+  const ext = db.select().from(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, userId))).get();
+  const late = applyLatePolicy({ score: 1, maxScore: 1, submittedAt: now, dueAt: a.dueAt, extensionUntil: ext?.until, policy: a.latePolicy as LatePolicy });
+  if (late.accepted) return null;
+  const due = ext && ext.until > a.dueAt ? ext.until : a.dueAt;
+  return `${label(r)} was due ${formatInZone(due, tz)} and no longer accepts submissions (${late.note}).`;
+}
+
+/**
+ * Store a submission and queue it, after the course rules, in one immediate transaction (two
+ * concurrent submissions cannot both take the last attempt), recording the courses it is made in.
+ */
+export function submitInCourses(user: SessionUser, ex: Exercise, code: string, now = new Date()): Gate & { id?: string } {
+  return db.transaction(() => {
+    const gate = submissionGate(user, ex.id, now);
+    if (!gate.ok) return gate;
+    const id = submitCode(db, ex, code, user.id);
+    for (const courseId of gate.courseIds) db.insert(submissionCourses).values({ submissionId: id, courseId }).run();
+    return { ...gate, id };
+  }, { behavior: "immediate" });
 }
 
 // ---- the gradebook -----------------------------------------------------------------------
@@ -491,6 +634,7 @@ async function gradebookParts(courseId: string) {
     ? db
         .select({ userId: submissions.userId, exerciseId: submissions.exerciseId, createdAt: submissions.createdAt, score: submissions.score, maxScore: submissions.maxScore })
         .from(submissions)
+        .innerJoin(submissionCourses, madeIn(courseId))
         .where(and(inArray(submissions.userId, ids), inArray(submissions.exerciseId, exIds)))
         .all()
         .map((s) => ({ ...s, userId: s.userId! }))
@@ -560,9 +704,9 @@ export async function learnerHistory(user: SessionUser, courseId: string, learne
   if (!learner) throw new HttpError(404, `No learner ${learnerId} in this course.`);
   const { items, ext } = await gradebookParts(courseId);
   const cat = await getCatalogue();
-  const rows = db.select().from(submissions).where(eq(submissions.userId, learnerId)).orderBy(desc(submissions.createdAt)).all();
+  const rows = db.select({ s: submissions }).from(submissions).innerJoin(submissionCourses, madeIn(courseId)).where(eq(submissions.userId, learnerId)).orderBy(desc(submissions.createdAt)).all();
   const entries: HistoryEntry[] = [];
-  for (const s of rows) {
+  for (const { s } of rows) {
     const item = items.find((i) => i.exerciseId === s.exerciseId);
     if (!item) continue; // only this course's exercises
     const ex = cat.exercises.find((e) => e.id === s.exerciseId);
@@ -625,6 +769,7 @@ export async function exerciseAnalytics(user: SessionUser, courseId: string, exe
     ? db
         .select({ userId: submissions.userId, score: submissions.score, maxScore: submissions.maxScore, verdict: submissions.verdict, result: submissions.result })
         .from(submissions)
+        .innerJoin(submissionCourses, madeIn(courseId))
         .where(and(eq(submissions.exerciseId, exerciseId), inArray(submissions.userId, ids)))
         .all()
     : [];
@@ -682,7 +827,9 @@ export async function startRegrade(user: SessionUser, courseId: string, body: un
     userIds = [l.id];
     one = l.id;
   }
-  return queueRegrade(db, { exerciseId, userIds, allowLower: b.allowLower === true, courseId, userId: one, requestedBy: user.id });
+  // Only the submissions made in this course: another course's work is not this course's to regrade.
+  const submissionIds = db.select({ id: submissionCourses.submissionId }).from(submissionCourses).where(eq(submissionCourses.courseId, courseId)).all().map((r) => r.id);
+  return queueRegrade(db, { exerciseId, userIds, submissionIds, allowLower: b.allowLower === true, courseId, userId: one, requestedBy: user.id });
 }
 
 export function regradeStatus(user: SessionUser, courseId: string, batchId: string): RegradeProgress {

@@ -62,7 +62,7 @@ describe("courses: roles and access", () => {
     expect(C.myCourses(u.inst).map((c) => c.title)).toEqual(["DL 101"]);
   });
 
-  it("imports a roster all-or-nothing with per-row errors, creating accounts once", async () => {
+  it("imports a roster all-or-nothing with per-row errors, creating accounts once; existing accounts are invited", async () => {
     const bad = "email,name,section\nl1@x.org,Learner One,A\nnot-an-email,Two,B\nl3@x.org,,B\n";
     const out = await C.importRoster(u.inst, courseA, bad);
     expect(out.ok).toBe(false);
@@ -70,9 +70,13 @@ describe("courses: roles and access", () => {
     expect(C.gradebookCsvFor).toBeDefined();
     expect((await C.courseDetail(u.inst, courseA)).members.map((m) => m.email)).toEqual(["inst@x.org"]);
     const good = await C.importRoster(u.inst, courseA, "email,name,section\nl1@x.org,Learner One,A\nl2@x.org,Learner Two,B\n");
-    expect(good).toMatchObject({ ok: true, enrolled: 2 });
+    // l2 is new (an account is made and enrolled); l1 already has an account: invited, joins on accepting.
+    expect(good).toMatchObject({ ok: true, enrolled: 1, invited: 1 });
     if (good.ok) expect(good.created.map((c) => c.email)).toEqual(["l2@x.org"]);
-    C.setMemberRole(u.inst, courseA, { email: "ta@x.org", role: "ta" });
+    expect(C.setMemberRole(u.inst, courseA, { email: "ta@x.org", role: "ta" })).toMatchObject({ status: "invited" });
+    expect(C.myInvitations(u.l1)).toMatchObject([{ courseId: courseA, courseTitle: "DL 101", role: "learner", invitedBy: "inst@x.org" }]);
+    expect(C.answerInvitation(u.l1, courseA, { accept: true })).toEqual({ courseId: courseA, joined: true });
+    expect(C.answerInvitation(u.ta, courseA, { accept: true })).toEqual({ courseId: courseA, joined: true });
     expect((await C.courseDetail(u.inst, courseA)).members.map((m) => `${m.email}:${m.role}:${m.section}`)).toEqual(["inst@x.org:instructor:", "l1@x.org:learner:A", "l2@x.org:learner:B", "ta@x.org:ta:"]);
   });
 
@@ -136,20 +140,19 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     expect(C.mayOpenExercise(u.ta, "lstm")).toBe(true);
 
     const at = new Date();
-    expect(C.submissionGate(u.l1, "dense", at)).toEqual({ ok: true }); // late, but the penalty policy accepts it
+    expect(C.submissionGate(u.l1, "dense", at)).toEqual({ ok: true, courseIds: [courseA] }); // late, but the penalty policy accepts it
     expect(C.submissionGate(u.l1, "softmax-cross-entropy", at)).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/not released yet/) });
     expect(C.submissionGate(u.l1, "activations", at)).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/no longer accepts submissions/) });
     expect(C.submissionGate(u.l1, "lstm", at)).toMatchObject({ ok: false, status: 404 });
-    expect(C.submissionGate(u.stranger, "lstm", at)).toEqual({ ok: true });
+    expect(C.submissionGate(u.stranger, "lstm", at)).toEqual({ ok: true, courseIds: [] });
   });
 
   it("late penalties and extensions flow into the gradebook and its CSV; limits count submissions", async () => {
-    const { submitCode } = await import("../../grader/submissions.ts");
     const { submissions } = await import("../../db/schema.ts");
     const { eq } = await import("drizzle-orm");
     const dense = (await ctx.findExercise("dense"))!;
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(submitCode(ctx.db, dense, `// attempt ${i}`, u.l1.id));
+    for (let i = 0; i < 3; i++) ids.push(C.submitInCourses(u.l1, dense, `// attempt ${i}`).id!);
     // Graded 10/10 now: 2 days + 1 h past the due date → 3 started days late → −30%.
     for (const id of ids) ctx.db.update(submissions).set({ score: 10, maxScore: 10, verdict: "passed", startedAt: new Date(), finishedAt: new Date() }).where(eq(submissions.id, id)).run();
     expect(C.submissionGate(u.l1, "dense", new Date())).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/all 3 submissions/) });
@@ -157,7 +160,7 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     const row = () => gb.rows.find((r) => r.learner.email === "l1@x.org")!;
     expect(row().cells.dense).toMatchObject({ best: 7, bestRaw: 10, attempts: 3, late: true });
     const csv = async () => (await C.gradebookCsvFor(u.ta, courseA)).csv;
-    expect(await csv()).toMatch(/l1@x\.org,Learner One,A,7,,,,7/);
+    expect(await csv()).toMatch(/l1@x\.org,l1,A,7,,,,7/);
 
     const layers = (await C.courseDetail(u.inst, courseA)).assignments.find((a) => a.title === "Layers")!;
     await rejects(() => C.setExtension(u.ta, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) }), 403);
@@ -165,7 +168,7 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     C.setExtension(u.inst, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) });
     gb = await C.gradebook(u.inst, courseA);
     expect(row().cells.dense).toMatchObject({ best: 10, late: false });
-    expect(await csv()).toMatch(/l1@x\.org,Learner One,A,10,,,,10/);
+    expect(await csv()).toMatch(/l1@x\.org,l1,A,10,,,,10/);
     expect((await C.courseDetail(u.l1, courseA)).assignments.find((a) => a.title === "Layers")!.extensionLocal).toMatch(/UTC/);
 
     const h = await C.learnerHistory(u.ta, courseA, u.l1.id);

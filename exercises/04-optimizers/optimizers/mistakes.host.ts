@@ -5,6 +5,7 @@
  * stub instead (see docs/authoring.md).
  */
 import { Tensor } from "gradlab/nd";
+import { CLEARLY_BETTER } from "../../../lib/checks/hints.ts";
 import type { Hyper, OptKind, Run, Trajectory } from "./ref.ts";
 
 const clone = (t: Tensor) => new Tensor(t.data.slice(), t.shape.slice());
@@ -46,6 +47,7 @@ const VARIANT_HINTS: Record<OptKind, Record<string, string>> = {
     "coupled-l2": "The weight decay is added to the gradient (L2 regularisation, g + wd * p, which Adam then rescales). AdamW decouples it: the Adam step on g alone, plus p -= lr * wd * p.",
     "no-decay": "Your steps are plain Adam steps: the decoupled weight decay p -= lr * weightDecay * p is missing.",
     "decay-without-lr": "The decay is p -= weightDecay * p; AdamW scales it by the learning rate: p -= lr * weightDecay * p.",
+    "decay-after-update": "The decay is taken from the parameters after the Adam update (p -= lr * wd * p_new). AdamW decays the parameters as they were before this step: p_new = p - lr * m̂ / (sqrt(v̂) + epsilon) - lr * wd * p. Compute the decay from p first (or apply it before the Adam update).",
   },
 };
 
@@ -119,7 +121,7 @@ function simulate(run: Run, variant?: string): Trajectory {
             const vh = v[j] / c2;
             pi[j] -= variant === "eps-inside" ? (lr * mh) / Math.sqrt(vh + eps) : (lr * mh) / (Math.sqrt(vh) + eps);
             if (run.kind === "adamw" && variant !== "coupled-l2" && variant !== "no-decay") {
-              pi[j] -= variant === "decay-without-lr" ? wd * before : lr * wd * before;
+              pi[j] -= variant === "decay-without-lr" ? wd * before : variant === "decay-after-update" ? lr * wd * pi[j] : lr * wd * before;
             }
             break;
           }
@@ -142,14 +144,16 @@ function variantHint(kind: OptKind, variant: string): string {
 }
 
 /**
- * The hint of the known mistake whose trajectory is closest to the learner's, when one is within
- * the tolerance (`ratioOf` ≤ 1: the worst error of a simulated trajectory in units of it).
+ * The hint of the known mistake whose trajectory is closest to the learner's, when it explains
+ * the learner's trajectory: within the tolerance (`ratioOf` ≤ 1: the worst error of a simulated
+ * trajectory in units of it) and clearly better than the reference does (`referenceRatio`, the
+ * same measure against tfjs). A mistake that is nearly the reference (an epsilon moved) names nothing.
  */
-export function knownMistake(run: Run, ratioOf: (simulated: Trajectory) => number): string | undefined {
+export function knownMistake(run: Run, ratioOf: (simulated: Trajectory) => number, referenceRatio: number): string | undefined {
   let best: { variant: string; ratio: number } | undefined;
   for (const v of variantsOf(run.kind)) {
     const ratio = ratioOf(simulate(run, v));
-    if (ratio <= 1 && (!best || ratio < best.ratio)) best = { variant: v, ratio };
+    if (ratio <= 1 && referenceRatio >= CLEARLY_BETTER * Math.max(ratio, 0.5) && (!best || ratio < best.ratio)) best = { variant: v, ratio };
   }
   return best ? variantHint(run.kind, best.variant) : undefined;
 }

@@ -66,8 +66,13 @@ function makeOptimizer(tf: Tf, kind: OptKind, h: Hyper): TF.Optimizer {
   }
 }
 
-/** The tfjs trajectory of `run` (float32). Only sgd and momentum may change lr between steps. */
-export function tfTrajectory(tf: Tf, run: Run): Trajectory {
+/**
+ * The tfjs trajectory of `run` (float32). Only sgd and momentum may change lr between steps.
+ * `epsilonHat`: Adam in its "efficient" form (Kingma & Ba, section 2; Keras), which folds the bias
+ * corrections into the step size and adds epsilon to sqrt(v): the same as tf.train.adam with
+ * epsilon / sqrt(1 - beta2^t) at step t, so tfjs's own Adam computes it with that epsilon.
+ */
+export function tfTrajectory(tf: Tf, run: Run, opts: { epsilonHat?: boolean } = {}): Trajectory {
   const vars = run.p0.map((p) => tf.variable(toTf(tf, p)));
   const opt = makeOptimizer(tf, run.kind, run.hs[0]);
   const out: Trajectory = [run.p0.map(clone)];
@@ -76,6 +81,9 @@ export function tfTrajectory(tf: Tf, run: Run): Trajectory {
       const h = run.hs[t];
       if (run.kind === "sgd" || run.kind === "momentum") (opt as TF.SGDOptimizer).setLearningRate(h.lr);
       else if (JSON.stringify(h) !== JSON.stringify(run.hs[0])) throw new Error(`optimizers ref: ${run.kind} hyperparameters must stay fixed`);
+      if (opts.epsilonHat && (run.kind === "adam" || run.kind === "adamw")) {
+        (opt as unknown as { epsilon: number }).epsilon = need(h, "epsilon") / Math.sqrt(1 - need(h, "beta2") ** (t + 1));
+      }
       tf.tidy(() => {
         const before = run.kind === "adamw" ? vars.map((v) => v.clone()) : [];
         opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: toTf(tf, grads[i]) })));

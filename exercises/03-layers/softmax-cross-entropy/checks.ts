@@ -12,6 +12,8 @@ import { variantHint } from "../../../lib/checks/variants.ts";
 interface Case {
   logits: Tensor;
   labels: Int32Array;
+  /** What is special about the logits, for a hidden failure's message ("huge logits"). */
+  kind?: string;
 }
 
 // Logits are float32 numbers so that tfjs (float32) and the learner (float64) see the same values.
@@ -32,7 +34,22 @@ function hugeCase(rng: Rng, n: number, c: number): Case {
     const base = (rng.int(2) === 0 ? 1 : -1) * (9000 + rng.int(1000));
     for (let j = 0; j < c; j++) data[i * c + j] = base + Math.round(rng.normal() * 2 * 64) / 64;
   }
-  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)) };
+  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: "huge logits (each row near +-1e4, a small spread)" };
+}
+
+/**
+ * A wide spread within each row: one logit far above, one far below the rest (differences of
+ * thousands, multiples of 1/64 so they are exact in float32). exp overflows unless the row's max is
+ * subtracted: the row's mean (or any other shift) leaves exp(max - mean) = Infinity.
+ */
+function wideCase(rng: Rng, n: number, c: number): Case {
+  const data = new Float64Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const hi = rng.int(c);
+    const lo = (hi + 1 + rng.int(c - 1)) % c;
+    for (let j = 0; j < c; j++) data[i * c + j] = j === hi ? 2000 + rng.int(8000) : j === lo ? -(2000 + rng.int(8000)) : Math.round(rng.normal() * 2 * 64) / 64;
+  }
+  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: "a wide spread within each row (thousands between the largest and smallest logit)" };
 }
 
 // ---- the tfjs reference: tf.softmax, and the mean of -log_softmax at the label (tf.logSoftmax) ----
@@ -107,7 +124,7 @@ function gradHints(c: Case): HintRule[] {
   ];
 }
 
-const UNSTABLE = "exp overflows (Math.exp(710) is Infinity) and Infinity / Infinity is NaN: subtract each row's max before exp; softmax does not change when a constant is subtracted from a row.";
+const UNSTABLE = "exp overflows (Math.exp(710) is Infinity) and Infinity / Infinity is NaN: subtract each row's max before exp; softmax does not change when a constant is subtracted from a row. Only the max keeps every argument of exp at or below 0: the row's mean does not (in [1e4, -1e4, 0] the mean is 0).";
 const LOG_ZERO = "A non-finite loss comes from exp overflow (exp(z) with z in the thousands is Infinity) or from log(0) = -Infinity (a probability that underflows to 0). Compute each row's loss as logsumexp(z) - z[label], with logsumexp(z) = m + log Σ exp(z - m) and m = max(z): no overflow, no log(0).";
 
 /** Rethrow a non-finite result's failure with this exercise's hint. */
@@ -122,12 +139,21 @@ function withNonFiniteHint<T>(hint: string, f: () => T): T {
 
 // ---- checks --------------------------------------------------------------------------------
 
-async function checkSoftmax({ learner, tf }: CheckContext, c: Case) {
+/** "logits [3,4], huge logits (...)": the kind of case, for a hidden failure's message. */
+function describeCase(ctx: CheckContext, c: Case): void {
+  ctx.describe(`logits [${c.logits.shape}]${c.logits.shape[0] === 1 ? " (a batch of one)" : ""}${c.kind ? `, ${c.kind}` : ""}`);
+}
+
+async function checkSoftmax(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c);
   const got = await learner.call("softmax", c.logits);
   withNonFiniteHint(UNSTABLE, () => expectClose("softmax(logits)", refSoftmax(tf, c), got, { against: "tf.softmax", hints: softmaxHints(c) }));
 }
 
-async function checkLoss({ learner, tf }: CheckContext, c: Case) {
+async function checkLoss(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c);
   const n = c.logits.shape[0];
   const got = await learner.call("crossEntropy", c.logits, c.labels);
   withNonFiniteHint(LOG_ZERO, () =>
@@ -143,7 +169,9 @@ async function checkLoss({ learner, tf }: CheckContext, c: Case) {
   );
 }
 
-async function checkGrad({ learner, tf }: CheckContext, c: Case) {
+async function checkGrad(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c);
   const got = await learner.call("crossEntropyBackward", c.logits, c.labels);
   withNonFiniteHint(UNSTABLE, () => expectClose("crossEntropyBackward(logits, labels)", refGrad(tf, c), got, { against: "tf.grad", hints: gradHints(c) }));
 }
@@ -161,18 +189,22 @@ async function checkAgainstOwnLoss({ learner }: CheckContext, c: Case) {
 }
 
 /** A confidently wrong batch of one: the label's logit is 2e4 below the max, so the loss is 2e4. */
-const confidentlyWrong = (): Case => ({ logits: new Tensor([1e4, -1e4, 0], [1, 3]), labels: Int32Array.from([1]) });
+const confidentlyWrong = (): Case => ({ logits: new Tensor([1e4, -1e4, 0], [1, 3]), labels: Int32Array.from([1]), kind: "a wide spread within the row" });
 
 function randomCase(rng: Rng): Case {
   const n = rng.int(3) === 0 ? 1 : 2 + rng.int(7);
   const c = 2 + rng.int(8);
-  return rng.int(4) === 0 ? hugeCase(rng, n, c) : makeCase(rng, n, c, [0.5, 2, 5][rng.int(3)]);
+  const kind = rng.int(6);
+  return kind === 0 ? hugeCase(rng, n, c) : kind === 1 ? wideCase(rng, n, c) : makeCase(rng, n, c, [0.5, 2, 5][rng.int(3)]);
 }
 
 export default defineChecks({
   checks: [
     visible("softmax matches tf.softmax, row by row (logits [3,5])", 1, (ctx) => checkSoftmax(ctx, makeCase(ctx.rng, 3, 5))),
-    visible("softmax stays finite and right for huge logits (±1e4)", 1, (ctx) => checkSoftmax(ctx, hugeCase(ctx.rng, 3, 4))),
+    visible("softmax stays finite and right for huge logits (±1e4) and a wide row ([1e4, -1e4, 0])", 1, async (ctx) => {
+      await checkSoftmax(ctx, hugeCase(ctx.rng, 3, 4));
+      await checkSoftmax(ctx, confidentlyWrong());
+    }),
     visible("crossEntropy matches tfjs, the mean over the batch (logits [4,3])", 1, (ctx) => checkLoss(ctx, makeCase(ctx.rng, 4, 3))),
     visible("crossEntropy for huge logits, and a confidently wrong batch of one (loss 2e4)", 1, async (ctx) => {
       await checkLoss(ctx, hugeCase(ctx.rng, 3, 4));
@@ -186,12 +218,15 @@ export default defineChecks({
     visible("crossEntropyBackward agrees with finite differences of your crossEntropy (logits [3,4])", 1, (ctx) => checkAgainstOwnLoss(ctx, makeCase(ctx.rng, 3, 4))),
     hidden("softmax on random shapes and scales", 1, async (ctx) => {
       for (let i = 0; i < 3; i++) await checkSoftmax(ctx, randomCase(ctx.rng));
+      await checkSoftmax(ctx, wideCase(ctx.rng, 1 + ctx.rng.int(4), 3 + ctx.rng.int(5)));
     }),
     hidden("crossEntropy on random shapes and scales", 1, async (ctx) => {
       for (let i = 0; i < 3; i++) await checkLoss(ctx, randomCase(ctx.rng));
+      await checkLoss(ctx, wideCase(ctx.rng, 1 + ctx.rng.int(4), 3 + ctx.rng.int(5)));
     }),
     hidden("crossEntropyBackward on random shapes and scales", 1, async (ctx) => {
       for (let i = 0; i < 3; i++) await checkGrad(ctx, randomCase(ctx.rng));
+      await checkGrad(ctx, wideCase(ctx.rng, 1 + ctx.rng.int(4), 3 + ctx.rng.int(5)));
     }),
   ],
 });

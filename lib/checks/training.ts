@@ -5,8 +5,11 @@
  * Curve data (a check's `data`, or a CheckFailure's): `{ curves: { loss?: number[], accuracy?: number[] } }`,
  * one value per epoch (or per logged step), finite numbers only, at most MAX_CURVE_POINTS.
  */
+import type { Tensor } from "../nd/index.ts";
+import { describe, InvalidValue } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
-import type { CheckOutcome } from "../exercise.ts";
+import { asObjectResult, asTensorResult } from "./learner.ts";
+import type { CheckOutcome, Tf } from "../exercise.ts";
 
 export const MAX_CURVE_POINTS = 1000;
 
@@ -117,4 +120,115 @@ export function gradeAccuracy(
       : `${label}: ${pct(acc)}${of}: ${Math.round(tier.fraction * 100)}% of the points (reached ${pct(tier.min)}; full marks from ${pct(full.min)}).` +
         (opts.hint ? `\nHint: ${opts.hint}` : "");
   return { fraction: tier.fraction, output, ...(opts.data ? { data: opts.data } : {}) };
+}
+
+// ---- a learner's MLP as weights: validated structure, reference predictions -------------------
+
+/** One dense layer: `w` `[in, out]`, `b` `[out]`. */
+export interface DenseParams {
+  w: Tensor;
+  b: Tensor;
+}
+
+export interface MlpRules {
+  inputs: number;
+  outputs: number;
+  /** At least this many hidden layers (dense layers minus one). */
+  minHidden: number;
+  maxParams: number;
+}
+
+export const mlpParamCount = (layers: DenseParams[]) => layers.reduce((s, l) => s + l.w.data.length + l.b.data.length, 0);
+
+const MAX_LAYERS = 16;
+
+/**
+ * `layers` read from a learner's model, as dense layers that chain `inputs` → … → `outputs`
+ * within the rules; a CheckFailure that says what to fix otherwise.
+ */
+export function asMlpLayers(label: string, v: unknown, rules: MlpRules): DenseParams[] {
+  const chain = `${rules.inputs} → … → ${rules.outputs}`;
+  const shapeHint = `Return { layers: [{ w, b }, ...], losses } with w [in, out] and b [out], chaining ${chain}: e.g. 784 → 128 → 10.`;
+  if (v instanceof InvalidValue) throw new CheckFailure(`${label} could not be read: it holds ${v.why}.`, { hint: shapeHint });
+  if (!Array.isArray(v)) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of dense layers { w, b }.`, { hint: shapeHint });
+  if (v.length < rules.minHidden + 1) {
+    throw new CheckFailure(`${label} has ${v.length} layer${v.length === 1 ? "" : "s"}; the exercise asks for an MLP with at least ${rules.minHidden} hidden layer${rules.minHidden === 1 ? "" : "s"} (${rules.minHidden + 1} dense layers or more).`, {
+      hint: "A single dense layer is a linear model: put a hidden layer with a ReLU between the input and the logits.",
+    });
+  }
+  if (v.length > MAX_LAYERS) throw new CheckFailure(`${label} has ${v.length} layers; at most ${MAX_LAYERS} are accepted.`);
+  let width = rules.inputs;
+  const layers = v.map((item, i) => {
+    const o = asObjectResult(`${label}[${i}]`, item, ["w", "b"]);
+    const w = asTensorResult(`${label}[${i}].w`, o.w);
+    if (w.shape.length !== 2 || w.shape[0] !== width) {
+      throw new CheckFailure(`${label}[${i}].w has shape [${w.shape}]; its input size must be ${width} (${i === 0 ? "the 784 pixels" : `the output size of layer ${i - 1}`}), i.e. [${width}, units].`, { hint: shapeHint });
+    }
+    width = w.shape[1];
+    const b = asTensorResult(`${label}[${i}].b`, o.b, [width]);
+    return { w, b };
+  });
+  if (width !== rules.outputs) throw new CheckFailure(`The last layer has ${width} outputs; the logits are ${rules.outputs} (one per class).`, { hint: shapeHint });
+  const n = mlpParamCount(layers);
+  if (n > rules.maxParams) {
+    throw new CheckFailure(`Your MLP (${[rules.inputs, ...layers.map((l) => l.w.shape[1])].join(" → ")}) has ${n.toLocaleString("en")} parameters; at most ${rules.maxParams.toLocaleString("en")} are allowed.`, {
+      hint: "Use narrower hidden layers (784 → 128 → 64 → 10 has 109,386 parameters).",
+    });
+  }
+  return layers;
+}
+
+/** Logits of a ReLU MLP (ReLU between layers, logits out) by the reference engine, tfjs (float32). */
+export function referenceMlpLogits(tf: Tf, layers: DenseParams[], x: Tensor): Float32Array {
+  const out = tf.tidy(() => {
+    let h = tf.tensor2d(Float32Array.from(x.data), x.shape as [number, number]);
+    layers.forEach((l, i) => {
+      h = h.matMul(tf.tensor2d(Float32Array.from(l.w.data), l.w.shape as [number, number])).add(tf.tensor1d(Float32Array.from(l.b.data)));
+      if (i < layers.length - 1) h = h.relu();
+    });
+    return h;
+  });
+  const z = out.dataSync() as Float32Array;
+  out.dispose();
+  return z;
+}
+
+/** Argmax of each row of `logits` `[rows, classes]` (first maximum on ties). */
+export function argmaxRows(logits: ArrayLike<number>, classes: number): Int32Array {
+  const rows = Math.floor(logits.length / classes);
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[r * classes + c] > logits[r * classes + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/**
+ * The first row where `pred` is not an argmax of the reference logits, allowing float32 near-ties
+ * (a logit within `tol` relative of the row's best); -1 when they agree.
+ */
+export function firstDisagreement(pred: Int32Array, logits: ArrayLike<number>, classes: number, tol = 1e-3): number {
+  for (let r = 0; r < pred.length; r++) {
+    let best = -Infinity;
+    for (let c = 0; c < classes; c++) best = Math.max(best, logits[r * classes + c]);
+    const p = pred[r];
+    const got = p >= 0 && p < classes ? logits[r * classes + p] : -Infinity;
+    if (best - got > tol * Math.max(1, Math.abs(best))) return r;
+  }
+  return -1;
+}
+
+/** Mean softmax cross-entropy of `logits` `[rows, classes]` against `labels`. */
+export function meanCrossEntropy(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
+  let total = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let m = -Infinity;
+    for (let c = 0; c < classes; c++) m = Math.max(m, logits[r * classes + c]);
+    let s = 0;
+    for (let c = 0; c < classes; c++) s += Math.exp(logits[r * classes + c] - m);
+    total += m + Math.log(s) - logits[r * classes + labels[r]];
+  }
+  return total / labels.length;
 }

@@ -2,31 +2,65 @@ import { Tensor } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asIntsResult, type Learner } from "../../../lib/checks/learner.ts";
-import { accuracyOf, curveData, gradeAccuracy, predictionHint, recallPerClass, type AccuracyTier } from "../../../lib/checks/training.ts";
+import {
+  accuracyOf,
+  argmaxRows,
+  asMlpLayers,
+  curveData,
+  firstDisagreement,
+  gradeAccuracy,
+  meanCrossEntropy,
+  mlpParamCount,
+  predictionHint,
+  recallPerClass,
+  referenceMlpLogits,
+  type AccuracyTier,
+  type DenseParams,
+  type MlpRules,
+} from "../../../lib/checks/training.ts";
 import { SandboxFn, type Handle } from "../../../lib/wire.ts";
 import type { Digits } from "../../../grader/data/mnist.ts";
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-/** Visible: 100 training images per digit, scored on 500 validation digits. */
-const SMALL = { start: 0, count: 100 };
+export const MLP_RULES: MlpRules = { inputs: 784, outputs: 10, minHidden: 1, maxParams: 250_000 };
+/** Visible: 100 training images per digit; scored on 100 validation digits per digit. */
+export const SMALL = { start: 0, count: 100 };
+export const VALIDATION_PER_DIGIT = 100;
+/** Hidden: 400 training images per digit; scored on 400 held-out digits per digit. */
+export const HELD_OUT_PER_DIGIT = 400;
+/** Rows of a scored set on which learner `predict` must agree with the returned layers. */
+const AGREEMENT_ROWS = 200;
+
+// Tiers from scripts/calibrate-mnist-mlp.ts: the figures are in statement.md ("How the tiers were set").
 const SMALL_TIERS: AccuracyTier[] = [
   { min: 0.8, fraction: 1 },
   { min: 0.6, fraction: 0.5 },
   { min: 0.3, fraction: 0.2 },
 ];
-/** Hidden: 400 training images per digit, scored on 1,000 held-out digits. */
 const FULL_TIERS: AccuracyTier[] = [
-  { min: 0.88, fraction: 1 },
+  { min: 0.9, fraction: 1 },
   { min: 0.8, fraction: 0.6 },
   { min: 0.5, fraction: 0.25 },
 ];
 const MIN_RECALL = 0.6;
 
+/** The held-out draw of a submission (the same for every hidden check of that submission). */
+export const heldOutSeed = (submissionSeed: number) => (submissionSeed ^ 0x2f6b_1d3c) >>> 0;
+export const validationSeed = (submissionSeed: number) => (submissionSeed ^ 0x51a7_9e05) >>> 0;
+const submissionSeed = (ctx: CheckContext) => ctx.submissionSeed ?? ctx.seed;
+
 // The host-only loader is imported lazily, where a check needs the digits (checks.ts itself
 // stays loadable anywhere).
-async function digits(which: "small" | "train" | "validation" | "heldOut"): Promise<Digits> {
+async function trainingDigits(which: "small" | "train"): Promise<Digits> {
   const { mnistDigits, MNIST_SPLITS } = await import("../../../grader/data/mnist.ts");
-  return mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS[which]);
+  return mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS.train);
+}
+
+/** Scored digits: drawn per submission from the hidden pool, each shifted by a pixel. */
+async function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promise<Digits> {
+  const { drawFromPool } = await import("../../../grader/data/mnist.ts");
+  const s = submissionSeed(ctx);
+  return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
 }
 
 function rows(set: Digits, idx: number[]): Digits {
@@ -36,8 +70,12 @@ function rows(set: Digits, idx: number[]): Digits {
 }
 
 interface Trained {
+  /** The model as train returned it, kept in the sandbox for predict. */
   model: Handle;
+  /** Its layers, read once: what the grader scores. */
+  layers: DenseParams[];
   losses: unknown;
+  data: Digits;
 }
 
 /** One training per set and learner session: later checks reuse the model. */
@@ -49,69 +87,128 @@ function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
   let p = m.get(set);
   if (!p) {
     p = (async () => {
-      const data = await digits(set);
+      const data = await trainingDigits(set);
       const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
-      const losses = await ctx.learner.call("driver:lossCurve", model);
-      return { model, losses };
+      const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
+      if (parts.error) throw new CheckFailure(`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: "Return a plain object { layers, losses } (no getters that throw)." });
+      return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data };
     })();
     m.set(set, p);
   }
   return p;
 }
 
-async function predictions(ctx: CheckContext, model: Handle, set: Digits, label: string): Promise<Int32Array> {
+async function learnerPredictions(ctx: CheckContext, model: Handle, set: Digits, label: string): Promise<Int32Array> {
   const pred = asIntsResult(label, await ctx.learner.call("predict", model, set.x), set.y.length);
   const bad = pred.findIndex((p) => p < 0 || p > 9);
   if (bad >= 0) throw new CheckFailure(`${label}[${bad}] is ${pred[bad]}; a prediction is a digit 0..9.`, { hint: "predict returns argmax of the 10 logits of each row." });
   return pred;
 }
 
-/** A hint from the loss curve the model carries, if any. */
-function lossHint(losses: unknown): string | undefined {
-  if (!Array.isArray(losses) || losses.length === 0) return undefined;
-  if (losses.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
-    return "Your recorded loss becomes NaN or Infinity: the learning rate is too high, the update has the wrong sign, or log(0) in the cross-entropy (use log-sum-exp).";
+const architecture = (layers: DenseParams[]) => [784, ...layers.map((l) => l.w.shape[1])].join(" → ");
+
+/**
+ * `predict` must be the ReLU-MLP forward of the returned layers: on a sample of `set` as a batch,
+ * and on single rows.
+ */
+async function expectPredictAgrees(ctx: CheckContext, t: Trained, set: Digits, what: string) {
+  const idx = Array.from({ length: Math.min(AGREEMENT_ROWS, set.y.length) }, () => ctx.rng.int(set.y.length));
+  const sample = rows(set, idx);
+  const logits = referenceMlpLogits(ctx.tf, t.layers, sample.x);
+  const batch = await learnerPredictions(ctx, t.model, sample, "predict(model, x)");
+  const r = firstDisagreement(batch, logits, 10);
+  if (r >= 0) {
+    const best = argmaxRows(logits.subarray(r * 10, r * 10 + 10), 10)[0];
+    throw new CheckFailure(
+      `predict(model, x) gives ${batch[r]} for row ${r} of ${idx.length} ${what}, but the ReLU-MLP forward of model.layers (recomputed with TensorFlow.js) gives ${best}.`,
+      {
+        hint: "predict must compute relu(x·w + b) through every layer but the last, then the argmax of the logits, with exactly the w and b in model.layers: no other model, no lookup, no ReLU left out or added.",
+      },
+    );
   }
-  if (losses.length > 1 && losses[losses.length - 1] > losses[0]) return "Your recorded loss goes up: the parameters must move against the gradient (p -= lr * grad).";
-  return undefined;
+  for (let k = 0; k < 3; k++) {
+    const i = ctx.rng.int(idx.length);
+    const single = await learnerPredictions(ctx, t.model, rows(sample, [i]), "predict(model, one row)");
+    if (single[0] !== batch[i]) {
+      throw new CheckFailure(`predict on a single row gives ${single[0]}, but the same row inside a batch of ${idx.length} gives ${batch[i]}.`, {
+        hint: "A prediction must depend only on its own row: no batch statistics, no state kept between calls.",
+      });
+    }
+  }
+}
+
+/** `losses`: one finite mean loss per epoch, falling, and in line with the loss of the returned weights. */
+function expectLossFalls(ctx: CheckContext, t: Trained) {
+  const hint = "Push the mean cross-entropy over each epoch's minibatches (sum of batch loss × batch size, divided by N) onto model.losses.";
+  const losses = t.losses;
+  if (!Array.isArray(losses)) throw new CheckFailure("model.losses is missing: it must be an array with the mean training loss of each epoch.", { hint });
+  if (losses.length < 2) throw new CheckFailure(`model.losses has ${losses.length} value${losses.length === 1 ? "" : "s"}; train at least 2 epochs and record the mean loss of each.`, { hint });
+  const bad = losses.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new CheckFailure(`model.losses[${bad}] is ${String(losses[bad])}; every epoch's loss must be a finite number.`, {
+      hint: "NaN or Infinity: the learning rate is too high, the update has the wrong sign, or log(0) in the cross-entropy (use log-sum-exp).",
+    });
+  }
+  const first = losses[0] as number;
+  const last = losses[losses.length - 1] as number;
+  if (!(last < 0.9 * first)) {
+    throw new CheckFailure(`The training loss does not fall: epoch 1 ${first.toFixed(4)}, epoch ${losses.length} ${last.toFixed(4)} (the last must be at least 10% below the first).`, {
+      hint: "Parameters must move against the gradient (p -= lr * grad), with a learning rate that is neither tiny nor huge.",
+    });
+  }
+  // The last epoch's mean loss (weights still moving) is close to the loss of the final weights.
+  const now = meanCrossEntropy(referenceMlpLogits(ctx.tf, t.layers, t.data.x), t.data.y, 10);
+  if (!(last <= 4 * now + 0.05 && last >= now / 4 - 0.05)) {
+    throw new CheckFailure(
+      `model.losses ends at ${last.toFixed(4)}, but the mean cross-entropy of the returned layers on the training data is ${now.toFixed(4)}: the curve does not describe this model.`,
+      { hint: `${hint} Record the loss of the model you return, per example (not summed over batches).` },
+    );
+  }
 }
 
 async function accuracyCheck(ctx: CheckContext, set: "small" | "train", on: "validation" | "heldOut", tiers: AccuracyTier[], label: string) {
-  const { model, losses } = await trained(ctx, set);
-  const test = await digits(on);
-  const pred = await predictions(ctx, model, test, `predict(model, ${on === "validation" ? "validation" : "held-out"} x)`);
+  const t = await trained(ctx, set);
+  const test = await scoredDigits(ctx, on);
+  const pred = argmaxRows(referenceMlpLogits(ctx.tf, t.layers, test.x), 10);
   const acc = accuracyOf(pred, test.y);
-  const data = curveData({ loss: losses as number[] });
   return gradeAccuracy(label, acc, tiers, {
     count: test.y.length,
-    hint: acc < tiers[0].min ? (predictionHint(pred, test.y, 10) ?? lossHint(losses)) : undefined,
-    data,
+    hint: acc < tiers[0].min ? predictionHint(pred, test.y, 10) : undefined,
+    data: curveData({ loss: t.losses as number[] }),
   });
 }
+
+const pctText = (x: number) => `${Math.round(x * 100)}%`;
 
 export default defineChecks({
   checks: [
     visible(
-      "train on 1,000 digits returns a model, and predict gives one digit 0..9 per row",
+      `train on 1,000 digits returns a ReLU MLP 784 → … → 10 with at most ${MLP_RULES.maxParams.toLocaleString("en")} parameters`,
       1,
       async (ctx) => {
-        const { model } = await trained(ctx, "small");
-        const val = await digits("validation");
-        await predictions(ctx, model, val, "predict(model, validation x)");
-        return { output: "train returned a model; predict returned 500 digits." };
+        const t = await trained(ctx, "small");
+        return { output: `model.layers: ${architecture(t.layers)}, ${mlpParamCount(t.layers).toLocaleString("en")} parameters.` };
       },
       { critical: true },
     ),
-    visible("validation accuracy after training on 1,000 digits (80% for full marks)", 2, (ctx) =>
-      accuracyCheck(ctx, "small", "validation", SMALL_TIERS, "Accuracy on 500 validation digits"),
+    visible("model.losses holds one mean training loss per epoch, and it falls", 1, async (ctx) => {
+      const t = await trained(ctx, "small");
+      expectLossFalls(ctx, t);
+      return { output: `Loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
+    }),
+    visible("predict agrees with the forward pass of model.layers", 1, async (ctx) => {
+      await expectPredictAgrees(ctx, await trained(ctx, "small"), await scoredDigits(ctx, "validation"), "validation digits");
+    }),
+    visible(`validation accuracy of model.layers after training on 1,000 digits (${pctText(SMALL_TIERS[0].min)} for full marks)`, 1, (ctx) =>
+      accuracyCheck(ctx, "small", "validation", SMALL_TIERS, `Accuracy on ${VALIDATION_PER_DIGIT * 10} validation digits`),
     ),
-    hidden("held-out accuracy after training on 4,000 digits (88% for full marks)", 5, (ctx) =>
-      accuracyCheck(ctx, "train", "heldOut", FULL_TIERS, "Accuracy on 1,000 held-out digits"),
+    hidden(`held-out accuracy of model.layers after training on 4,000 digits (${pctText(FULL_TIERS[0].min)} for full marks)`, 4, (ctx) =>
+      accuracyCheck(ctx, "train", "heldOut", FULL_TIERS, `Accuracy on ${HELD_OUT_PER_DIGIT * 10} held-out digits`),
     ),
     hidden(`every digit is recognised (held-out recall at least ${MIN_RECALL * 100}% per digit)`, 1, async (ctx) => {
-      const { model } = await trained(ctx, "train");
-      const test = await digits("heldOut");
-      const pred = await predictions(ctx, model, test, "predict(model, held-out x)");
+      const t = await trained(ctx, "train");
+      const test = await scoredDigits(ctx, "heldOut");
+      const pred = argmaxRows(referenceMlpLogits(ctx.tf, t.layers, test.x), 10);
       const recall = recallPerClass(pred, test.y, 10);
       const weak = recall.map((r, d) => [d, r] as const).filter(([, r]) => r < MIN_RECALL);
       if (weak.length) {
@@ -122,20 +219,10 @@ export default defineChecks({
       }
       return { output: `Lowest per-digit recall: ${(100 * Math.min(...recall)).toFixed(0)}%.` };
     }),
-    hidden("predict on a batch of one agrees with predict on the whole batch", 1, async (ctx) => {
-      const { model } = await trained(ctx, "train");
-      const test = await digits("heldOut");
-      const batch = rows(test, Array.from({ length: 64 }, (_, i) => i));
-      const all = await predictions(ctx, model, batch, "predict(model, x)");
-      for (let k = 0; k < 4; k++) {
-        const r = ctx.rng.int(batch.y.length);
-        const single = await predictions(ctx, model, rows(batch, [r]), `predict(model, one row)`);
-        if (single[0] !== all[r]) {
-          throw new CheckFailure(`predict on a single row gives ${single[0]}, but the same row inside a batch of ${batch.y.length} gives ${all[r]}.`, {
-            hint: "A prediction must depend only on its own row: no batch statistics, no state kept between calls.",
-          });
-        }
-      }
+    hidden("the 4,000-digit model: predict agrees with model.layers, and model.losses falls", 1, async (ctx) => {
+      const t = await trained(ctx, "train");
+      expectLossFalls(ctx, t);
+      await expectPredictAgrees(ctx, t, await scoredDigits(ctx, "heldOut"), "held-out digits");
     }),
   ],
 });

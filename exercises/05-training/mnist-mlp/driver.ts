@@ -1,13 +1,22 @@
 /**
- * Trusted code run inside the sandbox: reads the learning curve a model may carry
- * (`model.losses`), without copying the whole model out.
+ * Trusted code run inside the sandbox: reads what the grader needs from the model `train`
+ * returned (its layers' w and b, and its loss curve), without copying the rest of it out. Each
+ * property is read once here, so what the grader scores is one fixed set of weights.
  */
-export function lossCurve(_learner: unknown, model: unknown): number[] | null {
+export function mlpParts(_learner: unknown, model: unknown): { layers: unknown; losses: unknown } | { error: string } {
   try {
-    const losses = model !== null && typeof model === "object" ? (model as { losses?: unknown }).losses : undefined;
-    if (!Array.isArray(losses) && !(losses instanceof Float64Array)) return null;
-    return Array.from(losses as ArrayLike<unknown>).slice(0, 100_000).map((v) => (typeof v === "number" ? v : NaN));
-  } catch {
-    return null; // the curve is optional: a model whose losses cannot be read has none
+    if (model === null || typeof model !== "object") return { layers: model, losses: undefined };
+    const { layers, losses } = model as { layers?: unknown; losses?: unknown };
+    const parts = Array.isArray(layers)
+      ? layers.slice(0, 17).map((l: unknown) => (l !== null && typeof l === "object" ? { w: (l as { w?: unknown }).w, b: (l as { b?: unknown }).b } : l))
+      : layers;
+    return { layers: parts, losses: lossCurve(losses) };
+  } catch (e) {
+    return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
+}
+
+function lossCurve(losses: unknown): number[] | null {
+  if (!Array.isArray(losses) && !(losses instanceof Float64Array)) return null;
+  return Array.from(losses as ArrayLike<unknown>).slice(0, 100_000).map((v) => (typeof v === "number" ? v : NaN));
 }

@@ -44,20 +44,38 @@ function describeCase(c: ConvCase): string {
   return `x [${c.x.shape}], w [${c.w.shape}], stride ${c.stride}, '${c.padding}'`;
 }
 
+/** Known mistakes in 'same' padding, computed for hints. */
+type SamePadMistake = "extraOnTop" | "unclamped";
+
+/** Total 'same' padding before clamping at 0 along rows and columns: negative when the stride is larger than the kernel needs. */
+function rawSamePadding(c: Pick<ConvCase, "x" | "w" | "stride">): [number, number] {
+  const [, h, w] = c.x.shape;
+  const [kh, kw] = c.w.shape;
+  return [(Math.ceil(h / c.stride) - 1) * c.stride + kh - h, (Math.ceil(w / c.stride) - 1) * c.stride + kw - w];
+}
+
 /**
  * The same convolution as patches × kernel (im2col) from tfjs slice/pad/concat/matMul, for
  * gradients: the wasm backend has no Conv2DBackpropFilter kernel, and tf.conv2d there returns
  * zeros for 'same' with stride > 1 when (Ho − 1)·stride + KH − H < 0. Checked equal to tf.conv2d
  * (forward, tf.grads for x and w) on the cpu backend for every H, W ≤ 7, KH, KW ≤ 3, stride ≤ 3.
  */
-function im2colConv(tf: Tf, x: TF.Tensor, w: TF.Tensor, stride: number, padding: Padding, extraOnTop = false): TF.Tensor {
-  const [n, h, wd, cin] = x.shape;
+function im2colConv(tf: Tf, x: TF.Tensor, w: TF.Tensor, stride: number, padding: Padding, mistake?: SamePadMistake): TF.Tensor {
+  let [n, h, wd, cin] = x.shape;
   const [kh, kw, , cout] = w.shape;
   const g = geometry(h, wd, kh, kw, stride, padding);
-  if (extraOnTop && padding === "same") {
+  if (mistake === "extraOnTop" && padding === "same") {
     // A learner's mistake, for a hint: the odd row / column of padding on top / left.
     g.top = Math.ceil(Math.max((g.ho - 1) * stride + kh - h, 0) / 2);
     g.left = Math.ceil(Math.max((g.wo - 1) * stride + kw - wd, 0) / 2);
+  }
+  if (mistake === "unclamped" && padding === "same") {
+    // A learner's mistake, for a hint: the total padding not clamped at 0, so a negative "padding"
+    // skips the first rows / columns. Crop them, then pad nothing on that side.
+    g.top = Math.floor(((g.ho - 1) * stride + kh - h) / 2);
+    g.left = Math.floor(((g.wo - 1) * stride + kw - wd) / 2);
+    if (g.top < 0) [x, h, g.top] = [x.slice([0, -g.top, 0, 0]), h + g.top, 0];
+    if (g.left < 0) [x, wd, g.left] = [x.slice([0, 0, -g.left, 0]), wd + g.left, 0];
   }
   // Pad (or crop) to exactly KH − 1 + Ho·stride rows and KW − 1 + Wo·stride columns, so that the
   // patch of kernel tap (a, c) is a [Ho·stride, Wo·stride] block subsampled by the stride.
@@ -198,7 +216,15 @@ function dbHints(c: ConvCase): HintRule[] {
 
 // ---- checks ---------------------------------------------------------------------------------
 
-async function checkForward({ learner, tf }: CheckContext, c: ConvCase) {
+/** "'same' padding, stride 3, 1x1 kernel, x [2,5,5,3]": the kind of case, for a hidden failure's message. */
+function describeKind(ctx: CheckContext, c: ConvCase, what: string): void {
+  const clamped = c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? " (the stride is larger than the kernel needs: the total padding clamps at 0)" : "";
+  ctx.describe(`${what}: '${c.padding}' padding, stride ${c.stride}, ${c.w.shape[0]}x${c.w.shape[1]} kernel, x [${c.x.shape}]${clamped}`);
+}
+
+async function checkForward(ctx: CheckContext, c: ConvCase) {
+  const { learner, tf } = ctx;
+  describeKind(ctx, c, "conv2dForward");
   const label = `conv2dForward(x, w, b, ${c.stride}, '${c.padding}')`;
   const expected = referenceForward(tf, conv(tf, c.stride, c.padding), [c.x, c.w, c.b]);
   const got = asTensorWithShapeHint(label, await learner.call("conv2dForward", c.x, c.w, c.b, c.stride, c.padding), expected.shape, shapeHint(c));
@@ -208,8 +234,13 @@ async function checkForward({ learner, tf }: CheckContext, c: ConvCase) {
       flippedHint("output", () => referenceForward(tf, conv(tf, c.stride, c.padding, true), [c.x, c.w, c.b])),
       matchesHint(() => referenceForward(tf, (x, w) => tfConv(tf, x, w, c.stride, c.padding), [c.x, c.w]), "Your output is the convolution without the bias b."),
       matchesHint(
-        () => (c.padding === "same" ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, true).add(b), [c.x, c.w, c.b]) : undefined),
+        () => (c.padding === "same" ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "extraOnTop").add(b), [c.x, c.w, c.b]) : undefined),
         "Your 'same' padding puts the odd extra row (column) on top (left): TensorFlow puts floor(P/2) on top and the rest, the larger half, at the bottom (right).",
+      ),
+      matchesHint(
+        () => (c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "unclamped").add(b), [c.x, c.w, c.b]) : undefined),
+        `Your 'same' padding is negative here (stride ${c.stride} with a ${c.w.shape[0]}x${c.w.shape[1]} kernel: (Ho − 1)·stride + KH − H < 0), so your windows skip the first rows or columns. ` +
+          "The total padding is max((Ho − 1)·stride + KH − H, 0): clamp it at 0, then floor of half on top (left).",
       ),
     ],
   });
@@ -217,7 +248,9 @@ async function checkForward({ learner, tf }: CheckContext, c: ConvCase) {
 
 type Grad = "dx" | "dw" | "db";
 
-async function checkBackward({ learner, tf }: CheckContext, c: ConvCase, which: Grad[]) {
+async function checkBackward(ctx: CheckContext, c: ConvCase, which: Grad[]) {
+  const { learner, tf } = ctx;
+  describeKind(ctx, c, `conv2dBackward ${which.join(", ")}`);
   const label = `conv2dBackward(dy, x, w, ${c.stride}, '${c.padding}')`;
   const [dx, dw, db] = referenceGrads(tf, convForGrads(tf, c.stride, c.padding), [c.x, c.w, c.b], c.dy);
   const out = asObjectResult(label, await learner.call("conv2dBackward", c.dy, c.x, c.w, c.stride, c.padding), ["dx", "dw", "db"]);
@@ -258,6 +291,16 @@ const backwardCases = (rng: Rng) => [
   makeCase(rng, [2, 4, 5, 1], [2, 2, 2], 1, "same"),
 ];
 
+/** 'same' padding with a stride larger than the kernel needs: the raw total padding is negative along at least one axis. */
+function clampedPaddingCase(rng: Rng, n: number): ConvCase {
+  for (;;) {
+    const k = 1 + rng.int(2);
+    const stride = k + 1 + rng.int(2);
+    const c = makeCase(rng, [n, 3 + rng.int(8), 3 + rng.int(8), 1 + rng.int(3)], [k, k, 1 + rng.int(3)], stride, "same");
+    if (Math.min(...rawSamePadding(c)) < 0) return c;
+  }
+}
+
 function randomCase(rng: Rng, n: number): ConvCase {
   const kh = 1 + rng.int(3);
   const kw = rng.int(3) === 0 ? 1 + rng.int(3) : kh;
@@ -277,10 +320,11 @@ export default defineChecks({
       await checkForward(ctx, c);
       await checkForward(ctx, { ...c, stride: 2 });
     }),
-    visible("conv2dForward, 1x1 kernel, stride 1 'same' and stride 2 'valid' (x [2,5,5,3], w [1,1,3,4])", 1, async (ctx) => {
+    visible("conv2dForward, 1x1 kernel: stride 1 'same', stride 2 'valid', and stride 3 'same', where the total padding clamps at 0 (x [2,5,5,3], w [1,1,3,4])", 1, async (ctx) => {
       const c = makeCase(ctx.rng, [2, 5, 5, 3], [1, 1, 4], 1, "same");
       await checkForward(ctx, c);
       await checkForward(ctx, { ...c, stride: 2, padding: "valid" });
+      await checkForward(ctx, { ...c, stride: 3 });
     }),
     visible("conv2dBackward dx matches tf.grads ('valid'; 'same' stride 2; even kernel)", 1, async (ctx) => {
       for (const c of backwardCases(ctx.rng)) await checkBackward(ctx, c, ["dx"]);
@@ -295,9 +339,11 @@ export default defineChecks({
       checkAgainstOwnForward(ctx, makeCase(ctx.rng, [2, 5, 4, 2], [3, 2, 2], 2, "same"))),
     hidden("conv2dForward on random shapes, strides and paddings", 1, async (ctx) => {
       for (let i = 0; i < 4; i++) await checkForward(ctx, randomCase(ctx.rng, i === 0 ? 1 : 1 + ctx.rng.int(3)));
+      await checkForward(ctx, clampedPaddingCase(ctx.rng, 1 + ctx.rng.int(2)));
     }),
     hidden("conv2dBackward dx, dw, db on random shapes, strides and paddings", 1, async (ctx) => {
       for (let i = 0; i < 3; i++) await checkBackward(ctx, randomCase(ctx.rng, i === 0 ? 1 : 1 + ctx.rng.int(3)), ["dx", "dw", "db"]);
+      await checkBackward(ctx, clampedPaddingCase(ctx.rng, 1 + ctx.rng.int(2)), ["dx", "dw", "db"]);
     }),
   ],
 });

@@ -32,15 +32,30 @@ export async function addUser(auth: Auth, db: Db, email: string, role: Role, pas
   return { id: user.id, email: mail, role, password: pw };
 }
 
-/** A token for `Authorization: Bearer <token>`, valid for `days`. */
-export async function issueToken(auth: Auth, db: Db, email: string, days = 365): Promise<string> {
+export const API_TOKEN_USER_AGENT = "gradlab token";
+export const MAX_TOKEN_DAYS = 3650;
+
+/**
+ * An API token for `Authorization: Bearer <token>`: a better-auth session that expires exactly
+ * `days` from now. `overrideAll` makes better-auth keep our expiry (without it every session gets
+ * the 7-day default, whatever we ask); bearer requests do not refresh it (context.ts), so the
+ * printed date is the real one.
+ */
+export async function issueApiToken(auth: Auth, db: Db, email: string, days = 365): Promise<{ token: string; expiresAt: Date }> {
+  if (!Number.isFinite(days) || days <= 0 || days > MAX_TOKEN_DAYS) throw new AccountError(`--days must be a number of days in (0, ${MAX_TOKEN_DAYS}]`);
   const mail = email.trim().toLowerCase();
   const user = db.select().from(users).where(eq(users.email, mail)).get();
   if (!user) throw new AccountError(`no user ${mail} (add one with \`gradlab user add ${mail} --role learner\`)`);
   const ctx = await auth.$context;
-  const session = await ctx.internalAdapter.createSession(user.id, false, { expiresAt: new Date(Date.now() + days * 86_400_000), userAgent: "gradlab token" });
+  const expiresAt = new Date(Date.now() + days * 86_400_000);
+  const session = await ctx.internalAdapter.createSession(user.id, false, { expiresAt, userAgent: API_TOKEN_USER_AGENT }, true);
   if (!session) throw new AccountError("could not create a token");
-  return session.token;
+  return { token: session.token, expiresAt: session.expiresAt };
+}
+
+/** The token alone (see issueApiToken). */
+export async function issueToken(auth: Auth, db: Db, email: string, days = 365): Promise<string> {
+  return (await issueApiToken(auth, db, email, days)).token;
 }
 
 export const DEMO_ACCOUNTS: { email: string; role: Role }[] = [

@@ -28,7 +28,9 @@ export interface SessionUser {
 
 /** The signed-in user (cookie or `Authorization: Bearer`), or null. */
 export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
-  const s = await auth.api.getSession({ headers });
+  // A bearer token (`gradlab token`) keeps the expiry it was issued with: no sliding refresh.
+  const bearer = /^Bearer\s/i.test(headers.get("authorization") ?? "");
+  const s = await auth.api.getSession({ headers, query: bearer ? { disableRefresh: true } : undefined });
   if (!s) return null;
   const u = s.user as { id: string; email: string; name: string; role?: string };
   return { id: u.id, email: u.email, name: u.name, role: (u.role as Role) ?? "learner" };

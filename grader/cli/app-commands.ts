@@ -48,13 +48,16 @@ export function registerAppCommands(program: Command): void {
 
   program
     .command("token")
-    .description("print an API token for `Authorization: Bearer <token>` (valid for a year)")
+    .description("print an API token for `Authorization: Bearer <token>` on stdout, and its expiry on stderr (default: 365 days)")
     .argument("<email>")
-    .option("--days <n>", "validity in days", "365")
+    .option("--days <n>", "validity in days (at most 3650)", "365")
     .action(async (email: string, opts: { days: string }) => {
-      const { db, auth, issueToken, AccountError } = await accountsContext();
+      const { db, auth, issueApiToken, AccountError } = await accountsContext();
       try {
-        process.stdout.write((await issueToken(auth, db, email, Number(opts.days) || 365)) + "\n");
+        const days = Number(opts.days);
+        const { token, expiresAt } = await issueApiToken(auth, db, email, days);
+        process.stdout.write(token + "\n");
+        process.stderr.write(`gradlab: this token expires ${expiresAt.toISOString()} (${days} day${days === 1 ? "" : "s"}); issue a new one before then.\n`);
       } catch (e) {
         if (e instanceof AccountError) fail(e.message);
         throw e;

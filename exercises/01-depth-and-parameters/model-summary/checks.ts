@@ -157,6 +157,15 @@ function shapeHint(l: SeqLayer, input: number[], expected: number[], got: number
   if ((l.kind === "conv2d" || l.kind === "maxPooling2d") && got.length === 3 && input.length === 3) {
     const k = l.kind === "conv2d" ? l.kernelSize : l.poolSize;
     if (got[2] !== expected[2]) return l.kind === "conv2d" ? "A conv2d outputs `filters` channels." : "Pooling keeps the number of channels.";
+    if (k[0] !== k[1]) {
+      const same = l.kind === "conv2d" && l.padding === "same";
+      const stride = l.kind === "conv2d" ? l.strides ?? 1 : l.strides ?? l.poolSize[0];
+      const squareW = outSize(input[1], k[0], stride, same);
+      const squareH = outSize(input[0], k[1], stride, same);
+      const name = l.kind === "conv2d" ? "kernelSize" : "poolSize";
+      if (got[1] === squareW && got[1] !== expected[1] && got[0] === expected[0]) return `The width uses ${name}[1]: ${name} is [height, width], and this window is not square.`;
+      if (got[0] === squareH && got[0] !== expected[0] && got[1] === expected[1]) return `The height uses ${name}[0]: ${name} is [height, width], and this window is not square.`;
+    }
     const a = spatialMistakes(l, input[0], k[0]);
     const b = spatialMistakes(l, input[1], k[1]);
     const matches: string[] = [];
@@ -187,6 +196,11 @@ function paramsHint(l: SeqLayer, input: number[], output: number[], expected: La
       if (l.useBias === false && got.trainable === w + l.filters) return "useBias: false means no bias vector.";
       if (l.useBias !== false && got.trainable === w + size(output)) return "The conv bias is one number per filter, shared by every position: not one per output position.";
       if (got.trainable === l.kernelSize[0] * l.kernelSize[1] * l.filters + (l.useBias === false ? 0 : l.filters)) return "Each filter spans every input channel: the kernel is [kh, kw, inChannels, filters].";
+      for (const k of [l.kernelSize[0], l.kernelSize[1]]) {
+        if (l.kernelSize[0] !== l.kernelSize[1] && got.trainable === k * k * last * l.filters + (l.useBias === false ? 0 : l.filters)) {
+          return "This kernel is not square (kernelSize is [kh, kw]): it has kh·kw·inChannels·filters weights.";
+        }
+      }
       if (l.useBias !== false && got.trainable === w) return "A conv2d layer has one bias per filter (useBias defaults to true).";
       return undefined;
     }
@@ -267,6 +281,12 @@ async function checkDepth({ learner }: CheckContext, model: Model, ref: Summary)
   throw new CheckFailure(`${LABEL}.depth is wrong for [${model.layers.map((l) => l.kind).join(", ")}]: expected ${ref.depth}, got ${got}.`, { hint });
 }
 
+/** "input [20,14,3]; conv2d(...), maxPooling2d(...), ...": the model's structure (sizes and settings, no values exist here). */
+function describeModel(model: Model): string {
+  const special = model.layers.some((l) => (l.kind === "conv2d" && l.kernelSize[0] !== l.kernelSize[1]) || (l.kind === "maxPooling2d" && l.poolSize[0] !== l.poolSize[1]));
+  return `a random ${model.inputShape.length === 1 ? "MLP" : "CNN"} of ${model.layers.length} layers${special ? " with non-square kernels or pooling windows" : ""}`;
+}
+
 // ---- models --------------------------------------------------------------------------------------
 
 const MLP: Model = {
@@ -292,6 +312,32 @@ const CNN: Model = {
 const between = (rng: Rng, lo: number, hi: number) => lo + rng.int(hi - lo + 1);
 const coin = (rng: Rng, p = 0.5) => rng.next() < p;
 const outSize = (n: number, k: number, s: number, same: boolean) => (same ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
+
+/**
+ * A CNN whose every conv kernel and pooling window is non-square (kh ≠ kw, ph ≠ pw): a summary
+ * that reads kernelSize[0] or poolSize[0] for both axes gets a shape or a count wrong.
+ */
+function nonSquareModel(rng: Rng): Model {
+  const layers: SeqLayer[] = [];
+  let [h, w, c] = [between(rng, 12, 30), between(rng, 12, 30), between(rng, 1, 4)];
+  const inputShape = [h, w, c];
+  for (let b = 0; b < 2 && Math.min(h, w) >= 5; b++) {
+    const kh = between(rng, 1, 4);
+    const kw = kh === 1 ? between(rng, 2, 4) : coin(rng) ? kh - 1 : kh + 1;
+    const strides = coin(rng) ? undefined : between(rng, 1, 2);
+    const padding = coin(rng) ? "valid" : "same";
+    const filters = between(rng, 1, 16);
+    layers.push({ kind: "conv2d", filters, kernelSize: [kh, kw], ...(strides ? { strides } : {}), padding });
+    [h, w, c] = [outSize(h, kh, strides ?? 1, padding === "same"), outSize(w, kw, strides ?? 1, padding === "same"), filters];
+    const ph = between(rng, 1, Math.min(3, h));
+    const pw = Math.min(w, ph === 1 ? 2 : coin(rng) ? ph - 1 : ph + 1);
+    if (ph === pw || Math.min(h, w) < 2) break;
+    layers.push({ kind: "maxPooling2d", poolSize: [ph, pw] });
+    [h, w] = [outSize(h, ph, ph, false), outSize(w, pw, ph, false)];
+  }
+  layers.push({ kind: "flatten" }, { kind: "dense", units: between(rng, 1, 16) });
+  return { inputShape, layers };
+}
 
 /** A random valid CNN (or, sometimes, an MLP): conv blocks, flatten, dense head. */
 function randomModel(rng: Rng): Model {
@@ -319,9 +365,10 @@ function randomModel(rng: Rng): Model {
     if (coin(rng, 0.4)) layers.push({ kind: "batchNormalization" });
     if (Math.min(h, w) >= 2 && coin(rng, 0.6)) {
       const p = between(rng, 2, Math.min(3, h, w));
+      const pw = coin(rng, 0.7) ? p : between(rng, 1, Math.min(3, w));
       const s = coin(rng) ? undefined : between(rng, 1, 3);
-      layers.push({ kind: "maxPooling2d", poolSize: [p, p], ...(s ? { strides: s } : {}) });
-      [h, w] = [outSize(h, p, s ?? p, false), outSize(w, p, s ?? p, false)];
+      layers.push({ kind: "maxPooling2d", poolSize: [p, pw], ...(s ? { strides: s } : {}) });
+      [h, w] = [outSize(h, p, s ?? p, false), outSize(w, pw, s ?? p, false)];
     }
     if (coin(rng, 0.3)) layers.push({ kind: "dropout", rate: 0.25 });
   }
@@ -356,13 +403,14 @@ export default defineChecks({
         ],
       }).then(() => undefined),
     ),
-    visible("maxPooling2d: strides default to poolSize[0]", 1, (ctx) =>
+    visible("maxPooling2d: strides default to poolSize[0]; non-square windows [height, width]", 1, (ctx) =>
       checkLayers(ctx, {
-        inputShape: [13, 12, 4],
+        inputShape: [17, 16, 4],
         layers: [
           { kind: "maxPooling2d", poolSize: [2, 2] },
           { kind: "maxPooling2d", poolSize: [3, 3], strides: 1 },
-          { kind: "maxPooling2d", poolSize: [2, 2], strides: 2 },
+          { kind: "maxPooling2d", poolSize: [2, 3] },
+          { kind: "maxPooling2d", poolSize: [3, 1], strides: 1 },
         ],
       }).then(() => undefined),
     ),
@@ -384,8 +432,9 @@ export default defineChecks({
       await checkDepth(ctx, CNN, reference(ctx.tf, CNN));
     }),
     hidden("random models: every shape, count, total and the depth", 2, async (ctx) => {
-      for (let i = 0; i < 3; i++) {
-        const model = randomModel(ctx.rng);
+      for (let i = 0; i < 4; i++) {
+        const model = i === 3 ? nonSquareModel(ctx.rng) : randomModel(ctx.rng);
+        ctx.describe(describeModel(model));
         const ref = await checkLayers(ctx, model);
         await checkTotals(ctx, model);
         await checkDepth(ctx, model, ref);

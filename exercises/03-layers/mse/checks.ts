@@ -37,47 +37,90 @@ function refGrad(tf: Tf, c: Case): Tensor {
 
 // ---- hints: the constant factors that known mistakes introduce ------------------------------
 
-function factors(c: Case) {
-  const size = c.pred.size;
-  const rows = c.pred.shape.length > 1 ? c.pred.shape[0] : size;
-  return { size, rows, perRow: size / rows };
+/**
+ * The wrong counts a mean may be divided by: the product of any proper subset of the axes (the
+ * rows, the last axis, ...). Returns count → what it is, for every count other than the size.
+ */
+function wrongCounts(shape: number[]): Map<number, string> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Map<number, string>();
+  for (let mask = 1; mask < (1 << shape.length) - 1; mask++) {
+    const axes = shape.flatMap((_, d) => ((mask >> d) & 1 ? [d] : []));
+    const count = axes.reduce((p, d) => p * shape[d], 1);
+    if (count === size) continue;
+    const what = axes.length === 1 ? `the size of axis ${axes[0]}` : `the product of axes ${axes.join(" and ")}`;
+    out.set(count, out.has(count) ? `${out.get(count)} or ${what}` : what);
+  }
+  return out;
 }
 
+/**
+ * Every factor a known mistake multiplies the right answer by, with each mistake that gives it.
+ * Several mistakes can give the same factor (the factor 2 counted twice, and a division by half
+ * the elements): the hint then names all of them, since the numbers cannot tell them apart.
+ */
+function knownFactors(shape: number[], forGradient: boolean): { value: number; causes: string[] }[] {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const factors: { value: number; causes: string[] }[] = [];
+  const add = (value: number, cause: string) => {
+    const f = factors.find((x) => Math.abs(x.value - value) <= 1e-9 * Math.abs(value));
+    if (f) f.causes.push(cause);
+    else factors.push({ value, causes: [cause] });
+  };
+  if (forGradient) {
+    add(0.5, "the factor 2 of d(e²)/de = 2e is missing");
+    add(2, "the factor 2 is counted twice");
+  } else {
+    add(0.5, "a factor 1/2 that this loss does not have");
+  }
+  for (const [count, what] of wrongCounts(shape)) add(size / count, `it is divided by ${count} (${what}) where the mean divides by all ${size} elements`);
+  if (size > 1) add(size, `there is no division by the number of elements (${size}): the loss is a mean`);
+  return factors.filter((f) => f.value !== 1);
+}
+
+const factorText = (value: number) => (value === 0.5 ? "half" : `${Number(value.toPrecision(4))} times`);
+const causesText = (causes: string[]) => (causes.length === 1 ? causes[0] : `either ${causes.join(", or ")}`);
+
 function lossHint(c: Case) {
-  const { size, rows, perRow } = factors(c);
+  const factors = knownFactors(c.pred.shape, false);
   return (expected: number, got: number): string | undefined => {
     const ratio = got / expected;
-    const near = (x: number) => Math.abs(ratio - x) <= 1e-3 * Math.abs(x);
-    if (perRow > 1 && near(perRow)) return `Your loss is the reference times ${perRow}: you divided by the number of rows (${rows}); the mean is over all ${size} elements.`;
-    if (size > 1 && near(size)) return `Your loss is the reference times ${size}: that is the sum of the squared errors; divide by the number of elements.`;
-    if (near(0.5)) return "Your loss is half the mean squared error: no 1/2 factor here.";
-    if (near(Math.sqrt(expected) / expected)) return "Your value is the root of the mean squared error (RMSE): do not take the square root.";
+    for (const f of factors) {
+      if (Math.abs(ratio - f.value) <= 1e-3 * Math.abs(f.value)) return `Your loss is ${factorText(f.value)} the reference: ${causesText(f.causes)}.`;
+    }
+    if (Math.abs(got - Math.sqrt(expected)) <= 1e-3 * Math.sqrt(expected)) return "Your value is the root of the mean squared error (RMSE): do not take the square root.";
     return undefined;
   };
 }
 
 function gradHints(c: Case): HintRule[] {
-  const { size, rows, perRow } = factors(c);
-  const list = [{ value: 0.5, hint: "Your gradient is half the reference: d(e²)/de = 2e, the factor 2 is missing." }];
-  if (perRow > 1) list.push({ value: perRow, hint: `Your gradient is the reference times ${perRow}: you divided by the number of rows (${rows}) instead of the number of elements (${size}).` });
-  if (size > 1) list.push({ value: size, hint: `Your gradient is the reference times ${size}: the loss is a mean, so divide by the number of elements (${size}).` });
+  const list = knownFactors(c.pred.shape, true).map((f) => ({ value: f.value, hint: `Your gradient is ${factorText(f.value)} the reference: ${causesText(f.causes)}.` }));
   list.push({ value: -1, hint: "Right size, opposite sign: the gradient with respect to pred is 2 (pred - target) / size, not (target - pred)." });
   return [scaleHint(list)];
 }
 
 // ---- checks --------------------------------------------------------------------------------
 
-async function checkLoss({ learner, tf }: CheckContext, c: Case) {
+/** "pred [2,3,2] (12 elements)": the kind of case, for a hidden failure's message. */
+const describeCase = (ctx: CheckContext, c: Case) => ctx.describe(`pred [${c.pred.shape}] (${c.pred.size} element${c.pred.size === 1 ? "" : "s"})`);
+
+async function checkLoss(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c);
   const got = await learner.call("mse", c.pred, c.target);
   expectNumberClose(`mse(pred [${c.pred.shape}], target)`, refLoss(tf, c), got, { against: "tf.losses.meanSquaredError", hint: lossHint(c) });
 }
 
-async function checkGrad({ learner, tf }: CheckContext, c: Case) {
+async function checkGrad(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c);
   const got = await learner.call("mseBackward", c.pred, c.target);
   expectClose(`mseBackward(pred [${c.pred.shape}], target)`, refGrad(tf, c), got, { against: "tf.grad", hints: gradHints(c) });
 }
 
-async function checkAgainstOwnLoss({ learner }: CheckContext, c: Case) {
+async function checkAgainstOwnLoss(ctx: CheckContext, c: Case) {
+  const { learner } = ctx;
+  describeCase(ctx, c);
   const label = `mseBackward(pred [${c.pred.shape}], target)`;
   const grad = asTensorResult(label, await learner.call("mseBackward", c.pred, c.target), c.pred.shape);
   await expectGradMatchesForward({ wrt: "pred", gradLabel: label, forwardLabel: "mse", at: c.pred, grad, forward: (p) => learner.call("mse", p, c.target) });

@@ -56,9 +56,28 @@ function forwardWithScale(c: Case, s: number): Tensor {
   return add(add(matmul(c.x, c.w), c.b), mul(matmul(matmul(c.x, c.a), c.bm), s));
 }
 
+/**
+ * Scales a learner may divide alpha by instead of r: the sizes of the other axes. Only those that
+ * differ from r (and from each other) can be told apart; each comes with what it is.
+ */
+function wrongRanks(c: Case): { size: number; what: string }[] {
+  const [d, m] = c.w.shape;
+  const r = rank(c);
+  const out: { size: number; what: string }[] = [];
+  const widths: [number, string][] = d === m ? [[m, "M = D, the layer's width"]] : [[m, "M = w.shape[1], the output width"], [d, "D = a.shape[0], the input width"]];
+  for (const [size, what] of widths) {
+    if (size !== r && !out.some((o) => o.size === size)) out.push({ size, what });
+  }
+  return out;
+}
+
+const wrongRankHint = (c: Case, what: string, size: number) =>
+  `the adapter is scaled by alpha / ${size} (${what}); LoRA divides alpha by the rank r = a.shape[1]: ${scaleText(c)}.`;
+
 function forwardHints(c: Case): HintRule[] {
   const s = scaleOf(c);
   return [
+    ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
     variantHint(`The adapter's output is not scaled: multiply (x a) bm by ${scaleText(c)}.`, () => forwardWithScale(c, 1)),
     variantHint(`The adapter is scaled by alpha = ${c.alpha}; LoRA scales it by ${scaleText(c)}, with r = a.shape[1].`, () => forwardWithScale(c, c.alpha)),
     variantHint(`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
@@ -75,10 +94,12 @@ function gradHints(c: Case, key: Grad): HintRule[] {
     return [
       variantHint("dx only has the frozen path dy wᵀ: x also feeds the adapter, so dx = dy wᵀ + (alpha / r) (dy bmᵀ) aᵀ.", () => dxWith(0)),
       variantHint(`dx's adapter path is not scaled: it is (alpha / r) (dy bmᵀ) aᵀ with ${scaleText(c)}.`, () => dxWith(1)),
+      ...wrongRanks(c).map((o) => variantHint(`In dx, ${wrongRankHint(c, o.what, o.size)}`, () => dxWith(c.alpha / o.size))),
     ];
   }
   return [
     scaleHint([
+      ...wrongRanks(c).map((o) => ({ value: r / o.size, hint: `In ${key}, ${wrongRankHint(c, o.what, o.size)}` })),
       { value: 1 / s, hint: `Your ${key} is the reference divided by ${scaleText(c)}: the adapter's scale belongs in its gradients too.` },
       { value: r, hint: `Your ${key} is scaled by alpha instead of alpha / r (r = a.shape[1] = ${r}).` },
       { value: 1 / (s * s), hint: `Your ${key} is scaled by r / alpha instead of alpha / r.` },
@@ -86,7 +107,13 @@ function gradHints(c: Case, key: Grad): HintRule[] {
   ];
 }
 
-async function checkForward({ learner, tf }: CheckContext, c: Case) {
+/** "x [3,5], w [5,4], rank 2": the kind of case, for a hidden failure's message. */
+const describeCase = (ctx: CheckContext, c: Case, what: string) =>
+  ctx.describe(`${what}: x [${c.x.shape}], w [${c.w.shape}], rank r = ${rank(c)}${c.x.shape[0] === 1 ? " (a batch of one)" : ""}`);
+
+async function checkForward(ctx: CheckContext, c: Case) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c, "loraForward");
   const expected = referenceForward(tf, loraTf(tf, c.alpha), [c.x, c.w, c.b, c.a, c.bm]);
   expectClose(`loraForward(x, w, b, a, bm, ${c.alpha})`, expected, await learner.call("loraForward", ...args(c)), { against: "tfjs", hints: forwardHints(c) });
 }
@@ -98,7 +125,9 @@ function expectNotTransposed(label: string, got: unknown, shape: number[], formu
   }
 }
 
-async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad[] = GRADS) {
+async function checkBackward(ctx: CheckContext, c: Case, which: Grad[] = GRADS) {
+  const { learner, tf } = ctx;
+  describeCase(ctx, c, "loraBackward");
   const grads = referenceGrads(tf, loraTf(tf, c.alpha), [c.x, c.w, c.b, c.a, c.bm], c.dy);
   const expected: Record<Grad, Tensor> = { dx: grads[0], da: grads[3], dbm: grads[4] };
   const label = `loraBackward(dy, x, w, a, bm, ${c.alpha})`;
@@ -141,7 +170,9 @@ function referenceCounts(tf: Tf, d: number, m: number, r: number): { full: numbe
   return counts;
 }
 
-async function checkParamCount({ learner, tf }: CheckContext, d: number, m: number, r: number) {
+async function checkParamCount(ctx: CheckContext, d: number, m: number, r: number) {
+  const { learner, tf } = ctx;
+  ctx.describe("loraParamCount on random sizes");
   const expected = referenceCounts(tf, d, m, r);
   const label = `loraParamCount(${d}, ${m}, ${r})`;
   const out = asObjectResult(label, await learner.call("loraParamCount", d, m, r), ["full", "lora"]);

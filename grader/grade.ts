@@ -12,9 +12,10 @@ import { transpileLearner } from "./sandbox/transpile.ts";
 import { driverScript, harnessScript } from "./sandbox/bundle.ts";
 import { DEFAULT_LIMITS, IsolateTransport, type SandboxLimits } from "./sandbox/isolate-transport.ts";
 import { PacketSession, type SandboxScripts, type SandboxTransport } from "./sandbox/transport.ts";
+import { boundedText } from "./sandbox/transport.ts";
 import { referenceTf } from "./reference/tf.ts";
 import { MAX_CODE_BYTES, newHiddenSeed } from "./intake.ts";
-
+import { randomBytes } from "node:crypto";
 
 export interface GradeOptions {
   /** Name shown in error positions (default solution.ts). */
@@ -26,6 +27,22 @@ export interface GradeOptions {
   only?: "visible";
   /** Where learner code runs: in this process (default) or a child process (the worker's second wall). */
   openTransport?: (limits: SandboxLimits, scripts: SandboxScripts) => Promise<SandboxTransport>;
+  /** Where details of an internal grader error go, for staff (default: this process's stderr, the worker's log). */
+  logInternal?: (line: string) => void;
+}
+
+/** Characters of one test's output, of the result's message, and of stdout in a result. */
+export const RESULT_TEXT_LIMITS = { output: 8_000, message: 8_000, stdout: 70_000 };
+
+/**
+ * An internal error's learner-facing text: never its details (host paths, the Node version, a
+ * stack), only a reference that staff find in the log with the details.
+ */
+function internalError(what: string, detail: unknown, opts: GradeOptions): string {
+  const ref = randomBytes(4).toString("hex");
+  const text = detail instanceof Error ? (detail.stack ?? detail.message) : String(detail);
+  (opts.logInternal ?? ((line: string) => process.stderr.write(line + "\n")))(`[gradlab] internal grader error ${ref} (${what}): ${text}`);
+  return `Internal grader error ${what} (not your fault; the submission can be regraded). Reference for staff: ${ref}.`;
 }
 
 /** The sandbox limits an exercise's submissions run under. */
@@ -39,7 +56,11 @@ function notRun(ex: Exercise, why: string, opts: GradeOptions): TestResult[] {
     .map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: why, visibility: c.visibility }));
 }
 
-function finish(ex: Exercise, t0: number, seed: string, tests: TestResult[], status: GradeResult["status"] | undefined, stdout: string, message?: string): GradeResult {
+function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], status: GradeResult["status"] | undefined, rawStdout: string, rawMessage?: string): GradeResult {
+  // The last bound before a result is stored or shown, whatever the checks put in their messages.
+  const tests = rawTests.map((t) => ({ ...t, output: boundedText(t.output, RESULT_TEXT_LIMITS.output) }));
+  const stdout = boundedText(rawStdout, RESULT_TEXT_LIMITS.stdout);
+  const message = rawMessage === undefined ? undefined : boundedText(rawMessage, RESULT_TEXT_LIMITS.message);
   const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;
   const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
   return {
@@ -89,7 +110,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
       loaded = await session.load(compiled.script);
     } catch (e) {
       if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await transport.logs(), e.message);
-      const why = `Internal grader error while loading your module (not your fault; the submission can be regraded): ${(e as Error).message}`;
+      const why = internalError("while loading your module", e, opts);
       return finish(ex, t0, seed, notRun(ex, why, opts), "error", "", why);
     }
     if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
@@ -97,7 +118,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
     const stdout = await transport.logs();
     if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);
-    if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, `Internal grader error (not your fault; the submission can be regraded): ${run.internalError}`);
+    if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, internalError("while running the checks", run.internalError, opts));
     return finish(ex, t0, seed, run.tests, undefined, stdout);
   } finally {
     transport.dispose();

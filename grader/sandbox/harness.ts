@@ -5,45 +5,63 @@
  * learner's exports, and encoding whatever comes back into plain data (within the call's time
  * limit, so a hostile getter or proxy is caught by the timeout, never run by the host's copy).
  * It also captures console output, bounded. The learner can tamper with this isolate's globals;
- * that can only spoil the learner's own results, which the host validates anyway.
+ * that can only spoil the learner's own results, which the host validates anyway: everything here
+ * (and the wire encoder) calls intrinsics captured before learner code runs, so what it sends
+ * stays within its limits whatever the learner replaced (JSON.stringify, prototype methods,
+ * setters on Object.prototype).
  */
 import * as nd from "../../lib/nd/index.ts";
 import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
 import { sandboxFns } from "../../lib/sandbox-fns.ts";
 import { installGemmKernel } from "../../lib/nd/linalg.ts";
 import { createWasmGemm, type WasmApi } from "../../lib/nd/gemm-wasm.ts";
+import { installWebGlobals } from "./web-globals.ts";
 
 type AnyFn = (...args: unknown[]) => unknown;
 type Exports = Record<string, unknown>;
 
 const g = globalThis as unknown as Record<string, unknown>;
 // Pristine references, taken before any learner code runs.
-const { stringify } = { stringify: JSON.stringify };
+const apply = Reflect.apply;
+const stringify = JSON.stringify as (v: unknown) => string | undefined;
 const objectKeys = Object.keys;
 const StringCtor = String;
+const isArray = Array.isArray;
+const isView = ArrayBuffer.isView;
+const stringSlice = String.prototype.slice;
+const arraySlice = Array.prototype.slice;
+const arrayJoin = Array.prototype.join;
+/** `s.slice(a, b)` that learner code cannot redirect. */
+const cut = (s: string, a: number, b?: number): string => apply(stringSlice, s, b === undefined ? [a] : [a, b]) as string;
+/** An object with no prototype: no setter or getter on Object.prototype can see or change it. */
+const record = <T extends object>(fields: T): T => ({ __proto__: null, ...fields }) as T;
 
 // ---- console capture, bounded -------------------------------------------------------------
 let logLimit = 64 * 1024;
 let logText = "";
 let logTruncated = false;
 
+// formatArg runs inside the learner's call (console.log), so a hostile toString or getter is
+// caught by the time limit; whatever it returns, `log` keeps the text within logLimit.
 function formatArg(v: unknown, depth = 0): string {
   if (typeof v === "string") return v;
-  if (v instanceof nd.Tensor) return v.toString();
+  if (v instanceof nd.Tensor) return StringCtor(v.toString());
   if (v === null || typeof v !== "object") return StringCtor(v);
   if (depth > 2) return "[…]";
-  if (ArrayBuffer.isView(v)) {
+  if (isView(v)) {
     const a = v as unknown as ArrayLike<number>;
-    const head = Array.prototype.slice.call(a, 0, 20).join(", ");
-    return `${v.constructor.name}(${a.length}) [${head}${a.length > 20 ? ", …" : ""}]`;
+    const head = StringCtor(apply(arrayJoin, apply(arraySlice, a, [0, 20]), [", "]));
+    return `${StringCtor(v.constructor?.name)}(${a.length}) [${head}${a.length > 20 ? ", …" : ""}]`;
   }
-  if (Array.isArray(v)) {
-    const items = v.slice(0, 20).map((x) => formatArg(x, depth + 1));
-    return `[${items.join(", ")}${v.length > 20 ? ", …" : ""}]`;
+  if (isArray(v)) {
+    const items = apply(arraySlice, v, [0, 20]) as unknown[];
+    let text = "";
+    for (let i = 0; i < items.length; i++) text += (i ? ", " : "") + formatArg(items[i], depth + 1);
+    return `[${text}${v.length > 20 ? ", …" : ""}]`;
   }
   try {
     const s = stringify(v);
-    return s === undefined ? StringCtor(v) : s.length > 2000 ? s.slice(0, 2000) + "…" : s;
+    return typeof s !== "string" ? StringCtor(v) : s.length > 2000 ? cut(s, 0, 2000) + "…" : s;
   } catch {
     return StringCtor(v);
   }
@@ -53,12 +71,18 @@ function log(...args: unknown[]): void {
   if (logTruncated) return;
   let line: string;
   try {
-    line = args.map((a) => formatArg(a)).join(" ") + "\n";
+    line = "";
+    for (let i = 0; i < args.length; i++) {
+      line += (i ? " " : "") + cut(StringCtor(formatArg(args[i])), 0, logLimit + 1);
+      if (line.length > logLimit) break;
+    }
+    line += "\n";
   } catch (e) {
     line = `[console.log could not format its arguments]\n`;
   }
+  if (typeof line !== "string") return;
   if (logText.length + line.length > logLimit) {
-    logText += line.slice(0, Math.max(0, logLimit - logText.length));
+    logText += cut(line, 0, Math.max(0, logLimit - logText.length));
     logText += `\n[output truncated at ${logLimit} characters]\n`;
     logTruncated = true;
     return;
@@ -79,7 +103,8 @@ let driver: Exports = {};
 let learnerLoaded = false;
 
 // ---- values that stay in the sandbox ------------------------------------------------------
-const handles = new Map<number, unknown>();
+// A prototype-less dictionary: Map.prototype methods could be replaced by learner code.
+const handles = record({} as Record<number, unknown>);
 let nextHandle = 1;
 
 function makeFn(name: string, args: unknown[]): unknown {
@@ -94,8 +119,8 @@ function decodeArgs(packet: WirePacket): unknown[] {
   const value = decode(packet, {
     tensor: (shape, data) => new nd.Tensor(data, shape),
     handle: (id) => {
-      if (!handles.has(id)) throw new Error(`harness: unknown handle ${id}`);
-      return handles.get(id);
+      if (!(id in handles)) throw new Error(`harness: unknown handle ${id}`);
+      return handles[id];
     },
     fn: makeFn,
   });
@@ -104,24 +129,33 @@ function decodeArgs(packet: WirePacket): unknown[] {
 
 function errorInfo(e: unknown): { name: string; message: string; stack: string } {
   // Reading these can run learner getters: we are inside the timed call, so a loop is a timeout.
+  // Each is read once and checked with typeof (a getter may answer differently every time).
   let name = "Error";
   let message = "";
   let stack = "";
   try {
     if (e !== null && typeof e === "object") {
       const err = e as { name?: unknown; message?: unknown; stack?: unknown };
-      name = typeof err.name === "string" ? err.name : "Error";
-      message = typeof err.message === "string" ? err.message : StringCtor(e);
-      stack = typeof err.stack === "string" ? err.stack : "";
+      const n = err.name;
+      const m = err.message;
+      const s = err.stack;
+      name = typeof n === "string" ? n : "Error";
+      message = typeof m === "string" ? m : "(a thrown object without a message)";
+      stack = typeof s === "string" ? s : "";
     } else {
       name = "thrown value";
-      message = StringCtor(e);
+      message = typeof e === "string" ? e : typeof e === "symbol" ? "a symbol" : StringCtor(e);
     }
   } catch {
     message = "(the thrown value could not be read)";
   }
-  return { name: name.slice(0, 200), message: message.slice(0, 2000), stack: stack.slice(0, 4000) };
+  return record({ name: cut(name, 0, 200), message: cut(message, 0, 2000), stack: cut(stack, 0, 4000) });
 }
+
+/** The reply for a call whose code threw. */
+const threw = (e: unknown): WirePacket => encode(record({ status: "threw", error: errorInfo(e) }));
+
+const DRIVER_PREFIX = "driver:";
 
 function isThenable(v: unknown): boolean {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
@@ -136,9 +170,15 @@ const host = {
   /** Called by the learner module's wrapper once its top level has run. */
   exportNames(): string {
     const names = objectKeys(learner);
-    const out: [string, string][] = [];
-    for (const n of names.slice(0, 200)) out.push([n, typeof learner[n]]);
-    return stringify(out);
+    // Built as text: Array.prototype.push and JSON.stringify may have been replaced by the module.
+    let out = "";
+    let count = 0;
+    for (let i = 0; i < names.length && count < 200; i++) {
+      const n = names[i];
+      if (n.length > 100) continue;
+      out += `${count++ ? "," : ""}[${stringify(n)},${stringify(typeof learner[n])}]`;
+    }
+    return `[${out}]`;
   },
 
   /**
@@ -149,56 +189,53 @@ const host = {
   call(name: string, json: string, buffers: ArrayBuffer[], keep: boolean, returnArgs: boolean): WirePacket {
     let result: unknown;
     let args: unknown[] = [];
+    const toDriver = cut(name, 0, DRIVER_PREFIX.length) === DRIVER_PREFIX;
     try {
       args = decodeArgs({ json, buffers });
       let fn: unknown;
-      if (name.startsWith("driver:")) {
-        fn = driver[name.slice(7)];
+      if (toDriver) {
+        fn = driver[cut(name, DRIVER_PREFIX.length)];
         if (typeof fn !== "function") throw new Error(`harness: the driver has no ${name}`);
-        args = [learner, ...args];
       } else {
         if (!learnerLoaded) throw new Error("harness: learner module not loaded");
         fn = learner[name];
       }
       if (typeof fn !== "function") {
-        return encode({ status: "missing", type: typeof fn });
+        return encode(record({ status: "missing", type: typeof fn }));
       }
-      result = (fn as AnyFn)(...args);
+      result = toDriver ? apply(fn as AnyFn, undefined, [learner, ...args]) : apply(fn as AnyFn, undefined, args);
       if (isThenable(result)) {
-        return encode({ status: "promise" });
+        return encode(record({ status: "promise" }));
       }
     } catch (e) {
-      return encode({ status: "threw", error: errorInfo(e) });
+      return threw(e);
     }
-    const out: Record<string, unknown> = { status: "ok" };
+    let value = result;
     if (keep) {
       const id = nextHandle++;
-      handles.set(id, result);
-      out.value = new Handle(id);
-    } else {
-      out.value = result;
+      handles[id] = result;
+      value = new Handle(id);
     }
-    if (returnArgs) out.args = name.startsWith("driver:") ? args.slice(1) : args;
     try {
-      return encode(out);
+      return encode(returnArgs ? record({ status: "ok", value, args }) : record({ status: "ok", value }));
     } catch (e) {
-      return encode({ status: "threw", error: errorInfo(e) });
+      return threw(e);
     }
   },
 
   /** Keep a value in the sandbox (e.g. the parameters an optimizer updates in place). */
   put(json: string, buffers: ArrayBuffer[]): number {
     const id = nextHandle++;
-    handles.set(id, decodeArgs({ json, buffers })[0]);
+    handles[id] = decodeArgs({ json, buffers })[0];
     return id;
   },
 
   /** Read a kept value back out (validated and encoded here, under the time limit). */
   get(id: number): WirePacket {
     try {
-      return encode({ status: "ok", value: handles.get(id) });
+      return encode(record({ status: "ok", value: handles[id] }));
     } catch (e) {
-      return encode({ status: "threw", error: errorInfo(e) });
+      return threw(e);
     }
   },
 
@@ -217,6 +254,9 @@ if (wasm) installGemmKernel(createWasmGemm({ Module: wasm.Module, Instance: wasm
 
 // WebAssembly memory is not counted by isolated-vm's heap limit: keep it out of learner reach.
 delete g.WebAssembly;
+
+// What a browser worker has and a bare isolate lacks (performance.now, structuredClone, …).
+installWebGlobals(g);
 
 g.__gradlab_host = host;
 g.__gradlab_require = requireModule;

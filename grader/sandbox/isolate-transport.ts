@@ -5,7 +5,7 @@
  * the inside, and child-transport.ts for the second wall around it.
  */
 import ivm from "isolated-vm";
-import type { WirePacket } from "../../lib/wire.ts";
+import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
 import { LEARNER_SCRIPT } from "./names.ts";
@@ -33,6 +33,23 @@ type HostFns = {
 };
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
+
+/**
+ * What leaves the isolate, checked before it goes anywhere (the worker, over IPC): the harness
+ * keeps packets within the wire limits, so one that is not is a harness the learner broke.
+ */
+function boundedPacket(p: unknown): WirePacket {
+  const packet = p as Partial<WirePacket> | undefined;
+  const ok =
+    !!packet &&
+    typeof packet.json === "string" &&
+    packet.json.length <= DEFAULT_WIRE_LIMITS.maxJsonChars &&
+    Array.isArray(packet.buffers) &&
+    packet.buffers.length <= DEFAULT_WIRE_LIMITS.maxElements &&
+    packet.buffers.reduce((n: number, b: unknown) => n + (b instanceof ArrayBuffer ? b.byteLength : Infinity), 0) <= DEFAULT_WIRE_LIMITS.maxElements * 8;
+  if (ok) return packet as WirePacket;
+  return encode({ status: "threw", error: { name: "Error", message: "the sandbox produced a reply over its size limit (was a global the grader relies on replaced?)", stack: "" } });
+}
 
 export class IsolateTransport implements SandboxTransport {
   private readonly isolate: ivm.Isolate;
@@ -148,13 +165,15 @@ export class IsolateTransport implements SandboxTransport {
       return { ok: false, error: { message: `Your module threw while loading: ${String(err.message).slice(0, 2000)}`, stack: String(err.stack ?? "").slice(0, 4000) } };
     }
     const json = await this.timed("reading your exports", (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }));
-    return { ok: true, exportsJson: typeof json === "string" ? json : "[]" };
+    return { ok: true, exportsJson: typeof json === "string" && json.length <= 64 * 1024 ? json : "[]" };
   }
 
   async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
-    return (await this.timed(`running ${name}`, (timeout) =>
-      this.fns.call.apply(undefined, [name, packet.json, packet.buffers, keep, returnArgs], { timeout, arguments: { copy: true }, result: { copy: true } }),
-    )) as WirePacket;
+    return boundedPacket(
+      await this.timed(`running ${name}`, (timeout) =>
+        this.fns.call.apply(undefined, [name, packet.json, packet.buffers, keep, returnArgs], { timeout, arguments: { copy: true }, result: { copy: true } }),
+      ),
+    );
   }
 
   async put(packet: WirePacket): Promise<number> {
@@ -166,9 +185,11 @@ export class IsolateTransport implements SandboxTransport {
   }
 
   async get(id: number): Promise<WirePacket> {
-    return (await this.timed("reading a value back", (timeout) =>
-      this.fns.get.apply(undefined, [id], { timeout, arguments: { copy: true }, result: { copy: true } }),
-    )) as WirePacket;
+    return boundedPacket(
+      await this.timed("reading a value back", (timeout) =>
+        this.fns.get.apply(undefined, [id], { timeout, arguments: { copy: true }, result: { copy: true } }),
+      ),
+    );
   }
 
   /** Captured console output so far (bounded inside the isolate). */

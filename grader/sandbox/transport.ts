@@ -4,8 +4,9 @@
  * process the worker can SIGKILL). PacketSession turns either into the checks' RawSession.
  */
 import { Tensor } from "../../lib/nd/index.ts";
-import { decode, encode, Handle, type WirePacket } from "../../lib/wire.ts";
+import { decode, encode, Handle, wellFormed, type WirePacket } from "../../lib/wire.ts";
 import type { RawOutcome, RawSession } from "../../lib/checks/learner.ts";
+import { explainMissingGlobal } from "./missing-globals.ts";
 
 /** The trusted scripts a sandbox runs before learner code (built by bundle.ts). */
 export interface SandboxScripts {
@@ -24,7 +25,36 @@ export interface SandboxTransport {
   dispose(): void;
 }
 
-/** Everything from the sandbox is untrusted: decoding never throws, it reports. */
+/** Learner text the host shows: at most `max` characters, lone surrogates replaced. Cuts before any other work. */
+export function boundedText(v: unknown, max: number): string {
+  const s = typeof v === "string" ? v : "";
+  return wellFormed(s.length > max ? s.slice(0, max) : s);
+}
+
+/** At most this much of an export-list reply is read (200 names of 100 characters fit). */
+const MAX_EXPORTS_JSON = 64 * 1024;
+
+/** The learner's export names and types from the harness's reply, bounded. */
+function parseExports(json: unknown): Map<string, string> {
+  const exports = new Map<string, string>();
+  if (typeof json !== "string" || json.length > MAX_EXPORTS_JSON) return exports;
+  try {
+    const list = JSON.parse(json) as unknown;
+    if (!Array.isArray(list)) return exports;
+    for (const entry of list.slice(0, 200)) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1] !== "string") continue;
+      exports.set(boundedText(entry[0], 100), boundedText(entry[1], 20));
+    }
+  } catch {
+    /* a corrupted harness only loses the learner its exports list */
+  }
+  return exports;
+}
+
+/**
+ * Everything from the sandbox is untrusted: decoding never throws, it reports, and every value
+ * and message is bounded (lib/wire.ts limits; text cut here) before any check renders it.
+ */
 export class PacketSession implements RawSession {
   private readonly transport: SandboxTransport;
   private readonly mapLocation: (stack: string) => string | undefined;
@@ -37,17 +67,13 @@ export class PacketSession implements RawSession {
   /** Load the learner's script; the error message carries the learner's file:line. */
   async load(script: string): Promise<{ ok: true; exports: Map<string, string> } | { ok: false; message: string }> {
     const r = await this.transport.load(script);
+    if (!r || typeof r !== "object") return { ok: false, message: "the sandbox did not answer as expected while loading your module" };
     if (!r.ok) {
-      const where = this.mapLocation(String(r.error.stack ?? ""));
-      return { ok: false, message: `${String(r.error.message).slice(0, 2000)}${where ? ` (at ${where})` : ""}` };
+      const err = (r.error ?? {}) as { message?: unknown; stack?: unknown };
+      const where = this.mapLocation(boundedText(err.stack, 4000));
+      return { ok: false, message: `${explainMissingGlobal(boundedText(err.message, 2000))}${where ? ` (at ${where})` : ""}` };
     }
-    const exports = new Map<string, string>();
-    try {
-      for (const [k, t] of JSON.parse(r.exportsJson) as [string, string][]) exports.set(String(k), String(t));
-    } catch {
-      /* a corrupted harness only loses the learner its exports list */
-    }
-    return { ok: true, exports };
+    return { ok: true, exports: parseExports(r.exportsJson) };
   }
 
   private decodeOutcome(raw: unknown): RawOutcome {
@@ -64,13 +90,14 @@ export class PacketSession implements RawSession {
       case "ok":
         return { status: "ok", value: o.value, args: Array.isArray(o.args) ? o.args : undefined };
       case "missing":
-        return { status: "missing", type: String(o.type) };
+        return { status: "missing", type: boundedText(o.type, 20) };
       case "promise":
         return { status: "promise" };
       case "threw": {
         const err = (o.error ?? {}) as { name?: unknown; message?: unknown; stack?: unknown };
-        const location = typeof err.stack === "string" ? this.mapLocation(err.stack) : undefined;
-        return { status: "threw", error: { name: String(err.name ?? "Error").slice(0, 200), message: String(err.message ?? "").slice(0, 2000), location } };
+        const location = typeof err.stack === "string" ? this.mapLocation(boundedText(err.stack, 4000)) : undefined;
+        const name = boundedText(err.name, 200) || "Error";
+        return { status: "threw", error: { name, message: explainMissingGlobal(boundedText(err.message, 2000)), location } };
       }
       default:
         return { status: "threw", error: { name: "Error", message: "the sandbox returned an unexpected result" } };

@@ -25,6 +25,8 @@ export function takeSignInAttempt(db: Db, email: string, now = Date.now()): numb
   const sqlite = db.$client;
   return sqlite
     .transaction(() => {
+      // Windows that ended say nothing any more (and guesses at made-up emails must not pile up).
+      sqlite.prepare("DELETE FROM sign_in_failures WHERE window_start <= ?").run(now - window * 1000);
       const row = sqlite.prepare("SELECT count, window_start AS start FROM sign_in_failures WHERE email = ?").get(key) as { count: number; start: number } | undefined;
       if (!row || now - row.start >= window * 1000) {
         sqlite.prepare("INSERT INTO sign_in_failures (email, count, window_start) VALUES (?, 1, ?) ON CONFLICT(email) DO UPDATE SET count = 1, window_start = excluded.window_start").run(key, now);

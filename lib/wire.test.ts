@@ -41,3 +41,89 @@ describe("wire", () => {
     expect(v.data[1]).toBeNaN();
   });
 });
+
+describe("wire: hostile values and replaced globals", () => {
+  /** Run `fn` with globals replaced the way learner code in the isolate could, then restore them. */
+  function withHijackedGlobals<T>(fn: () => T): T {
+    const saved = {
+      stringify: JSON.stringify,
+      keys: Object.keys,
+      push: Array.prototype.push,
+      isArray: Array.isArray,
+      set: Float64Array.prototype.set,
+      iterator: Array.prototype[Symbol.iterator],
+    };
+    const huge = "A".repeat(1_000_000);
+    JSON.stringify = (() => `{"t":"invalid","why":"${huge}"}`) as typeof JSON.stringify;
+    Object.keys = (() => Array.from({ length: 1e5 }, (_, i) => `k${i}`)) as typeof Object.keys;
+    Array.prototype.push = function () {
+      return 0;
+    };
+    Array.isArray = (() => false) as unknown as typeof Array.isArray;
+    Float64Array.prototype.set = function () {};
+    Array.prototype[Symbol.iterator] = function* () {
+      yield huge;
+    } as never;
+    Object.defineProperty(Object.prototype, "value", { set() {}, configurable: true });
+    Object.defineProperty(Object.prototype, "toJSON", { value: () => huge, configurable: true, writable: true });
+    try {
+      return fn();
+    } finally {
+      JSON.stringify = saved.stringify;
+      Object.keys = saved.keys;
+      Array.prototype.push = saved.push;
+      Array.isArray = saved.isArray;
+      Float64Array.prototype.set = saved.set;
+      Array.prototype[Symbol.iterator] = saved.iterator;
+      delete (Object.prototype as Record<string, unknown>).value;
+      delete (Object.prototype as Record<string, unknown>).toJSON;
+    }
+  }
+
+  it("encodes exactly as before when learner code has replaced JSON.stringify, Object.keys, push, typed-array methods", () => {
+    const value = { status: "ok", value: { shape: [2], data: new Float32Array([1.5, 2]) }, list: [1, "a", null], n: -Infinity };
+    const clean = encode(value);
+    const hijacked = withHijackedGlobals(() => encode(value));
+    expect(hijacked.json).toBe(clean.json);
+    expect(hijacked.json.length).toBeLessThan(500);
+    const v = decode(hijacked, hooks) as Record<string, unknown>;
+    expect(Array.from((v.value as Tensor).data)).toEqual([1.5, 2]);
+    expect(v.list).toEqual([1, "a", null]);
+  });
+
+  it("bounds the whole structure, not just each part (nested arrays of long strings)", () => {
+    const row = Array.from({ length: 10_000 }, () => "x".repeat(10_000)); // 100M characters
+    const p = encode([row, row]);
+    expect(p.json.length).toBeLessThan(1_000);
+    expect((decode(p, hooks) as InvalidValue).why).toMatch(/too large to carry/);
+  });
+
+  it("reads a getter or proxy trap once: a length that changes cannot grow the result", () => {
+    let reads = 0;
+    const sly = new Proxy([1, 2, 3], { get: (t, k) => (k === "length" ? (reads++ === 0 ? 3 : 1e9) : Reflect.get(t, k)) });
+    const v = decode(encode(sly), hooks);
+    expect(v).toEqual([1, 2, 3]);
+    expect(reads).toBe(1);
+  });
+
+  it("carries lone surrogates as well-formed text", () => {
+    const v = decode(encode({ s: "a\ud800b" }), hooks) as { s: string };
+    expect(v.s).toBe("a\ufffdb");
+  });
+
+  it("rejects packets that break the limits or the format (what a broken harness might send)", () => {
+    const bad: { json: string; buffers: ArrayBuffer[] }[] = [
+      { json: `{"t":"str","v":"${"x".repeat(20_000)}"}`, buffers: [] },
+      { json: `{"t":"invalid","why":"x"}`.padEnd(9_000_000, " "), buffers: [] },
+      { json: `{"t":"arr","v":5}`, buffers: [] },
+      { json: `{"t":"tensor","shape":"ab","buf":0}`, buffers: [new ArrayBuffer(16)] },
+      { json: `{"t":"tensor","shape":[3],"buf":0}`, buffers: [new ArrayBuffer(16)] },
+      { json: `{"t":"arr","v":[{"t":"f64","buf":0},{"t":"f64","buf":0}]}`, buffers: [new ArrayBuffer(16)] },
+      { json: `{"t":"obj","v":[["${"k".repeat(300)}",{"t":"null"}]]}`, buffers: [] },
+      { json: `{"t":"num","v":"1e400"}`, buffers: [] },
+    ];
+    for (const p of bad) expect(() => decode(p, hooks), p.json.slice(0, 60)).toThrow(/wire: malformed/);
+    const why = decode({ json: JSON.stringify({ t: "invalid", why: "w".repeat(100_000) }), buffers: [] }, hooks) as InvalidValue;
+    expect(why.why.length).toBeLessThanOrEqual(500);
+  });
+});

@@ -3,6 +3,7 @@ import { backend } from "../_lib/backend.ts";
 import { requireUser } from "../_lib/session.ts";
 import { TopBar } from "../_components/TopBar.tsx";
 import { CreateCourseForm } from "../_components/course/CourseForms.tsx";
+import { Invitations } from "./Invitations.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -10,12 +11,14 @@ export default async function CoursesPage() {
   const user = await requireUser("/courses");
   const be = await backend();
   const list = be.myCourses(user);
+  const invitations = be.myInvitations(user);
   const zones = Intl.supportedValuesOf("timeZone");
   return (
     <>
       <TopBar user={user} crumbs={[{ label: "Courses" }]} />
       <main className="page">
         <h1>Courses</h1>
+        {invitations.length > 0 && <Invitations invitations={invitations} />}
         {list.length === 0 && <p className="muted">You are in no course yet.</p>}
         <ul className="exercises" data-testid="courses">
           {list.map((c) => (

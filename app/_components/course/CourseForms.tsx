@@ -135,7 +135,7 @@ export function RosterImport({ courseId }: { courseId: string }) {
       setCreated([]);
       void s.run(`/api/courses/${courseId}/roster`, "POST", { csv: text }, (d) => {
         setCreated((d.created as { email: string; password: string }[]) ?? []);
-        return `Imported: ${d.enrolled as number} enrolled, ${(d.created as unknown[]).length} new account(s), ${d.updated as number} updated.`;
+        return `Imported: ${d.enrolled as number} enrolled, ${(d.created as unknown[]).length} new account(s), ${d.updated as number} updated, ${(d.invited as number | undefined) ?? 0} invited (they join when they accept).`;
       }, (d) => setErrors((d.errors as typeof errors) ?? []));
     }}>
       <label>Roster CSV (<code>email,name,section</code>): choose a file or paste
@@ -180,7 +180,7 @@ export function MemberRoleForm({ courseId }: { courseId: string }) {
   return (
     <form className="form inline-form" data-testid="member-form" onSubmit={(e) => {
       const f = fd(e);
-      void s.run(`/api/courses/${courseId}/members`, "PUT", { email: f.get("email"), role: f.get("role") }, () => "Role set.");
+      void s.run(`/api/courses/${courseId}/members`, "PUT", { email: f.get("email"), role: f.get("role") }, (d) => (typeof d.message === "string" ? d.message : "Role set."));
     }}>
       <label>Email <input name="email" type="email" required /></label>
       <label>Role <select name="role" defaultValue="ta"><option value="learner">learner</option><option value="ta">TA</option><option value="instructor">instructor</option></select></label>

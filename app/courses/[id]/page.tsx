@@ -89,6 +89,13 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
                 ))}
               </tbody>
             </table>
+            {d.invitations.length > 0 && (
+              <>
+                <h3>Invited, not joined yet ({d.invitations.length})</h3>
+                <p className="muted small">Someone joins when they accept on their Courses page (it needs an account with that email).</p>
+                <ul data-testid="invitations">{d.invitations.map((i) => <li key={i.email}>{i.email} · {i.role}{i.section ? ` · section ${i.section}` : ""}</li>)}</ul>
+              </>
+            )}
           </Section>
         )}
       </main>

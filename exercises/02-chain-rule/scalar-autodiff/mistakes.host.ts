@@ -3,11 +3,14 @@
  * Server-only (*.host.ts): with no mistake switched on this is a complete reverse-mode autodiff,
  * so the browser's Run gets a stub instead (see docs/authoring.md).
  */
+import { mistakeExplains } from "../../../lib/checks/hints.ts";
+import type { Tolerance } from "../../../lib/checks/tolerance.ts";
 import type { Op, Program } from "./program.ts";
 
 interface Mistakes {
   overwrite?: boolean; // child.grad = ... instead of +=
   noTopo?: boolean; // recursive backward without a topological order
+  breadthFirst?: boolean; // each node once, in breadth-first order from the output
   tanhNoSquare?: boolean; // 1 - tanh instead of 1 - tanh^2
   powNoK?: boolean; // x^(k-1) instead of k x^(k-1)
   reluOneAtZero?: boolean; // relu'(0) = 1
@@ -110,7 +113,19 @@ function simulate(prog: Program, m: Mistakes, composite = false): number[] {
     });
   };
   grad[out] = 1;
-  if (m.noTopo) {
+  if (m.breadthFirst) {
+    const queue = [out];
+    const seen = new Set<number>(queue);
+    for (let k = 0; k < queue.length; k++) {
+      step(queue[k]);
+      for (const p of parents[queue[k]]) {
+        if (!seen.has(p)) {
+          seen.add(p);
+          queue.push(p);
+        }
+      }
+    }
+  } else if (m.noTopo) {
     const rec = (i: number) => {
       step(i);
       for (const p of new Set(parents[i])) rec(p);
@@ -135,6 +150,7 @@ function simulate(prog: Program, m: Mistakes, composite = false): number[] {
 const MISTAKE_HINTS: [Mistakes, string][] = [
   [{ overwrite: true }, "A node that is used more than once must add up the gradient from every use: `grad += ...`, never `grad = ...`."],
   [{ noTopo: true }, "Your backward visits a shared node before all of its uses have passed their gradient to it (it propagates a partial gradient, then again). Order the nodes topologically and call each node's local backward once, in reverse order."],
+  [{ breadthFirst: true }, "Your backward visits the nodes breadth-first (by distance from the output), each once. That is not a topological order: a node reached by a short path and by a longer one passes its gradient on before the longer path has added to it. Sort the nodes topologically (a depth-first search that appends a node after all of its inputs) and call each node's local backward once, in reverse order."],
   [{ tanhNoSquare: true }, "d tanh(x)/dx = 1 - tanh(x)^2: the square is missing."],
   [{ powNoK: true }, "d x^k/dx = k x^(k-1): the factor k is missing."],
   [{ reluOneAtZero: true }, "relu'(0) is 0 here (the tfjs convention): use x > 0, not x >= 0."],
@@ -146,14 +162,14 @@ const MISTAKE_HINTS: [Mistakes, string][] = [
 ];
 
 /**
- * The hint of the first known mistake that reproduces the learner's gradients `got` (and not the
- * right ones, `expected`), trying each with sub, div and neg kept and written as micrograd does.
+ * The hint of the first known mistake that explains the learner's gradients `got`: within `tol`
+ * and clearly better than the right ones, `expected` (`mistakeExplains`), trying each with sub,
+ * div and neg kept and written as micrograd does.
  */
-export function knownMistake(prog: Program, expected: number[], got: number[], close: (a: number[], b: number[]) => boolean): string | undefined {
+export function knownMistake(prog: Program, expected: number[], got: number[], tol: Tolerance): string | undefined {
   for (const [m, hint] of MISTAKE_HINTS) {
     for (const composite of [false, true]) {
-      const sim = simulate(prog, m, composite);
-      if (!close(expected, sim) && close(sim, got)) return hint;
+      if (mistakeExplains(expected, simulate(prog, m, composite), got, tol)) return hint;
     }
   }
   return undefined;

@@ -4,6 +4,7 @@ import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome } f
 import { fmt, isClose } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asNumberResult } from "../../../lib/checks/learner.ts";
+import { mistakeExplains } from "../../../lib/checks/hints.ts";
 import { describeTolerance, VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
 
 interface StepH { baseLr: number; dropEvery: number; factor: number }
@@ -65,7 +66,21 @@ const MISTAKES: Record<Name, { f: Schedule; hint: string }[]> = {
 const describeH = (h: H) => JSON.stringify(h).replace(/"(\w+)":/g, "$1: ").replace(/,/g, ", ");
 
 /** Evaluate the learner's schedule at every step and compare with the float64 reference. */
+/** "warmupCosine over 46 steps, without warmup, past totalSteps": the kind of case, without the hyperparameters' values. */
+function describeKind(name: Name, h: H, steps: number[]): string {
+  const traits: string[] = [];
+  if ("staircase" in h) traits.push(h.staircase ? "staircase" : "smooth");
+  if ("warmupSteps" in h) {
+    if (h.warmupSteps === 0) traits.push("without warmup");
+    if (h.totalSteps === h.warmupSteps) traits.push("totalSteps = warmupSteps");
+    if (h.minLr === 0) traits.push("minLr 0");
+    if (steps[steps.length - 1] > h.totalSteps) traits.push("past totalSteps");
+  }
+  return `${name} over steps ${steps[0]}–${steps[steps.length - 1]}${traits.length ? `, ${traits.join(", ")}` : ""}`;
+}
+
 async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number[]): Promise<CheckOutcome> {
+  ctx.describe(describeKind(name, h, steps));
   const ref = REFERENCE[name];
   const expected = steps.map((s) => ref(s, h as never));
   const got: number[] = [];
@@ -86,7 +101,8 @@ async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number
   const msg =
     `${name}(${s}, h) is wrong: expected ${fmt(expected[first])}, got ${fmt(got[first])}, with h = ${describeH(h)} ` +
     `(${bad} of ${steps.length} steps differ from the float64 reference by more than ${describeTolerance(VS_FLOAT64)}).`;
-  const matches = (f: Schedule) => steps.every((st, k) => isClose(f(st, h as never), got[k], { rtol: 1e-6, atol: 1e-9 }));
+  // A mistake is named only when it explains every value, clearly better than the reference does.
+  const matches = (f: Schedule) => mistakeExplains(expected, steps.map((st) => f(st, h as never)), got, { rtol: 1e-6, atol: 1e-9 });
   let hint = MISTAKES[name].find((m) => matches(m.f))?.hint;
   if (!hint && got.every((g) => g === got[0]) && expected.some((e) => e !== expected[0])) hint = "Your rate never changes: is the function still the starter's stub?";
   throw new CheckFailure(msg, { hint, data: plot });

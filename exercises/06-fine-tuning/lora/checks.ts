@@ -57,8 +57,8 @@ function forwardWithScale(c: Case, s: number): Tensor {
 }
 
 /**
- * Scales a learner may divide alpha by instead of r: the sizes of the other axes. Only those that
- * differ from r (and from each other) can be told apart; each comes with what it is.
+ * Scales a learner may divide alpha by instead of r: the sizes of the other axes. Only those whose
+ * scale differs from r's and from the other known mistakes' can be told apart; each comes with what it is.
  */
 function wrongRanks(c: Case): { size: number; what: string }[] {
   const [d, m] = c.w.shape;
@@ -66,7 +66,10 @@ function wrongRanks(c: Case): { size: number; what: string }[] {
   const out: { size: number; what: string }[] = [];
   const widths: [number, string][] = d === m ? [[m, "M = D, the layer's width"]] : [[m, "M = w.shape[1], the output width"], [d, "D = a.shape[0], the input width"]];
   for (const [size, what] of widths) {
-    if (size !== r && !out.some((o) => o.size === size)) out.push({ size, what });
+    // alpha / size must differ from every other known scale (1, alpha, r / alpha, alpha / r): otherwise the numbers cannot tell the mistakes apart.
+    const scale = c.alpha / size;
+    const others = [1, c.alpha, r / c.alpha, c.alpha / r];
+    if (size !== r && !out.some((o) => o.size === size) && others.every((o) => Math.abs(o - scale) > 1e-9 * Math.abs(o))) out.push({ size, what });
   }
   return out;
 }
@@ -77,12 +80,15 @@ const wrongRankHint = (c: Case, what: string, size: number) =>
 function forwardHints(c: Case): HintRule[] {
   const s = scaleOf(c);
   return [
-    ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
-    variantHint(`The adapter's output is not scaled: multiply (x a) bm by ${scaleText(c)}.`, () => forwardWithScale(c, 1)),
+    variantHint(
+      `The adapter's output is not scaled${c.alpha !== rank(c) && c.w.shape.includes(c.alpha) ? ` (or it is divided by a layer width, ${c.alpha}, instead of the rank: here both give 1)` : ""}: multiply (x a) bm by ${scaleText(c)}.`,
+      () => forwardWithScale(c, 1),
+    ),
     variantHint(`The adapter is scaled by alpha = ${c.alpha}; LoRA scales it by ${scaleText(c)}, with r = a.shape[1].`, () => forwardWithScale(c, c.alpha)),
     variantHint(`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
     variantHint("Your output is x w + b alone: the adapter's (alpha / r) (x a) bm is missing.", () => forwardWithScale(c, 0)),
     variantHint("Your output is missing the bias b.", () => add(matmul(c.x, c.w), mul(matmul(matmul(c.x, c.a), c.bm), s))),
+    ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
   ];
 }
 

@@ -395,6 +395,7 @@ export async function importRoster(user: SessionUser, courseId: string, csv: unk
         // An account still named after its email (the default) takes the roster's name.
         if (u.name === r.email.split("@")[0] && r.name) tx.update(users).set({ name: r.name }).where(eq(users.id, u.id)).run();
         tx.insert(courseMembers).values({ courseId, userId: u.id, role: "learner", section: r.section, joinedAt: now }).run();
+        tx.delete(courseInvitations).where(and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, r.email))).run();
         enrolled++;
       } else {
         invite(courseId, r.email, "learner", r.section, user.id);
@@ -428,6 +429,7 @@ export function setMemberRole(user: SessionUser, courseId: string, body: unknown
   if (user.role === "admin") {
     if (!u) throw new HttpError(404, `No account ${mail}: add it with \`gradlab user add ${mail} --role learner\` first.`);
     db.insert(courseMembers).values({ courseId, userId: u.id, role, section, joinedAt: new Date() }).run();
+    db.delete(courseInvitations).where(and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, mail))).run();
     return { status: "enrolled", email: mail, role, message: `${mail} enrolled as ${role}.` };
   }
   invite(courseId, mail, role, section, user.id);

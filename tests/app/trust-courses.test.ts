@@ -186,8 +186,10 @@ describe("11.12: enrolment needs the account's consent; staff see only their cou
     C.setMemberRole(u.teach, courseA, { email: u.tb.email, role: "ta" });
     expect(C.answerInvitation(u.tb, courseA, { accept: false })).toEqual({ courseId: courseA, joined: false });
     expect(C.courseRole(u.tb, courseA)).toBeNull();
+    C.setMemberRole(u.teach, courseA, { email: u.tb.email, role: "ta" });
     expect(C.setMemberRole(u.admin, courseA, { email: u.tb.email, role: "ta" })).toMatchObject({ status: "enrolled" });
     expect(C.courseRole(u.tb, courseA)).toBe("ta");
+    expect(C.myInvitations(u.tb)).toEqual([]); // the direct enrolment answers the pending invitation
   });
 });
 

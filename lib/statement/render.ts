@@ -17,8 +17,9 @@ interface TreeNode {
   tagName?: string;
   properties?: { className?: unknown };
   value?: string;
+  meta?: string | null;
   children?: TreeNode[];
-  position?: { start: { line: number; offset?: number } };
+  position?: { start: { line: number; offset?: number }; end: { line: number; offset?: number } };
 }
 
 /** Every node with its line, or its nearest ancestor's (KaTeX's output carries no positions). */
@@ -30,7 +31,7 @@ function* nodes(node: TreeNode, skip: (n: TreeNode) => boolean = () => false, li
 }
 
 
-export const statementRemarkPlugins: PluggableList = [remarkGfm, remarkMath];
+export const statementRemarkPlugins: PluggableList = [remarkGfm, remarkMath, remarkDisplayMathParagraphs];
 // rehype-katex renders with throwOnError and catches: each error becomes a message on the file
 // (validate fails on it) and the formula's source drawn in red (what the page would show).
 export const statementRehypePlugins: PluggableList = [rehypeKatex];
@@ -76,13 +77,35 @@ export function renderStatement(source: string): RenderedStatement {
   return { html, problems };
 }
 
+/**
+ * remark-math reads `$$…$$` on one line as inline math, drawn small in text style. A paragraph
+ * that is nothing but one such formula is meant as display math: make it a display block.
+ */
+function remarkDisplayMathParagraphs() {
+  return (tree: TreeNode, file: { value: unknown }) => {
+    const source = String(file.value);
+    for (const [node] of nodes(tree)) {
+      if (!node.children) continue;
+      node.children = node.children.map((child) => {
+        if (child.type !== "paragraph") return child;
+        const content = (child.children ?? []).filter((c) => !(c.type === "text" && c.value?.trim() === ""));
+        const only = content[0];
+        if (content.length !== 1 || !isDoubleDollarMath(only, source)) return child;
+        return { type: "math", meta: null, value: only.value, position: child.position };
+      });
+    }
+  };
+}
+
+function isDoubleDollarMath(node: TreeNode | undefined, source: string): node is TreeNode {
+  const start = node?.position?.start.offset;
+  return node?.type === "inlineMath" && start !== undefined && source.startsWith("$$", start);
+}
+
 /** `$$…$$` inside a paragraph parses as inline math: small text-style, and a stray `$$` swallows the rest. */
 function findInlineDisplayMath(tree: TreeNode, source: string, problems: StatementProblem[]) {
   for (const [node, line] of nodes(tree)) {
-    const start = node.position?.start.offset;
-    if (node.type === "inlineMath" && start !== undefined && source.startsWith("$$", start)) {
-      problems.push({ line, message: `$$…$$ inside a paragraph renders as small inline math: ${FIX_DISPLAY}` });
-    }
+    if (isDoubleDollarMath(node, source)) problems.push({ line, message: `$$…$$ inside a sentence renders as small inline math: ${FIX_DISPLAY}` });
   }
 }
 

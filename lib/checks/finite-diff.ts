@@ -1,5 +1,5 @@
 /**
- * Float64 centred finite differences of the learner's OWN forward, compared with the learner's
+ * Centred finite differences of the learner's OWN forward, compared with the learner's
  * backward: tells the learner whether their backward agrees with their forward, independently
  * of any reference. L(x) = sum(forward(x) * dy), so dL/dx is exactly what backward(dy) returns.
  */
@@ -27,42 +27,111 @@ export interface FiniteDiffSpec {
   forwardLabel: string;
 }
 
-function lossOf(out: unknown, dy: Tensor | undefined, label: string): number {
-  if (!dy) return asNumberResult(label, out);
-  const y = asTensorResult(label, out, dy.shape);
-  let s = 0;
-  for (let i = 0; i < y.data.length; i++) s += y.data[i] * dy.data[i];
-  return s;
+/** Unit roundoff of float32: a float32 forward's values are accurate to about this, relatively. */
+const FLOAT32_EPS = 2 ** -24;
+/** A step large enough that float32 rounding does not swamp the difference (smooth forwards stay exact to ~h²). */
+const FD_STEP_FLOAT32 = 1e-2;
+/** Backward against a float32 forward's slope: float32 agreement, as against the tfjs reference. */
+const VS_FINITE_DIFF_FLOAT32 = { rtol: 1e-3, atol: 1e-6 };
+/** Rounding in a float32 forward accumulates over its sums: allow this many units of it. */
+const FLOAT32_ROUNDING_UNITS = 32;
+
+interface Evaluation {
+  loss: number;
+  /** Σ|y·dy|: what rounding errors in the loss scale with. */
+  magnitude: number;
+  /** Every value exactly a float32 (and not all integers): the forward computed in float32. */
+  float32: boolean;
 }
 
-/** Throws a CheckFailure naming the element where backward disagrees with forward's slope. */
+function isFloat32Output(data: ArrayLike<number>): boolean {
+  let fractional = false;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (Math.fround(v) !== v) return false;
+    if (!Number.isInteger(v)) fractional = true;
+  }
+  return fractional;
+}
+
+function evaluate(out: unknown, dy: Tensor | undefined, label: string): Evaluation {
+  if (!dy) {
+    const v = asNumberResult(label, out);
+    return { loss: v, magnitude: Math.abs(v), float32: isFloat32Output([v]) };
+  }
+  const y = asTensorResult(label, out, dy.shape);
+  let s = 0;
+  let m = 0;
+  for (let i = 0; i < y.data.length; i++) {
+    const t = y.data[i] * dy.data[i];
+    s += t;
+    m += Math.abs(t);
+  }
+  return { loss: s, magnitude: m, float32: isFloat32Output(y.data) };
+}
+
+/**
+ * Throws a CheckFailure naming the element where backward disagrees with forward's slope.
+ * A forward that computes in float32 (Float32Array, as tfjs does) is measured with a larger step
+ * and a float32 tolerance, so a correct float32 backward passes. A forward whose values are
+ * noisy without being float32 gets a message that says so, not "the bug is in the backward".
+ */
 export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<void> {
   const n = spec.at.data.length;
   const max = spec.maxElements ?? 48;
-  const step = n <= max ? 1 : n / max;
-  const tol = VS_FINITE_DIFF;
-  let anySlope = false;
-  for (let k = 0; k < Math.min(n, max); k++) {
-    const i = Math.floor(k * step);
+  const stride = n <= max ? 1 : n / max;
+  // Float32 outputs are evidence of a float32 forward only when the point itself is not float32
+  // (max-pool or ReLU of float32 inputs returns float32 values in float64 arithmetic too).
+  const float32 = n > 0 && !isFloat32Output(spec.at.data) && evaluate(await spec.forward(spec.at), spec.dy, spec.forwardLabel).float32;
+
+  /** Centred difference at element i with step h, and the rounding noise it may carry. */
+  const slope = async (i: number, h: number, lowPrecision: boolean) => {
     const plus = new Tensor(spec.at.data.slice(), spec.at.shape.slice());
     const minus = new Tensor(spec.at.data.slice(), spec.at.shape.slice());
-    const h = FD_STEP * Math.max(1, Math.abs(spec.at.data[i]));
     plus.data[i] += h;
     minus.data[i] -= h;
-    const lp = lossOf(await spec.forward(plus), spec.dy, spec.forwardLabel);
-    const lm = lossOf(await spec.forward(minus), spec.dy, spec.forwardLabel);
-    const numeric = (lp - lm) / (2 * h);
+    const p = evaluate(await spec.forward(plus), spec.dy, spec.forwardLabel);
+    const m = evaluate(await spec.forward(minus), spec.dy, spec.forwardLabel);
+    // Differences carry rounding of order eps·|L|/h: widen atol by that much.
+    const noise = lowPrecision
+      ? (FLOAT32_ROUNDING_UNITS * FLOAT32_EPS * Math.max(p.magnitude, m.magnitude, 1)) / h
+      : (10 * 1e-15 * Math.max(Math.abs(p.loss), Math.abs(m.loss), 1)) / h;
+    return { numeric: (p.loss - m.loss) / (2 * h), noise };
+  };
+
+  const f64Tol = { rtol: VS_FINITE_DIFF.rtol * 10, atol: VS_FINITE_DIFF.atol };
+  let anySlope = false;
+  for (let k = 0; k < Math.min(n, max); k++) {
+    const i = Math.floor(k * stride);
+    const scale = Math.max(1, Math.abs(spec.at.data[i]));
+    const h = (float32 ? FD_STEP_FLOAT32 : FD_STEP) * scale;
+    const tol = float32 ? VS_FINITE_DIFF_FLOAT32 : f64Tol;
+    const { numeric, noise } = await slope(i, h, float32);
     const analytic = spec.grad.data[i];
     if (numeric !== 0 || analytic !== 0) anySlope = true;
-    // Differences carry rounding of order eps·|L|/h: widen atol by that much.
-    const noise = (1e-15 * Math.max(Math.abs(lp), Math.abs(lm), 1)) / h;
-    if (!isClose(numeric, analytic, { rtol: tol.rtol * 10, atol: tol.atol + noise * 10 })) {
-      throw new CheckFailure(
-        `${spec.gradLabel}${indexLabel(spec.at.shape, i)} = ${fmt(analytic)} disagrees with your own ${spec.forwardLabel}: ` +
-          `centred differences give ${fmt(numeric)} (step ${h.toExponential(1)}, ${describeTolerance({ rtol: tol.rtol * 10, atol: tol.atol })}).`,
-        { hint: `Your backward is not the derivative of your forward with respect to ${spec.wrt}. If your forward is right (see the forward checks), the bug is in the backward.` },
-      );
+    if (isClose(numeric, analytic, { rtol: tol.rtol, atol: tol.atol + noise })) continue;
+    const where = `${spec.gradLabel}${indexLabel(spec.at.shape, i)}`;
+    if (!float32) {
+      // Fine slopes that disagree with each other and a coarse one that agrees with backward: the
+      // forward's values are noisy (low precision), the backward is not what is wrong.
+      const twice = await slope(i, 2 * h, false);
+      const noisy = !isClose(twice.numeric, numeric, { rtol: f64Tol.rtol, atol: f64Tol.atol + noise + twice.noise });
+      const coarse = noisy ? await slope(i, FD_STEP_FLOAT32 * scale, true) : undefined;
+      if (coarse && isClose(coarse.numeric, analytic, { rtol: VS_FINITE_DIFF_FLOAT32.rtol, atol: VS_FINITE_DIFF_FLOAT32.atol + coarse.noise })) {
+        throw new CheckFailure(
+          `${where} = ${fmt(analytic)} agrees with your own ${spec.forwardLabel} at a coarse step (${fmt(coarse.numeric)}) but not at a fine one ` +
+            `(${fmt(numeric)}, step ${h.toExponential(1)}): your forward's values are only accurate to about 7 digits, as float32 arithmetic ` +
+            `(Float32Array, Math.fround) gives. This exercise needs float64 so that the slope of your forward can be measured.`,
+          { hint: "Compute in float64: plain numbers, Float64Array or gradlab/nd tensors (all float64), not Float32Array or Math.fround. Your backward looks consistent with your forward." },
+        );
+      }
     }
+    const used = float32 ? `; your ${spec.forwardLabel} returns float32 values, so the step is larger and the tolerance is float32's` : "";
+    throw new CheckFailure(
+      `${where} = ${fmt(analytic)} disagrees with your own ${spec.forwardLabel}: ` +
+        `centred differences give ${fmt(numeric)} (step ${h.toExponential(1)}, ${describeTolerance(tol)}${used}).`,
+      { hint: `Your backward is not the derivative of your forward with respect to ${spec.wrt}. If your forward is right (see the forward checks), the bug is in the backward.` },
+    );
   }
   if (!anySlope && n > 0) {
     throw new CheckFailure(`Your ${spec.forwardLabel} does not change at all when ${spec.wrt} changes, and ${spec.gradLabel} is all zeros: there is nothing to compare yet.`, {

@@ -7,7 +7,7 @@
  * Two regions inside each digit's file:
  * - positions 0..399 (`MNIST_SPLITS.train`) are what learner code may receive for training, in
  *   any exercise;
- * - positions 400..end (`MNIST_POOL_START`, 463 to 727 images a digit, 5,999 in all) are the
+ * - positions 400..end (`MNIST_POOL_START`, 463 to 727 images a digit, 6,000 in all) are the
  *   hidden pool: scored images are drawn from it per submission (`drawFromPool`), each shifted by
  *   a pixel or two, so that no table built from the public package and this code can know them.
  *   (The pretrained model of freeze-layers was trained on part of the pool, digits 0-4 only; its

@@ -7,6 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { loadCatalogue, refreshExercise, type Catalogue, type Exercise } from "../exercises.ts";
 import { gradeCode, sandboxLimits } from "../grade.ts";
+import { referenceTf } from "../reference/tf.ts";
 import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import { notGradedResult } from "../submissions.ts";
 import type { GradeReply, GradeRequest } from "./grading-thread.ts";
@@ -74,6 +75,11 @@ const catalogue = loadCatalogue();
 void catalogue.then((c) => prewarmSandboxes(sharedChildPool(), c)).catch(() => {
   /* the first submission then starts its own sandbox child */
 });
+// Ready (the wall budget of the first job starts) once the catalogue and the reference engine are loaded.
+void Promise.all([catalogue, referenceTf()]).then(
+  () => port.postMessage("ready"),
+  () => port.postMessage("ready"), // each job then reports what failed to load
+);
 port.on("message", (req: GradeRequest) => {
   void catalogue
     .then((c) => grade(c, req))

@@ -31,11 +31,16 @@ export type GradingOutcome =
 
 const ENTRY = new URL("./grading-thread-main.ts", import.meta.url);
 
+/** A fresh grading thread loads the catalogue and the reference engine within this (else: crashed, retried). */
+const STARTUP_DEADLINE_MS = 120_000;
+
 /** Heap for the grading thread: past it, the thread (not the worker process) dies, with a memory verdict. */
 const GRADING_HEAP_MB = 2048;
 
 export class GradingThread {
   private worker: Worker | undefined;
+  /** Resolves true once the current thread has loaded what it grades with, false if it died first. */
+  private ready: Promise<boolean> | undefined;
   private pending: { id: number; settle: (o: GradingOutcome) => void } | undefined;
   private nextId = 1;
   private readonly log: (line: string) => void;
@@ -49,36 +54,53 @@ export class GradingThread {
     this.spawn();
   }
 
-  private spawn(): Worker {
-    if (this.worker) return this.worker;
+  private spawn(): { worker: Worker; ready: Promise<boolean> } {
+    if (this.worker && this.ready) return { worker: this.worker, ready: this.ready };
     const w = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: GRADING_HEAP_MB } });
-    w.on("message", (reply: GradeReply) => {
+    // Events of a thread already replaced (terminated at a budget) must not touch the next job.
+    const current = () => this.worker === w;
+    let started: (ok: boolean) => void = () => {};
+    this.ready = new Promise<boolean>((r) => (started = r));
+    w.on("message", (reply: GradeReply | "ready") => {
+      if (!current()) return;
+      if (reply === "ready") return started(true);
       if (!this.pending || reply.id !== this.pending.id) return;
       this.pending.settle(reply.ok ? { kind: "result", result: reply.result } : { kind: "error", why: reply.why, beforeLearnerCode: reply.beforeLearnerCode });
     });
+    const died = (outcome: GradingOutcome) => {
+      if (!current()) return;
+      this.worker = undefined;
+      this.ready = undefined;
+      started(false);
+      this.pending?.settle(outcome);
+    };
     w.on("error", (e: Error & { code?: string }) => {
-      if (this.worker === w) this.worker = undefined;
       const why = `the grading thread failed: ${e.message}`;
-      this.pending?.settle(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? { kind: "memory", why } : { kind: "crashed", why });
+      died(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? { kind: "memory", why } : { kind: "crashed", why });
     });
-    w.on("exit", (code) => {
-      if (this.worker === w) this.worker = undefined;
-      this.pending?.settle({ kind: "crashed", why: `the grading thread exited (code ${code})` });
-    });
+    w.on("exit", (code) => died({ kind: "crashed", why: `the grading thread exited (code ${code})` }));
     this.worker = w;
-    return w;
+    return { worker: w, ready: this.ready };
   }
 
-  /** Grade in the thread; at `budgetMs` the thread is terminated and the outcome is "budget". */
-  grade(req: Omit<GradeRequest, "id">, budgetMs: number): Promise<GradingOutcome> {
+  /**
+   * Grade in the thread; at `budgetMs` the thread is terminated and the outcome is "budget". The
+   * budget starts when the thread is ready (a fresh thread first loads the catalogue and the
+   * reference engine: our start-up, not the submission's time).
+   */
+  async grade(req: Omit<GradeRequest, "id">, budgetMs: number): Promise<GradingOutcome> {
     if (this.pending) throw new Error("the grading thread grades one submission at a time");
-    const w = this.spawn();
+    const { worker: w, ready } = this.spawn();
+    const startup = setTimeout(() => void this.stop(), STARTUP_DEADLINE_MS);
+    const ok = await ready;
+    clearTimeout(startup);
+    if (!ok || this.worker !== w) return { kind: "crashed", why: `the grading thread did not start within ${STARTUP_DEADLINE_MS / 1000} s` };
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.log(`grading passed its wall budget of ${budgetMs} ms: terminating the grading thread`);
         this.pending?.settle({ kind: "budget", budgetMs });
-        this.stop();
+        void this.stop();
       }, budgetMs);
       this.pending = {
         id,
@@ -96,6 +118,7 @@ export class GradingThread {
   stop(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
+    this.ready = undefined;
     return w ? w.terminate().then(() => {}) : Promise.resolve();
   }
 }

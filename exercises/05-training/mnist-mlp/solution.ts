@@ -4,7 +4,7 @@ interface Layer { w: Tensor; b: Tensor; mw: Float64Array; vw: Float64Array; mb: 
 interface Model { layers: Layer[]; losses: number[] }
 
 const SIZES = [784, 128, 64, 10];
-const EPOCHS = 5;
+const EPOCHS = 10;
 const BATCH = 32;
 const LR = 1e-3;
 const BETA1 = 0.9;

@@ -81,6 +81,25 @@ describe("SqliteQueue", () => {
     expect(queue.stats()).toMatchObject({ failed: 1 });
   });
 
+  it("a give-up after the learner's code ran counts as an attempt (0 out of the points); one before it ran does not", async () => {
+    let now = 1_000_000;
+    const db = openDb(mkdtempSync(join(tmpdir(), "gradlab-q-")));
+    const queue = new SqliteQueue(db, () => now, { pointsOf: (id) => (id === "dense" ? 10 : undefined) });
+    const ex = await exercise("dense");
+    const stalled = submitCode(db, ex, "a", "u1");
+    for (let i = 0; i < 3; i++) {
+      queue.lease(`w${i}`, 100);
+      now += 1_000;
+      queue.reapExpired();
+    }
+    expect(selectSubmission(db, stalled)).toMatchObject({ verdict: "error", score: 0, maxScore: 10 });
+    expect((selectSubmission(db, stalled).result as GradeResult).message).toMatch(/after 3 attempts: grading stopped each time while your code was being graded.*counts as an attempt/);
+    const ours = submitCode(db, ex, "b", "u2");
+    for (let i = 0; i < 3; i++) queue.fail(queue.lease("w", 100)!, "exercise dense no longer loads", { beforeLearnerCode: true });
+    expect(selectSubmission(db, ours)).toMatchObject({ verdict: "error", maxScore: 0 });
+    expect((selectSubmission(db, ours).result as GradeResult).message).toMatch(/costs you no attempt/);
+  });
+
   it("retries an attempt that failed on the grader's side", async () => {
     const { db, queue } = fresh();
     submitCode(db, await exercise("dense"), "a", null);

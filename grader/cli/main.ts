@@ -11,7 +11,7 @@ import { gradeCode } from "../grade.ts";
 import { formatReport } from "./report.ts";
 import { ChildPool, sharedChildPool } from "../sandbox/child-pool.ts";
 import { IsolateTransport } from "../sandbox/isolate-transport.ts";
-import { validateCatalogue, formatValidation } from "./validate.ts";
+import { validateCatalogue, formatValidation, validationTarget } from "./validate.ts";
 import { peekLimits } from "./peek-limits.ts";
 
 class UsageError extends Error {}
@@ -76,13 +76,14 @@ program
 program
   .command("validate")
   .description("check every exercise: solution gets full marks, starter and wrong/ variants do not")
-  .argument("[dir]", "exercises folder (default: ./exercises)")
+  .argument("[dir]", "the exercises folder, a set folder or an exercise folder (default: ./exercises)")
   .option("--json", "print a JSON report")
   .option("--only <ids>", "comma-separated exercise ids")
   .option("--seeds <n>", "grade each solution with this many fresh hidden seeds", "1")
   .action(async (dir: string | undefined, opts: { json?: boolean; only?: string; seeds: string }) => {
-    const cat = await catalogueOrDie(dir);
-    const report = await validateCatalogue(cat, { only: opts.only?.split(","), seeds: Number(opts.seeds) });
+    const target = validationTarget(dir);
+    const cat = await loadCatalogue(target.root);
+    const report = await validateCatalogue(cat, { only: opts.only?.split(","), seeds: Number(opts.seeds), target });
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatValidation(report) + "\n");
     process.exitCode = report.ok ? 0 : 1;
   });

@@ -1,8 +1,9 @@
 /** `gradlab validate`: every solution gets full marks; the starter and every wrong/ variant do not. */
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import kleur from "kleur";
-import type { Catalogue } from "../exercises.ts";
+import { renderStatement } from "../../lib/statement/render.ts";
+import { DEFAULT_EXERCISES_DIR, type Catalogue } from "../exercises.ts";
 import { gradeCode } from "../grade.ts";
 
 export interface ValidationEntry {
@@ -23,10 +24,56 @@ export interface ValidationReport {
   entries: ValidationEntry[];
 }
 
-export async function validateCatalogue(cat: Catalogue, opts: { only?: string[]; seeds?: number } = {}): Promise<ValidationReport> {
+/**
+ * What `gradlab validate <dir>` validates: the catalogue root (its set folders), one set folder
+ * (its exercise folders) or one exercise folder (it holds exercise.json). The catalogue is always
+ * loaded from its root, so ids and sets are what the app sees; `within` narrows the selection.
+ */
+export interface ValidationTarget {
+  root: string;
+  /** Only exercises (and load problems) under this folder; the whole catalogue when absent. */
+  within?: string;
+  /** The folder as the user gave it, for messages. */
+  label: string;
+}
+
+const isExerciseDir = (d: string) => existsSync(join(d, "exercise.json"));
+const subdirs = (d: string) => readdirSync(d).map((n) => join(d, n)).filter((p) => statSync(p).isDirectory());
+
+export function validationTarget(dir?: string): ValidationTarget {
+  if (dir === undefined) return { root: process.env.GRADLAB_EXERCISES_DIR ?? DEFAULT_EXERCISES_DIR, label: "the catalogue" };
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) return { root: abs, label: dir };
+  if (isExerciseDir(abs)) return { root: dirname(dirname(abs)), within: abs, label: dir };
+  if (subdirs(abs).some(isExerciseDir)) return { root: dirname(abs), within: abs, label: dir };
+  return { root: abs, label: dir };
+}
+
+const under = (file: string, dir: string) => {
+  const f = resolve(file);
+  return f === dir || f.startsWith(dir + sep);
+};
+
+export async function validateCatalogue(cat: Catalogue, opts: { only?: string[]; seeds?: number; target?: ValidationTarget } = {}): Promise<ValidationReport> {
   const entries: ValidationEntry[] = [];
-  for (const ex of cat.exercises) {
-    if (opts.only && !opts.only.includes(ex.id)) continue;
+  const within = opts.target?.within;
+  const selected = cat.exercises.filter((ex) => (!opts.only || opts.only.includes(ex.id)) && (!within || under(ex.dir, within)));
+  // Each statement rendered as the exercise page renders it: a KaTeX error, a literal $$ or a raw table fails.
+  const problems = cat.problems.filter((p) => !within || under(p.file, within));
+  // A validation that looked at nothing must not pass.
+  if (selected.length === 0 && problems.length === 0) {
+    const where = opts.target?.label ?? "the catalogue";
+    const filter = opts.only ? ` with id ${opts.only.join(" or ")}` : "";
+    problems.push({
+      file: where,
+      message: `found no exercise${filter} in ${where}: give the catalogue folder (e.g. exercises), a set folder (exercises/03-layers) or an exercise folder (exercises/03-layers/dense)`,
+    });
+  }
+  for (const ex of selected) {
+    const file = relative(process.cwd(), ex.files.statement);
+    for (const p of renderStatement(readFileSync(ex.files.statement, "utf8")).problems) problems.push({ file: p.line ? `${file}:${p.line}` : file, message: p.message });
+  }
+  for (const ex of selected) {
     // The solution must get full marks on every hidden seed tried, not just one.
     const solutionRuns = Array.from({ length: Math.max(1, opts.seeds ?? 1) }, () => ["solution", ex.files.solution] as [ValidationEntry["role"], string]);
     const runs: [ValidationEntry["role"], string][] = [...solutionRuns, ["starter", ex.files.starter], ...ex.files.wrong.map((f) => ["wrong", f] as [ValidationEntry["role"], string])];
@@ -42,7 +89,7 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
       entries.push({ exercise: ex.id, file: relative(process.cwd(), file), role, ok: !problem, score: r.score, maxScore: r.maxScore, status: r.status, problem, ms: r.durationMs });
     }
   }
-  return { ok: cat.problems.length === 0 && entries.every((e) => e.ok), problems: cat.problems, entries };
+  return { ok: problems.length === 0 && entries.every((e) => e.ok), problems, entries };
 }
 
 export function formatValidation(r: ValidationReport): string {
@@ -54,6 +101,6 @@ export function formatValidation(r: ValidationReport): string {
     if (e.problem) lines.push(`    ${kleur.red(e.problem)}`);
   }
   const exercises = new Set(r.entries.map((e) => e.exercise)).size;
-  lines.push("", r.ok ? kleur.green(`All ${exercises} exercises valid.`) : kleur.red(`Validation failed: ${r.problems.length} load problem(s), ${r.entries.filter((e) => !e.ok).length} failing run(s).`));
+  lines.push("", r.ok ? kleur.green(`All ${exercises} exercises valid.`) : kleur.red(`Validation failed: ${r.problems.length} load or statement problem(s), ${r.entries.filter((e) => !e.ok).length} failing run(s).`));
   return lines.join("\n");
 }

@@ -49,6 +49,31 @@ describe("gradlab CLI", () => {
     expect(c.code).toBe(2);
   });
 
+  it("validate accepts an exercise folder or a set folder and validates just that", () => {
+    const one = gradlab("validate", "exercises/03-layers/dense", "--json");
+    expect(one.code).toBe(0);
+    const report = JSON.parse(one.stdout) as { ok: boolean; entries: { exercise: string; role: string }[] };
+    expect(report.ok).toBe(true);
+    expect(new Set(report.entries.map((e) => e.exercise))).toEqual(new Set(["dense"]));
+    expect(report.entries.map((e) => e.role)).toEqual(expect.arrayContaining(["solution", "starter"]));
+    const set = gradlab("validate", "exercises/03-layers/", "--only", "dense,count-params");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/All 1 exercises valid/); // count-params is in another set
+  }, 120_000);
+
+  it("validate fails with a clear message when it finds no exercise", () => {
+    const empty = mkdtempSync(join(tmpdir(), "gradlab-empty-"));
+    for (const args of [[empty], ["exercises", "--only", "no-such-exercise"], ["exercises/03-layers", "--only", "count-params"]]) {
+      const r = gradlab("validate", ...args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stdout).toMatch(/found no exercise.* give the catalogue folder \(e\.g\. exercises\), a set folder \(exercises\/03-layers\) or an exercise folder/);
+      expect(r.stdout).not.toMatch(/All \d+ exercises valid/);
+    }
+    const missing = gradlab("validate", "exercises/03-layers/no-such-exercise");
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/no such folder/);
+  }, 120_000);
+
   it("list --json gives ids, titles, points and exports", () => {
     const r = gradlab("list", "--json");
     expect(r.code).toBe(0);

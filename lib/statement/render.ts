@@ -19,6 +19,7 @@ interface TreeNode {
   value?: string;
   meta?: string | null;
   children?: TreeNode[];
+  data?: unknown;
   position?: { start: { line: number; offset?: number }; end: { line: number; offset?: number } };
 }
 
@@ -31,7 +32,7 @@ function* nodes(node: TreeNode, skip: (n: TreeNode) => boolean = () => false, li
 }
 
 
-export const statementRemarkPlugins: PluggableList = [remarkGfm, remarkMath, remarkDisplayMathParagraphs];
+export const statementRemarkPlugins: PluggableList = [remarkMath];
 // rehype-katex renders with throwOnError and catches: each error becomes a message on the file
 // (validate fails on it) and the formula's source drawn in red (what the page would show).
 export const statementRehypePlugins: PluggableList = [rehypeKatex];
@@ -91,10 +92,16 @@ function remarkDisplayMathParagraphs() {
         const content = (child.children ?? []).filter((c) => !(c.type === "text" && c.value?.trim() === ""));
         const only = content[0];
         if (content.length !== 1 || !isDoubleDollarMath(only, source)) return child;
-        return { type: "math", meta: null, value: only.value, position: child.position };
+        return displayMath(only.value ?? "", child.position);
       });
     }
   };
+}
+
+/** A display-math node as remark-math builds one from a `$$` block, hast conversion included. */
+function displayMath(value: string, position: TreeNode["position"]) {
+  const code = { type: "element", tagName: "code", properties: { className: ["language-math", "math-display"] }, children: [{ type: "text", value }] };
+  return { type: "math", meta: null, value, position, data: { hName: "pre", hChildren: [code] } };
 }
 
 function isDoubleDollarMath(node: TreeNode | undefined, source: string): node is TreeNode {

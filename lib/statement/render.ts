@@ -32,7 +32,7 @@ function* nodes(node: TreeNode, skip: (n: TreeNode) => boolean = () => false, li
 }
 
 
-export const statementRemarkPlugins: PluggableList = [remarkMath];
+export const statementRemarkPlugins: PluggableList = [remarkGfm, remarkMath, remarkDisplayMathParagraphs];
 // rehype-katex renders with throwOnError and catches: each error becomes a message on the file
 // (validate fails on it) and the formula's source drawn in red (what the page would show).
 export const statementRehypePlugins: PluggableList = [rehypeKatex];

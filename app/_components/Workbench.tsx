@@ -1,20 +1,26 @@
 "use client";
 /**
- * The editor side of an exercise page: Monaco (local package, nd IntelliSense), draft autosave,
- * Run (visible checks in a Web Worker, no server) and Submit (the API, polled until graded).
+ * The editor side of an exercise page: Monaco (local package, nd IntelliSense), the draft (a
+ * journal in this browser and autosave to the server: use-draft.ts), Run (visible checks in a Web Worker, no server) and Submit (the API, polled until graded).
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
 import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
+import { DraftBanner } from "./DraftBanner.tsx";
+import { useDraft, type SaveState } from "./use-draft.ts";
+import "./draft.css";
 
 type Monaco = typeof import("monaco-editor");
 
 interface Props {
   exercise: { id: string; starter: string; exports: string[]; points: number; timeoutMs: number };
-  draft: string | null;
+  /** The signed-in user's id: this browser's journal is kept per user and exercise. */
+  userId: string;
+  /** The server's draft and its revision. */
+  draft: { code: string; rev: number } | null;
   best: { best: number; attempts: number } | null;
   run: { run: boolean; reason?: string; driver: boolean };
 }
@@ -52,7 +58,6 @@ function loadMonaco(): Promise<Monaco> {
   return monacoReady;
 }
 
-const draftKey = (id: string) => `gradlab:draft:${id}`;
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 
 type Shown = { kind: "run"; result: GradeResult; ms: number; backend: Backend } | { kind: "submit"; result: GradeResult; ms: number; id: string };
@@ -62,15 +67,32 @@ function runTimeoutMs(exerciseTimeoutMs: number): number {
   return Math.max(2 * exerciseTimeoutMs, 10_000);
 }
 
-export function Workbench({ exercise, draft, best, run }: Props) {
+/** The save status beside the buttons. */
+function saveText(s: SaveState, keptInBrowser: boolean): string {
+  const kept = keptInBrowser ? "kept in this browser" : "this browser refused to keep a copy: copy your code somewhere safe";
+  switch (s.kind) {
+    case "saved":
+      return "Draft saved";
+    case "saving":
+      return "Saving…";
+    case "unsaved":
+      return "Editing…";
+    case "failed":
+      return `Not saved to the server (${s.reason}); ${kept}, retrying`;
+    case "refused":
+      return `Not saved to the server (${s.reason}); ${kept}`;
+    case "signed-out":
+      return `Signed out; ${kept}`;
+  }
+}
+
+export function Workbench({ exercise, userId, draft, best, run }: Props) {
   const router = useRouter();
   const [monaco, setMonaco] = useState<Monaco | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const initial = useRef<string>(draft ?? exercise.starter);
-  const code = useRef<string>(initial.current);
-  const [saved, setSaved] = useState<"saved" | "saving" | "unsaved" | "offline">("saved");
-  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
+  const journal = useDraft({ userId, exerciseId: exercise.id, starter: exercise.starter, server: draft, editor: editorRef });
+  const { initial, code } = journal;
 
   const [backend, setBackend] = useState<Backend | null>(null);
   const worker = useRef<Worker | null>(null);
@@ -81,15 +103,8 @@ export function Workbench({ exercise, draft, best, run }: Props) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!draft) {
-      const local = localStorage.getItem(draftKey(exercise.id));
-      if (local) {
-        initial.current = local;
-        code.current = local;
-      }
-    }
     loadMonaco().then(setMonaco, (e) => setLoadError(String(e)));
-  }, [draft, exercise.id]);
+  }, []);
 
   useEffect(() => {
     if (!run.run) return;
@@ -106,23 +121,7 @@ export function Workbench({ exercise, draft, best, run }: Props) {
     return () => w.terminate();
   }, [run.run, run.driver, exercise.id, exercise.timeoutMs]);
 
-  const save = useCallback(
-    (value: string) => {
-      localStorage.setItem(draftKey(exercise.id), value);
-      setSaved("saving");
-      fetch(`/api/drafts/${exercise.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: value }) })
-        .then((r) => setSaved(r.ok ? "saved" : "offline"))
-        .catch(() => setSaved("offline"));
-    },
-    [exercise.id],
-  );
-
-  const onChange = (value: string | undefined) => {
-    code.current = value ?? "";
-    setSaved("unsaved");
-    clearTimeout(saveTimer.current);
-    saveTimer.current = setTimeout(() => save(code.current), 800);
-  };
+  const onChange = (value: string | undefined) => journal.onChange(value ?? "");
 
   const doRun = () => {
     const w = worker.current;
@@ -152,8 +151,7 @@ export function Workbench({ exercise, draft, best, run }: Props) {
     setStatus("Submitting…");
     const t0 = performance.now();
     try {
-      clearTimeout(saveTimer.current);
-      save(code.current);
+      void journal.saveNow();
       const res = await fetch("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ exerciseId: exercise.id, code: code.current }) });
       const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
       if (res.status !== 202 || !body.id) throw new Error(body.error ?? `the server answered ${res.status}`);
@@ -202,8 +200,8 @@ export function Workbench({ exercise, draft, best, run }: Props) {
           className="ghost"
           disabled={!!busy}
           onClick={() => {
-            if (!confirm("Replace your code with the starter?")) return;
-            editorRef.current?.setValue(exercise.starter);
+            if (!confirm("Replace your code with the starter? The code you had stays restorable in this browser.")) return;
+            journal.replace(exercise.starter, "resetting to the starter code", "the starter code", "the code you had");
           }}
         >
           Reset
@@ -212,7 +210,7 @@ export function Workbench({ exercise, draft, best, run }: Props) {
         <span className="muted small" data-testid="backend">
           {run.run ? (backend ? `Run on tfjs ${backend}` : "Loading the Run engine…") : ""}
         </span>
-        <span className={`muted small save-${saved}`} data-testid="saved">{saved === "saved" ? "Draft saved" : saved === "saving" ? "Saving…" : saved === "offline" ? "Saved in this browser only" : "Editing…"}</span>
+        <span className={`muted small save-${journal.state.kind}`} data-testid="saved">{saveText(journal.state, journal.keptInBrowser)}</span>
         <span className="best" data-testid="best">Best: {best ? `${fmt(best.best)} / ${exercise.points}` : `– / ${exercise.points}`}</span>
       </div>
       {!run.run && (
@@ -220,10 +218,17 @@ export function Workbench({ exercise, draft, best, run }: Props) {
           Run is not available for training exercises: Submit to grade.{run.reason ? <span className="muted small"> ({run.reason})</span> : null}
         </p>
       )}
+      {journal.state.kind === "signed-out" && (
+        <p className="draft-alert" role="alert" data-testid="signed-out">
+          Signed out — your edits are kept in this browser;{" "}
+          <a href={`/sign-in?next=${encodeURIComponent(`/exercises/${exercise.id}`)}`} data-testid="sign-in-again">sign in again</a> and they will be here.
+        </p>
+      )}
+      {journal.offer && <DraftBanner offer={journal.offer} current={() => code.current} onSwap={journal.swap} onDismiss={journal.dismissOffer} />}
       <div className="editor" data-testid="editor">
         {loadError ? (
           <p className="error">The editor could not load: {loadError}</p>
-        ) : monaco ? (
+        ) : monaco && journal.ready ? (
           <Editor
             height="100%"
             path={`file:///${exercise.id}/solution.ts`}

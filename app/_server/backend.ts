@@ -163,13 +163,18 @@ export function history(user: SessionUser, exerciseId: string): (SubmissionView 
 
 // ---- drafts --------------------------------------------------------------------------------
 
-export function readDraft(userId: string, exerciseId: string): string | null {
-  return db.select({ code: drafts.code }).from(drafts).where(and(eq(drafts.userId, userId), eq(drafts.exerciseId, exerciseId))).get()?.code ?? null;
+/** The learner's draft and its revision (the save time in ms; it increases with every save). */
+export function readDraft(userId: string, exerciseId: string): { code: string; rev: number } | null {
+  const row = db.select({ code: drafts.code, updatedAt: drafts.updatedAt }).from(drafts).where(and(eq(drafts.userId, userId), eq(drafts.exerciseId, exerciseId))).get();
+  return row ? { code: row.code, rev: row.updatedAt.getTime() } : null;
 }
 
-export function saveDraft(userId: string, exerciseId: string, code: string): void {
-  const now = new Date();
+/** Saves the draft; returns its new revision (strictly after the previous one, even within a millisecond). */
+export function saveDraft(userId: string, exerciseId: string, code: string): number {
+  const prev = readDraft(userId, exerciseId)?.rev ?? 0;
+  const now = new Date(Math.max(Date.now(), prev + 1));
   db.insert(drafts).values({ userId, exerciseId, code, updatedAt: now }).onConflictDoUpdate({ target: [drafts.userId, drafts.exerciseId], set: { code, updatedAt: now } }).run();
+  return now.getTime();
 }
 
 // ---- the browser's Run -----------------------------------------------------------------------

@@ -512,6 +512,12 @@ function learnerAssignments(userId: string, exerciseId: string): { enrolled: boo
   return { enrolled: rows.length > 0 || isLearnerAnywhere(userId), matching: rows.filter((r) => r.a.exerciseIds.includes(exerciseId)) };
 }
 
+/** The time zone of the learner's course that sets this exercise (the first, by course), or null when none does. */
+export function exerciseTimeZone(userId: string, exerciseId: string): string | null {
+  const m = learnerAssignments(userId, exerciseId).matching;
+  return m.length ? [...m].sort((x, y) => x.courseId.localeCompare(y.courseId))[0].tz : null;
+}
+
 function isLearnerAnywhere(userId: string): boolean {
   return !!db.select({ c: courseMembers.courseId }).from(courseMembers).where(and(eq(courseMembers.userId, userId), eq(courseMembers.role, "learner"))).get();
 }

@@ -42,6 +42,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
         </article>
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
+          userId={user.id}
           draft={be.readDraft(user.id, id)}
           best={best ? { best: best.best, attempts: best.attempts } : null}
           run={run}

@@ -72,7 +72,7 @@ describe("journal storage", () => {
     expect(readEntry("u1", "dense")).toBeNull();
     store.set("gradlab:journal:v1:u1:dense", JSON.stringify({ code: 3 }));
     expect(readEntry("u1", "dense")).toBeNull();
-    (globalThis as { localStorage: { setItem: () => void } }).localStorage.setItem = () => {
+    (globalThis as unknown as { localStorage: { setItem: () => void } }).localStorage.setItem = () => {
       throw new DOMException("quota", "QuotaExceededError");
     };
     expect(writeEntry("u1", "dense", { code: "x", editedAt: 1, baseRev: null, saved: false })).toBe(false);

@@ -1,0 +1,218 @@
+/**
+ * Nothing the learner types is lost, in real Chromium against the real server: a draft save the
+ * network refuses, a session that ends mid-edit (then signing in again), a reload right after
+ * typing (before the autosave), and the history page's "load this attempt into the editor"
+ * (the code you had stays one click away) with times in the course's or the learner's zone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatInTimeZone } from "date-fns-tz";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
+
+const STARTER = readFileSync(join(ROOT, "exercises/03-layers/dense/starter.ts"), "utf8");
+const LEARNER_ZONE = "America/Los_Angeles";
+const COURSE_ZONE = "Asia/Kolkata";
+const TIME_FORMAT = "yyyy-MM-dd HH:mm:ss zzz";
+
+const run = haveChromium() || process.env.CI ? describe : describe.skip;
+
+let server: Server;
+let browser: Browser;
+
+const editorValue = (page: Page) => page.evaluate(() => (window as unknown as { __gradlabEditor?: { getValue(): string } }).__gradlabEditor?.getValue() ?? null);
+
+/** Type `code` into Monaco as a learner would (select all, then type), unchanged by auto-indent. */
+async function typeCode(page: Page, code: string) {
+  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
+  await page.click(".monaco-editor .view-lines");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  expect(await editorValue(page)).toBe(code);
+}
+
+/** Wait until the (new) page's editor holds `code`. */
+async function editorShows(page: Page, code: string) {
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+  await expect.poll(() => editorValue(page), { timeout: 30_000 }).toBe(code);
+}
+
+const savedText = (page: Page) => page.textContent('[data-testid="saved"]');
+
+async function learnerPage(who = server.accounts.get("learner")!): Promise<{ ctx: BrowserContext; page: Page; dialogs: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: LEARNER_ZONE });
+  const page = await ctx.newPage();
+  const dialogs: string[] = [];
+  // Leaving with unsaved edits asks first; the tests record the question and leave anyway.
+  page.on("dialog", (d) => {
+    dialogs.push(d.type());
+    void d.accept();
+  });
+  await signIn(page, server, who, "/exercises/dense");
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+  return { ctx, page, dialogs };
+}
+
+/** The learner's draft as the server holds it, read in a context without this browser's journal. */
+async function serverDraft(who = server.accounts.get("learner")!): Promise<string | null> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, server, who, "/exercises/dense");
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+  await expect.poll(() => editorValue(page), { timeout: 30_000 }).not.toBeNull();
+  const code = await editorValue(page);
+  await ctx.close();
+  return code;
+}
+
+run("drafts in Chromium", () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("a draft save the network refuses: the edits are kept, offered with a diff on reload, and saved once the network is back", async () => {
+    const { ctx, page, dialogs } = await learnerPage();
+    const saved = `${STARTER}\n// saved on the server\n`;
+    await typeCode(page, saved);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+
+    await page.route("**/api/drafts/**", (route) => route.abort("internetdisconnected"));
+    const edited = `${saved}// typed while the save is blocked\n`;
+    await typeCode(page, edited);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toMatch(/^Not saved to the server \(no connection to the server\); kept in this browser, retrying$/);
+    await page.screenshot({ path: join(ARTIFACTS, "draft-save-blocked.png") });
+
+    await page.reload();
+    expect(dialogs).toContain("beforeunload");
+    await editorShows(page, edited);
+    expect(await page.textContent('[data-testid="draft-banner-message"]')).toMatch(/^Restored edits kept in this browser \(last edited .+\) that had not reached the server\.$/);
+    await page.click('[data-testid="draft-diff-toggle"]');
+    const diff = (await page.textContent('[data-testid="draft-diff"]'))!;
+    expect(diff).toContain("+ // typed while the save is blocked");
+    expect(diff).not.toContain("- ");
+    await page.locator('[data-testid="draft-banner"]').screenshot({ path: join(ARTIFACTS, "draft-restored-diff.png") });
+
+    // The network is back: the retry saves it, and a browser without this journal gets it from the server.
+    await page.unroute("**/api/drafts/**");
+    await expect.poll(() => savedText(page), { timeout: 60_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(edited);
+
+    // The server's copy is offered back, and taking it keeps this browser's in the banner.
+    await page.click('[data-testid="draft-swap"]');
+    await expect.poll(() => editorValue(page)).toBe(saved);
+    expect(await page.textContent('[data-testid="draft-swap"]')).toBe("Use this browser's copy again");
+    await page.click('[data-testid="draft-swap"]');
+    await expect.poll(() => editorValue(page)).toBe(edited);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    await ctx.close();
+  }, 240_000);
+
+  it("a session that ends mid-edit: signed out, the edits kept; signing in again brings them back", async () => {
+    const { ctx, page } = await learnerPage();
+    const before = `${STARTER}\n// before the session ended\n`;
+    await typeCode(page, before);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+
+    await ctx.clearCookies();
+    const edited = `${before}// typed while signed out\n`;
+    await typeCode(page, edited);
+    const alert = page.locator('[data-testid="signed-out"]');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toBe("Signed out — your edits are kept in this browser; sign in again and they will be here.");
+    expect(await savedText(page)).toBe("Signed out; kept in this browser");
+    await page.screenshot({ path: join(ARTIFACTS, "draft-signed-out.png") });
+
+    await page.click('[data-testid="sign-in-again"]');
+    await page.waitForURL((u) => u.pathname === "/sign-in" && u.searchParams.get("next") === "/exercises/dense");
+    const who = server.accounts.get("learner")!;
+    await page.fill('input[name="email"]', who.email);
+    await page.fill('input[name="password"]', who.password);
+    await page.click('button[type="submit"]');
+    await page.waitForURL((u) => u.pathname === "/exercises/dense", { timeout: 20_000 });
+    await editorShows(page, edited);
+    await page.waitForSelector('[data-testid="draft-banner"]');
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(edited);
+    await ctx.close();
+  }, 240_000);
+
+  it("a reload right after typing (before the autosave) asks first and loses nothing", async () => {
+    const { ctx, page, dialogs } = await learnerPage();
+    const edited = `${STARTER}\n// typed just before the reload ${Date.now()}\n`;
+    await typeCode(page, edited);
+    expect(await savedText(page)).toBe("Editing…"); // the 800 ms autosave has not run
+    await page.reload();
+    expect(dialogs).toEqual(["beforeunload"]);
+    await editorShows(page, edited);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(edited);
+    await ctx.close();
+  }, 240_000);
+
+  it("history: times in the learner's zone; load an attempt into the editor, and put back the code you had", async () => {
+    const who = server.accounts.get("learner")!;
+    const token = server.cli("token", who.email);
+    const attempt = `${STARTER}\n// the submitted attempt\n`;
+    const sub = await fetch(`${server.url}/api/submissions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ exerciseId: "dense", code: attempt }) });
+    expect(sub.status).toBe(202);
+
+    const { ctx, page } = await learnerPage();
+    const current = `${STARTER}\n// what I am working on now\n`;
+    await typeCode(page, current);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+
+    await page.goto(`${server.url}/exercises/dense/history`);
+    expect(await page.textContent('[data-testid="history-zone"]')).toBe("Times are in your time zone.");
+    const time = page.locator('[data-testid="submitted-at"] time').first();
+    await expect.poll(() => time.getAttribute("data-zone")).toBe(LEARNER_ZONE);
+    const at = new Date((await time.getAttribute("datetime"))!);
+    expect(await time.textContent()).toBe(formatInTimeZone(at, LEARNER_ZONE, TIME_FORMAT));
+    await page.screenshot({ path: join(ARTIFACTS, "history-load-attempt.png"), fullPage: true });
+
+    const n = await page.locator('[data-testid="submitted-at"]').count();
+    await page.click('[data-testid="load-attempt"]');
+    await page.waitForURL((u) => u.pathname === "/exercises/dense");
+    await editorShows(page, attempt);
+    expect(await page.textContent('[data-testid="draft-banner-message"]')).toBe(`Loaded attempt #${n} into the editor. The code you had is kept in this browser.`);
+    await page.locator('[data-testid="draft-banner"]').screenshot({ path: join(ARTIFACTS, "draft-loaded-attempt.png") });
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(attempt);
+
+    await page.click('[data-testid="draft-swap"]');
+    await expect.poll(() => editorValue(page)).toBe(current);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    await ctx.close();
+  }, 240_000);
+
+  it("history: times in the course's zone when the exercise is set in the learner's course", async () => {
+    const admin = server.cli("token", server.accounts.get("admin")!.email);
+    const api = async (method: string, path: string, body: unknown, token = admin) => {
+      const r = await fetch(`${server.url}${path}`, { method, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      expect(r.status, `${method} ${path}: ${await r.clone().text()}`).toBeLessThan(300);
+      return (await r.json()) as { id: string };
+    };
+    const course = await api("POST", "/api/courses", { title: "Zones", timeZone: COURSE_ZONE });
+    server.cli("user", "add", "zoned@example.com", "--role", "learner", "--password", "zoned-learner-pw-1");
+    await api("PUT", `/api/courses/${course.id}/members`, { email: "zoned@example.com", role: "learner" });
+    await api("POST", `/api/courses/${course.id}/assignments`, { title: "Layers", exerciseIds: ["dense"] });
+    const token = server.cli("token", "zoned@example.com");
+    await api("POST", "/api/submissions", { exerciseId: "dense", code: `${STARTER}\n// in the course\n` }, token);
+
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: LEARNER_ZONE });
+    const page = await ctx.newPage();
+    await signIn(page, server, { email: "zoned@example.com", password: "zoned-learner-pw-1" }, "/exercises/dense/history");
+    expect(await page.textContent('[data-testid="history-zone"]')).toBe(`Times are in the course's time zone, ${COURSE_ZONE}.`);
+    const time = page.locator('[data-testid="submitted-at"] time').first();
+    expect(await time.getAttribute("data-zone")).toBe(COURSE_ZONE);
+    expect(await time.textContent()).toBe(formatInTimeZone(new Date((await time.getAttribute("datetime"))!), COURSE_ZONE, TIME_FORMAT));
+    await ctx.close();
+  }, 120_000);
+});

@@ -140,11 +140,11 @@ function errorInfo(e: unknown): { name: string; message: string; stack: string }
       const m = err.message;
       const s = err.stack;
       name = typeof n === "string" ? n : "Error";
-      message = typeof m === "string" ? m : "(a thrown object without a message)";
+      message = typeof m === "string" ? m : StringCtor(e);
       stack = typeof s === "string" ? s : "";
     } else {
       name = "thrown value";
-      message = typeof e === "string" ? e : typeof e === "symbol" ? "a symbol" : StringCtor(e);
+      message = StringCtor(e);
     }
   } catch {
     message = "(the thrown value could not be read)";

@@ -1,15 +1,18 @@
 /**
- * Submissions across tables: store the code first, then queue it, in one transaction, so a
- * submission is never lost and never orphaned. Status is derived from the timestamps.
+ * Submissions across tables: store the code first, then queue it through the queue's intake, in
+ * one transaction, so a submission is never lost and never orphaned. Status is derived from the
+ * timestamps.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
 import { redactHiddenOutput } from "../lib/checks/run.ts";
 import type { GradeResult } from "../lib/result.ts";
 import type { Exercise } from "./exercises.ts";
 import { maxQueuedPerLearner, newHiddenSeed, QueueFullError } from "./intake.ts";
+import type { NewJob } from "./queue/queue.ts";
+import { SqliteQueue, type SqliteTx } from "./queue/sqlite-queue.ts";
 
 export { QueueFullError };
 
@@ -23,25 +26,31 @@ export function submissionStatus(row: Pick<SubmissionRow, "startedAt" | "finishe
 }
 
 /**
+ * The queue's intake as a synchronous (better-sqlite3) transaction can use it: answers at once.
+ * By default the database's own queue (SqliteQueue).
+ */
+export interface SqliteIntake {
+  enqueue(tx: SqliteTx, job: NewJob): void;
+  waiting(tx: SqliteTx, userId: string): number;
+}
+
+/**
  * Store a submission and queue its grading; returns its id. A learner with `maxQueuedPerLearner()`
  * submissions still waiting or running gets a QueueFullError instead (checked in the same
- * transaction, so concurrent requests cannot pass the cap together).
+ * transaction, so concurrent requests cannot pass the cap together). Called inside a caller's
+ * transaction (the course gate), all of it joins that one.
  */
-export function submitCode(db: Db, ex: Exercise, code: string, userId: string | null): string {
+export function submitCode(db: Db, ex: Exercise, code: string, userId: string | null, queue: SqliteIntake = new SqliteQueue(db)): string {
   const id = randomUUID();
   const now = new Date();
   db.transaction((tx) => {
     if (userId !== null) {
       const limit = maxQueuedPerLearner();
-      const waiting = tx
-        .select({ n: count() })
-        .from(gradingJobs)
-        .where(and(eq(gradingJobs.userId, userId), eq(gradingJobs.kind, "grade"), inArray(gradingJobs.state, ["queued", "leased"])))
-        .get()?.n ?? 0;
+      const waiting = queue.waiting(tx, userId);
       if (waiting >= limit) throw new QueueFullError(waiting, limit);
     }
     tx.insert(submissions).values({ id, userId, exerciseId: ex.id, exerciseVersion: ex.version, code, hiddenSeed: newHiddenSeed(), createdAt: now }).run();
-    tx.insert(gradingJobs).values({ submissionId: id, userId, state: "queued", queuedAt: now }).run();
+    queue.enqueue(tx, { submissionId: id, userId });
   }, { behavior: "immediate" });
   return id;
 }
@@ -55,38 +64,6 @@ export function selectSubmission(db: Db, id: string): SubmissionRow {
 
 export function selectOptionalSubmission(db: Db, id: string): SubmissionRow | null {
   return db.select().from(submissions).where(eq(submissions.id, id)).get() ?? null;
-}
-
-export function listSubmissions(db: Db, userId: string, exerciseId?: string): SubmissionRow[] {
-  const rows = db.select().from(submissions).where(eq(submissions.userId, userId)).orderBy(desc(submissions.createdAt)).all();
-  return exerciseId ? rows.filter((r) => r.exerciseId === exerciseId) : rows;
-}
-
-/** A verdict that is not about the learner's code (nothing ran): status error, with why. */
-export function notGradedResult(exerciseId: string, message: string, extra: Partial<GradeResult> = {}): GradeResult {
-  return { exercise: exerciseId, score: 0, maxScore: 0, status: "error", tests: [], stdout: "", durationMs: 0, message, ...extra };
-}
-
-/**
- * The verdict stored when grading failed on every attempt. `maxScore` > 0 (the exercise's points,
- * score 0) when the attempts failed while the learner's code was being graded: the learner's code
- * may well be the cause (a submission that stops every worker), so it counts as an attempt like any
- * verdict; maxScore 0 (our fault: nothing of the learner's ran) costs no attempt (courses.ts gate).
- */
-export function gaveUpResult(exerciseId: string, attempts: number, error: string, seed?: string, version?: string, maxScore = 0): GradeResult {
-  const message = maxScore > 0
-    ? `GradLab could not grade this submission after ${attempts} attempts: grading stopped each time while your code was being graded (last: ${error}). It counts as an attempt, scored 0. If you believe the grader is at fault, ask your instructor for a regrade.`
-    : `GradLab could not grade this submission after ${attempts} attempts (${error}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`;
-  return notGradedResult(exerciseId, message, { seed, version, maxScore });
-}
-
-/**
- * A verdict for a submission the worker stopped (wall budget, grader memory): 0 on every check,
- * out of the exercise's points, so it counts as an attempt.
- */
-export function learnerStoppedResult(ex: Pick<Exercise, "id" | "version" | "suite"> | undefined, exerciseId: string, status: "timeout" | "memory", message: string): GradeResult {
-  const tests = (ex?.suite.checks ?? []).map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: message, visibility: c.visibility }));
-  return { exercise: exerciseId, score: 0, maxScore: tests.reduce((n, t) => n + t.maxScore, 0), status, tests, stdout: "", durationMs: 0, message, ...(ex ? { version: ex.version } : {}) };
 }
 
 /** Hide hidden checks' details (and any picture data) from a learner. */
@@ -121,7 +98,7 @@ export interface RegradeRequest {
  * exercise's current version, as one batch; returns its id and size. Submissions still waiting
  * for their first grading are left alone (they will be graded with the current version anyway).
  */
-export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; total: number } {
+export function queueRegrade(db: Db, req: RegradeRequest, queue: SqliteIntake = new SqliteQueue(db)): { batchId: string; total: number } {
   const batchId = randomUUID();
   const now = new Date();
   return db.transaction((tx) => {
@@ -141,7 +118,7 @@ export function queueRegrade(db: Db, req: RegradeRequest): { batchId: string; to
     tx.insert(regradeBatches)
       .values({ id: batchId, exerciseId: req.exerciseId, userId: req.userId ?? null, courseId: req.courseId ?? null, allowLower: !!req.allowLower, requestedBy: req.requestedBy ?? null, total: rows.length, createdAt: now })
       .run();
-    for (const r of rows) tx.insert(gradingJobs).values({ submissionId: r.id, userId: r.userId, state: "queued", queuedAt: now, kind: "regrade", allowLower: !!req.allowLower, batchId }).run();
+    for (const r of rows) queue.enqueue(tx, { submissionId: r.id, userId: r.userId, kind: "regrade", allowLower: !!req.allowLower, batchId });
     return { batchId, total: rows.length };
   }, { behavior: "immediate" });
 }

@@ -5,6 +5,10 @@
  * until maxAttempts, after which the submission gets a final `error` verdict. Completing with a
  * lost lease is refused, so exactly one verdict is stored per job. Every verdict (first grading
  * and regrades) is also kept, with its exercise version, in the grading history.
+ *
+ * The queue is the only way into grading jobs. Queueing joins the caller's transaction (`Tx`: the
+ * one that stores the submission or chooses a regrade's submissions), so a submission and its job
+ * are stored together or not at all. Every implementation passes tests/grader/queue-contract.ts.
  */
 import type { GradeResult } from "../../lib/result.ts";
 
@@ -19,7 +23,11 @@ export interface LeasedJob {
 
 export type JobKind = "grade" | "regrade";
 
-export interface EnqueueOptions {
+/** A job to queue: grading of a stored submission. */
+export interface NewJob {
+  submissionId: string;
+  /** Whose work it is (fair share, the intake cap); null for a submission without an account. */
+  userId: string | null;
   kind?: JobKind;
   /** For a regrade: store the new score even when it is lower than the current one. */
   allowLower?: boolean;
@@ -34,12 +42,22 @@ export interface QueueStats {
   failed: number;
 }
 
-export interface GradingQueue {
+/** The part of the queue that joins the caller's transaction `Tx`: taking submissions in. */
+export interface JobIntake<Tx> {
   /**
-   * Queue grading of a stored submission. A regrade keeps the old verdict in the history and, unless
-   * `allowLower`, replaces the submission's score only when the new one is not lower.
+   * Queue grading of a submission stored in `tx`, as part of `tx`. A regrade keeps the old verdict
+   * in the history and, unless `allowLower`, replaces the submission's score only when the new one
+   * is not lower.
    */
-  enqueue(submissionId: string, opts?: EnqueueOptions): void | Promise<void>;
+  enqueue(tx: Tx, job: NewJob): void | Promise<void>;
+  /**
+   * How many of this learner's submissions are waiting for or in their first grading (regrades do
+   * not count), read in `tx`: the intake cap (intake.ts) is checked in the transaction that stores.
+   */
+  waiting(tx: Tx, userId: string): number | Promise<number>;
+}
+
+export interface GradingQueue<Tx = unknown> extends JobIntake<Tx> {
   /**
    * Take the next queued job, or undefined when none is waiting. Not strictly FIFO: live
    * submissions before regrades, and round-robin across learners (sqlite-queue.ts, CLAIM_ORDER).

@@ -1,11 +1,17 @@
 /** The default queue: a durable table in the SQLite database, shared by every worker process. */
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, count, eq, inArray, lt, sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { RunResult } from "better-sqlite3";
 import type { Db } from "../../db/client.ts";
+import * as schema from "../../db/schema.ts";
 import { gradingJobs, gradingResults, submissions } from "../../db/schema.ts";
 import type { GradeResult } from "../../lib/result.ts";
-import type { EnqueueOptions, GradingQueue, JobKind, LeasedJob, QueueStats } from "./queue.ts";
-import { gaveUpResult } from "../submissions.ts";
+import type { GradingQueue, JobKind, LeasedJob, NewJob, QueueStats } from "./queue.ts";
+import { gaveUpResult } from "../verdicts.ts";
 import { maxRunningPerLearner } from "../intake.ts";
+
+/** The database or one of its transactions: what queueing a job joins. */
+export type SqliteTx = BaseSQLiteDatabase<"sync", RunResult, typeof schema>;
 
 /**
  * The queued jobs, best first: a learner's jobs do not starve anyone else's.
@@ -31,7 +37,7 @@ const CLAIM_ORDER = `
  * Transactions begin IMMEDIATE: a deferred one that reads and then writes cannot wait for the
  * write lock under WAL (SQLite answers SQLITE_BUSY at once), so workers would fail each other.
  */
-export class SqliteQueue implements GradingQueue {
+export class SqliteQueue implements GradingQueue<SqliteTx> {
   private readonly db: Db;
   private readonly now: () => number;
   private readonly maxRunningPerLearner: number;
@@ -49,12 +55,18 @@ export class SqliteQueue implements GradingQueue {
     this.pointsOf = opts.pointsOf ?? (() => undefined);
   }
 
-  enqueue(submissionId: string, opts: EnqueueOptions = {}): void {
-    const userId = this.db.select({ userId: submissions.userId }).from(submissions).where(eq(submissions.id, submissionId)).get()?.userId ?? null;
-    this.db
-      .insert(gradingJobs)
-      .values({ submissionId, userId, state: "queued", queuedAt: new Date(this.now()), kind: opts.kind ?? "grade", allowLower: opts.allowLower ?? false, batchId: opts.batchId ?? null })
+  enqueue(tx: SqliteTx, job: NewJob): void {
+    tx.insert(gradingJobs)
+      .values({ submissionId: job.submissionId, userId: job.userId, state: "queued", queuedAt: new Date(this.now()), kind: job.kind ?? "grade", allowLower: job.allowLower ?? false, batchId: job.batchId ?? null })
       .run();
+  }
+
+  waiting(tx: SqliteTx, userId: string): number {
+    return tx
+      .select({ n: count() })
+      .from(gradingJobs)
+      .where(and(eq(gradingJobs.userId, userId), eq(gradingJobs.kind, "grade"), inArray(gradingJobs.state, ["queued", "leased"])))
+      .get()?.n ?? 0;
   }
 
   /**
@@ -110,12 +122,12 @@ export class SqliteQueue implements GradingQueue {
     this.db.transaction((tx) => {
       const row = tx.select().from(gradingJobs).where(this.owns(job)).get();
       if (!row) return;
-      if (row.attempts >= row.maxAttempts) this.giveUp(tx as unknown as Db, row.id, row.submissionId, row.attempts, error, !opts.beforeLearnerCode);
+      if (row.attempts >= row.maxAttempts) this.giveUp(tx, row.id, row.submissionId, row.attempts, error, !opts.beforeLearnerCode);
       else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(gradingJobs.id, row.id)).run();
     }, { behavior: "immediate" });
   }
 
-  private giveUp(tx: Db, jobId: number, submissionId: string, attempts: number, error: string, countsAsAttempt: boolean): void {
+  private giveUp(tx: SqliteTx, jobId: number, submissionId: string, attempts: number, error: string, countsAsAttempt: boolean): void {
     const now = new Date(this.now());
     tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
     const kind = tx.select({ kind: gradingJobs.kind }).from(gradingJobs).where(eq(gradingJobs.id, jobId)).get()?.kind ?? "grade";
@@ -137,24 +149,11 @@ export class SqliteQueue implements GradingQueue {
         .all();
       for (const job of expired) {
         const why = `the worker grading it (${job.leaseOwner}) stopped responding (attempt ${job.attempts})`;
-        if (job.attempts >= job.maxAttempts) this.giveUp(tx as unknown as Db, job.id, job.submissionId, job.attempts, why, true);
+        if (job.attempts >= job.maxAttempts) this.giveUp(tx, job.id, job.submissionId, job.attempts, why, true);
         else tx.update(gradingJobs).set({ state: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why }).where(eq(gradingJobs.id, job.id)).run();
       }
       return expired.length;
     }, { behavior: "immediate" });
-  }
-
-  /** Progress of a regrade batch: how many of its jobs are waiting, running, done, failed. */
-  batchStats(batchId: string): QueueStats {
-    const rows = this.db
-      .select({ state: gradingJobs.state, n: sql<number>`count(*)` })
-      .from(gradingJobs)
-      .where(eq(gradingJobs.batchId, batchId))
-      .groupBy(gradingJobs.state)
-      .all();
-    const s: QueueStats = { queued: 0, leased: 0, done: 0, failed: 0 };
-    for (const r of rows) s[r.state] = r.n;
-    return s;
   }
 
   stats(): QueueStats {

@@ -9,7 +9,7 @@ import { loadCatalogue, refreshExercise, type Catalogue, type Exercise } from ".
 import { gradeCode, sandboxLimits } from "../grade.ts";
 import { referenceTf } from "../reference/tf.ts";
 import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
-import { notGradedResult } from "../submissions.ts";
+import { notGradedResult } from "../verdicts.ts";
 import type { GradeReply, GradeRequest } from "./grading-thread.ts";
 
 /**

@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { Catalogue, Exercise } from "../exercises.ts";
 import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
-import { learnerStoppedResult, selectOptionalSubmission } from "../submissions.ts";
+import { selectOptionalSubmission } from "../submissions.ts";
+import { learnerStoppedResult } from "../verdicts.ts";
 import { GradingThread } from "./grading-thread.ts";
 
 export interface WorkerOptions {

@@ -1,0 +1,34 @@
+/**
+ * The verdicts GradLab writes itself, when a submission could not be graded the ordinary way:
+ * nothing of the learner's ran (our fault), every attempt failed (the queue gave up), or the worker
+ * stopped the learner's code. The queue and the worker both store them, so they live below both.
+ */
+import type { GradeResult } from "../lib/result.ts";
+import type { Exercise } from "./exercises.ts";
+
+/** A verdict that is not about the learner's code (nothing ran): status error, with why. */
+export function notGradedResult(exerciseId: string, message: string, extra: Partial<GradeResult> = {}): GradeResult {
+  return { exercise: exerciseId, score: 0, maxScore: 0, status: "error", tests: [], stdout: "", durationMs: 0, message, ...extra };
+}
+
+/**
+ * The verdict stored when grading failed on every attempt. `maxScore` > 0 (the exercise's points,
+ * score 0) when the attempts failed while the learner's code was being graded: the learner's code
+ * may well be the cause (a submission that stops every worker), so it counts as an attempt like any
+ * verdict; maxScore 0 (our fault: nothing of the learner's ran) costs no attempt (courses.ts gate).
+ */
+export function gaveUpResult(exerciseId: string, attempts: number, error: string, seed?: string, version?: string, maxScore = 0): GradeResult {
+  const message = maxScore > 0
+    ? `GradLab could not grade this submission after ${attempts} attempts: grading stopped each time while your code was being graded (last: ${error}). It counts as an attempt, scored 0. If you believe the grader is at fault, ask your instructor for a regrade.`
+    : `GradLab could not grade this submission after ${attempts} attempts (${error}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`;
+  return notGradedResult(exerciseId, message, { seed, version, maxScore });
+}
+
+/**
+ * A verdict for a submission the worker stopped (wall budget, grader memory): 0 on every check,
+ * out of the exercise's points, so it counts as an attempt.
+ */
+export function learnerStoppedResult(ex: Pick<Exercise, "id" | "version" | "suite"> | undefined, exerciseId: string, status: "timeout" | "memory", message: string): GradeResult {
+  const tests = (ex?.suite.checks ?? []).map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: message, visibility: c.visibility }));
+  return { exercise: exerciseId, score: 0, maxScore: tests.reduce((n, t) => n + t.maxScore, 0), status, tests, stdout: "", durationMs: 0, message, ...(ex ? { version: ex.version } : {}) };
+}

@@ -41,7 +41,7 @@ export function DraftBanner({ offer, current, onSwap, onDismiss }: { offer: Draf
           <p className="muted small diff-legend">
             <b>-</b> only in {offer.otherLabel} · <b>+</b> only in {offer.currentLabel} (in the editor)
           </p>
-          <CodeDiff a={offer.other} b={current()} testId="draft-diff" />
+          <CodeDiff a={offer.other} b={current()} testId="draft-diff" context={3} />
         </>
       )}
     </div>

@@ -132,7 +132,7 @@ export function useDraft(opts: { userId: string; exerciseId: string; starter: st
     setOffer(offerFor(choice, stored, keptBefore));
     if (choice.source === "local") {
       // The copy not chosen stays restorable even after this page is gone.
-      if (choice.other && !choice.origin) keepCopy(userId, exerciseId, choice.other.code, `${labelOf(choice.other.source)}, replaced by this browser's newer copy`);
+      if (choice.other?.source === "server" && !choice.origin) keepCopy(userId, exerciseId, choice.other.code, `${labelOf(choice.other.source)}, replaced by this browser's newer copy`);
       record({ ...stored!, origin: undefined });
       setState({ kind: "unsaved" });
       void saveNow();

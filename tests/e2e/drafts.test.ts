@@ -98,6 +98,7 @@ run("drafts in Chromium", () => {
     const diff = (await page.textContent('[data-testid="draft-diff"]'))!;
     expect(diff).toContain("+ // typed while the save is blocked");
     expect(diff).not.toContain("- ");
+    expect(diff).toMatch(/⋯ \d+ unchanged lines/); // only the change and its context, not the whole file
     await page.locator('[data-testid="draft-banner"]').screenshot({ path: join(ARTIFACTS, "draft-restored-diff.png") });
 
     // The network is back: the retry saves it, and a browser without this journal gets it from the server.
@@ -170,7 +171,7 @@ run("drafts in Chromium", () => {
     await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
 
     await page.goto(`${server.url}/exercises/dense/history`);
-    expect(await page.textContent('[data-testid="history-zone"]')).toBe("Times are in your time zone.");
+    await expect.poll(() => page.textContent('[data-testid="history-zone"]')).toBe(`Times are in your time zone, ${LEARNER_ZONE}.`);
     const time = page.locator('[data-testid="submitted-at"] time').first();
     await expect.poll(() => time.getAttribute("data-zone")).toBe(LEARNER_ZONE);
     const at = new Date((await time.getAttribute("datetime"))!);

@@ -20,3 +20,10 @@ export function ZonedTime({ ms, timeZone }: { ms: number; timeZone: string | nul
     </time>
   );
 }
+
+/** The learner's own time zone by name, once the browser says it. */
+export function LearnerZone() {
+  const [zone, setZone] = useState<string | null>(null);
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || null), []);
+  return <>your time zone{zone ? `, ${zone}` : ""}</>;
+}

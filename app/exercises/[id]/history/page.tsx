@@ -5,7 +5,7 @@ import { requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
 import { CodeDiff } from "../../../_components/CodeDiff.tsx";
 import { LoadAttempt } from "./LoadAttempt.tsx";
-import { ZonedTime } from "./ZonedTime.tsx";
+import { LearnerZone, ZonedTime } from "./ZonedTime.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -38,7 +38,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
         </p>
         {n > 0 && (
           <p className="muted small" data-testid="history-zone">
-            Times are in {timeZone ? <>the course&apos;s time zone, {timeZone}</> : "your time zone"}.
+            Times are in {timeZone ? <>the course&apos;s time zone, {timeZone}</> : <LearnerZone />}.
           </p>
         )}
         {n === 0 ? (

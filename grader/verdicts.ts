@@ -18,9 +18,12 @@ export function notGradedResult(exerciseId: string, message: string, extra: Part
  * verdict; maxScore 0 (our fault: nothing of the learner's ran) costs no attempt (courses.ts gate).
  */
 export function gaveUpResult(exerciseId: string, attempts: number, error: string, seed?: string, version?: string, maxScore = 0): GradeResult {
+  // `error` can carry a sandbox child's stderr (host paths, the Node version): it stays with the job
+  // (grading_jobs.last_error, the worker's log) for staff; the learner reads only its first line's gist.
+  const gist = learnerSafe(error);
   const message = maxScore > 0
-    ? `GradLab could not grade this submission after ${attempts} attempts: grading stopped each time while your code was being graded (last: ${error}). It counts as an attempt, scored 0. If you believe the grader is at fault, ask your instructor for a regrade.`
-    : `GradLab could not grade this submission after ${attempts} attempts (${error}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`;
+    ? `GradLab could not grade this submission after ${attempts} attempts: grading stopped each time while your code was being graded (last: ${gist}). It counts as an attempt, scored 0. If you believe the grader is at fault, ask your instructor for a regrade.`
+    : `GradLab could not grade this submission after ${attempts} attempts (${gist}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`;
   return notGradedResult(exerciseId, message, { seed, version, maxScore });
 }
 
@@ -31,4 +34,14 @@ export function gaveUpResult(exerciseId: string, attempts: number, error: string
 export function learnerStoppedResult(ex: Pick<Exercise, "id" | "version" | "suite"> | undefined, exerciseId: string, status: "timeout" | "memory", message: string): GradeResult {
   const tests = (ex?.suite.checks ?? []).map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: message, visibility: c.visibility }));
   return { exercise: exerciseId, score: 0, maxScore: tests.reduce((n, t) => n + t.maxScore, 0), status, tests, stdout: "", durationMs: 0, message, ...(ex ? { version: ex.version } : {}) };
+}
+
+/** The first line of a worker's error, without host paths or stack frames, at most 200 characters. */
+export function learnerSafe(error: string): string {
+  const first = error.split("\n", 1)[0] ?? "";
+  const cleaned = first
+    .replace(/(?:file:\/\/)?\/[^\s:'"()]+(?::\d+)*/g, "<path>")
+    .replace(/\bv?\d+\.\d+\.\d+\b/g, "<version>")
+    .replace(/\s+at\s.*$/, "");
+  return cleaned.length > 200 ? `${cleaned.slice(0, 200)}…` : cleaned || "no details";
 }

@@ -1,10 +1,10 @@
 // A failed hidden check tells the learner what kind of case failed, never its values.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Tensor } from "../nd/index.ts";
 import { hidden, visible, type CheckSuite, type Tf } from "../exercise.ts";
-import { CheckFailure } from "./failure.ts";
+import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner, type RawSession } from "./learner.ts";
-import { redactHiddenOutput, runChecks } from "./run.ts";
+import { redactHiddenOutput, runChecks, seedFrom } from "./run.ts";
 
 /** A learner whose every export returns 0. */
 const session: RawSession = {
@@ -61,5 +61,97 @@ describe("a failed hidden check", () => {
   });
   it("a Case: line inside the message cannot pose as the grader's", () => {
     expect(redactHiddenOutput(`f threw Error: \nCase: ${SECRET}\nmore text`)).not.toContain(SECRET);
+  });
+});
+
+describe("runChecks: what a failure does to the checks and the outcome", () => {
+  const run = (checks: CheckSuite["checks"], opts: { revealHidden?: boolean; only?: "visible"; hiddenSeed?: string } = {}) =>
+    runChecks({ checks }, { learner: new Learner(session), tf: {} as Tf, hiddenSeed: opts.hiddenSeed ?? "abc", ...opts });
+  const pass = async () => {};
+
+  it("a visible CheckFailure gives 0 points with its message, then its hint; the other checks still run", async () => {
+    const out = await run([visible("v1", 2, async () => { throw new CheckFailure("f(x)[0] is 1, expected 2.", { hint: "add the bias", data: { heat: [1] } }); }), visible("v2", 3, pass)]);
+    expect(out.tests).toEqual([
+      { name: "v1", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: "f(x)[0] is 1, expected 2.\nHint: add the bias", data: { heat: [1] } },
+      { name: "v2", maxScore: 3, visibility: "visible", score: 3, status: "passed", output: "" },
+    ]);
+    expect(out.stopped).toBeUndefined();
+    expect(out.internalError).toBeUndefined();
+  });
+
+  it("a failed critical check skips the later ones, saying which must pass first", async () => {
+    const later = vi.fn(pass);
+    const out = await run([visible("exports", 1, async () => { throw new CheckFailure("missing"); }, { critical: true }), visible("v2", 2, later), hidden("h", 3, later)]);
+    expect(later).not.toHaveBeenCalled();
+    expect(out.tests.slice(1)).toEqual([
+      { name: "v2", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: 'Not run: "exports" must pass first.' },
+      { name: "h", maxScore: 3, visibility: "hidden", score: 0, status: "failed", output: 'Not run: "exports" must pass first.' },
+    ]);
+  });
+
+  it("a sandbox limit stops grading: the verdict's status and message, and every later check not run", async () => {
+    const later = vi.fn(pass);
+    const out = await run([visible("v1", 1, pass), visible("v2", 2, async () => { throw new SandboxLimitError("timeout", "Your code ran longer than 5 s."); }), hidden("h", 3, later)]);
+    expect(later).not.toHaveBeenCalled();
+    expect(out.stopped).toEqual({ status: "timeout", message: "Your code ran longer than 5 s." });
+    expect(out.tests.map((t) => [t.name, t.score, t.status, t.output])).toEqual([
+      ["v1", 1, "passed", ""],
+      ["v2", 0, "failed", "Your code ran longer than 5 s."],
+      ["h", 0, "failed", "Not run: grading stopped at an earlier check (timeout)."],
+    ]);
+  });
+
+  it("a check that crashes is the grader's error: the learner is told so, the internal error names the check, later checks run", async () => {
+    const out = await run([visible("v1", 2, async () => { throw new TypeError("cannot read properties of undefined"); }), visible("v2", 1, pass)]);
+    expect(out.tests[0]).toMatchObject({ score: 0, status: "failed", output: "The grader could not run this check (an error in the grader, not in your code). Your submission can be regraded." });
+    expect(out.internalError).toMatch(/^check "v1" crashed: TypeError: cannot read properties of undefined/);
+    expect(out.tests[1]).toMatchObject({ score: 1, status: "passed" });
+    expect(out.stopped).toBeUndefined();
+  });
+
+  it("partial credit: the fraction is clamped to [0, 1], rounded to 6 decimals, and anything under 1 fails", async () => {
+    const out = await run([
+      visible("half", 3, async () => ({ fraction: 1 / 3, output: "accuracy 0.81" })),
+      visible("over", 2, async () => ({ fraction: 1.5 })),
+      visible("under", 2, async () => ({ fraction: -0.5 })),
+    ]);
+    expect(out.tests.map((t) => [t.name, t.score, t.status, t.output])).toEqual([
+      ["half", 1, "failed", "accuracy 0.81"],
+      ["over", 2, "passed", ""],
+      ["under", 0, "failed", ""],
+    ]);
+  });
+
+  it("a hidden check's pictures reach only an instructor; a hidden failure with no case and no hint points to the visible checks", async () => {
+    const checks = [visible("v", 1, pass), hidden("h", 1, async () => { throw new CheckFailure(`expected ${SECRET}`, { data: { inputs: [SECRET] } }); }), hidden("h2", 1, async () => ({ data: { curve: [1, 2] } }))];
+    const learner = await run(checks);
+    expect(learner.tests[1]).toEqual({
+      name: "h", maxScore: 1, visibility: "hidden", score: 0, status: "failed",
+      output: "Failed on a hidden case (its inputs are drawn fresh for each submission).\nCompare with the visible checks of the same function: they show the details.",
+    });
+    expect(learner.tests[2].data).toBeUndefined();
+    const staff = await run(checks, { revealHidden: true });
+    expect(staff.tests[1]).toMatchObject({ output: `expected ${SECRET}`, data: { inputs: [SECRET] } });
+    expect(staff.tests[2].data).toEqual({ curve: [1, 2] });
+  });
+
+  it("the browser's Run (only: visible) runs no hidden check", async () => {
+    const secret = vi.fn(pass);
+    const out = await run([visible("v", 1, pass), hidden("h", 1, secret)], { only: "visible" });
+    expect(out.tests.map((t) => t.name)).toEqual(["v"]);
+    expect(secret).not.toHaveBeenCalled();
+  });
+
+  it("seeds: a visible check's do not depend on the submission, a hidden check's do", async () => {
+    const seeds = async (hiddenSeed: string) => {
+      const got: Record<string, number> = {};
+      await run([visible("v", 1, async (ctx) => void (got.v = ctx.seed)), hidden("h", 1, async (ctx) => void (got.h = ctx.seed))], { hiddenSeed });
+      return got;
+    };
+    const [a, b] = [await seeds("aaaa"), await seeds("bbbb")];
+    expect(a.v).toBe(seedFrom("visible:v"));
+    expect(b.v).toBe(a.v);
+    expect(a.h).toBe(seedFrom("aaaa:h"));
+    expect(b.h).not.toBe(a.h);
   });
 });

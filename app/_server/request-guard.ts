@@ -79,7 +79,7 @@ function holdBody(req: IncomingMessage, limit: number): Promise<"complete" | "to
       resolve(v);
     };
     req.push = function (chunk: unknown): boolean {
-      if (settled) return false;
+      if (settled) return true; // past the limit: the rest is dropped as it arrives
       if (chunk === null) {
         settle("complete");
         return true;
@@ -88,7 +88,7 @@ function holdBody(req: IncomingMessage, limit: number): Promise<"complete" | "to
       size += buf.length;
       if (size > limit) {
         settle("too-large");
-        return false; // the parser stops reading the socket
+        return true;
       }
       chunks.push(buf);
       return true;
@@ -97,6 +97,16 @@ function holdBody(req: IncomingMessage, limit: number): Promise<"complete" | "to
     req.once("close", () => settle("aborted"));
   });
 }
+
+/**
+ * 413, then the rest of the body is read and dropped for a moment before the connection is
+ * closed: closing a socket with unread data resets it, and the client would lose the answer.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  sendJson(res, 413, tooLargeMessage(limit));
+  setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+}
+const LINGER_MS = 2_000;
 
 /** A request listener that applies the guards, then calls `next`. */
 export function guardRequests(next: Handler, opts: GuardOptions = {}): Handler {
@@ -121,15 +131,12 @@ export function guardRequests(next: Handler, opts: GuardOptions = {}): Handler {
     const limit = limitOf(pathname);
     const declared = req.headers["content-length"];
     const chunked = req.headers["transfer-encoding"] !== undefined;
-    if (declared !== undefined && Number(declared) > limit) return sendJson(res, 413, tooLargeMessage(limit), true);
+    if (declared !== undefined && Number(declared) > limit) return refuseTooLarge(req, res, limit);
     if (!chunked && !(Number(declared) > 0)) return next(req, res);
 
     holdBody(req, limit).then((outcome) => {
       if (outcome === "complete") return next(req, res);
-      if (outcome === "too-large") {
-        res.once("finish", () => req.socket.destroy());
-        sendJson(res, 413, tooLargeMessage(limit), true);
-      }
+      if (outcome === "too-large") refuseTooLarge(req, res, limit);
     });
   };
 }

@@ -150,8 +150,9 @@ run("the real server under attack", () => {
       await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
       await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
       await page.click('[data-testid="run"]');
-      await page.waitForSelector('[data-testid="results"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid="results"], [data-testid="status"]', { timeout: 60_000 }).catch(() => {});
       expect(violations).toEqual([]);
+      await page.waitForSelector('[data-testid="results"]', { timeout: 60_000 });
     } finally {
       await browser.close();
     }

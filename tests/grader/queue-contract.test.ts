@@ -1,7 +1,7 @@
 // The GradingQueue contract (queue-contract.ts) run against the SQLite queue, on a real SQLite file;
 // and submissions and regrades entering grading only through the queue they are given.
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -95,5 +95,16 @@ describe("submissions and regrades enter grading through the queue", () => {
     const { batchId, total } = queueRegrade(db, { exerciseId: "dense", allowLower: true }, intake);
     expect(total).toBe(1);
     expect(calls).toEqual([{ op: "enqueue", job: { submissionId: graded, userId: "u1", kind: "regrade", allowLower: true, batchId }, inTransaction: true }]);
+  });
+});
+
+describe("the queue is the only way into grading jobs", () => {
+  it("no source file outside grader/queue/ inserts grading_jobs rows", () => {
+    const roots = ["app", "bench", "bin", "cli", "db", "grader", "lib", "server", "scripts"].filter((d) => existsSync(d));
+    const writers = roots
+      .flatMap((d) => readdirSync(d, { recursive: true, encoding: "utf8" }).map((f) => `${d}/${f}`))
+      .filter((f) => /\.(ts|tsx)$/.test(f) && !f.startsWith("grader/queue/"))
+      .filter((f) => /insert\(\s*gradingJobs\s*\)|insert\s+into\s+[`"']?grading_jobs/i.test(readFileSync(f, "utf8")));
+    expect(writers).toEqual([]);
   });
 });

@@ -79,7 +79,7 @@ program
   .argument("[dir]", "the exercises folder, a set folder or an exercise folder (default: ./exercises)")
   .option("--json", "print a JSON report")
   .option("--only <ids>", "comma-separated exercise ids")
-  .option("--seeds <n>", "grade each solution with this many fresh hidden seeds", "1")
+  .option("--seeds <n>", "grade the solution and every wrong variant with this many fresh hidden seeds", "1")
   .action(async (dir: string | undefined, opts: { json?: boolean; only?: string; seeds: string }) => {
     const target = validationTarget(dir);
     const cat = await loadCatalogue(target.root);

@@ -74,9 +74,11 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
     for (const p of renderStatement(readFileSync(ex.files.statement, "utf8")).problems) problems.push({ file: p.line ? `${file}:${p.line}` : file, message: p.message });
   }
   for (const ex of selected) {
-    // The solution must get full marks on every hidden seed tried, not just one.
-    const solutionRuns = Array.from({ length: Math.max(1, opts.seeds ?? 1) }, () => ["solution", ex.files.solution] as [ValidationEntry["role"], string]);
-    const runs: [ValidationEntry["role"], string][] = [...solutionRuns, ["starter", ex.files.starter], ...ex.files.wrong.map((f) => ["wrong", f] as [ValidationEntry["role"], string])];
+    // On every hidden seed tried, the solution must get full marks and no wrong variant may: a
+    // variant that passes on some seeds is a mistake that only lucky draws catch (pin it with a fixed case).
+    const seeds = Math.max(1, opts.seeds ?? 1);
+    const each = (role: ValidationEntry["role"], file: string) => Array.from({ length: seeds }, () => [role, file] as [ValidationEntry["role"], string]);
+    const runs: [ValidationEntry["role"], string][] = [...each("solution", ex.files.solution), ["starter", ex.files.starter], ...ex.files.wrong.flatMap((f) => each("wrong", f))];
     for (const [role, file] of runs) {
       const r = await gradeCode(ex, readFileSync(file, "utf8"), { filename: file.split("/").pop(), revealHidden: true });
       const full = r.status === "passed";
@@ -85,7 +87,7 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
         const failed = r.tests.filter((t) => t.status === "failed").map((t) => `${t.name}: ${t.output}`);
         problem = `the solution did not get full marks with hidden seed ${r.seed} (${r.status}${r.message ? `: ${r.message}` : ""})${failed.length ? "\n    " + failed.join("\n    ") : ""}`;
       }
-      if (role !== "solution" && full) problem = `the ${role} variant got full marks; it must not`;
+      if (role !== "solution" && full) problem = `the ${role} variant got full marks with hidden seed ${r.seed}; it must not`;
       entries.push({ exercise: ex.id, file: relative(process.cwd(), file), role, ok: !problem, score: r.score, maxScore: r.maxScore, status: r.status, problem, ms: r.durationMs });
     }
   }

@@ -17,6 +17,7 @@ import { build, type Metafile, type Plugin } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import type { Catalogue } from "../../grader/exercises.ts";
 import { driverScript, harnessScript } from "../../grader/sandbox/bundle.ts";
@@ -46,17 +47,22 @@ export interface RunAssetsReport {
 /**
  * checks.ts with every `hidden(...)` element of an array literal removed (with its comma and
  * leading comments). A `hidden(...)` call anywhere else is an error: it could not be removed
- * without guessing what the code around it does.
+ * without guessing what the code around it does. With `defineVisible` (a module path), the suite
+ * is made by its defineVisibleChecks, which wants visible checks only.
  */
-export function stripHiddenChecks(source: string, fileName: string): string {
+export function stripHiddenChecks(source: string, fileName: string, defineVisible?: string): string {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const cuts: [number, number][] = [];
+  const cuts: [number, number, string][] = [];
   const problems: string[] = [];
   const visit = (node: ts.Node): void => {
+    // defineChecks wants a hidden check: the browser's suite goes through defineVisibleChecks instead.
+    if (defineVisible && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "defineChecks") {
+      cuts.push([node.expression.getStart(), node.expression.getEnd(), "__gradlabDefineVisibleChecks"]);
+    }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "hidden") {
       if (ts.isArrayLiteralExpression(node.parent)) {
         const after = /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*,/.exec(source.slice(node.getEnd()));
-        cuts.push([node.getFullStart(), node.getEnd() + (after ? after[0].length : 0)]);
+        cuts.push([node.getFullStart(), node.getEnd() + (after ? after[0].length : 0), ""]);
         return;
       }
       const { line } = sf.getLineAndCharacterOfPosition(node.getStart());
@@ -67,15 +73,16 @@ export function stripHiddenChecks(source: string, fileName: string): string {
   visit(sf);
   if (problems.length) throw new Error(problems.join("\n"));
   let out = source;
-  for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
-  return out;
+  for (const [a, b, put] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + put + out.slice(b);
+  return defineVisible ? `import { defineVisibleChecks as __gradlabDefineVisibleChecks } from ${JSON.stringify(defineVisible)};\n${out}` : out;
 }
 
-function visibleChecksOnly(): Plugin {
+function visibleChecksOnly(root: string): Plugin {
+  const defineVisible = join(root, "app", "_run", "visible-checks.ts");
   return {
     name: "visible-checks-only",
     setup(b) {
-      b.onLoad({ filter: /[\\/]checks\.ts$/ }, (args) => ({ contents: stripHiddenChecks(readFileSync(args.path, "utf8"), args.path), loader: "ts" }));
+      b.onLoad({ filter: /[\\/]checks\.ts$/ }, (args) => ({ contents: stripHiddenChecks(readFileSync(args.path, "utf8"), args.path, defineVisible), loader: "ts" }));
     },
   };
 }
@@ -172,7 +179,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
       platform: "browser",
       absWorkingDir: root,
       logLevel: "silent",
-      plugins: [hostOnlyStubs(root, new Set()), visibleChecksOnly(), needsServer(root, nd, found)],
+      plugins: [hostOnlyStubs(root, new Set()), visibleChecksOnly(root), needsServer(root, nd, found)],
     }).catch((e: Error) => {
       // An authoring error in what Run must cut out fails the build; anything else means "needs the server".
       if (/\[plugin: (host-only-stubs|visible-checks-only)\]/.test(e.message)) throw e;
@@ -201,7 +208,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     logOverride: { "unsupported-dynamic-import": "silent" },
-    plugins: [hostOnlyStubs(root, stubbed), visibleChecksOnly()],
+    plugins: [hostOnlyStubs(root, stubbed), visibleChecksOnly(root)],
   });
   checkBundles(result.metafile, root, outDir);
 
@@ -210,11 +217,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   mkdirSync(join(outDir, "drivers"), { recursive: true });
   for (const ex of exercises) if (ex.files.driver && manifest[ex.id].run) writeFileSync(join(outDir, "drivers", `${ex.id}.js`), await driverScript(ex.files.driver));
 
-  for (const ex of exercises) {
-    if (!manifest[ex.id].run) continue;
-    const leaked = hiddenNamesIn(readFileSync(join(outDir, "checks", `${ex.id}.js`), "utf8"), ex.suite.checks);
-    if (leaked.length) throw new Error(`Run assets: checks/${ex.id}.js still names hidden checks (${leaked.join("; ")}): are they built outside the checks array?`);
-  }
+  await checkVisibleOnly(outDir, exercises.filter((ex) => manifest[ex.id].run).map((ex) => ex.id));
   return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile };
 }
 
@@ -231,11 +234,36 @@ function checkBundles(meta: Metafile, root: string, outDir: string): void {
   if (problems.length) throw new Error(`Run assets:\n${problems.join("\n")}`);
 }
 
+/** Load each built checks bundle (here, in Node) and make sure its suite holds visible checks only. */
+async function checkVisibleOnly(outDir: string, ids: string[]): Promise<void> {
+  writeFileSync(join(outDir, "package.json"), '{ "type": "module" }\n');
+  const problems: string[] = [];
+  const fresh = Date.now();
+  for (const id of ids) {
+    const mod = (await import(`${pathToFileURL(join(outDir, "checks", `${id}.js`)).href}?build=${fresh}`)) as { default?: { checks?: { name: string; visibility: string }[] } };
+    const checks = mod.default?.checks;
+    if (!Array.isArray(checks)) problems.push(`checks/${id}.js exports no suite`);
+    else for (const c of checks) if (c.visibility !== "visible") problems.push(`checks/${id}.js holds the ${c.visibility} check "${c.name}"`);
+  }
+  rmSync(join(outDir, "package.json"));
+  if (problems.length) throw new Error(`Run assets:\n${problems.join("\n")}`);
+}
+
 /** Names of hidden checks that appear in a bundle (those that are also part of a visible check's name cannot be told apart). */
 export function hiddenNamesIn(bundle: string, checks: { name: string; visibility: string }[]): string[] {
   const visible = checks.filter((c) => c.visibility === "visible").map((c) => c.name);
   return checks
     .filter((c) => c.visibility === "hidden" && !visible.some((v) => v.includes(c.name)))
     .map((c) => c.name)
-    .filter((n) => bundle.includes(n) || bundle.includes(JSON.stringify(n).slice(1, -1)));
+    .filter((n) => inBundle(bundle, n));
+}
+
+/** Whether a string literal's text is in a bundle, as written or as esbuild escapes it (JSON escapes, non-ASCII as \xHH or \uHHHH). */
+export function inBundle(bundle: string, text: string): boolean {
+  const json = JSON.stringify(text).slice(1, -1);
+  const escaped = (hex: (n: number, width: number) => string) =>
+    json.replace(/[^\x00-\x7f]/g, (c) => (c.charCodeAt(0) <= 0xff ? `\\x${hex(c.charCodeAt(0), 2)}` : `\\u${hex(c.charCodeAt(0), 4)}`));
+  const upper = escaped((n, w) => n.toString(16).toUpperCase().padStart(w, "0"));
+  const lower = escaped((n, w) => n.toString(16).padStart(w, "0"));
+  return [text, json, upper, lower].some((t) => bundle.includes(t));
 }

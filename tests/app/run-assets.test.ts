@@ -1,0 +1,201 @@
+// The browser's Run assets: what the bundles hold (visible checks only, no server-only mistake
+// simulator), and who gets them (a signed-in user who may open the exercise now).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import ts from "typescript";
+
+process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-run-assets-"));
+const ROOT = join(import.meta.dirname, "..", "..");
+
+const { buildRunAssets, hiddenNamesIn, hostExports, inBundle, stripHiddenChecks } = await import("../../app/_build/run-assets.ts");
+const { serveRunAsset, runAssetOf, SANDBOX_CSP } = await import("../../app/_run/assets.ts");
+const { RUN_ASSETS_DIR } = await import("../../app/_run/assets-dir.ts");
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
+/** Every function declared at the top of a module, and its string literals long enough to be telling. */
+function telltales(path: string): { names: string[]; strings: string[] } {
+  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+  const names: string[] = [];
+  const strings: string[] = [];
+  for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name) names.push(st.name.text);
+  const visit = (n: ts.Node): void => {
+    if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && n.text.length >= 40) strings.push(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return { names, strings };
+}
+
+describe("stripping hidden checks", () => {
+  it("removes hidden(...) elements of the checks array and keeps the visible ones", () => {
+    const src = `export default defineChecks({ checks: [\n  visible("a", 1, f),\n  // only the hidden one\n  hidden("b", 1, g),\n  visible("c", 1, h),\n  hidden("d", 2, async () => { await k(); }, { critical: true })\n] });`;
+    const out = stripHiddenChecks(src, "checks.ts");
+    expect(out).toContain('visible("a", 1, f)');
+    expect(out).toContain('visible("c", 1, h)');
+    expect(out).not.toMatch(/hidden|"b"|"d"|only the hidden/);
+  });
+
+  it("hands the browser's suite to defineVisibleChecks (defineChecks wants a hidden check)", () => {
+    const out = stripHiddenChecks(`export default defineChecks({ checks: [visible("a", 1, f), hidden("b", 1, g)] });`, "checks.ts", "/x/visible-checks.ts");
+    expect(out).toBe(`import { defineVisibleChecks as __gradlabDefineVisibleChecks } from "/x/visible-checks.ts";\nexport default __gradlabDefineVisibleChecks({ checks: [visible("a", 1, f),] });`);
+  });
+
+  it("refuses a hidden(...) it cannot remove safely", () => {
+    expect(() => stripHiddenChecks(`const h = hidden("x", 1, f);\nexport default defineChecks({ checks: [h] });`, "checks.ts")).toThrow(/checks\.ts:1: hidden\(\.\.\.\) must be an element of the checks array/);
+  });
+
+  it("a *.host.ts module may export functions and types only", () => {
+    expect(hostExports("export interface M { a?: boolean }\nexport function f() {}\nfunction g() {}\nexport type T = number;", "m.host.ts")).toEqual(["f"]);
+    expect(() => hostExports("export const TABLE = [1, 2];", "m.host.ts")).toThrow(/m\.host\.ts:1: a \*\.host\.ts module may export only functions/);
+  });
+});
+
+describe("the built Run assets", () => {
+  const out = mkdtempSync(join(tmpdir(), "gradlab-run-build-"));
+  let report: Awaited<ReturnType<typeof buildRunAssets>>;
+  let cat: Awaited<ReturnType<typeof import("../../grader/exercises.ts").loadCatalogue>>;
+  let bundles: { file: string; text: string }[];
+
+  beforeAll(async () => {
+    const { loadCatalogue } = await import("../../grader/exercises.ts");
+    cat = await loadCatalogue(join(ROOT, "exercises"));
+    // Not minified: names survive, so a grep can see a simulator if one is shipped.
+    report = await buildRunAssets(cat, { root: ROOT, outDir: out, minify: false });
+    bundles = filesUnder(out).map((f) => ({ file: relative(out, f), text: readFileSync(f, "utf8") }));
+  }, 300_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("hold no server-only mistake simulator (lstm, rnn, optimizers, scalar-autodiff)", () => {
+    const hostFiles = filesUnder(join(ROOT, "exercises")).filter((f) => f.endsWith(".host.ts"));
+    expect(hostFiles.map((f) => relative(ROOT, f)).sort()).toEqual(expect.arrayContaining(["exercises/02-chain-rule/scalar-autodiff/mistakes.host.ts", "exercises/03-layers/lstm/mistakes.host.ts", "exercises/03-layers/rnn/mistakes.host.ts", "exercises/04-optimizers/optimizers/mistakes.host.ts"]));
+    expect(report.stubbed.length).toBeGreaterThanOrEqual(4);
+    // Every function a host module declares, unless the same name is also in code that is bundled
+    // anyway (need, expand: tfjs has them): then finding the name in a bundle says nothing.
+    const shipped = new Set(Object.values(report.metafile.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => !i.includes(":"))); // namespaced inputs (stubs, disabled) are no files
+    // (The checks.ts files that import a simulator name it too, but only to call what is now a stub.)
+    const sources = [...shipped].filter((i) => !i.endsWith("/checks.ts")).map((i) => readFileSync(join(ROOT, i), "utf8")).join("\n");
+    const names = new Set<string>();
+    const strings: string[] = [];
+    for (const f of hostFiles) {
+      const t = telltales(f);
+      t.names.filter((n) => !new RegExp(`\\b${n}\\b`).test(sources)).forEach((n) => names.add(n));
+      strings.push(...t.strings);
+    }
+    expect([...names]).toEqual(expect.arrayContaining(["lstm64", "rnnForward64", "rnnBackward64", "knownMistake", "permuteBlocks", "forwardTrace"])); // ("simulate" is a word tfjs-webgpu uses too)
+    expect(strings.length).toBeGreaterThan(10); // the hint texts of the simulated mistakes
+    const found: string[] = [];
+    for (const b of bundles) {
+      for (const n of names) if (new RegExp(`\\b${n}\\b`).test(b.text)) found.push(`${b.file}: ${n}`);
+      for (const s of strings) if (inBundle(b.text, s)) found.push(`${b.file}: "${s.slice(0, 50)}..."`);
+    }
+    expect(found).toEqual([]);
+    for (const info of Object.values(report.metafile.outputs)) {
+      expect(Object.keys(info.inputs).filter((i) => i.endsWith(".host.ts") && !i.startsWith("host-stub:"))).toEqual([]);
+    }
+  });
+
+  it("hold only visible checks: every visible check's name, no hidden check's name", () => {
+    const all = bundles.map((b) => b.text).join("\n");
+    let runnable = 0;
+    for (const ex of cat.exercises.filter((e) => report.manifest[e.id]?.run)) {
+      runnable++;
+      const own = readFileSync(join(out, "checks", `${ex.id}.js`), "utf8");
+      const visibleLiteral = ex.suite.checks.filter((c) => c.visibility === "visible" && readFileSync(ex.files.checks, "utf8").includes(JSON.stringify(c.name)));
+      for (const c of visibleLiteral) expect(inBundle(own, c.name), `${ex.id}: ${c.name}`).toBe(true);
+      // A hidden check's name that its checks.ts also uses elsewhere (a case description shared with a visible check) says nothing.
+      const source = readFileSync(ex.files.checks, "utf8");
+      const onlyItsName = ex.suite.checks.filter((c) => c.visibility === "visible" || source.split(JSON.stringify(c.name)).length === 2);
+      expect(hiddenNamesIn(all, onlyItsName), ex.id).toEqual([]);
+    }
+    expect(runnable).toBeGreaterThan(15);
+    // What only the hidden checks use goes too (lstm's and rnn's random-shape generator).
+    expect(readFileSync(join(out, "checks", "rnn.js"), "utf8")).not.toContain("randomShape");
+  });
+
+  it("keep exercise code out of the chunks every exercise's bundle shares", () => {
+    for (const [file, info] of Object.entries(report.metafile.outputs)) {
+      if (!relative(out, join(ROOT, file)).startsWith("chunks/")) continue;
+      expect(Object.keys(info.inputs).filter((i) => i.startsWith("exercises/")), file).toEqual([]);
+    }
+  });
+});
+
+describe("serving the Run assets", () => {
+  type Ctx = typeof import("../../app/_server/context.ts");
+  let ctx: Ctx;
+  let mayOpenExercise: typeof import("../../app/_server/courses.ts").mayOpenExercise;
+  const root = mkdtempSync(join(tmpdir(), "gradlab-run-serve-"));
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ctx = await import("../../app/_server/context.ts");
+    const C = await import("../../app/_server/courses.ts");
+    mayOpenExercise = C.mayOpenExercise;
+    const { addUser, issueToken } = await import("../../app/_server/accounts.ts");
+    const inst = await addUser(ctx.auth, ctx.db, "inst@run.org", "instructor");
+    await addUser(ctx.auth, ctx.db, "demo@run.org", "learner");
+    const instUser = { id: inst.id, email: inst.email, name: "inst", role: "instructor" as const };
+    const course = C.createCourse(instUser, { title: "Run course", timeZone: "UTC" }).id;
+    // The roster creates the account and enrols it.
+    expect(await C.importRoster(instUser, course, "email,name\nenrolled@run.org,Enrolled\n")).toMatchObject({ ok: true, enrolled: 1 });
+    for (const e of ["enrolled@run.org", "demo@run.org"]) tokens[e] = await issueToken(ctx.auth, ctx.db, e);
+    const day = 86_400_000;
+    const local = (d: Date) => d.toISOString().slice(0, 16);
+    await C.createAssignment(instUser, course, { title: "Open", exerciseIds: ["dense"], releaseAt: local(new Date(Date.now() - day)) });
+    await C.createAssignment(instUser, course, { title: "Later", exerciseIds: ["conv2d"], releaseAt: local(new Date(Date.now() + 5 * day)) });
+    const dir = join(root, RUN_ASSETS_DIR);
+    for (const f of ["run-worker.js", "sandbox-worker.js", "chunks/chunk-ABC123.js", "checks/dense.js", "checks/conv2d.js", "drivers/conv2d.js"]) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), `// ${f}\n`);
+    }
+  }, 60_000);
+  afterAll(async () => (await import("../../db/client.ts")).closeAllDbs());
+
+  const rules = () => ({
+    user: (r: Request) => ctx.sessionUser(r.headers),
+    mayOpen: async (u: { id: string }, id: string) => !!(await ctx.findExercise(id)) && mayOpenExercise(u as Parameters<typeof mayOpenExercise>[0], id),
+  });
+  const get = (path: string, who?: string, headers: Record<string, string> = {}) =>
+    serveRunAsset(new Request(`http://localhost/gradlab/run/${path}`, { headers: { ...(who ? { Authorization: `Bearer ${tokens[who]}` } : {}), ...headers } }), path.split("/"), rules(), root);
+
+  it("anonymous requests get 401, for every kind of asset", async () => {
+    for (const p of ["checks/dense.js", "drivers/conv2d.js", "run-worker.js", "chunks/chunk-ABC123.js", "checks/no-such.js"]) expect((await get(p)).status, p).toBe(401);
+  });
+
+  it("a learner gets an exercise's checks only while they may open it: unreleased or unknown is 404", async () => {
+    expect((await get("checks/dense.js", "enrolled@run.org")).status).toBe(200);
+    expect((await get("checks/conv2d.js", "enrolled@run.org")).status).toBe(404); // released in 5 days
+    expect((await get("drivers/conv2d.js", "enrolled@run.org")).status).toBe(404);
+    expect((await get("checks/softmax-cross-entropy.js", "enrolled@run.org")).status).toBe(404); // not in their course
+    expect((await get("checks/conv2d.js", "demo@run.org")).status).toBe(200); // in no course: the open catalogue
+    expect((await get("checks/no-such.js", "demo@run.org")).status).toBe(404);
+  });
+
+  it("answers with script headers that keep it out of shared caches, and revalidates", async () => {
+    const r = await get("checks/dense.js", "enrolled@run.org");
+    expect(r.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(r.headers.get("cache-control")).toBe("private, no-cache");
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await r.text()).toBe("// checks/dense.js\n");
+    expect((await get("checks/dense.js", "enrolled@run.org", { "If-None-Match": r.headers.get("etag")! })).status).toBe(304);
+    expect((await get("chunks/chunk-ABC123.js", "enrolled@run.org")).headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    const sandbox = await get("sandbox-worker.js", "enrolled@run.org");
+    expect(sandbox.headers.get("content-security-policy")).toBe(SANDBOX_CSP);
+    expect(SANDBOX_CSP).toMatch(/connect-src 'none'/);
+    expect(SANDBOX_CSP).not.toMatch(/'self'/);
+  });
+
+  it("names only the files it serves (no traversal, no other folder)", () => {
+    expect(runAssetOf(["..", "..", "package.json"])).toBeUndefined();
+    expect(runAssetOf(["checks", "..%2F..%2Fsecret.js"])).toBeUndefined();
+    expect(runAssetOf(["checks", ".hidden.js"])).toBeUndefined();
+    expect(runAssetOf(["manifest.json"])).toBeUndefined();
+    expect(runAssetOf(["checks", "a", "b.js"])).toBeUndefined();
+    expect(runAssetOf(["checks", "dense.js"])).toEqual({ file: "checks/dense.js", exercise: "dense", immutable: false });
+  });
+});

@@ -18,6 +18,7 @@ import type { Exercise } from "../../grader/exercises.ts";
 import { gradingHistory, queueRegrade, regradeProgress, submitCode, type RegradeProgress } from "../../grader/submissions.ts";
 import { formatInZone, isTimeZone, parseLocalDateTime } from "../../lib/course/dates.ts";
 import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../../lib/course/gradebook.ts";
+import { attemptStanding, COUNTED_ATTEMPT, countsAsAttempt } from "../../lib/course/course-rules.ts";
 import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
 import { parseRoster, type RosterError } from "../../lib/course/roster.ts";
 import type { GradeResult } from "../../lib/result.ts";
@@ -263,6 +264,8 @@ export interface CourseDetail {
   /** Staff only: invitations not answered yet. */
   invitations: { email: string; role: CourseRole; section: string }[];
   extensions: { assignmentId: string; email: string; untilLocal: string }[];
+  /** A learner's own gradebook cells by exercise id (what the gradebook records: best after the late policy, attempts made in this course). */
+  myScores: Record<string, { best: number | null; attempts: number }>;
 }
 
 /** The course as the caller may see it: learners get released assignments only, and no roster. */
@@ -296,6 +299,7 @@ export async function courseDetail(user: SessionUser, courseId: string): Promise
     members: staff ? members(courseId) : [],
     invitations: staff ? db.select({ email: courseInvitations.email, role: courseInvitations.role, section: courseInvitations.section }).from(courseInvitations).where(eq(courseInvitations.courseId, courseId)).orderBy(asc(courseInvitations.email)).all() : [],
     extensions: ext,
+    myScores: staff ? {} : Object.fromEntries(Object.entries((await gradebookParts(courseId, user.id)).table[0]?.cells ?? {}).map(([k, c]) => [k, { best: c.best, attempts: c.attempts }])),
   };
 }
 
@@ -543,7 +547,8 @@ const label = (r: Covering) => `"${r.a.title}" (${r.courseTitle})`;
  * The course rules for one more submission. A course takes it when its assignment is released
  * and not past a hard cutoff; the submission is made in every course that takes it, so every
  * such course's submission limit and cool-down applies (the strictest wins: a second course
- * is no way around the first one's rules). Attempts count every submission of the exercise.
+ * is no way around the first one's rules). Each course counts the attempts made in it
+ * (submission_courses), so work from before the learner joined costs none of its attempts.
  */
 export function submissionGate(user: SessionUser, exerciseId: string, now: Date): Gate {
   if (user.role !== "learner") return { ok: true, courseIds: [] };
@@ -567,23 +572,30 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
     const first = notYet.sort((x, y) => x.a.releaseAt!.getTime() - y.a.releaseAt!.getTime())[0];
     return { ok: false, status: 403, error: `${label(first)} is not released yet: it opens ${formatInZone(first.a.releaseAt!, first.tz)}.` };
   }
-  const prev = db
-    .select({ createdAt: submissions.createdAt, verdict: submissions.verdict, maxScore: submissions.maxScore })
-    .from(submissions)
-    .where(and(eq(submissions.userId, user.id), eq(submissions.exerciseId, exerciseId)))
-    .orderBy(desc(submissions.createdAt))
-    .all()
-    // "Could not grade" (our fault) costs no attempt.
-    .filter((s) => !(s.verdict === "error" && s.maxScore === 0));
   let wait: { retryAt: Date; error: string } | null = null;
   for (const r of open) {
-    const allowed = submissionAllowed({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, { count: prev.length, lastAt: prev[0]?.createdAt ?? null }, now);
+    // Each course counts only the attempts made in it: not those from before the learner joined, nor another course's.
+    const prev = attemptsInCourse(user.id, exerciseId, r.courseId);
+    const last = prev.reduce<Date | null>((a, d) => (!a || d > a ? d : a), null);
+    const allowed = submissionAllowed({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, { count: prev.length, lastAt: last }, now);
     if (allowed.ok) continue;
     if (!allowed.retryAt) return { ok: false, status: 403, error: `${label(r)}: ${allowed.reason} Your best score is kept.` };
     if (!wait || allowed.retryAt > wait.retryAt) wait = { retryAt: allowed.retryAt, error: `${label(r)}: ${allowed.reason} Use Run to try your code meanwhile.` };
   }
   if (wait) return { ok: false, status: 429, error: wait.error, retryAfter: Math.ceil((wait.retryAt.getTime() - now.getTime()) / 1000) };
   return { ok: true, courseIds: open.map((r) => r.courseId) };
+}
+
+/** The times of the learner's attempts at an exercise made in a course (lib/course/course-rules.ts: what counts). */
+function attemptsInCourse(userId: string, exerciseId: string, courseId: string): Date[] {
+  return db
+    .select({ createdAt: submissions.createdAt, maxScore: submissions.maxScore })
+    .from(submissions)
+    .innerJoin(submissionCourses, madeIn(courseId))
+    .where(and(eq(submissions.userId, userId), eq(submissions.exerciseId, exerciseId)))
+    .all()
+    .filter(countsAsAttempt)
+    .map((s) => s.createdAt);
 }
 
 /** Why a course no longer takes submissions to this assignment (hard cutoff or too late), or null. */
@@ -611,6 +623,101 @@ export function submitInCourses(user: SessionUser, ex: Exercise, code: string, n
   }, { behavior: "immediate" });
 }
 
+// ---- the rules on the exercise page ------------------------------------------------------
+
+/** One submission as a course records it. */
+export interface SubmissionStanding {
+  id: string;
+  createdAt: number;
+  /** The grader's score scaled to the exercise's points; null while not graded. */
+  raw: number | null;
+  /** The late policy's verdict: "on time", "2 days late: −20%", "… not counted". */
+  note: string;
+  penaltyPercent: number;
+  accepted: boolean;
+  /** What this submission is worth in the course (after the late policy); null while not graded. */
+  recorded: number | null;
+  /** False for a "could not grade" verdict, which costs no attempt. */
+  countsAsAttempt: boolean;
+}
+
+/** A course's rules for one learner and exercise: what the exercise page shows (dates as instants in ms). */
+export interface ExerciseCourseRules {
+  courseId: string;
+  courseTitle: string;
+  timeZone: string;
+  assignmentTitle: string;
+  points: number;
+  dueAt: number | null;
+  dueLocal: string | null;
+  extensionUntil: number | null;
+  extensionLocal: string | null;
+  latePolicy: LatePolicy;
+  latePolicyText: string;
+  cooldownSeconds: number | null;
+  attempts: { used: number; max: number | null; left: number | null; retryAt: number | null };
+  /** Which attempt the course records, in words. */
+  counted: string;
+  /** The gradebook's score for this learner (best after the late policy); null with nothing graded. */
+  recorded: number | null;
+  /** The learner's submissions made in this course, newest first (at most 20). */
+  submissions: SubmissionStanding[];
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The rules of every course where the user is a learner and a released assignment sets this
+ * exercise, with the learner's standing. The numbers come from the gradebook's own rows and the
+ * gate's own attempt count, so the page, the gate and the gradebook cannot disagree.
+ */
+export async function exerciseCourseRules(user: SessionUser, exerciseId: string, now = new Date()): Promise<ExerciseCourseRules[]> {
+  if (user.role !== "learner") return [];
+  const out: ExerciseCourseRules[] = [];
+  const covering = learnerAssignments(user.id, exerciseId).matching.filter((r) => !r.a.releaseAt || r.a.releaseAt <= now);
+  for (const r of covering.sort((x, y) => x.courseTitle.localeCompare(y.courseTitle))) {
+    const { items, ext, table } = await gradebookParts(r.courseId, user.id);
+    const item = items.find((i) => i.exerciseId === exerciseId)!;
+    const until = ext.get(`${user.id}:${exerciseId}`) ?? null;
+    const standing = attemptStanding({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, attemptsInCourse(user.id, exerciseId, r.courseId), now);
+    const subs = db
+      .select({ id: submissions.id, createdAt: submissions.createdAt, score: submissions.score, maxScore: submissions.maxScore })
+      .from(submissions)
+      .innerJoin(submissionCourses, madeIn(r.courseId))
+      .where(and(eq(submissions.userId, user.id), eq(submissions.exerciseId, exerciseId)))
+      .orderBy(desc(submissions.createdAt))
+      .limit(20)
+      .all();
+    out.push({
+      courseId: r.courseId,
+      courseTitle: r.courseTitle,
+      timeZone: r.tz,
+      assignmentTitle: r.a.title,
+      points: item.maxScore,
+      dueAt: r.a.dueAt?.getTime() ?? null,
+      dueLocal: r.a.dueAt ? formatInZone(r.a.dueAt, r.tz) : null,
+      extensionUntil: until?.getTime() ?? null,
+      extensionLocal: until ? formatInZone(until, r.tz) : null,
+      latePolicy: item.policy,
+      latePolicyText: policyText(item.policy),
+      cooldownSeconds: r.a.cooldownSeconds,
+      attempts: { used: standing.used, max: standing.max, left: standing.left, retryAt: standing.retryAt?.getTime() ?? null },
+      counted: COUNTED_ATTEMPT,
+      recorded: table[0]?.cells[exerciseId]?.best ?? null,
+      submissions: subs.map((s) => {
+        const counts = countsAsAttempt(s);
+        const late = applyLatePolicy({ score: 0, maxScore: item.maxScore, submittedAt: s.createdAt, dueAt: item.dueAt, extensionUntil: until, policy: item.policy });
+        if (s.score === null || !counts) return { id: s.id, createdAt: s.createdAt.getTime(), raw: null, note: counts ? late.note : "not graded: costs no attempt", penaltyPercent: late.penaltyPercent, accepted: late.accepted, recorded: null, countsAsAttempt: counts };
+        // The gradebook's arithmetic (lib/course/gradebook.ts): scaled to the item's points, then the late policy.
+        const raw = s.maxScore ? (s.score / s.maxScore) * item.maxScore : 0;
+        const adj = applyLatePolicy({ score: raw, maxScore: item.maxScore, submittedAt: s.createdAt, dueAt: item.dueAt, extensionUntil: until, policy: item.policy });
+        return { id: s.id, createdAt: s.createdAt.getTime(), raw: round2(raw), note: adj.note, penaltyPercent: adj.penaltyPercent, accepted: adj.accepted, recorded: round2(adj.score), countsAsAttempt: true };
+      }),
+    });
+  }
+  return out;
+}
+
 // ---- the gradebook -----------------------------------------------------------------------
 
 export interface GradebookData {
@@ -625,7 +732,8 @@ export interface GradebookData {
   maxTotal: number;
 }
 
-async function gradebookParts(courseId: string) {
+/** The gradebook's inputs and table for a course; `onlyUserId`: that learner's row only (same rules, same numbers). */
+async function gradebookParts(courseId: string, onlyUserId?: string) {
   const cat = await getCatalogue();
   const rows = db.select().from(assignments).where(eq(assignments.courseId, courseId)).orderBy(asc(assignments.dueAt), asc(assignments.createdAt)).all();
   const items: (GradebookItem & { assignment: string; assignmentId: string })[] = [];
@@ -635,7 +743,9 @@ async function gradebookParts(courseId: string) {
       items.push({ exerciseId: id, title: ex?.meta.title ?? id, maxScore: ex?.points ?? 0, dueAt: a.dueAt, policy: a.latePolicy as LatePolicy, assignment: a.title, assignmentId: a.id });
     }
   }
-  const learners: GradebookLearner[] = members(courseId, "learner").map((m) => ({ id: m.userId, email: m.email, name: m.name, section: m.section }));
+  const learners: GradebookLearner[] = members(courseId, "learner")
+    .filter((m) => !onlyUserId || m.userId === onlyUserId)
+    .map((m) => ({ id: m.userId, email: m.email, name: m.name, section: m.section }));
   const ids = learners.map((l) => l.id);
   const exIds = items.map((i) => i.exerciseId);
   const subs = ids.length && exIds.length

@@ -5,6 +5,7 @@
  * formula-safe (lib/course/csv.ts).
  */
 import { safeCsv } from "./csv.ts";
+import { countsAsAttempt } from "./course-rules.ts";
 import { applyLatePolicy, type LatePolicy } from "./late-policy.ts";
 
 export interface GradebookLearner {
@@ -35,6 +36,7 @@ export interface GradebookCell {
   best: number | null;
   /** Best raw score (before the late policy), for the instructor's eye. */
   bestRaw: number | null;
+  /** Submissions that count as attempts (course-rules.ts: "could not grade" does not). */
   attempts: number;
   lastAt: Date | null;
   late: boolean;
@@ -78,7 +80,7 @@ export function buildGradebook(
           late = adj.daysLate > 0;
         }
       }
-      cells[item.exerciseId] = { best: best === null ? null : round(best), bestRaw: bestRaw === null ? null : round(bestRaw), attempts: subs.length, lastAt, late };
+      cells[item.exerciseId] = { best: best === null ? null : round(best), bestRaw: bestRaw === null ? null : round(bestRaw), attempts: subs.filter(countsAsAttempt).length, lastAt, late };
       total += best ?? 0;
     }
     return { learner, cells, total: round(total) };

@@ -10,6 +10,8 @@ import type { GradeResult } from "../../lib/result.ts";
 import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
 import { DraftBanner } from "./DraftBanner.tsx";
+import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
+import type { ExerciseCourseRules } from "../_server/courses.ts";
 import { useDraft, type SaveState } from "./use-draft.ts";
 import "./draft.css";
 
@@ -23,6 +25,9 @@ interface Props {
   draft: { code: string; rev: number } | null;
   best: { best: number; attempts: number } | null;
   run: { run: boolean; reason?: string; driver: boolean };
+  /** The rules of the learner's courses that set this exercise (none outside a course), and the server's clock. */
+  rules: ExerciseCourseRules[];
+  serverNow: number;
 }
 
 // Loaded at run time from public/gradlab (built from node_modules/monaco-editor): never a CDN.
@@ -86,7 +91,7 @@ function saveText(s: SaveState, keptInBrowser: boolean): string {
   }
 }
 
-export function Workbench({ exercise, userId, draft, best, run }: Props) {
+export function Workbench({ exercise, userId, draft, best, run, rules, serverNow }: Props) {
   const router = useRouter();
   const [monaco, setMonaco] = useState<Monaco | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -175,20 +180,40 @@ export function Workbench({ exercise, userId, draft, best, run }: Props) {
     }
   };
 
+  // Ctrl/Cmd+Enter runs, Ctrl/Cmd+Shift+Enter submits: as editor actions while Monaco has focus
+  // (its own bindings for these keys insert a line), and on the page elsewhere. Both read this ref,
+  // so they always act with the current state.
+  const shortcuts = useRef({ run: () => {}, submit: () => {} });
+  shortcuts.current = {
+    run: () => {
+      if (!busy && run.run && backend) doRun();
+    },
+    submit: () => {
+      if (!busy) void doSubmit();
+    },
+  };
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && !busy) {
-        e.preventDefault();
-        if (e.shiftKey) void doSubmit();
-        else if (run.run) doRun();
-      }
+      if (!(e.ctrlKey || e.metaKey) || e.key !== "Enter" || e.defaultPrevented) return;
+      e.preventDefault();
+      if (e.shiftKey) shortcuts.current.submit();
+      else shortcuts.current.run();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  });
+  }, []);
+
+  const onMount: OnMount = (ed, m) => {
+    editorRef.current = ed;
+    (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
+    ed.addAction({ id: "gradlab.run", label: "GradLab: Run the visible checks", keybindings: [m.KeyMod.CtrlCmd | m.KeyCode.Enter], run: () => shortcuts.current.run() });
+    ed.addAction({ id: "gradlab.submit", label: "GradLab: Submit for grading", keybindings: [m.KeyMod.CtrlCmd | m.KeyMod.Shift | m.KeyCode.Enter], run: () => shortcuts.current.submit() });
+  };
 
   return (
     <section className="workbench">
+      <CourseRules rules={rules} serverNow={serverNow} />
       <div className="toolbar">
         <button className="primary" onClick={doRun} disabled={!run.run || !!busy || !backend} data-testid="run" title={run.run ? "Run the visible checks in your browser (Ctrl+Enter)" : "Run is not available for this exercise"}>
           {busy === "run" ? "Running…" : "Run"}
@@ -235,10 +260,7 @@ export function Workbench({ exercise, userId, draft, best, run }: Props) {
             defaultLanguage="typescript"
             defaultValue={initial.current}
             onChange={onChange}
-            onMount={(ed) => {
-              editorRef.current = ed;
-              (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
-            }}
+            onMount={onMount}
             options={{ minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true, fixedOverflowWidgets: true }}
           />
         ) : (
@@ -247,6 +269,7 @@ export function Workbench({ exercise, userId, draft, best, run }: Props) {
       </div>
       {status && <p className="status" data-testid="status">{status}</p>}
       {error && <p className="error" role="alert">{error}</p>}
+      {shown?.kind === "submit" && <SubmissionStanding rules={rules} submissionId={shown.id} />}
       {shown && (
         <Results
           result={shown.result}

@@ -41,19 +41,21 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
               </p>
               <ul className="exercises">
                 {a.exercises.map((x) => {
-                  const p = prog.get(x.id);
+                  // A learner sees what the gradebook records (attempts made in this course, after the late policy).
+                  const mine = d.myScores[x.id];
+                  const p = staff ? prog.get(x.id) : mine && { best: mine.best, attempts: mine.attempts };
                   return (
                     <li key={x.id} style={{ gridTemplateColumns: "1fr 90px 120px" }}>
                       <Link href={`/exercises/${x.id}`} data-testid={`open-${x.id}`}>{x.title}</Link>
-                      <span className="score">{p ? `${fmt(Math.min(p.best, x.points))} / ${x.points}` : `– / ${x.points}`}</span>
-                      {staff ? <Link className="small" href={`/exercises/${x.id}/author`}>author view</Link> : <span className="muted small">{p ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"}` : "not started"}</span>}
+                      <span className="score" data-testid={`score-${x.id}`}>{p && p.best !== null ? `${fmt(Math.min(p.best, x.points))} / ${x.points}` : `– / ${x.points}`}</span>
+                      {staff ? <Link className="small" href={`/exercises/${x.id}/author`}>author view</Link> : <span className="muted small">{p?.attempts ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"}` : "not started"}</span>}
                     </li>
                   );
                 })}
               </ul>
             </div>
           ))}
-          {!staff && <p className="muted small">The gradebook counts your best score after the late policy.</p>}
+          {!staff && <p className="muted small">The gradebook counts your best attempt made in this course, after the late policy.</p>}
         </Section>
         {instructor && (
           <>

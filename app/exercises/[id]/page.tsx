@@ -17,6 +17,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const view = await be.exerciseView(ex);
   const best = be.progress(user.id).get(id);
   const run = be.runSupport(id);
+  const rules = await be.exerciseCourseRules(user, id);
   return (
     <>
       <TopBar user={user} crumbs={[{ href: "/", label: view.setTitle }, { label: view.title }]} />
@@ -46,6 +47,8 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           draft={be.readDraft(user.id, id)}
           best={best ? { best: best.best, attempts: best.attempts } : null}
           run={run}
+          rules={rules}
+          serverNow={Date.now()}
         />
       </main>
     </>

@@ -1,0 +1,130 @@
+"use client";
+/**
+ * The rules of the learner's course(s) on the exercise page: the due date in the course's zone and
+ * the learner's own, the extension, the late policy and what a submission now would cost, attempts
+ * used and left, the cool-down as a live countdown, and which attempt the course records. Also a
+ * graded submission's standing in each course (penalty, recorded score). The figures come from the
+ * server (app/_server/courses.ts exerciseCourseRules: the gradebook's own rows); only the clock is
+ * read here, with the same rules (lib/course/course-rules.ts), so the page stays true as time passes.
+ */
+import { useEffect, useState } from "react";
+import { formatInTimeZone } from "date-fns-tz";
+import type { ExerciseCourseRules } from "../_server/courses.ts";
+import { countdown, submissionCostNow } from "../../lib/course/course-rules.ts";
+import "./course-rules.css";
+
+const pts = (x: number) => (Math.round(x * 100) / 100).toString();
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** The clock, ticking each second after hydration (the server's time before, so both renders agree). */
+function useNow(serverNow: number): number {
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+/** The browser's time zone, known only after hydration. */
+function useMyZone(): string | null {
+  const [zone, setZone] = useState<string | null>(null);
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  return zone;
+}
+
+function Mine({ ms, courseZone, myZone, testid }: { ms: number; courseZone: string; myZone: string | null; testid: string }) {
+  if (!myZone) return null;
+  if (myZone === courseZone) return <span className="muted" data-testid={testid}> (also your time)</span>;
+  return <span className="muted"> · your time <span data-testid={testid}>{formatInTimeZone(new Date(ms), myZone, "yyyy-MM-dd HH:mm zzz")}</span></span>;
+}
+
+function OneCourse({ r, now, myZone }: { r: ExerciseCourseRules; now: number; myZone: string | null }) {
+  const cost = submissionCostNow({ policy: r.latePolicy, dueAt: date(r.dueAt), extensionUntil: date(r.extensionUntil), maxScore: r.points, now: new Date(now) });
+  const { used, max, left, retryAt } = r.attempts;
+  const waiting = retryAt !== null && retryAt > now;
+  const late = cost.outcome.daysLate > 0;
+  return (
+    <div className="rules-course" data-testid="rules-course" data-course={r.courseTitle}>
+      <div className="rules-head">
+        <b>{r.assignmentTitle}</b> <span className="muted">· {r.courseTitle}</span>
+      </div>
+      <dl>
+        <dt>Due</dt>
+        <dd>
+          {r.dueAt === null ? (
+            "no due date"
+          ) : (
+            <>
+              <span data-testid="rule-due">{r.dueLocal}</span>
+              <span className="muted"> (course time)</span>
+              <Mine ms={r.dueAt} courseZone={r.timeZone} myZone={myZone} testid="rule-due-mine" />
+            </>
+          )}
+          {r.extensionUntil !== null && (
+            <div className="rules-ext">
+              Your extension: <b data-testid="rule-extension">{r.extensionLocal}</b>
+              <Mine ms={r.extensionUntil} courseZone={r.timeZone} myZone={myZone} testid="rule-extension-mine" />
+            </div>
+          )}
+        </dd>
+        <dt>Late work</dt>
+        <dd>
+          {r.latePolicyText} · <span className={late ? "rules-late" : ""} data-testid="rule-cost">{cost.text}</span>
+        </dd>
+        <dt>Attempts</dt>
+        <dd>
+          <span data-testid="rule-attempts">{max === null ? `${used} used, no limit` : `${used} used, ${left} left of ${max}`}</span>
+          {r.cooldownSeconds ? (
+            waiting ? (
+              <> · next submission in <b role="timer" data-testid="rule-cooldown">{countdown(retryAt - now)}</b></>
+            ) : (
+              <span className="muted" data-testid="rule-cooldown-over"> · {r.cooldownSeconds} s between submissions{used ? ": you may submit now" : ""}</span>
+            )
+          ) : null}
+        </dd>
+        <dt>Grade</dt>
+        <dd>
+          <span data-testid="rule-recorded">{r.recorded === null ? "nothing recorded yet" : `${pts(r.recorded)} / ${r.points} recorded`}</span>
+          <span className="muted"> · the course {r.counted}.</span>
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
+export function CourseRules({ rules, serverNow }: { rules: ExerciseCourseRules[]; serverNow: number }) {
+  const now = useNow(serverNow);
+  const myZone = useMyZone();
+  if (!rules.length) return null;
+  return (
+    <section className="course-rules" data-testid="course-rules" aria-label="Course rules">
+      {rules.map((r) => <OneCourse key={r.courseId} r={r} now={now} myZone={myZone} />)}
+    </section>
+  );
+}
+
+/** A graded submission's standing in each course it was made in: the penalty and the recorded score. */
+export function SubmissionStanding({ rules, submissionId }: { rules: ExerciseCourseRules[]; submissionId: string }) {
+  const rows = rules.flatMap((r) => {
+    const s = r.submissions.find((x) => x.id === submissionId);
+    return s ? [{ r, s }] : [];
+  });
+  if (!rows.length) return null;
+  return (
+    <div className="standing" data-testid="standing">
+      {rows.map(({ r, s }) => (
+        <p key={r.courseId} className={s.penaltyPercent ? "rules-late" : ""} data-testid="standing-course" data-course={r.courseTitle}>
+          <b>{r.courseTitle}:</b>{" "}
+          {s.recorded === null || s.raw === null
+            ? s.note
+            : s.penaltyPercent
+              ? `${s.note} → recorded ${pts(s.recorded)} / ${r.points} (graded ${pts(s.raw)} / ${r.points}).`
+              : `${s.note}, recorded ${pts(s.recorded)} / ${r.points}.`}{" "}
+          <span className="muted">Your grade there: {r.recorded === null ? "–" : pts(r.recorded)} / {r.points} (your best attempt made in the course).</span>
+        </p>
+      ))}
+    </div>
+  );
+}

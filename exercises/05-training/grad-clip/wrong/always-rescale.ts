@@ -1,0 +1,23 @@
+// Mistake: the gradients are always rescaled to norm clipNorm, even when their global norm is below it.
+import { Tensor, clip, mul, sub } from "gradlab/nd";
+
+export function globalNorm(grads: Tensor[]): number {
+  let s = 0;
+  for (const g of grads) for (const v of g.data) s += v * v;
+  return Math.sqrt(s);
+}
+
+export function clipByGlobalNorm(grads: Tensor[], clipNorm: number): Tensor[] {
+  // max(norm, clipNorm) in the denominator: only shrinks, and never divides by a zero norm.
+  const scale = clipNorm / globalNorm(grads);
+  return grads.map((g) => mul(g, scale));
+}
+
+export function clipByValue(grads: Tensor[], clipValue: number): Tensor[] {
+  return grads.map((g) => clip(g, -clipValue, clipValue));
+}
+
+export function clippedSgdStep(params: Tensor[], grads: Tensor[], h: { lr: number; clipNorm?: number; clipValue?: number }): Tensor[] {
+  const clipped = h.clipNorm !== undefined ? clipByGlobalNorm(grads, h.clipNorm) : h.clipValue !== undefined ? clipByValue(grads, h.clipValue) : grads;
+  return params.map((p, i) => sub(p, mul(clipped[i], h.lr)));
+}

@@ -1,0 +1,24 @@
+// Mistake: the step clips the update lr·g instead of the gradient.
+import { Tensor, clip, mul, sub } from "gradlab/nd";
+
+export function globalNorm(grads: Tensor[]): number {
+  let s = 0;
+  for (const g of grads) for (const v of g.data) s += v * v;
+  return Math.sqrt(s);
+}
+
+export function clipByGlobalNorm(grads: Tensor[], clipNorm: number): Tensor[] {
+  // max(norm, clipNorm) in the denominator: only shrinks, and never divides by a zero norm.
+  const scale = clipNorm / Math.max(globalNorm(grads), clipNorm);
+  return grads.map((g) => mul(g, scale));
+}
+
+export function clipByValue(grads: Tensor[], clipValue: number): Tensor[] {
+  return grads.map((g) => clip(g, -clipValue, clipValue));
+}
+
+export function clippedSgdStep(params: Tensor[], grads: Tensor[], h: { lr: number; clipNorm?: number; clipValue?: number }): Tensor[] {
+  const updates = grads.map((g) => mul(g, h.lr));
+  const clipped = h.clipNorm !== undefined ? clipByGlobalNorm(updates, h.clipNorm) : h.clipValue !== undefined ? clipByValue(updates, h.clipValue) : updates;
+  return params.map((p, i) => sub(p, clipped[i]));
+}

@@ -1,0 +1,22 @@
+// Mistake: each tensor is clipped by its own norm (Keras clipnorm / tf.clip_by_norm), not by the global norm.
+import { Tensor, clip, mul, sub } from "gradlab/nd";
+
+export function globalNorm(grads: Tensor[]): number {
+  let s = 0;
+  for (const g of grads) for (const v of g.data) s += v * v;
+  return Math.sqrt(s);
+}
+
+export function clipByGlobalNorm(grads: Tensor[], clipNorm: number): Tensor[] {
+  // max(norm, clipNorm) in the denominator: only shrinks, and never divides by a zero norm.
+  return grads.map((g) => mul(g, clipNorm / Math.max(globalNorm([g]), clipNorm)));
+}
+
+export function clipByValue(grads: Tensor[], clipValue: number): Tensor[] {
+  return grads.map((g) => clip(g, -clipValue, clipValue));
+}
+
+export function clippedSgdStep(params: Tensor[], grads: Tensor[], h: { lr: number; clipNorm?: number; clipValue?: number }): Tensor[] {
+  const clipped = h.clipNorm !== undefined ? clipByGlobalNorm(grads, h.clipNorm) : h.clipValue !== undefined ? clipByValue(grads, h.clipValue) : grads;
+  return params.map((p, i) => sub(p, mul(clipped[i], h.lr)));
+}

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
@@ -137,6 +139,62 @@ run("web app in Chromium", () => {
     await page.goto(`${server.url}/exercises/mnist-mlp`);
     expect(await page.textContent('[data-testid="run-unavailable"]')).toContain("Run is not available for training exercises: Submit to grade");
     await ctx.close();
+  }, 180_000);
+
+  it("learner code in Run reaches no network: every way out is cut, and nothing reaches a listening server", async () => {
+    const hits: string[] = [];
+    const oracle = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.writeHead(200, { "Access-Control-Allow-Origin": "*", "Content-Type": "text/javascript" }).end("");
+    });
+    oracle.on("upgrade", (req, socket) => (hits.push(`upgrade ${req.url}`), socket.destroy()));
+    await new Promise<void>((r) => oracle.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(oracle.address() as AddressInfo).port}`;
+    const probe = `
+const g: any = globalThis;
+const at = ${JSON.stringify(at)};
+const report: string[] = [];
+const attempt = (name: string, f: () => unknown) => {
+  try { f(); report.push(name + ": OPEN"); } catch { report.push(name + ": blocked"); }
+};
+attempt("fetch", () => g.fetch(at + "/fetch"));
+attempt("fetch from a prototype", () => { for (let o = Object.getPrototypeOf(g); o; o = Object.getPrototypeOf(o)) if (typeof o.fetch === "function") return o.fetch.call(g, at + "/proto"); throw 0; });
+attempt("fetch put back", () => { delete g.fetch; if (typeof g.fetch !== "function") throw 0; });
+attempt("XMLHttpRequest", () => { const x = new g.XMLHttpRequest(); x.open("GET", at + "/xhr"); x.send(); });
+attempt("WebSocket", () => new g.WebSocket(at.replace("http", "ws") + "/ws"));
+attempt("EventSource", () => new g.EventSource(at + "/es"));
+attempt("importScripts", () => g.importScripts(at + "/importScripts.js"));
+attempt("sendBeacon", () => { if (!g.navigator.sendBeacon(at + "/beacon")) throw 0; });
+attempt("Worker", () => new g.Worker(URL.createObjectURL(new Blob(["fetch('" + at + "/worker')"]))));
+attempt("caches", () => g.caches.open("x"));
+attempt("FontFace", () => new g.FontFace("x", "url(" + at + "/font)").load());
+// Dynamic import cannot be removed: the sandbox's CSP (scripts from blob: only) refuses it; the server must see nothing.
+try { (0, eval)("import(at + '/import.js')").catch(() => {}); } catch {}
+console.log(report.join("\\n"));
+`;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await signIn(page, server, server.accounts.get("learner")!, "/exercises/dense");
+    await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+    await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
+    await page.evaluate((code) => (window as unknown as { __gradlabEditor: { setValue(v: string): void } }).__gradlabEditor.setValue(code), `${SOLUTION}\n${probe}`);
+    for (let i = 0; i < 2; i++) {
+      // The second Run gives whatever the first one started asynchronously time to reach the network.
+      await page.click('[data-testid="run"]');
+      await page.waitForSelector('[data-testid="results"][data-status="passed"]', { timeout: 60_000 });
+    }
+    const report = (await page.textContent('[data-testid="stdout"]')) ?? "";
+    expect(report).toContain("fetch: blocked");
+    expect(report.split("\n").filter((l) => l.includes(": ")).length).toBeGreaterThanOrEqual(11);
+    expect(report).not.toContain("OPEN");
+    expect(hits).toEqual([]);
+    // The checks reach only a signed-in user: the same URLs without the session are refused.
+    expect((await fetch(`${server.url}/gradlab/run/checks/dense.js`)).status).toBe(401);
+    expect((await fetch(`${server.url}/gradlab/run/run-worker.js`)).status).toBe(401);
+    expect(errors).toEqual([]);
+    await page.close();
+    oracle.close();
   }, 180_000);
 
   it("Run in the browser gives every runnable exercise's solution full visible marks (parity with the server)", async () => {

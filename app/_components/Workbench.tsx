@@ -236,7 +236,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
           {run.run ? (backend ? `Run on tfjs ${backend}` : "Loading the Run engine…") : ""}
         </span>
         <span className={`muted small save-${journal.state.kind}`} data-testid="saved">{saveText(journal.state, journal.keptInBrowser)}</span>
-        <span className="best" data-testid="best">Best: {best ? `${fmt(best.best)} / ${exercise.points}` : `– / ${exercise.points}`}</span>
+        {rules.length === 0 ? (
+          <span className="best" data-testid="best">Best: {best ? `${fmt(best.best)} / ${exercise.points}` : `– / ${exercise.points}`}</span>
+        ) : rules.length === 1 ? (
+          // In a course, what counts is the course's recorded grade (the panel above says how), not the best attempt anywhere.
+          <span className="best" data-testid="best" title={`Recorded in ${rules[0].courseTitle}`}>Grade: {rules[0].recorded === null ? "–" : fmt(rules[0].recorded)} / {rules[0].points}</span>
+        ) : null}
       </div>
       {!run.run && (
         <p className="notice" data-testid="run-unavailable">

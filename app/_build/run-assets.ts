@@ -6,21 +6,32 @@
  *
  * - hidden checks are cut out of every checks.ts before bundling (`hidden(...)` elements of the
  *   checks array), so whatever only they use (random-shape generators...) is tree-shaken away;
- * - a server-only module (`*.host.ts`: float64 mistake simulators, which with no mistake switched
- *   on are complete correct implementations) becomes a stub whose exports return undefined and
- *   tell the Run worker that the check wanted a diagnosis only the server can make
- *   (app/_run/host-only.ts);
+ * - a server-only module (`*.host.ts`: plain-JS references and float64 mistake simulators, which
+ *   with no mistake switched on are complete correct implementations) becomes a stub: the build
+ *   runs each exercise's visible checks against its solution in Node with the real modules,
+ *   records every host call (function, hash of its arguments → result), and the stub answers
+ *   those calls with the recorded results, any other with undefined, telling the Run worker that
+ *   the check wanted something only the server computes (app/_run/host-calls.ts). The build then
+ *   runs the solution through the stubs and fails if a visible check met an unrecorded call;
  * - shared chunks hold no exercise code (checked), so a chunk never carries one exercise's code
  *   to a user who may not open it.
  */
 import { build, type Metafile, type Plugin } from "esbuild";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import type { Catalogue } from "../../grader/exercises.ts";
+import type { Catalogue, Exercise } from "../../grader/exercises.ts";
+import { sandboxLimits } from "../../grader/grade.ts";
+import { referenceTf } from "../../grader/reference/tf.ts";
 import { driverScript, harnessScript } from "../../grader/sandbox/bundle.ts";
+import { IsolateTransport } from "../../grader/sandbox/isolate-transport.ts";
+import { transpileLearner } from "../../grader/sandbox/transpile.ts";
+import type { SandboxTransport } from "../../grader/sandbox/transport.ts";
+import type { Tf } from "../../lib/exercise.ts";
+import type { HostTable } from "../_run/host-calls.ts";
+import type { NodeRun } from "./run-in-node.ts";
 
 /** Server-only modules, by file name: `mistakes.host.ts`, `reference.host.ts`... */
 export const HOST_ONLY = /\.host(\.ts)?$/;
@@ -40,6 +51,12 @@ export interface RunAssetsReport {
   /** Server-only modules replaced by stubs, relative to root. */
   stubbed: string[];
   metafile: Metafile;
+  /** Host calls recorded from the solutions' visible runs, in all. */
+  recorded: number;
+  /** Exercises whose Run replays recorded host calls. */
+  recordedExercises: string[];
+  /** The recordings, per host module (relative path). */
+  tables: Map<string, HostTable>;
 }
 
 // ---- hidden checks out ---------------------------------------------------------------------
@@ -110,22 +127,57 @@ export function hostExports(source: string, fileName: string): string[] {
   return names;
 }
 
-function hostOnlyStubs(root: string, stubbed: Set<string>): Plugin {
-  const noteModule = join(root, "app", "_run", "host-only.ts");
+/** Where a `*.host.ts` import points, as an absolute path. */
+const hostPath = (resolveDir: string, path: string) => resolve(resolveDir, path.endsWith(".ts") ? path : `${path}.ts`);
+
+/**
+ * Run's stubs: each export of a `*.host.ts` module answers with the result recorded for the same
+ * arguments (app/_run/host-calls.ts), else undefined. `tables` holds each module's recordings
+ * (relative path → one table per export, in export order); the stub names no export, so a bundle
+ * read without minification names no simulator or reference either.
+ */
+function hostOnlyStubs(root: string, stubbed: Set<string>, tables: Map<string, HostTable> = new Map()): Plugin {
+  const calls = join(root, "app", "_run", "host-calls.ts");
   return {
     name: "host-only-stubs",
     setup(b) {
       b.onResolve({ filter: HOST_ONLY }, (args) => {
-        const abs = resolve(args.resolveDir, args.path.endsWith(".ts") ? args.path : `${args.path}.ts`);
+        const abs = hostPath(args.resolveDir, args.path);
         stubbed.add(relative(root, abs));
         return { path: abs, namespace: "host-stub" };
       });
       b.onLoad({ filter: /.*/, namespace: "host-stub" }, (args) => {
+        const rel = relative(root, args.path);
         const names = hostExports(readFileSync(args.path, "utf8"), args.path);
-        // Local names that say nothing, so a bundle read without minification names no simulator either.
-        const body = names.map((_, i) => `const s${i} = () => hostOnly();`).join("\n");
+        const table = tables.get(rel) ?? [];
+        const body = names.map((_, i) => `const s${i} = (...a) => replayHostCall(t[${i}], a, ${JSON.stringify(`${rel}#${i}`)});`).join("\n");
         const list = names.map((n, i) => `s${i} as ${n}`).join(", ");
-        return { contents: `import { hostOnly } from ${JSON.stringify(noteModule)};\n${body}\nexport { ${list} };\n`, loader: "ts", resolveDir: root };
+        return {
+          contents: `import { replayHostCall } from ${JSON.stringify(calls)};\nconst t = ${JSON.stringify(names.map((_, i) => table[i] ?? {}))};\n${body}\nexport { ${list} };\n`,
+          loader: "ts",
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}
+
+/** Build time only (Node): each export of a `*.host.ts` module calls the real one and records the call. */
+function hostRecorders(root: string): Plugin {
+  const calls = join(root, "app", "_run", "host-calls.ts");
+  return {
+    name: "host-recorders",
+    setup(b) {
+      b.onResolve({ filter: HOST_ONLY }, (args) => {
+        const abs = hostPath(args.resolveDir, args.path);
+        // The wrapper's own import is the real module.
+        return args.namespace === "host-record" ? { path: abs } : { path: abs, namespace: "host-record" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "host-record" }, (args) => {
+        const rel = relative(root, args.path);
+        const names = hostExports(readFileSync(args.path, "utf8"), args.path);
+        const body = names.map((n, i) => `export const ${n} = (...a) => recordHostCall(${JSON.stringify(rel)}, ${i}, ${JSON.stringify(n)}, a, real.${n});`).join("\n");
+        return { contents: `import * as real from ${JSON.stringify(args.path)};\nimport { recordHostCall } from ${JSON.stringify(calls)};\n${body}\n`, loader: "ts", resolveDir: root };
       });
     },
   };
@@ -157,6 +209,98 @@ function needsServer(root: string, nd: string, found: string[]): Plugin {
   };
 }
 
+// ---- recording the host calls of the solution's visible run (in Node) ------------------------
+
+/** One exercise's visible checks as a Node module (app/_build/run-in-node.ts), host modules recorded or replayed. */
+export async function buildNodeRun(root: string, ex: Exercise, host: Plugin, outFile: string): Promise<string> {
+  const entry = `import suite from ${JSON.stringify(ex.files.checks)};\nimport { runVisibleInNode } from ${JSON.stringify(join(root, "app", "_build", "run-in-node.ts"))};\nexport const run = (transport, compiled, tf) => runVisibleInNode(suite, transport, compiled, tf);\n`;
+  await build({
+    stdin: { contents: entry, resolveDir: root, loader: "ts", sourcefile: `${ex.id}-run-in-node.ts` },
+    outfile: outFile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "es2022",
+    absWorkingDir: root,
+    alias: { "gradlab/nd": join(root, "lib", "nd", "index.ts") },
+    external: ["@tensorflow/*", "esbuild", "isolated-vm"],
+    logLevel: "warning",
+    plugins: [host, visibleChecksOnly(root)],
+  });
+  return outFile;
+}
+
+/** One exercise's visible checks as Run has them (host modules replay `tables`), as a Node module. */
+export function buildReplayRun(root: string, ex: Exercise, tables: Map<string, HostTable>, outFile: string): Promise<string> {
+  return buildNodeRun(root, ex, hostOnlyStubs(root, new Set(), tables), outFile);
+}
+
+/** Run a Node bundle made by buildNodeRun against `code`, in a fresh sandbox with the exercise's limits. */
+export async function runNodeBundle(file: string, ex: Exercise, code: string): Promise<NodeRun> {
+  const compiled = await transpileLearner(code, "solution.ts");
+  if (!compiled.ok) throw new Error(`${ex.id}: the code does not compile: ${compiled.message}`);
+  const [harness, driver] = await Promise.all([harnessScript(), ex.files.driver ? driverScript(ex.files.driver) : undefined]);
+  const transport = await IsolateTransport.open(sandboxLimits(ex), { harness, driver });
+  try {
+    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { run: (t: SandboxTransport, c: typeof compiled, tf: Tf) => Promise<NodeRun> };
+    return await mod.run(transport, compiled, await referenceTf());
+  } finally {
+    transport.dispose();
+  }
+}
+
+/** Why a solution's run through a Node bundle is not full visible marks, or [] when it is. */
+function solutionProblems(id: string, run: NodeRun): string[] {
+  if (run.loadError) return [`${id}: the solution did not load: ${run.loadError}`];
+  const out: string[] = [];
+  if (run.internalError) out.push(`${id}: ${run.internalError.split("\n")[0]}`);
+  if (run.stopped) out.push(`${id}: ${run.stopped}`);
+  for (const t of run.tests ?? []) if (t.status !== "passed") out.push(`${id}: the solution fails the visible check "${t.name}": ${t.output.slice(0, 300)}`);
+  return out;
+}
+
+/** "exercises/.../x.host.ts#2" → "exercises/.../x.host.ts: nameOfExport2". */
+function missName(root: string, what: string): string {
+  const [rel, index] = what.split("#");
+  return `${rel}: ${hostExports(readFileSync(join(root, rel), "utf8"), rel)[Number(index)] ?? `export ${index}`}`;
+}
+
+/**
+ * Record what the real host modules answer while the solution runs the visible checks of each
+ * exercise that imports one (their arguments are the fixed visible inputs, or values computed
+ * from them): Run's stubs answer the same calls with these results.
+ */
+async function recordHostCalls(root: string, exercises: Exercise[], work: string): Promise<Map<string, HostTable>> {
+  const tables = new Map<string, HostTable>();
+  const problems: string[] = [];
+  for (const ex of exercises) {
+    const file = await buildNodeRun(root, ex, hostRecorders(root), join(work, `${ex.id}.record.mjs`));
+    const run = await runNodeBundle(file, ex, readFileSync(ex.files.solution, "utf8"));
+    problems.push(...solutionProblems(ex.id, run), ...run.recorded.unrecordable.map((u) => `${ex.id}: ${u}`));
+    for (const [rel, table] of run.recorded.tables) {
+      const into = tables.get(rel) ?? [];
+      table.forEach((calls, i) => (into[i] = { ...into[i], ...calls }));
+      tables.set(rel, into);
+    }
+  }
+  if (problems.length) throw new Error(`Run assets: recording the host calls of the solutions' visible checks failed:\n${problems.join("\n")}`);
+  return tables;
+}
+
+/** Run's checks, replaying the recordings, give each solution full visible marks with no host call unanswered. */
+async function checkReplay(root: string, exercises: Exercise[], tables: Map<string, HostTable>, work: string): Promise<void> {
+  const problems: string[] = [];
+  for (const ex of exercises) {
+    const file = await buildReplayRun(root, ex, tables, join(work, `${ex.id}.replay.mjs`));
+    const run = await runNodeBundle(file, ex, readFileSync(ex.files.solution, "utf8"));
+    problems.push(...solutionProblems(ex.id, run));
+    for (const [check, misses] of Object.entries(run.misses)) {
+      problems.push(`${ex.id}: the visible check "${check}" calls ${misses.map((m) => missName(root, m)).join(", ")} with arguments that were not recorded (computed from something that differs between runs?): Run would not be able to check the solution`);
+    }
+  }
+  if (problems.length) throw new Error(`Run assets: Run's checks do not replay the solutions' host calls:\n${problems.join("\n")}`);
+}
+
 // ---- the build -----------------------------------------------------------------------------
 
 export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Promise<RunAssetsReport> {
@@ -169,8 +313,11 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   const exercises = cat.exercises;
   const manifest: RunManifest = {};
   const entries: Record<string, string> = {};
+  /** Runnable exercises whose visible checks import a host module. */
+  const withHost: Exercise[] = [];
   for (const ex of exercises) {
     const found: string[] = [];
+    const hosts = new Set<string>();
     await build({
       entryPoints: [ex.files.checks],
       bundle: true,
@@ -179,7 +326,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
       platform: "browser",
       absWorkingDir: root,
       logLevel: "silent",
-      plugins: [hostOnlyStubs(root, new Set()), visibleChecksOnly(root), needsServer(root, nd, found)],
+      plugins: [hostOnlyStubs(root, hosts), visibleChecksOnly(root), needsServer(root, nd, found)],
     }).catch((e: Error) => {
       // An authoring error in what Run must cut out fails the build; anything else means "needs the server".
       if (/\[plugin: (host-only-stubs|visible-checks-only)\]/.test(e.message)) throw e;
@@ -189,6 +336,17 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
       ? { run: false, reason: `its checks need the server (${[...new Set(found)].slice(0, 3).join(", ")})`, driver: !!ex.files.driver }
       : { run: true, driver: !!ex.files.driver };
     if (!found.length) entries[`checks/${ex.id}`] = ex.files.checks;
+    if (!found.length && hosts.size) withHost.push(ex);
+  }
+
+  // Recorded in a folder inside the repository, so the bundles find node_modules.
+  const work = mkdtempSync(join(root, ".cache", "run-record-"));
+  let tables: Map<string, HostTable>;
+  try {
+    tables = await recordHostCalls(root, withHost, work);
+    await checkReplay(root, withHost, tables, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 
   const result = await build({
@@ -208,7 +366,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     logOverride: { "unsupported-dynamic-import": "silent" },
-    plugins: [hostOnlyStubs(root, stubbed), visibleChecksOnly(root)],
+    plugins: [hostOnlyStubs(root, stubbed, tables), visibleChecksOnly(root)],
   });
   checkBundles(result.metafile, root, outDir);
 
@@ -218,7 +376,8 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   for (const ex of exercises) if (ex.files.driver && manifest[ex.id].run) writeFileSync(join(outDir, "drivers", `${ex.id}.js`), await driverScript(ex.files.driver));
 
   await checkVisibleOnly(outDir, exercises.filter((ex) => manifest[ex.id].run).map((ex) => ex.id));
-  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile };
+  const recorded = [...tables.values()].reduce((n, t) => n + t.reduce((m, calls) => m + Object.keys(calls ?? {}).length, 0), 0);
+  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile, recorded, recordedExercises: withHost.map((e) => e.id), tables };
 }
 
 /** No bundle holds a real `*.host.ts`, and shared chunks hold no exercise's code. */

@@ -15,7 +15,7 @@ import { PacketSession, type LoadOutcome, type SandboxTransport } from "../../gr
 import type { WirePacket } from "../../lib/wire.ts";
 import { Learner } from "../../lib/checks/learner.ts";
 import { runChecks } from "../../lib/checks/run.ts";
-import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { CheckSuite, Tf } from "../../lib/exercise.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
 import type { Backend, RunReply, RunRequest, SandboxReply, SandboxRequest } from "./protocol.ts";
@@ -177,8 +177,9 @@ function scriptText(path: string): Promise<string> {
 const DIAGNOSIS_ON_SUBMIT = "Submit to get a diagnosis of this mistake: naming it needs the server's reference, which Run does not load.";
 
 /**
- * The suite with each check noting whether it asked a server-only module (a mistake simulator,
- * a stub here) for a hint; such failed checks then point to Submit.
+ * The suite with each check noting whether it asked a server-only module (a reference or a
+ * mistake simulator: a stub here, which answers only the calls recorded from the solution's
+ * visible run) for something it had no recording of; such failed checks then point to Submit.
  */
 function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(tests: TestResult[]): TestResult[] } {
   const wanted = new Set<string>();
@@ -188,6 +189,13 @@ function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(te
       takeHostOnlyUse();
       try {
         return await c.run(ctx);
+      } catch (e) {
+        // A check that got no answer from the server's reference for these values cannot go on here.
+        if (!(e instanceof CheckFailure) && !(e instanceof SandboxLimitError) && takeHostOnlyUse()) {
+          wanted.add(c.name);
+          throw new CheckFailure("Run cannot finish this check: for your values it needs the server's reference, which Run does not load.");
+        }
+        throw e;
       } finally {
         if (takeHostOnlyUse()) wanted.add(c.name);
       }

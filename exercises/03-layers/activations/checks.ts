@@ -8,6 +8,7 @@ import { referenceForward, referenceGrads, type TfForward } from "../../../lib/c
 import type { HintRule } from "../../../lib/checks/hints.ts";
 import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
 import { variantHint } from "../../../lib/checks/variants.ts";
+import { derivativeAlone, sigmoidOf, sigmoidTimesDy, unsquaredTanhBackward } from "./mistakes.host.ts";
 
 type Act = "relu" | "sigmoid" | "tanh";
 const ACTS: Act[] = ["relu", "sigmoid", "tanh"];
@@ -17,7 +18,6 @@ const TF_OP: Record<Act, TfForward> = { relu: (x) => x.relu(), sigmoid: (x) => x
 const ew = (t: Tensor, f: (v: number, i: number) => number) => new Tensor(t.data.map(f), t.shape.slice());
 // Inputs are float32 numbers, so tfjs (float32) and the learner (float64) see the same values.
 const f32 = (t: Tensor) => ew(t, Math.fround);
-const sig = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 interface Case {
   x: Tensor;
@@ -46,20 +46,15 @@ function forwardHints(act: Act, c: Case): HintRule[] {
     case "relu":
       return [variantHint("Your values are 0 or 1: that is relu's derivative (a mask); relu(x) itself is x where x > 0, else 0.", () => ew(x, (v) => (v > 0 ? 1 : 0)))];
     case "sigmoid":
-      return [variantHint("Your values are sigmoid(-x) = 1 - sigmoid(x): sigmoid(x) = 1 / (1 + exp(-x)) (note the minus sign).", () => ew(x, (v) => sig(-v)))];
+      return [variantHint("Your values are sigmoid(-x) = 1 - sigmoid(x): sigmoid(x) = 1 / (1 + exp(-x)) (note the minus sign).", () => sigmoidOf(x, -1))];
     case "tanh":
-      return [variantHint("Your values are sigmoid(x); tanh(x) = 2·sigmoid(2x) - 1 ranges over (-1, 1).", () => ew(x, sig))];
+      return [variantHint("Your values are sigmoid(x); tanh(x) = 2·sigmoid(2x) - 1 ranges over (-1, 1).", () => sigmoidOf(x, 1))];
   }
 }
 
 function backwardHints(act: Act, c: Case): HintRule[] {
   const { x, dy } = c;
-  const noDy: Record<Act, (v: number) => number> = {
-    relu: (v) => (v > 0 ? 1 : 0),
-    sigmoid: (v) => sig(v) * (1 - sig(v)),
-    tanh: (v) => 1 - Math.tanh(v) ** 2,
-  };
-  const common = variantHint(`Your values are ${act}'(x) alone: multiply by the upstream gradient, dx = dy · ${act}'(x) (chain rule).`, () => ew(x, noDy[act]));
+  const common = variantHint(`Your values are ${act}'(x) alone: multiply by the upstream gradient, dx = dy · ${act}'(x) (chain rule).`, () => derivativeAlone(act, x));
   switch (act) {
     case "relu":
       return [
@@ -85,12 +80,12 @@ function backwardHints(act: Act, c: Case): HintRule[] {
       return [
         common,
         variantHint("You used x where sigmoid(x) belongs: sigmoid'(x) = s(1 - s) with s = sigmoid(x), not x(1 - x).", () => ew(x, (v, i) => dy.data[i] * v * (1 - v))),
-        variantHint("sigmoid'(x) = s(1 - s) with s = sigmoid(x): the factor (1 - s) is missing.", () => ew(x, (v, i) => dy.data[i] * sig(v))),
+        variantHint("sigmoid'(x) = s(1 - s) with s = sigmoid(x): the factor (1 - s) is missing.", () => sigmoidTimesDy(x, dy)),
       ];
     case "tanh":
       return [
         common,
-        variantHint("tanh'(x) = 1 - tanh(x)², squared: you used 1 - tanh(x).", () => ew(x, (v, i) => dy.data[i] * (1 - Math.tanh(v)))),
+        variantHint("tanh'(x) = 1 - tanh(x)², squared: you used 1 - tanh(x).", () => unsquaredTanhBackward(x, dy)),
         variantHint("You used x where tanh(x) belongs: tanh'(x) = 1 - tanh(x)², not 1 - x².", () => ew(x, (v, i) => dy.data[i] * (1 - v * v))),
       ];
   }

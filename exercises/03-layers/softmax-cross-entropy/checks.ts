@@ -8,6 +8,7 @@ import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { fromTf, toTf } from "../../../lib/checks/tf.ts";
 import { variantHint } from "../../../lib/checks/variants.ts";
+import { columnSoftmax, columnSoftmaxGrad, softmaxOverBatch } from "./mistakes.host.ts";
 
 interface Case {
   logits: Tensor;
@@ -80,34 +81,11 @@ function refGrad(tf: Tf, c: Case): Tensor {
   return r;
 }
 
-// ---- what known mistakes produce (float64, for hints only) ---------------------------------
-
-function softmaxAlong(z: Tensor, axis: 0 | 1): Tensor {
-  const [n, c] = z.shape;
-  const out = new Float64Array(n * c);
-  const outer = axis === 1 ? n : c;
-  const inner = axis === 1 ? c : n;
-  const at = (o: number, k: number) => (axis === 1 ? o * c + k : k * c + o);
-  for (let o = 0; o < outer; o++) {
-    let m = -Infinity;
-    for (let k = 0; k < inner; k++) m = Math.max(m, z.data[at(o, k)]);
-    let s = 0;
-    for (let k = 0; k < inner; k++) s += Math.exp(z.data[at(o, k)] - m);
-    for (let k = 0; k < inner; k++) out[at(o, k)] = Math.exp(z.data[at(o, k)] - m) / s;
-  }
-  return new Tensor(out, [n, c]);
-}
-
-function gradFrom(p: Tensor, labels: Int32Array, divide: number): Tensor {
-  const [n, c] = p.shape;
-  return new Tensor(p.data.map((v, k) => (v - (k % c === labels[Math.floor(k / c)] ? 1 : 0)) / divide), [n, c]);
-}
-
 const COLUMNS_HINT = "Your softmax normalises each column (over the batch, axis 0): it must normalise each row, one example's C class scores (axis 1).";
 
 function softmaxHints(c: Case): HintRule[] {
   return [
-    variantHint(COLUMNS_HINT, () => softmaxAlong(c.logits, 0)),
+    variantHint(COLUMNS_HINT, () => columnSoftmax(c.logits)),
     variantHint("Your values are exp(z) without the division by the row's sum: each row of a softmax sums to 1.", () => new Tensor(c.logits.data.map(Math.exp), c.logits.shape.slice())),
   ];
 }
@@ -119,8 +97,8 @@ function gradHints(c: Case): HintRule[] {
       { value: n, hint: `Your gradient is the reference times the batch size ${n}: the loss is the mean over the batch, so divide (softmax - onehot) by N.` },
       { value: 1 / n, hint: `Your gradient is the reference divided by the batch size ${n} once too often.` },
     ]),
-    variantHint(`Your gradient uses a softmax over the columns (axis 0). ${COLUMNS_HINT}`, () => gradFrom(softmaxAlong(c.logits, 0), c.labels, n)),
-    variantHint("Your gradient is softmax / N: subtract the one-hot label, (softmax - onehot) / N.", () => new Tensor(softmaxAlong(c.logits, 1).data.map((v) => v / n), c.logits.shape.slice())),
+    variantHint(`Your gradient uses a softmax over the columns (axis 0). ${COLUMNS_HINT}`, () => columnSoftmaxGrad(c.logits, c.labels)),
+    variantHint("Your gradient is softmax / N: subtract the one-hot label, (softmax - onehot) / N.", () => softmaxOverBatch(c.logits)),
   ];
 }
 

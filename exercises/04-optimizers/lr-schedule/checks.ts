@@ -4,62 +4,9 @@ import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome } f
 import { fmt, isClose } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asNumberResult } from "../../../lib/checks/learner.ts";
-import { mistakeExplains } from "../../../lib/checks/hints.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
 import { describeTolerance, VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
-
-interface StepH { baseLr: number; dropEvery: number; factor: number }
-interface ExpH { baseLr: number; decayRate: number; decaySteps: number; staircase: boolean }
-interface CosH { baseLr: number; warmupSteps: number; totalSteps: number; minLr: number }
-type Name = "stepDecay" | "exponentialDecay" | "warmupCosine";
-type H = StepH | ExpH | CosH;
-type Schedule = (step: number, h: never) => number;
-
-// ---- the reference (the catalogue's formulas) ----------------------------------------------
-
-function stepDecay(step: number, h: StepH): number {
-  return h.baseLr * h.factor ** Math.floor(step / h.dropEvery);
-}
-function exponentialDecay(step: number, h: ExpH): number {
-  const e = step / h.decaySteps;
-  return h.baseLr * h.decayRate ** (h.staircase ? Math.floor(e) : e);
-}
-function warmupCosine(step: number, h: CosH): number {
-  if (step < h.warmupSteps) return (h.baseLr * step) / h.warmupSteps;
-  const p = Math.min(1, (step - h.warmupSteps) / Math.max(1, h.totalSteps - h.warmupSteps));
-  return h.minLr + ((h.baseLr - h.minLr) * (1 + Math.cos(Math.PI * p))) / 2;
-}
-const REFERENCE: Record<Name, Schedule> = { stepDecay, exponentialDecay, warmupCosine } as Record<Name, Schedule>;
-
-// ---- known mistakes, recognised from the values --------------------------------------------
-
-const cosineWith = (p: (step: number, h: CosH) => number, warm: (step: number, h: CosH) => number) => (step: number, h: CosH) =>
-  step < h.warmupSteps ? warm(step, h) : h.minLr + ((h.baseLr - h.minLr) * (1 + Math.cos(Math.PI * p(step, h)))) / 2;
-const pUnclamped = (step: number, h: CosH) => (step - h.warmupSteps) / Math.max(1, h.totalSteps - h.warmupSteps);
-const pOf = (step: number, h: CosH) => Math.min(1, pUnclamped(step, h));
-const linearWarmup = (step: number, h: CosH) => (h.baseLr * step) / h.warmupSteps;
-
-const MISTAKES: Record<Name, { f: Schedule; hint: string }[]> = {
-  stepDecay: [
-    { f: ((s: number, h: StepH) => stepDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** (s / h.dropEvery)) as Schedule, hint: "The exponent is not floored: step decay drops in steps, factor^floor(step / dropEvery)." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.round(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded; it must be floored: floor(step / dropEvery)." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.ceil(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded up; it must be floored: floor(step / dropEvery)." },
-  ],
-  exponentialDecay: [
-    { f: ((s: number, h: ExpH) => exponentialDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr." },
-    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: "With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps)." },
-    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: "With staircase: false the exponent step / decaySteps is not floored: the decay is smooth." },
-    { f: ((s: number, h: ExpH) => h.baseLr * h.decayRate ** s) as Schedule, hint: "The exponent is the step itself; it is step / decaySteps (decayRate is the factor per decaySteps steps)." },
-  ],
-  warmupCosine: [
-    { f: ((s: number, h: CosH) => warmupCosine(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup)." },
-    { f: cosineWith(pOf, (s, h) => linearWarmup(s + 1, h)) as Schedule, hint: "The warmup starts at baseLr / warmupSteps instead of 0: during warmup the rate is baseLr * step / warmupSteps, with step starting at 0." },
-    { f: cosineWith(pUnclamped, linearWarmup) as Schedule, hint: "After totalSteps your rate rises again: clamp p = min(1, ...) so that the rate stays at minLr once the cosine is done." },
-    { f: cosineWith((s, h) => Math.min(1, s / h.totalSteps), linearWarmup) as Schedule, hint: "The cosine phase starts after the warmup: p = (step - warmupSteps) / (totalSteps - warmupSteps), not step / totalSteps." },
-    { f: cosineWith((s, h) => Math.min(1, (s - h.warmupSteps) / h.totalSteps), linearWarmup) as Schedule, hint: "p divides by totalSteps; the cosine phase lasts totalSteps - warmupSteps steps: p = (step - warmupSteps) / max(1, totalSteps - warmupSteps)." },
-    { f: cosineWith(pOf, (s, h) => h.minLr + ((h.baseLr - h.minLr) * s) / h.warmupSteps) as Schedule, hint: "The warmup rises from minLr; it rises from 0: baseLr * step / warmupSteps." },
-  ],
-};
+import { expectedSchedule, scheduleMistake, type CosH, type ExpH, type H, type Name, type StepH } from "./schedule.host.ts";
 
 // ---- checking a series of steps ------------------------------------------------------------
 
@@ -81,13 +28,12 @@ function describeKind(name: Name, h: H, steps: number[]): string {
 
 async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number[]): Promise<CheckOutcome> {
   ctx.describe(describeKind(name, h, steps));
-  const ref = REFERENCE[name];
-  const expected = steps.map((s) => ref(s, h as never));
+  const expected = hostAnswer(expectedSchedule(name, h, steps));
   const got: number[] = [];
-  for (const s of steps) {
+  for (const [k, s] of steps.entries()) {
     const v = await ctx.learner.call(name, s, h);
     if (typeof v === "number" && !Number.isFinite(v)) {
-      throw new CheckFailure(`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(ref(s, h as never))}.`, {
+      throw new CheckFailure(`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(expected[k])}.`, {
         hint: "A division by zero: warmupSteps can be 0 (divide by it only while step < warmupSteps), and totalSteps can equal warmupSteps (hence max(1, totalSteps - warmupSteps)).",
       });
     }
@@ -102,8 +48,7 @@ async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number
     `${name}(${s}, h) is wrong: expected ${fmt(expected[first])}, got ${fmt(got[first])}, with h = ${describeH(h)} ` +
     `(${bad} of ${steps.length} steps differ from the float64 reference by more than ${describeTolerance(VS_FLOAT64)}).`;
   // A mistake is named only when it explains every value, clearly better than the reference does.
-  const matches = (f: Schedule) => mistakeExplains(expected, steps.map((st) => f(st, h as never)), got, { rtol: 1e-6, atol: 1e-9 });
-  let hint = MISTAKES[name].find((m) => matches(m.f))?.hint;
+  let hint = scheduleMistake(name, h, steps, got);
   if (!hint && got.every((g) => g === got[0]) && expected.some((e) => e !== expected[0])) hint = "Your rate never changes: is the function still the starter's stub?";
   throw new CheckFailure(msg, { hint, data: plot });
 }

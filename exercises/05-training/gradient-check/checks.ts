@@ -1,14 +1,16 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose, isClose } from "../../../lib/checks/compare.ts";
+import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asNumberResult, asTensorResult } from "../../../lib/checks/learner.ts";
 import { fromTf, toTf } from "../../../lib/checks/tf.ts";
 import { VS_FLOAT64, VS_TFJS, type Tolerance } from "../../../lib/checks/tolerance.ts";
 import type { HintRule } from "../../../lib/checks/hints.ts";
 import { SandboxFn } from "../../../lib/wire.ts";
-import { FUNCTION_NAMES, evaluate, functionSpec, gradient, type FunctionName, type FunctionSpec } from "./functions.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { FUNCTION_NAMES, functionSpec, type FunctionName, type FunctionSpec } from "./functions.ts";
+import { centredDifferences, differencesMistake, exactGradient, expectedRelativeError, relativeErrorMistake } from "./reference.host.ts";
 
 // ---- the reference: tf.grad of the same function, rebuilt from tfjs ops -------------------
 
@@ -37,58 +39,10 @@ function tfGradient(tf: Tf, s: FunctionSpec, x: Tensor): Tensor {
   return new Tensor(out.data, x.shape.slice());
 }
 
-// ---- float64 centred differences, and the mistakes learners make -------------------------
-
-type Variant = "centred" | "forward" | "all-at-once" | "not-restored";
-
-function differences(s: FunctionSpec, x: Tensor, h: number, variant: Variant): Tensor {
-  const xs = Float64Array.from(x.data);
-  const g = new Float64Array(xs.length);
-  if (variant === "all-at-once") {
-    const plus = xs.map((v) => v + h);
-    const minus = xs.map((v) => v - h);
-    g.fill((evaluate(s, plus) - evaluate(s, minus)) / (2 * h));
-    return new Tensor(g, x.shape.slice());
-  }
-  for (let i = 0; i < xs.length; i++) {
-    const old = xs[i];
-    if (variant === "forward") {
-      const f0 = evaluate(s, xs);
-      xs[i] = old + h;
-      g[i] = (evaluate(s, xs) - f0) / h;
-      xs[i] = old;
-      continue;
-    }
-    xs[i] = old + h;
-    const fp = evaluate(s, xs);
-    xs[i] = variant === "not-restored" ? xs[i] - 2 * h : old - h;
-    const fm = evaluate(s, xs);
-    g[i] = (fp - fm) / (2 * h);
-    if (variant === "centred") xs[i] = old;
-  }
-  return new Tensor(g, x.shape.slice());
-}
-
-const VARIANT_HINTS: [Variant, string][] = [
-  ["forward", "You used forward differences (f(x + h) − f(x)) / h: use centred ones, (f(x + h·e_i) − f(x − h·e_i)) / (2h). Their error is O(h²) instead of O(h)."],
-  ["all-at-once", "Every element of your gradient is the same: you moved all elements of x by h at once. Move one element at a time (x + h·e_i)."],
-  ["not-restored", "After element i, x is not restored: x_i stays at x_i − h when you move on to element i + 1. Put the original value back before the next element."],
-];
+// ---- float64 centred differences and the known mistakes: server-only (reference.host.ts) ----
 
 function numericHints(s: FunctionSpec, x: Tensor, h: number): HintRule[] {
-  return [
-    (_e, got) => {
-      for (const [variant, hint] of VARIANT_HINTS) {
-        const v = differences(s, x, h, variant);
-        if (v.data.every((val, i) => isClose(val, got.data[i], { rtol: 1e-6, atol: 1e-9 }))) return hint;
-      }
-      const centred = differences(s, x, h, "centred");
-      if (centred.data.some((v) => v !== 0) && centred.data.every((val, i) => isClose(2 * val, got.data[i], { rtol: 1e-6, atol: 1e-9 }))) {
-        return "Your values are twice the centred difference: f(x + h·e_i) − f(x − h·e_i) spans 2h, so divide by 2h, not h.";
-      }
-      return undefined;
-    },
-  ];
+  return [(_e, got) => differencesMistake(s, x, h, got)];
 }
 
 // ---- numericGradient checks ---------------------------------------------------------------
@@ -116,7 +70,7 @@ async function checkVsTfGrad(ctx: CheckContext, c: ReturnType<typeof makeCase>, 
 /** The exact formula at a larger h, against float64 centred differences in the host. */
 const FORMULA: Tolerance = { rtol: 1e-7, atol: 1e-9 };
 async function checkFormula(ctx: CheckContext, c: ReturnType<typeof makeCase>, h: number) {
-  const expected = differences(c.spec, c.x, h, "centred");
+  const expected = hostAnswer(centredDifferences(c.spec, c.x, h));
   const { grad } = await learnerGradient(ctx, c, h);
   expectClose(`numericGradient(${c.spec.name}, x, ${h})`, expected, grad, {
     tol: FORMULA,
@@ -127,33 +81,8 @@ async function checkFormula(ctx: CheckContext, c: ReturnType<typeof makeCase>, h
 
 // ---- relativeError checks -------------------------------------------------------------------
 
-/** max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8), in float64. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(a[i]) + Math.abs(b[i]), 1e-8));
-  return worst;
-}
-
-function relErrHint(a: Tensor, b: Tensor, got: number): string | undefined {
-  const close = (x: number) => Math.abs(got - x) <= 1e-9 + 1e-6 * Math.abs(x);
-  const n = a.data.length;
-  const terms = Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / Math.max(Math.abs(ai) + Math.abs(b.data[i]), 1e-8));
-  const maxDiff = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i])));
-  if (got === 0 && relErr(a.data, b.data) > 0) return "Your relativeError is 0 for tensors that differ: is it still the starter's stub?";
-  if (close(terms.reduce((s, t) => s + t, 0) / n)) return "You averaged the per-element errors: the gradient check reports the worst element, the max over i.";
-  if (close(maxDiff)) return "That is the plain difference max|a_i − b_i|: divide each element's difference by max(|a_i| + |b_i|, 1e-8).";
-  const maxOf = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / Math.max(Math.abs(ai), Math.abs(b.data[i]), 1e-8)));
-  if (close(maxOf)) return "The denominator is |a_i| + |b_i| (the sum), not the larger of the two.";
-  const added = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / (Math.abs(ai) + Math.abs(b.data[i]) + 1e-8)));
-  if (close(added) && !close(relErr(a.data, b.data))) return "The 1e-8 is a floor, max(|a_i| + |b_i|, 1e-8), not a term added to the denominator: it only matters when both values are (nearly) 0.";
-  const norm = (t: ArrayLike<number>) => Math.sqrt(Array.from(t).reduce((s, v) => s + v * v, 0));
-  const diffNorm = norm(Array.from(a.data, (ai, i) => ai - b.data[i]));
-  if (close(diffNorm / (norm(a.data) + norm(b.data)))) return "That is a norm-based relative error: this one is element-wise, the max over i of each element's relative error.";
-  return undefined;
-}
-
 async function checkRelErr(ctx: CheckContext, a: Tensor, b: Tensor, what: string) {
-  const expected = relErr(a.data, b.data);
+  const expected = hostAnswer(expectedRelativeError(a, b));
   const got = await ctx.learner.call("relativeError", a, b);
   if (typeof got === "number" && Number.isNaN(got)) {
     throw new CheckFailure(`relativeError(a, b) for ${what} returned NaN; expected ${expected}.`, { hint: "0/0 where a_i = b_i = 0: the denominator is max(|a_i| + |b_i|, 1e-8), never 0." });
@@ -161,7 +90,7 @@ async function checkRelErr(ctx: CheckContext, a: Tensor, b: Tensor, what: string
   expectNumberClose(`relativeError(a, b) for ${what}`, expected, got, {
     tol: VS_FLOAT64,
     against: "max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8)",
-    hint: (_e, g) => relErrHint(a, b, g),
+    hint: (_e, g) => (g === 0 && expected > 0 ? "Your relativeError is 0 for tensors that differ: is it still the starter's stub?" : relativeErrorMistake(a, b, g)),
   });
   return asNumberResult("relativeError", got);
 }
@@ -213,8 +142,8 @@ export default defineChecks({
     hidden("relativeError tells a correct gradient from a subtly wrong one", 1, async (ctx) => {
       for (const name of FUNCTION_NAMES) {
         const c = makeCase(ctx.rng, name, [2 + ctx.rng.int(6)]);
-        const exact = new Tensor(gradient(c.spec, c.x.data), c.x.shape.slice());
-        const numeric = differences(c.spec, c.x, 1e-5, "centred");
+        const exact = exactGradient(c.spec, c.x);
+        const numeric = centredDifferences(c.spec, c.x, 1e-5);
         const small = await checkRelErr(ctx, exact, numeric, `the exact gradient vs centred differences of ${name}`);
         const large = await checkRelErr(ctx, nudged(exact, ctx.rng, 0.05), numeric, `a gradient with one element 5% off`);
         if (!(small < 1e-3 && large > 1e-2)) throw new CheckFailure(`relativeError gives ${small} for a correct gradient and ${large} for a wrong one.`);
@@ -223,7 +152,7 @@ export default defineChecks({
     hidden("a gradient check with your two functions accepts the exact gradient and rejects a wrong one", 1, async (ctx) => {
       for (const name of FUNCTION_NAMES) {
         const c = makeCase(ctx.rng, name, [3 + ctx.rng.int(5)]);
-        const exact = new Tensor(gradient(c.spec, c.x.data), c.x.shape.slice());
+        const exact = exactGradient(c.spec, c.x);
         const { grad } = await learnerGradient(ctx, c, 1e-5);
         const good = asNumberResult("relativeError", await ctx.learner.call("relativeError", exact, grad));
         const bad = asNumberResult("relativeError", await ctx.learner.call("relativeError", nudged(exact, ctx.rng, 0.1), grad));

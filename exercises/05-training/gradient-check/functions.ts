@@ -1,7 +1,8 @@
 /**
  * The functions a learner's numericGradient differentiates. Shared by the driver (which builds
  * them inside the sandbox, so the learner receives a real function) and the checks (which
- * evaluate them in float64 for the exact centred formula, and rebuild them in tfjs for tf.grad).
+ * rebuild them in tfjs for tf.grad; the float64 centred formula and the exact gradient are
+ * server-only, in reference.host.ts).
  * Coefficients come from the seed, so both sides build exactly the same function.
  */
 import { Rng } from "gradlab/nd";
@@ -110,41 +111,4 @@ export function learnerFunction(s: FunctionSpec): (x: { shape: number[]; data: A
     if (data.length !== s.n) throw new Error(`f(x): x must have ${s.n} elements (the shape of the x you were given), got ${data.length}`);
     return evaluate(s, data);
   };
-}
-
-/** The exact gradient in float64 (host side: the "analytic gradient" of a gradient check). */
-export function gradient(s: FunctionSpec, x: ArrayLike<number>): Float64Array {
-  const n = s.n;
-  const g = new Float64Array(n);
-  const z = (j: number, shift: number) => {
-    let t = shift;
-    for (let i = 0; i < n; i++) t += s.A[j * n + i] * x[i];
-    return t;
-  };
-  switch (s.name) {
-    case "quadratic":
-      for (let i = 0; i < n; i++) {
-        let row = 0;
-        for (let j = 0; j < n; j++) row += s.A[i * n + j] * x[j];
-        g[i] = row + s.b[i];
-      }
-      return g;
-    case "softplusSum":
-      for (let i = 0; i < n; i++) g[i] = (s.c[i] * s.A[i]) / (1 + Math.exp(-(s.A[i] * x[i] + s.b[i])));
-      return g;
-    case "logSumExp": {
-      const zs = Array.from({ length: s.m }, (_, j) => z(j, s.b[j]));
-      const mx = Math.max(...zs);
-      const e = zs.map((v) => Math.exp(v - mx));
-      const tot = e.reduce((a, b) => a + b, 0);
-      for (let j = 0; j < s.m; j++) for (let i = 0; i < n; i++) g[i] += (e[j] / tot) * s.A[j * n + i];
-      return g;
-    }
-    case "tanhNet":
-      for (let j = 0; j < s.m; j++) {
-        const t = Math.tanh(z(j, s.c[j]));
-        for (let i = 0; i < n; i++) g[i] += s.v[j] * (1 - t * t) * s.A[j * n + i];
-      }
-      return g;
-  }
 }

@@ -1,4 +1,4 @@
-import { Rng, Tensor, add, matmul, mul, randn, transpose, zeros } from "gradlab/nd";
+import { Rng, Tensor, add, mul, randn, zeros } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
 import { expectClose, expectEqual } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
@@ -7,6 +7,7 @@ import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { variantHint } from "../../../lib/checks/variants.ts";
+import { loraDxScaled, loraForwardScaled } from "./mistakes.host.ts";
 
 type Grad = "dx" | "da" | "dbm";
 const GRADS: Grad[] = ["dx", "da", "dbm"];
@@ -51,10 +52,8 @@ const scaleOf = (c: Case) => c.alpha / rank(c);
 /** "alpha / r = 6 / 2 = 3" */
 const scaleText = (c: Case) => `alpha / r = ${c.alpha} / ${rank(c)} = ${Number(scaleOf(c).toPrecision(4))}`;
 
-/** y with the adapter scaled by `s` (s = alpha / r is right), in float64: for hints. */
-function forwardWithScale(c: Case, s: number): Tensor {
-  return add(add(matmul(c.x, c.w), c.b), mul(matmul(matmul(c.x, c.a), c.bm), s));
-}
+/** y with the adapter scaled by `s` (s = alpha / r is right), in float64: for hints (server-only). */
+const forwardWithScale = (c: Case, s: number) => loraForwardScaled(c.x, c.w, c.b, c.a, c.bm, s);
 
 /**
  * Scales a learner may divide alpha by instead of r: the sizes of the other axes. Only those whose
@@ -87,7 +86,7 @@ function forwardHints(c: Case): HintRule[] {
     variantHint(`The adapter is scaled by alpha = ${c.alpha}; LoRA scales it by ${scaleText(c)}, with r = a.shape[1].`, () => forwardWithScale(c, c.alpha)),
     variantHint(`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
     variantHint("Your output is x w + b alone: the adapter's (alpha / r) (x a) bm is missing.", () => forwardWithScale(c, 0)),
-    variantHint("Your output is missing the bias b.", () => add(matmul(c.x, c.w), mul(matmul(matmul(c.x, c.a), c.bm), s))),
+    variantHint("Your output is missing the bias b.", () => loraForwardScaled(c.x, c.w, undefined, c.a, c.bm, s)),
     ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
   ];
 }
@@ -95,7 +94,7 @@ function forwardHints(c: Case): HintRule[] {
 function gradHints(c: Case, key: Grad): HintRule[] {
   const s = scaleOf(c);
   const r = rank(c);
-  const dxWith = (scale: number) => add(matmul(c.dy, transpose(c.w)), mul(matmul(matmul(c.dy, transpose(c.bm)), transpose(c.a)), scale));
+  const dxWith = (scale: number) => loraDxScaled(c.dy, c.w, c.a, c.bm, scale);
   if (key === "dx") {
     return [
       variantHint("dx only has the frozen path dy wᵀ: x also feeds the adapter, so dx = dy wᵀ + (alpha / r) (dy bmᵀ) aᵀ.", () => dxWith(0)),

@@ -4,73 +4,11 @@ import { expectNumberClose, fmt, isClose } from "../../../lib/checks/compare.ts"
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asObjectResult } from "../../../lib/checks/learner.ts";
 import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
 import { describe, InvalidValue } from "../../../lib/wire.ts";
-
-// ---- float64 reference (scikit-learn conventions: zero_division = 0, macro = mean of per-class F1) ----
-
-interface Prf {
-  precision: number[];
-  recall: number[];
-  f1: number[];
-  macroF1: number;
-}
+import { expectedAccuracy, expectedAuc, expectedPrf, type Prf, type PrfCase } from "./reference.host.ts";
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-
-function refAccuracy(pred: Int32Array, labels: Int32Array): number {
-  let c = 0;
-  for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) c++;
-  return c / labels.length;
-}
-
-function counts(pred: Int32Array, labels: Int32Array, k: number) {
-  const tp = new Array<number>(k).fill(0);
-  const fp = new Array<number>(k).fill(0);
-  const fn = new Array<number>(k).fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    if (pred[i] === labels[i]) tp[pred[i]]++;
-    else {
-      fp[pred[i]]++;
-      fn[labels[i]]++;
-    }
-  }
-  return { tp, fp, fn };
-}
-
-function refPrf(pred: Int32Array, labels: Int32Array, k: number): Prf {
-  const { tp, fp, fn } = counts(pred, labels, k);
-  const precision = tp.map((t, c) => ratio(t, t + fp[c]));
-  const recall = tp.map((t, c) => ratio(t, t + fn[c]));
-  const f1 = tp.map((t, c) => ratio(2 * t, 2 * t + fp[c] + fn[c]));
-  return { precision, recall, f1, macroF1: f1.reduce((s, v) => s + v, 0) / k };
-}
-
-/** Mann–Whitney over all positive/negative pairs; `tie` is what a tie is worth (½ is right). */
-function refAuc(scores: Float64Array, labels: Int32Array, tie = 0.5): number {
-  const pos: number[] = [];
-  const neg: number[] = [];
-  scores.forEach((s, i) => (labels[i] === 1 ? pos : neg).push(s));
-  neg.sort((a, b) => a - b);
-  // For each positive: negatives strictly below (binary search) and tied.
-  const lowerBound = (v: number) => {
-    let lo = 0;
-    let hi = neg.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (neg[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  let wins = 0;
-  for (const p of pos) {
-    const below = lowerBound(p);
-    let tied = 0;
-    for (let j = below; j < neg.length && neg[j] === p; j++) tied++;
-    wins += below + tie * tied;
-  }
-  return wins / (pos.length * neg.length);
-}
 
 // ---- validating the learner's arrays ----------------------------------------------------------
 
@@ -113,7 +51,7 @@ const ints = (xs: number[]) => Int32Array.from(xs);
 const ORDER = "Mind the argument order: precisionRecallF1(pred, labels), predictions first (scikit-learn's precision_score takes y_true first).";
 
 async function checkAccuracy(ctx: CheckContext, pred: Int32Array, labels: Int32Array) {
-  const expected = refAccuracy(pred, labels);
+  const expected = hostAnswer(expectedAccuracy(pred, labels));
   const got = await ctx.learner.call("accuracy", pred, labels);
   expectNumberClose(`accuracy(pred, labels) (N = ${labels.length})`, expected, got, {
     tol: VS_FLOAT64,
@@ -127,13 +65,11 @@ async function checkAccuracy(ctx: CheckContext, pred: Int32Array, labels: Int32A
 }
 
 async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array, k: number, parts: (keyof Prf)[]) {
-  const expected = refPrf(pred, labels, k);
+  const { expected, accuracy: micro, tp, fp, fn }: PrfCase = hostAnswer(expectedPrf(pred, labels, k));
   const label = `precisionRecallF1(pred, labels, ${k})`;
   const out = asObjectResult(label, await ctx.learner.call("precisionRecallF1", pred, labels, k), ["precision", "recall", "f1", "macroF1"]);
-  const { tp, fp, fn } = counts(pred, labels, k);
   for (const part of parts) {
     if (part === "macroF1") {
-      const micro = refAccuracy(pred, labels);
       const meanP = expected.precision.reduce((s, v) => s + v, 0) / k;
       const meanR = expected.recall.reduce((s, v) => s + v, 0) / k;
       const present = expected.f1.filter((_, c) => tp[c] + fp[c] + fn[c] > 0);
@@ -162,15 +98,15 @@ async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array,
 }
 
 async function checkAuc(ctx: CheckContext, scores: Float64Array, labels: Int32Array, what: string) {
-  const expected = refAuc(scores, labels);
+  const { auc: expected, tiesZero, tiesOne } = hostAnswer(expectedAuc(scores, labels));
   const got = await ctx.learner.call("rocAuc", scores, labels);
   expectNumberClose(`rocAuc(scores, labels) for ${what}`, expected, got, {
     tol: VS_FLOAT64,
     against: "the Mann–Whitney statistic (ties ½)",
     hint: (_e, g) => {
-      if (isClose(refAuc(scores, labels, 0), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 0.";
-      if (isClose(refAuc(scores, labels, 1), g, VS_FLOAT64)) return "Tied pairs count one half; yours count 1.";
-      const [lo, hi] = [refAuc(scores, labels, 0), refAuc(scores, labels, 1)];
+      if (isClose(tiesZero, g, VS_FLOAT64)) return "Tied pairs count one half; yours count 0.";
+      if (isClose(tiesOne, g, VS_FLOAT64)) return "Tied pairs count one half; yours count 1.";
+      const [lo, hi] = [tiesZero, tiesOne];
       if (lo < hi && g > lo && g < hi) return "Your value lies between counting tied pairs as 0 and as 1: a tie seems to count by the order the sort left it in. Treat each group of equal scores together: a positive and a negative with the same score count one half.";
       if (isClose(1 - expected, g, VS_FLOAT64)) return "That is 1 − AUC: a higher score means positive (label 1); count pairs where the positive scores above the negative.";
       if (g === 0) return "An AUC of 0 says every positive scores below every negative, which is not the case here: count, over all (positive, negative) pairs, those where the positive scores higher (ties ½), and divide by the number of pairs.";

@@ -70,7 +70,7 @@ describe("the built Run assets", () => {
   }, 300_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it("hold no server-only mistake simulator (lstm, rnn, optimizers, scalar-autodiff)", () => {
+  it("hold no server-only reference or mistake simulator (lstm, rnn, optimizers, scalar-autodiff, metrics...)", () => {
     const hostFiles = filesUnder(join(ROOT, "exercises")).filter((f) => f.endsWith(".host.ts"));
     expect(hostFiles.map((f) => relative(ROOT, f)).sort()).toEqual(expect.arrayContaining(["exercises/02-chain-rule/scalar-autodiff/mistakes.host.ts", "exercises/03-layers/lstm/mistakes.host.ts", "exercises/03-layers/rnn/mistakes.host.ts", "exercises/04-optimizers/optimizers/mistakes.host.ts"]));
     expect(report.stubbed.length).toBeGreaterThanOrEqual(4);
@@ -86,7 +86,7 @@ describe("the built Run assets", () => {
       t.names.filter((n) => !new RegExp(`\\b${n}\\b`).test(sources)).forEach((n) => names.add(n));
       strings.push(...t.strings);
     }
-    expect([...names]).toEqual(expect.arrayContaining(["lstm64", "rnnForward64", "rnnBackward64", "knownMistake", "permuteBlocks", "forwardTrace"])); // ("simulate" is a word tfjs-webgpu uses too)
+    expect([...names]).toEqual(expect.arrayContaining(["lstm64", "rnnForward64", "rnnBackward64", "knownMistake", "permuteBlocks", "forwardTrace", "refAuc", "refPrf", "softmaxAlong", "relErr"])); // ("simulate" is a word tfjs-webgpu uses too)
     expect(strings.length).toBeGreaterThan(10); // the hint texts of the simulated mistakes
     const found: string[] = [];
     for (const b of bundles) {
@@ -97,6 +97,34 @@ describe("the built Run assets", () => {
     for (const info of Object.values(report.metafile.outputs)) {
       expect(Object.keys(info.inputs).filter((i) => i.endsWith(".host.ts") && !i.startsWith("host-stub:"))).toEqual([]);
     }
+  });
+
+  // References that compute a learner's answers live in *.host.ts; each token below is distinctive
+  // code of one (its name or its formula). Put back inline in checks.ts, it would ship in Run.
+  const MOVED: Record<string, { host: string; tokens: RegExp[] }> = {
+    metrics: { host: "exercises/07-evaluation/metrics/reference.host.ts", tokens: [/\brefAccuracy\b/, /\brefPrf\b/, /\brefAuc\b/, /\bconfusionCounts\b/, /tie \* tied/] },
+    "lr-schedule": { host: "exercises/04-optimizers/lr-schedule/schedule.host.ts", tokens: [/function (ref)?(step|exponential)Decay\b|function (ref)?warmupCosine\b/i, /factor \*\* Math\.floor/, /Math\.cos\(Math\.PI \*/, /\bcosineWith\b/] },
+    "softmax-cross-entropy": { host: "exercises/03-layers/softmax-cross-entropy/mistakes.host.ts", tokens: [/\bsoftmaxAlong\b/, /\bgradFrom\b/] },
+    lora: { host: "exercises/06-fine-tuning/lora/mistakes.host.ts", tokens: [/matmul\d*\(matmul\d*\(\w+, \w+\), \w+\)/, /matmul\d*\(matmul\d*\(\w+, transpose\d*\(\w+\)\), transpose/] },
+    activations: { host: "exercises/03-layers/activations/mistakes.host.ts", tokens: [/\bstableSigmoid\b/, /1 \/ \(1 \+ Math\.exp\(-v\)\)/, /1 - Math\.tanh\(v\) \*\* 2/] },
+    "gradient-check": { host: "exercises/05-training/gradient-check/reference.host.ts", tokens: [/\brelErr\b/, /function differences\b/, /function gradient\b/, /\(fp - fm\) \/ \(2 \* h\)/] },
+  };
+
+  it("hold none of the references moved to *.host.ts (metrics, lr-schedule, softmax-cross-entropy, lora, activations, gradient-check)", () => {
+    for (const [id, { host, tokens }] of Object.entries(MOVED)) {
+      expect(report.manifest[id]?.run, id).toBe(true);
+      expect(report.stubbed, id).toContain(host);
+      const source = readFileSync(join(ROOT, host), "utf8");
+      const own = readFileSync(join(out, "checks", `${id}.js`), "utf8");
+      for (const t of tokens) {
+        // Each token is really the reference's (so the test means something), and not in Run's bundle.
+        expect(t.test(source), `${host} holds ${t}`).toBe(true);
+        expect(t.test(own), `checks/${id}.js holds ${t}`).toBe(false);
+      }
+    }
+    // Their visible checks replay the solution's recorded calls (the build fails otherwise).
+    expect(report.recordedExercises).toEqual(expect.arrayContaining(Object.keys(MOVED)));
+    expect(report.recorded).toBeGreaterThan(15);
   });
 
   it("hold only visible checks: every visible check's name, no hidden check's name", () => {

@@ -12,19 +12,19 @@ type Schedule = (step: number, h: never) => number;
 
 // ---- the reference (the catalogue's formulas) ----------------------------------------------
 
-function stepDecay(step: number, h: StepH): number {
+function refStepDecay(step: number, h: StepH): number {
   return h.baseLr * h.factor ** Math.floor(step / h.dropEvery);
 }
-function exponentialDecay(step: number, h: ExpH): number {
+function refExponentialDecay(step: number, h: ExpH): number {
   const e = step / h.decaySteps;
   return h.baseLr * h.decayRate ** (h.staircase ? Math.floor(e) : e);
 }
-function warmupCosine(step: number, h: CosH): number {
+function refWarmupCosine(step: number, h: CosH): number {
   if (step < h.warmupSteps) return (h.baseLr * step) / h.warmupSteps;
   const p = Math.min(1, (step - h.warmupSteps) / Math.max(1, h.totalSteps - h.warmupSteps));
   return h.minLr + ((h.baseLr - h.minLr) * (1 + Math.cos(Math.PI * p))) / 2;
 }
-const REFERENCE: Record<Name, Schedule> = { stepDecay, exponentialDecay, warmupCosine } as Record<Name, Schedule>;
+const REFERENCE: Record<Name, Schedule> = { stepDecay: refStepDecay, exponentialDecay: refExponentialDecay, warmupCosine: refWarmupCosine } as Record<Name, Schedule>;
 
 // ---- known mistakes, recognised from the values --------------------------------------------
 
@@ -36,19 +36,19 @@ const linearWarmup = (step: number, h: CosH) => (h.baseLr * step) / h.warmupStep
 
 const MISTAKES: Record<Name, { f: Schedule; hint: string }[]> = {
   stepDecay: [
-    { f: ((s: number, h: StepH) => stepDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery." },
+    { f: ((s: number, h: StepH) => refStepDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery." },
     { f: ((s: number, h: StepH) => h.baseLr * h.factor ** (s / h.dropEvery)) as Schedule, hint: "The exponent is not floored: step decay drops in steps, factor^floor(step / dropEvery)." },
     { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.round(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded; it must be floored: floor(step / dropEvery)." },
     { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.ceil(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded up; it must be floored: floor(step / dropEvery)." },
   ],
   exponentialDecay: [
-    { f: ((s: number, h: ExpH) => exponentialDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr." },
-    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: "With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps)." },
-    { f: ((s: number, h: ExpH) => exponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: "With staircase: false the exponent step / decaySteps is not floored: the decay is smooth." },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr." },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: "With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps)." },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: "With staircase: false the exponent step / decaySteps is not floored: the decay is smooth." },
     { f: ((s: number, h: ExpH) => h.baseLr * h.decayRate ** s) as Schedule, hint: "The exponent is the step itself; it is step / decaySteps (decayRate is the factor per decaySteps steps)." },
   ],
   warmupCosine: [
-    { f: ((s: number, h: CosH) => warmupCosine(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup)." },
+    { f: ((s: number, h: CosH) => refWarmupCosine(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup)." },
     { f: cosineWith(pOf, (s, h) => linearWarmup(s + 1, h)) as Schedule, hint: "The warmup starts at baseLr / warmupSteps instead of 0: during warmup the rate is baseLr * step / warmupSteps, with step starting at 0." },
     { f: cosineWith(pUnclamped, linearWarmup) as Schedule, hint: "After totalSteps your rate rises again: clamp p = min(1, ...) so that the rate stays at minLr once the cosine is done." },
     { f: cosineWith((s, h) => Math.min(1, s / h.totalSteps), linearWarmup) as Schedule, hint: "The cosine phase starts after the warmup: p = (step - warmupSteps) / (totalSteps - warmupSteps), not step / totalSteps." },

@@ -7,8 +7,9 @@
  * Written to .cache/run-assets/ and served at /gradlab/run/ only to a signed-in user who may
  * open the exercise (app/gradlab/run/[...path]/route.ts):
  *   the Run worker (tfjs + the check runner), each exercise's visible checks (hidden checks and
- *   server-only *.host.ts modules cut out: app/_build/run-assets.ts), the sandbox worker, the
- *   harness and drivers. Solutions never enter any of these.
+ *   server-only *.host.ts modules cut out, the latter replaced by the calls recorded from the
+ *   solution's visible run: app/_build/run-assets.ts), the sandbox worker, the harness and
+ *   drivers. Solutions never enter any of these (only what their visible run asked the host).
  */
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -30,9 +31,9 @@ mkdirSync(OUT, { recursive: true });
 
 // ---- the Run assets: served by an authenticated route, not from public/ -------------------
 const cat = await loadCatalogue();
-const { manifest, stubbed } = await buildRunAssets(cat, { root: ROOT, outDir: join(ROOT, RUN_ASSETS_DIR) });
+const { manifest, stubbed, recorded, recordedExercises } = await buildRunAssets(cat, { root: ROOT, outDir: join(ROOT, RUN_ASSETS_DIR) });
 const runnable = Object.values(manifest).filter((m) => m.run).length;
-step(`Run worker, checks (visible only; ${stubbed.length} server-only modules stubbed), sandbox: ${runnable}/${cat.exercises.length} exercises can Run in the browser`);
+step(`Run worker, checks (visible only; ${stubbed.length} server-only modules stubbed, ${recorded} of their calls recorded from ${recordedExercises.length} solutions' visible runs), sandbox: ${runnable}/${cat.exercises.length} exercises can Run in the browser`);
 
 // ---- wasm files ------------------------------------------------------------------------------
 mkdirSync(join(OUT, "tfjs"), { recursive: true });

@@ -180,7 +180,8 @@ export function registerAppCommands(program: Command): void {
 /** Browser assets (Monaco, the Run worker, types) then `next build`. */
 export function buildWeb(): boolean {
   const node = process.execPath;
-  const assets = spawnSync(node, [join(ROOT, "app", "_build", "build-assets.ts")], { cwd: ROOT, stdio: "inherit" });
+  // The Run assets record the solutions' visible runs in the sandbox (isolated-vm needs the flag).
+  const assets = spawnSync(node, ["--no-node-snapshot", join(ROOT, "app", "_build", "build-assets.ts")], { cwd: ROOT, stdio: "inherit" });
   if (assets.status !== 0) return false;
   const next = spawnSync(node, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   return next.status === 0;

@@ -19,6 +19,20 @@ const CASES: Record<string, string[]> = {
   "gradient-check": ["mean-not-max.ts", "forward-difference.ts"],
 };
 
+describe("the key of a host call's arguments", async () => {
+  const { argsKey } = await import("../../app/_run/host-calls.ts");
+  const { Tensor } = await import("../../lib/nd/index.ts");
+  it("ignores last-bit differences (libm differs between V8 builds) but not real ones; refuses what cannot be carried", () => {
+    const x = new Tensor([0.1, -2.5, Math.cos(1)], [3]);
+    const nudged = new Tensor([0.1, -2.5, Math.cos(1) * (1 + Number.EPSILON)], [3]);
+    expect(argsKey([x, { h: 0.01, A: [1 / 3] }])).toBe(argsKey([nudged, { h: 0.01, A: [(1 / 3) * (1 + Number.EPSILON)] }]));
+    expect(argsKey([x, 0.01])).not.toBe(argsKey([x, 0.011]));
+    expect(argsKey([Int32Array.from([1, 2])])).not.toBe(argsKey([Int32Array.from([2, 1])]));
+    expect(argsKey([() => 1])).toBeUndefined();
+    expect(argsKey([{ shape: [1], data: () => [1], dataSync: () => [1] }])).toBeUndefined(); // a tfjs tensor's look
+  });
+});
+
 describe("Run's visible checks replaying recorded host calls", () => {
   const out = mkdtempSync(join(ROOT, ".cache", "run-replay-test-"));
   let exercises: Exercise[];

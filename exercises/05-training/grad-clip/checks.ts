@@ -5,6 +5,7 @@ import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
 import { mistakeExplains, type HintRule } from "../../../lib/checks/hints.ts";
 import { asTensorResult } from "../../../lib/checks/learner.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
 import { refClip, refGlobalNorm, refSgdStep, type ClipSpec } from "./ref.ts";
 import { clip64, globalNorm64, sgdStep64, type ClipMistakes } from "./clip.host.ts";
 
@@ -20,13 +21,6 @@ function makeGrads(rng: Rng, shapes: number[][], scales?: number[]): Tensor[] {
 }
 
 const shapesText = (gs: Tensor[]) => `${gs.length} tensor${gs.length > 1 ? "s" : ""} (${gs.map((g) => `[${g.shape}]`).join(", ")})`;
-/** The global norm, for building cases and messages (in checks.ts, not the host-only module, so Run has it too). */
-function norm64(gs: Tensor[]): number {
-  let s = 0;
-  for (const g of gs) for (const v of g.data) s += v * v;
-  return Math.sqrt(s);
-}
-
 /** The learner's list of tensors, each validated against the expected one's shape. */
 function asTensorList(label: string, v: unknown, like: Tensor[]): Tensor[] {
   if (!Array.isArray(v)) throw new CheckFailure(`${label} returned ${v === undefined ? "nothing" : typeof v}; expected an array of ${like.length} tensors, one per gradient, in order.`, v === undefined ? { hint: "Did you forget a `return`?" } : {});
@@ -69,8 +63,7 @@ const NORM_MISTAKES: ClipMistakes[] = [{ perTensor: true }, { alwaysRescale: tru
 
 function normVariants(gs: Tensor[], clip: ClipSpec): Variant[] {
   const hints = [HINT.perTensor, HINT.alwaysRescale, HINT.squared, HINT.sumOfNorms, HINT.upperOnly];
-  // Always rescaling all-zero gradients divides 0 by 0: nothing to compare with.
-  return NORM_MISTAKES.map((m, i) => ({ hint: hints[i], outputs: () => (m.alwaysRescale && norm64(gs) === 0 ? undefined : clip64(gs, clip, m)) }));
+  return NORM_MISTAKES.map((m, i) => ({ hint: hints[i], outputs: () => clip64(gs, clip, m) }));
 }
 
 const describeH = (h: { lr: number } & ClipSpec) =>
@@ -90,10 +83,11 @@ async function checkGlobalNorm({ learner, tf }: CheckContext, gs: Tensor[]) {
   });
 }
 
-async function checkClipByNorm({ learner, tf }: CheckContext, gs: Tensor[], clipNorm: number) {
+async function checkClipByNorm(ctx: CheckContext, gs: Tensor[], clipNorm: number) {
+  const { learner, tf } = ctx;
   const expected = refClip(tf, gs, { clipNorm });
   const got = await learner.call("clipByGlobalNorm", gs, clipNorm);
-  expectList(`clipByGlobalNorm(${shapesText(gs)}, ${fmt(clipNorm)})`, expected, got, `tfjs (global norm ${fmt(norm64(gs))})`, normVariants(gs, { clipNorm }));
+  expectList(`clipByGlobalNorm(${shapesText(gs)}, ${fmt(clipNorm)})`, expected, got, `tfjs (global norm ${fmt(refGlobalNorm(ctx.tf, gs))})`, normVariants(gs, { clipNorm }));
 }
 
 async function checkClipByValue({ learner, tf }: CheckContext, gs: Tensor[], clipValue: number) {
@@ -118,8 +112,8 @@ async function checkStep({ learner, tf }: CheckContext, params: Tensor[], gs: Te
 
 const SHAPES = [[3, 4], [4], [2, 2]];
 
-/** A clipNorm this many times the global norm (never 1, where clipping and not clipping agree). */
-const clipNormFor = (gs: Tensor[], factor: number) => Math.fround(factor * norm64(gs));
+/** A clipNorm this many times the global norm (never 1, where clipping and not clipping agree); the norm is the server's. */
+const clipNormFor = (gs: Tensor[], factor: number) => Math.fround(factor * hostAnswer(globalNorm64(gs)));
 
 /** A clipValue this fraction of the largest |g|: some elements clipped, some not. */
 function clipValueFor(gs: Tensor[], fraction: number): number {

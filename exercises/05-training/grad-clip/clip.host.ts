@@ -32,9 +32,11 @@ export function globalNorm64(grads: Tensor[], m: ClipMistakes = {}): number {
 
 const scaled = (g: Tensor, k: number) => new Tensor(g.data.map((v) => v * k), g.shape.slice());
 
-export function clip64(grads: Tensor[], clip: ClipSpec, m: ClipMistakes = {}): Tensor[] {
+/** Undefined when the mistake cannot be computed (always rescaling all-zero gradients divides 0 by 0). */
+export function clip64(grads: Tensor[], clip: ClipSpec, m: ClipMistakes = {}): Tensor[] | undefined {
   if (clip.clipNorm !== undefined) {
     const c = clip.clipNorm;
+    if (m.alwaysRescale && globalNorm64(grads) === 0) return undefined;
     const factor = (norm: number) => (m.alwaysRescale ? c / norm : c / Math.max(norm, c));
     if (m.perTensor) return grads.map((g) => scaled(g, factor(globalNorm64([g], m))));
     const k = factor(globalNorm64(grads, m));
@@ -47,8 +49,9 @@ export function clip64(grads: Tensor[], clip: ClipSpec, m: ClipMistakes = {}): T
   return grads;
 }
 
-export function sgdStep64(params: Tensor[], grads: Tensor[], h: { lr: number } & ClipSpec, m: ClipMistakes = {}): Tensor[] {
+export function sgdStep64(params: Tensor[], grads: Tensor[], h: { lr: number } & ClipSpec, m: ClipMistakes = {}): Tensor[] | undefined {
   const update =
-    m.step === "unclipped" ? grads.map((g) => scaled(g, h.lr)) : m.step === "clip-update" ? clip64(grads.map((g) => scaled(g, h.lr)), h, m) : clip64(grads, h, m).map((g) => scaled(g, h.lr));
+    m.step === "unclipped" ? grads.map((g) => scaled(g, h.lr)) : m.step === "clip-update" ? clip64(grads.map((g) => scaled(g, h.lr)), h, m) : clip64(grads, h, m)?.map((g) => scaled(g, h.lr));
+  if (!update) return undefined;
   return params.map((p, i) => new Tensor(p.data.map((v, j) => v - update[i].data[j]), p.shape.slice()));
 }

@@ -4,10 +4,9 @@ import { expectEqual, fmt } from "../../../lib/checks/compare.ts";
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
 import { SandboxFn } from "../../../lib/wire.ts";
-import {
-  KINDS, isUniform, ksDistance, ksThreshold, normalCdf, referenceBound, referenceCdf, referenceVariance, tfjsFans, truncatedCdf,
-  uniformCdf, varianceScale, type Cdf, type InitKind,
-} from "./ref.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { KINDS, boundOf, cdfOf, ksDistance, ksThreshold, varianceOf, type Dist, type InitKind } from "./ref.ts";
+import { expectedFans, mistakeDistributions, referenceDistribution } from "./reference.host.ts";
 
 /**
  * Each statistical test fails a correct sampler with probability at most this (DKW–Massart bound);
@@ -19,7 +18,7 @@ const FALSE_FAILURE = 1e-11;
 
 async function checkFans({ learner }: CheckContext, shape: number[]) {
   const label = `computeFans([${shape}])`;
-  const expected = tfjsFans(shape);
+  const expected = hostAnswer(expectedFans(shape));
   const out = asObjectResult(label, await learner.call("computeFans", shape), ["fanIn", "fanOut"]);
   const conv = shape.length >= 3 && shape.length <= 5;
   const hintFor = (got: unknown, key: "fanIn" | "fanOut") => {
@@ -36,37 +35,6 @@ async function checkFans({ learner }: CheckContext, shape: number[]) {
 
 // ---- initialize: a sample against tfjs's distribution ----------------------------------------
 
-/** The distributions of the known mistakes for this kind and shape, each with its hint. */
-function mistakeCdfs(kind: InitKind, shape: number[]): { hint: string; cdf: Cdf }[] {
-  const { fanIn, fanOut } = tfjsFans(shape);
-  const s = varianceScale(kind, shape);
-  const sameFamily = (scale: number): Cdf => (isUniform(kind) ? uniformCdf(Math.sqrt(3 * scale)) : truncatedCdf(Math.sqrt(scale)));
-  const out: { hint: string; cdf: Cdf }[] = [];
-  const glorot = kind.startsWith("glorot");
-  if (glorot) {
-    out.push({ hint: "Your weights' spread is Glorot's over fanIn alone: Glorot uses the average fan, scale 1 / ((fanIn + fanOut) / 2).", cdf: sameFamily(1 / fanIn) });
-    out.push({ hint: "Your weights' spread uses fanIn + fanOut where Glorot divides by their average: scale 1 / ((fanIn + fanOut) / 2) = 2 / (fanIn + fanOut).", cdf: sameFamily(1 / (fanIn + fanOut)) });
-  } else {
-    out.push({ hint: "Your He weights use the average fan: He uses fanIn alone, scale 2 / fanIn.", cdf: sameFamily(2 / ((fanIn + fanOut) / 2)) });
-    out.push({ hint: "Your He weights have scale 1 / fanIn (LeCun's): He doubles it, 2 / fanIn, to make up for ReLU zeroing half of the pre-activations.", cdf: sameFamily(1 / fanIn) });
-  }
-  if (shape.length >= 3 && shape.length <= 5) {
-    const [i, o] = [shape[shape.length - 2], shape[shape.length - 1]];
-    const noField = glorot ? 1 / ((i + o) / 2) : 2 / i;
-    out.push({ hint: "Your spread ignores the conv kernel's receptive field: fanIn = in · kh · kw and fanOut = out · kh · kw (see computeFans).", cdf: sameFamily(noField) });
-  }
-  if (isUniform(kind)) {
-    out.push({ hint: "Your uniform limit is sqrt(scale), the standard deviation: a uniform on [−a, a] has variance a²/3, so the limit is sqrt(3 · scale).", cdf: uniformCdf(Math.sqrt(s)) });
-    out.push({ hint: "Your weights are drawn from a normal distribution: this kind is uniform on [−sqrt(3·scale), sqrt(3·scale)].", cdf: truncatedCdf(Math.sqrt(s)) });
-    out.push({ hint: "Your weights are uniform on [0, limit): 2·random() − 1 spreads random() over [−1, 1).", cdf: (x) => Math.min(1, Math.max(0, x / Math.sqrt(3 * s))) });
-  } else {
-    out.push({ hint: "Your weights are uniform: this kind draws from a normal distribution with stddev sqrt(scale), truncated at 2 stddev.", cdf: uniformCdf(Math.sqrt(3 * s)) });
-    out.push({ hint: "Your normal is not truncated: tf.truncatedNormal redraws every value beyond 2 stddev.", cdf: normalCdf(Math.sqrt(s)) });
-    out.push({ hint: "Your stddev is corrected for the truncation (sqrt(scale) / 0.8796, as Keras in Python does): tfjs uses sqrt(scale) itself, before truncating at 2 stddev.", cdf: truncatedCdf(Math.sqrt(s) / 0.87962566103423978) });
-  }
-  return out;
-}
-
 function moments(data: Float64Array): { mean: number; variance: number } {
   let m = 0;
   for (const v of data) m += v;
@@ -77,11 +45,11 @@ function moments(data: Float64Array): { mean: number; variance: number } {
 }
 
 /** A sample from tfjs's own initialiser must pass the same test: the reference is tfjs's distribution. */
-function crossCheckTfjs(tf: Tf, kind: InitKind, shape: number[], seed: number) {
+function crossCheckTfjs(tf: Tf, kind: InitKind, shape: number[], dist: Dist, seed: number) {
   const t = tf.tidy(() => tf.initializers[kind]({ seed }).apply(shape, "float32"));
   const sample = t.dataSync() as Float32Array;
   t.dispose();
-  const d = ksDistance(sample, referenceCdf(kind, shape));
+  const d = ksDistance(sample, cdfOf(dist));
   if (d > ksThreshold(sample.length, FALSE_FAILURE)) throw new Error(`weight-init reference disagrees with tfjs's ${kind} on [${shape}] (KS ${d})`);
 }
 
@@ -90,28 +58,29 @@ async function checkSample(ctx: CheckContext, kind: InitKind, shape: number[]) {
   const seed = rng.int(2 ** 31);
   const label = `initialize("${kind}", [${shape}], random)`;
   const w = asTensorResult(label, await learner.call("initialize", kind, shape, new SandboxFn("uniform", [seed])), shape);
-  crossCheckTfjs(tf, kind, shape, seed);
+  const dist = hostAnswer(referenceDistribution(kind, shape));
+  crossCheckTfjs(tf, kind, shape, dist, seed);
   const n = w.data.length;
   const { mean, variance } = moments(w.data);
-  const expectedVar = referenceVariance(kind, shape);
+  const expectedVar = varianceOf(dist);
   const stats = `mean ${fmt(mean)}, variance ${fmt(variance)} (tfjs's ${kind}: mean 0, variance ${fmt(expectedVar)})`;
   if (variance === 0) {
     throw new CheckFailure(`${label} returned ${n} copies of ${fmt(mean)}; ${stats}.`, { hint: "Draw every weight independently with random(): a kernel of equal weights gives every unit the same gradient, and they never become different." });
   }
-  const bound = referenceBound(kind, shape);
+  const bound = boundOf(dist);
   let worst = 0;
   for (const v of w.data) worst = Math.max(worst, Math.abs(v));
-  const cdf = referenceCdf(kind, shape);
+  const cdf = cdfOf(dist);
   const eps = ksThreshold(n, FALSE_FAILURE);
   // The mistake that explains the sample best, if any explains it (several can be close: name the closest).
   const named = () =>
-    mistakeCdfs(kind, shape)
-      .map((m) => ({ hint: m.hint, d: ksDistance(w.data, m.cdf) }))
+    (mistakeDistributions(kind, shape) ?? [])
+      .map((m) => ({ hint: m.hint, d: ksDistance(w.data, cdfOf(m.dist)) }))
       .filter((m) => m.d <= eps)
       .sort((a, b) => a.d - b.d)[0]?.hint;
   if (worst > bound * (1 + 1e-9)) {
-    throw new CheckFailure(`${label} has a value of magnitude ${fmt(worst)}, beyond the largest tfjs's ${kind} can draw for this shape, ${fmt(bound)} (${isUniform(kind) ? "the uniform's limit" : "2 stddev, where tf.truncatedNormal cuts"}); ${stats}.`, {
-      hint: named() ?? (isUniform(kind) ? "The uniform limit is sqrt(3 · scale), with scale from the fans (see the statement)." : "tf.truncatedNormal redraws every value beyond 2 stddev: no weight may exceed 2·sqrt(scale)."),
+    throw new CheckFailure(`${label} has a value of magnitude ${fmt(worst)}, beyond the largest tfjs's ${kind} can draw for this shape, ${fmt(bound)} (${kind.endsWith("Uniform") ? "the uniform's limit" : "2 stddev, where tf.truncatedNormal cuts"}); ${stats}.`, {
+      hint: named() ?? (kind.endsWith("Uniform") ? "The uniform limit is sqrt(3 · scale), with scale from the fans (see the statement)." : "tf.truncatedNormal redraws every value beyond 2 stddev: no weight may exceed 2·sqrt(scale)."),
     });
   }
   const d = ksDistance(w.data, cdf);
@@ -173,7 +142,7 @@ async function checkDepth(ctx: CheckContext, kind: InitKind) {
     trace.push(meanSquare(h));
   }
   const gain = trace[DEPTH] / trace[0];
-  const expected = ((WIDTH * referenceVariance(kind, shape)) / 2) ** DEPTH;
+  const expected = ((WIDTH * varianceOf(hostAnswer(referenceDistribution(kind, shape)))) / 2) ** DEPTH;
   const every5 = trace.filter((_, i) => i % 5 === 0).map((v, i) => `layer ${5 * i}: ${fmt(v)}`).join(", ");
   const text = `mean square of the signal through ${DEPTH} ReLU layers of width ${WIDTH} with your ${kind}: ${every5}; gain ${fmt(gain)}, expected about ${fmt(expected)}`;
   if (!(gain >= expected / DEPTH_BAND && gain <= expected * DEPTH_BAND)) {

@@ -1,4 +1,4 @@
-import { Rng, Tensor, ones, randn } from "gradlab/nd";
+import { type Rng, Tensor, ones, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
 import { SandboxFn } from "../../../lib/wire.ts";
 import { expectClose, fmt } from "../../../lib/checks/compare.ts";
@@ -9,12 +9,14 @@ import { referenceForward, referenceGrads } from "../../../lib/checks/reference.
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
 import { matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { columnMajorMask, keepMask, type MaskOptions } from "./mask.host.ts";
 
 interface DropCase {
   x: Tensor;
   dy: Tensor;
   rate: number;
-  /** Seed of the learner's random(): `new SandboxFn("uniform", [seed])` in the sandbox, `new Rng(seed)` here. */
+  /** Seed of the learner's random(): `new SandboxFn("uniform", [seed])` in the sandbox, `new Rng(seed)` in mask.host.ts. */
   seed: number;
 }
 
@@ -26,32 +28,8 @@ function describeCase(c: DropCase): string {
   return `x [${c.x.shape}], rate ${c.rate}`;
 }
 
-/**
- * The mask the learner must produce: one draw of the generator per element, in row-major order,
- * kept (1) where the draw is >= rate. `skip` draws are thrown away first and `every` draws are
- * made per element (the first one used): both only for hints (a shifted random sequence).
- */
-function keepMask(c: DropCase, opts: { skip?: number; every?: number; inverted?: boolean } = {}): Tensor {
-  const rng = new Rng(c.seed);
-  for (let k = 0; k < (opts.skip ?? 0); k++) rng.next();
-  const data = new Float64Array(c.x.data.length);
-  for (let i = 0; i < data.length; i++) {
-    const u = rng.next();
-    for (let k = 1; k < (opts.every ?? 1); k++) rng.next();
-    data[i] = (u >= c.rate) !== (opts.inverted ?? false) ? 1 : 0;
-  }
-  return new Tensor(data, c.x.shape);
-}
-
-/** Column-major draws for a 2-D x (a learner looping over columns first), for a hint. */
-function columnMajorMask(c: DropCase): Tensor | undefined {
-  if (c.x.shape.length !== 2 || c.x.shape[0] < 2 || c.x.shape[1] < 2) return undefined;
-  const [n, d] = c.x.shape;
-  const rng = new Rng(c.seed);
-  const data = new Float64Array(n * d);
-  for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) data[i * d + j] = rng.next() >= c.rate ? 1 : 0;
-  return new Tensor(data, c.x.shape);
-}
+/** The reference mask for `c` (mask.host.ts: server-only; in Run, recorded for the visible cases). */
+const maskOf = (c: DropCase, opts?: MaskOptions): Tensor | undefined => keepMask(c.x.shape, c.seed, c.rate, opts ?? {});
 
 /** y computed by tfjs from the reference mask: x · mask / (1 − rate). */
 function expectedY({ tf }: CheckContext, c: DropCase, mask: Tensor): Tensor {
@@ -63,12 +41,14 @@ const SEQUENCE =
 
 /** Hints naming the mistake from the mask (or from y, mapped through `asY`). */
 function sequenceHints(c: DropCase, asY: (m: Tensor) => Tensor): HintRule[] {
+  // Run has no mistake masks (undefined): the hint then says nothing.
+  const variant = (opts: MaskOptions) => () => { const m = maskOf(c, opts); return m && asY(m); };
   const hints: HintRule[] = [
-    matchesHint(() => asY(keepMask(c, { inverted: true })), "You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping)."),
+    matchesHint(variant({ inverted: true }), "You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping)."),
   ];
-  for (const skip of [1, 2, 3]) hints.push(matchesHint(() => asY(keepMask(c, { skip })), `Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`));
-  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(matchesHint(() => asY(keepMask(c, { every, skip })), `Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`));
-  hints.push(matchesHint(() => { const m = columnMajorMask(c); return m && asY(m); }, `Your random numbers go to the elements column by column: ${SEQUENCE}`));
+  for (const skip of [1, 2, 3]) hints.push(matchesHint(variant({ skip }), `Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`));
+  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(matchesHint(variant({ every, skip }), `Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`));
+  hints.push(matchesHint(() => { const m = columnMajorMask(c.x.shape, c.seed, c.rate); return m && asY(m); }, `Your random numbers go to the elements column by column: ${SEQUENCE}`));
   return hints;
 }
 
@@ -81,7 +61,7 @@ const forwardLabel = (c: DropCase, training: boolean) => `dropoutForward(x, ${c.
 async function checkTrainingY(ctx: CheckContext, c: DropCase) {
   const label = forwardLabel(c, true);
   const out = await forwardOut(ctx, c, true, label);
-  const mask = keepMask(c);
+  const mask = hostAnswer(maskOf(c));
   const asY = (m: Tensor) => expectedY(ctx, c, m);
   expectClose(`${label}.y`, asY(mask), out.y, {
     against: `x · mask / (1 − rate) computed by tfjs from the reference mask (${describeCase(c)})`,
@@ -96,7 +76,7 @@ async function checkTrainingY(ctx: CheckContext, c: DropCase) {
 async function checkTrainingMask(ctx: CheckContext, c: DropCase) {
   const label = forwardLabel(c, true);
   const out = await forwardOut(ctx, c, true, label);
-  const mask = keepMask(c);
+  const mask = hostAnswer(maskOf(c));
   expectClose(`${label}.mask`, mask, out.mask, {
     tol: VS_FLOAT64,
     against: `the 0/1 keep indicator of your random() draws (${describeCase(c)})`,
@@ -153,7 +133,7 @@ async function checkStatistics(ctx: CheckContext, shape: number[], rate: number)
 }
 
 async function checkBackward({ learner, tf }: CheckContext, c: DropCase) {
-  const mask = keepMask(c);
+  const mask = hostAnswer(maskOf(c));
   const label = `dropoutBackward(dy, mask, ${c.rate})`;
   const [dx] = referenceGrads(tf, (x) => x.mul(tf.tensor(Float32Array.from(mask.data), mask.shape)).div(1 - c.rate), [c.x], c.dy);
   expectClose(label, dx, await learner.call("dropoutBackward", c.dy, mask, c.rate), {

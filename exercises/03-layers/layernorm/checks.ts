@@ -6,14 +6,9 @@ import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { dgammaVariant, dxVariant, forwardVariant, paramRowTerm, type LnInputs, type Variant } from "./mistakes.host.ts";
 
-interface LnCase {
-  x: Tensor; // [N, D]
-  gamma: Tensor; // [D]
-  beta: Tensor; // [D]
-  dy: Tensor; // [N, D]
-  eps: number;
-}
+type LnCase = LnInputs;
 
 /** Rows with their own offset and spread (so a mean or variance over the wrong axis shows). */
 function makeCase(rng: Rng, n: number, d: number, eps: number, scale = 1): LnCase {
@@ -38,106 +33,37 @@ const layerNorm = (tf: Tf, eps: number): TfForward => (x, gamma, beta) => {
   return x.sub(mean).div(variance.add(eps).sqrt()).mul(gamma).add(beta);
 };
 
-// ---- float64 versions of known mistakes, for hints ------------------------------------------
-
-interface Variant {
-  unbiased?: boolean; // divide the variance by D − 1
-  epsOutside?: boolean; // (x − mean) / (sqrt(var) + eps)
-  overBatch?: boolean; // statistics per column (over the batch) instead of per row
-}
-
-/** x̂ and 1/σ per element, in float64, computed the (possibly wrong) way `v` says. */
-function normalized(c: LnCase, v: Variant = {}): { xhat: Float64Array; inv: Float64Array } {
-  const [n, d] = c.x.shape;
-  const xhat = new Float64Array(n * d);
-  const inv = new Float64Array(n * d);
-  const [groups, size, at] = v.overBatch ? [d, n, (g: number, k: number) => k * d + g] : [n, d, (g: number, k: number) => g * d + k];
-  for (let g = 0; g < groups; g++) {
-    let m = 0;
-    for (let k = 0; k < size; k++) m += c.x.data[at(g, k)];
-    m /= size;
-    let s = 0;
-    for (let k = 0; k < size; k++) s += (c.x.data[at(g, k)] - m) ** 2;
-    const variance = s / (v.unbiased ? size - 1 : size);
-    const r = v.epsOutside ? 1 / (Math.sqrt(variance) + c.eps) : 1 / Math.sqrt(variance + c.eps);
-    for (let k = 0; k < size; k++) {
-      xhat[at(g, k)] = (c.x.data[at(g, k)] - m) * r;
-      inv[at(g, k)] = r;
-    }
-  }
-  return { xhat, inv };
-}
-
-function forwardVariant(c: LnCase, v: Variant): () => Tensor | undefined {
-  return () => {
-    if (v.overBatch && c.x.shape[0] < 2) return undefined;
-    if (v.unbiased && c.x.shape[1] < 2) return undefined;
-    const d = c.x.shape[1];
-    const { xhat } = normalized(c, v);
-    return new Tensor(xhat.map((h, i) => c.gamma.data[i % d] * h + c.beta.data[i % d]), c.x.shape);
-  };
-}
+// Hints compare with float64 versions of known mistakes (mistakes.host.ts, server-only: in Run they
+// return undefined and the hint says nothing).
 
 function forwardHints(c: LnCase): HintRule[] {
   return [
-    matchesHint(forwardVariant(c, { unbiased: true }), "Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D."),
-    matchesHint(forwardVariant(c, { epsOutside: true }), "Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps."),
-    matchesHint(forwardVariant(c, { overBatch: true }), "You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features."),
+    matchesHint(() => forwardVariant(c, { unbiased: true }), "Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D."),
+    matchesHint(() => forwardVariant(c, { epsOutside: true }), "Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps."),
+    matchesHint(() => forwardVariant(c, { overBatch: true }), "You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features."),
   ];
-}
-
-/** dx computed with some of the terms of the full formula. */
-function dxVariant(c: LnCase, terms: { mean: boolean; variance: boolean; gamma?: boolean }): () => Tensor {
-  return () => {
-    const [n, d] = c.x.shape;
-    const { xhat, inv } = normalized(c);
-    const dx = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      let mg = 0;
-      let mgx = 0;
-      const g = (j: number) => c.dy.data[i * d + j] * (terms.gamma === false ? 1 : c.gamma.data[j]);
-      for (let j = 0; j < d; j++) {
-        mg += g(j) / d;
-        mgx += (g(j) * xhat[i * d + j]) / d;
-      }
-      for (let j = 0; j < d; j++) {
-        const k = i * d + j;
-        dx[k] = inv[k] * (g(j) - (terms.mean ? mg : 0) - (terms.variance ? xhat[k] * mgx : 0));
-      }
-    }
-    return new Tensor(dx, c.x.shape);
-  };
 }
 
 function dxHints(c: LnCase): HintRule[] {
   const full = "dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per row, with g = dy · gamma";
   return [
-    matchesHint(dxVariant(c, { mean: false, variance: false }), `Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`),
-    matchesHint(dxVariant(c, { mean: true, variance: false }), `Your dx misses the term that comes through the variance: ${full}.`),
-    matchesHint(dxVariant(c, { mean: false, variance: true }), `Your dx misses the term that comes through the mean: ${full}.`),
-    matchesHint(dxVariant(c, { mean: true, variance: true, gamma: false }), `Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`),
+    matchesHint(() => dxVariant(c, { mean: false, variance: false }), `Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`),
+    matchesHint(() => dxVariant(c, { mean: true, variance: false }), `Your dx misses the term that comes through the variance: ${full}.`),
+    matchesHint(() => dxVariant(c, { mean: false, variance: true }), `Your dx misses the term that comes through the mean: ${full}.`),
+    matchesHint(() => dxVariant(c, { mean: true, variance: true, gamma: false }), `Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`),
   ];
 }
 
 /** dgamma = Σ_n dy · x̂ and dbeta = Σ_n dy, or the usual wrong versions (one row, the mean). */
 function paramHints(c: LnCase, which: "dgamma" | "dbeta"): HintRule[] {
-  const [n, d] = c.x.shape;
-  const { xhat } = normalized(c);
-  const term = (i: number, j: number) => c.dy.data[i * d + j] * (which === "dgamma" ? xhat[i * d + j] : 1);
-  const row = (i: number) => () => (n > 1 ? new Tensor(Float64Array.from({ length: d }, (_, j) => term(i, j)), [d]) : undefined);
+  const n = c.x.shape[0];
   const sum = `${which} sums over the batch: ${which === "dgamma" ? "dgamma = Σ_n dy[n] · x̂[n]" : "dbeta = Σ_n dy[n]"}.`;
-  const withVariant = (v: Variant) => () => {
-    if (which === "dbeta" || (v.unbiased && d < 2)) return undefined;
-    const h = normalized(c, v).xhat;
-    const out = new Float64Array(d);
-    for (let k = 0; k < n * d; k++) out[k % d] += c.dy.data[k] * h[k];
-    return new Tensor(out, [d]);
-  };
+  const withVariant = (v: Variant) => () => (which === "dbeta" ? undefined : dgammaVariant(c, v));
   return [
     matchesHint(withVariant({ unbiased: true }), "Your dgamma uses an x̂ normalised with the unbiased variance (D − 1): layer normalization divides by D."),
     matchesHint(withVariant({ epsOutside: true }), "Your dgamma uses an x̂ with eps outside the square root: x̂ = (x − mean) / sqrt(var + eps)."),
-    matchesHint(row(0), `Your ${which} is the first row's term only. ${sum}`),
-    matchesHint(row(n - 1), `Your ${which} is the last row's term only. ${sum}`),
+    matchesHint(() => paramRowTerm(c, which, 0), `Your ${which} is the first row's term only. ${sum}`),
+    matchesHint(() => paramRowTerm(c, which, n - 1), `Your ${which} is the last row's term only. ${sum}`),
     scaleHint(n > 1 ? [{ value: 1 / n, hint: `Your ${which} is the mean over the batch: ${sum}` }] : []),
   ];
 }

@@ -8,6 +8,8 @@ import { asTensorWithShapeHint, distinctValues, matchesHint } from "../../../lib
 import { CheckFailure } from "../../../lib/checks/failure.ts";
 import { indexLabel } from "../../../lib/checks/learner.ts";
 import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
+import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { poolWindows, wrongDx, type WrongRoute } from "./windows.host.ts";
 
 interface PoolCase {
   x: Tensor; // [N, H, W, C], distinct values: every window has one clear max
@@ -61,47 +63,28 @@ function referenceDx(tf: Tf, c: PoolCase): Tensor {
   return referenceGrads(tf, (x) => maxPool(tf, c)(x.add(shift)), [c.x], c.dy)[0];
 }
 
-/** Visits every window (order n, oh, ow, c) with the flat indices of its elements. */
-function forEachWindow(c: PoolCase, visit: (out: number, window: number[]) => void): void {
-  const [n, h, w, ch] = c.x.shape;
-  const [, ho, wo] = outShape(c.x, c.pool, c.stride);
-  for (let i = 0; i < n; i++)
-    for (let oh = 0; oh < ho; oh++)
-      for (let ow = 0; ow < wo; ow++)
-        for (let k = 0; k < ch; k++) {
-          const win: number[] = [];
-          for (let a = 0; a < c.pool; a++) for (let b = 0; b < c.pool; b++) win.push(((i * h + oh * c.stride + a) * w + ow * c.stride + b) * ch + k);
-          visit(((i * ho + oh) * wo + ow) * ch + k, win);
-        }
-}
+/** A wrong backward (windows.host.ts, server-only: undefined in Run, where the hint then says nothing). */
+const wrong = (c: PoolCase, route: WrongRoute) => () => wrongDx(c.x, c.dy, c.pool, c.stride, route);
 
-/** A wrong backward, in float64, for hints: `route(dx, window, dy)` writes one window's gradient. */
-function wrongDx(c: PoolCase, route: (dx: Float64Array, win: number[], g: number) => void): () => Tensor {
-  return () => {
-    const dx = new Float64Array(c.x.data.length);
-    forEachWindow(c, (o, win) => route(dx, win, c.dy.data[o]));
-    return new Tensor(dx, c.x.shape);
-  };
-}
-
-const argmax = (c: PoolCase, win: number[]) => win.reduce((best, i) => (c.x.data[i] > c.x.data[best] ? i : best), win[0]);
+/** The flat indices of x in each window, by output index (windows.host.ts: in Run, recorded for the visible cases). */
+const windowsOf = (c: PoolCase): number[][] => hostAnswer(poolWindows(c.x.shape, c.pool, c.stride));
 
 function dxHints(c: PoolCase) {
   return [
     matchesHint(
-      wrongDx(c, (dx, win, g) => (dx[argmax(c, win)] = g)),
+      wrong(c, "assign-to-max"),
       "An element that is the max of several overlapping windows must receive the sum of their gradients: accumulate with dx[argmax] += dy, do not assign.",
     ),
     matchesHint(
-      wrongDx(c, (dx, win, g) => win.forEach((i) => (dx[i] += g))),
+      wrong(c, "every-element"),
       "You send dy to every element of the window: only the window's max influences the output, so only the max gets the gradient (the others get 0).",
     ),
     matchesHint(
-      wrongDx(c, (dx, win, g) => win.forEach((i) => (dx[i] += g / win.length))),
+      wrong(c, "spread-add"),
       "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
     ),
     matchesHint(
-      wrongDx(c, (dx, win, g) => win.forEach((i) => (dx[i] = g / win.length))),
+      wrong(c, "spread-assign"),
       "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
     ),
   ];
@@ -159,12 +142,10 @@ async function checkAgainstOwnForward({ learner }: CheckContext, c: PoolCase) {
  */
 function tiedCase(rng: Rng): PoolCase {
   const c = makeCase(rng, [1, 4, 4, 2], 2, 2);
-  let w = 0;
-  forEachWindow(c, (_o, win) => {
+  windowsOf(c).forEach((win, w) => {
     const ties = 2 + (w % 3);
     const top = Math.max(...win.map((i) => c.x.data[i]));
     for (let j = 0; j < ties; j++) c.x.data[win[(j + w) % win.length]] = top;
-    w++;
   });
   return c;
 }
@@ -172,7 +153,7 @@ function tiedCase(rng: Rng): PoolCase {
 async function checkTies({ learner }: CheckContext, c: PoolCase) {
   const label = `maxPoolBackward(dy, x, ${c.pool}, ${c.stride})`;
   const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => "dx has the shape of x.");
-  forEachWindow(c, (o, win) => {
+  windowsOf(c).forEach((win, o) => {
     const top = Math.max(...win.map((i) => c.x.data[i]));
     const tied = win.filter((i) => c.x.data[i] === top);
     for (const i of win) {

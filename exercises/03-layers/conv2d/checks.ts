@@ -7,6 +7,7 @@ import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
 import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { wrongDb, wrongDw, type Geometry } from "./mistakes.host.ts";
 
 type Padding = "valid" | "same";
 
@@ -20,18 +21,22 @@ interface ConvCase {
 }
 
 /** Output size and padding before the first row / column, as TensorFlow computes them. */
-function geometry(h: number, w: number, kh: number, kw: number, stride: number, padding: Padding) {
+function geometry(h: number, w: number, kh: number, kw: number, stride: number, padding: Padding): Geometry {
   if (padding === "valid") return { ho: Math.floor((h - kh) / stride) + 1, wo: Math.floor((w - kw) / stride) + 1, top: 0, left: 0 };
   const ho = Math.ceil(h / stride);
   const wo = Math.ceil(w / stride);
   return { ho, wo, top: Math.floor(Math.max((ho - 1) * stride + kh - h, 0) / 2), left: Math.floor(Math.max((wo - 1) * stride + kw - w, 0) / 2) };
 }
 
+function convGeometry(c: Pick<ConvCase, "x" | "w" | "stride" | "padding">): Geometry {
+  const [, h, w] = c.x.shape;
+  const [kh, kw] = c.w.shape;
+  return geometry(h, w, kh, kw, c.stride, c.padding);
+}
+
 function outShape(c: Pick<ConvCase, "x" | "w" | "stride" | "padding">): number[] {
-  const [n, h, w] = c.x.shape;
-  const [kh, kw, , cout] = c.w.shape;
-  const g = geometry(h, w, kh, kw, c.stride, c.padding);
-  return [n, g.ho, g.wo, cout];
+  const g = convGeometry(c);
+  return [c.x.shape[0], g.ho, g.wo, c.w.shape[3]];
 }
 
 function makeCase(rng: Rng, x: [number, number, number, number], k: [number, number, number], stride: number, padding: Padding): ConvCase {
@@ -138,72 +143,34 @@ function flippedHint(what: string, candidate: () => Tensor | undefined): HintRul
   );
 }
 
-/** Visits every (input element, weight, output) triple the convolution multiplies, in loop order n, oh, ow, a, c, ci, co. */
-function forEachTap(c: ConvCase, visit: (xi: number, wi: number, yi: number) => void): void {
-  const [n, h, wd, cin] = c.x.shape;
-  const [kh, kw, , cout] = c.w.shape;
-  const g = geometry(h, wd, kh, kw, c.stride, c.padding);
-  for (let i = 0; i < n; i++)
-    for (let oh = 0; oh < g.ho; oh++)
-      for (let ow = 0; ow < g.wo; ow++)
-        for (let a = 0; a < kh; a++)
-          for (let col = 0; col < kw; col++) {
-            const r = oh * c.stride + a - g.top;
-            const s = ow * c.stride + col - g.left;
-            if (r < 0 || r >= h || s < 0 || s >= wd) continue;
-            for (let ci = 0; ci < cin; ci++)
-              for (let co = 0; co < cout; co++) visit(((i * h + r) * wd + s) * cin + ci, ((a * kw + col) * cin + ci) * cout + co, ((i * g.ho + oh) * g.wo + ow) * cout + co);
-          }
-}
-
 function dwHints(c: ConvCase): HintRule[] {
   const [n] = c.x.shape;
   const [, ho, wo] = outShape(c);
   const positions = ho * wo;
-  const overwritten = () => {
-    const dw = new Float64Array(c.w.data.length);
-    forEachTap(c, (xi, wi, yi) => (dw[wi] = c.x.data[xi] * c.dy.data[yi]));
-    return new Tensor(dw, c.w.shape);
-  };
-  const lastSample = () => {
-    if (n < 2) return undefined;
-    const dw = new Float64Array(c.w.data.length);
-    const start = (n - 1) * (c.dy.data.length / n);
-    forEachTap(c, (xi, wi, yi) => {
-      if (yi >= start) dw[wi] += c.x.data[xi] * c.dy.data[yi];
-    });
-    return new Tensor(dw, c.w.shape);
-  };
+  // Known wrong dw (mistakes.host.ts, server-only: undefined in Run, where the hint then says nothing).
+  const wrong = (kind: "overwritten" | "last-sample") => () => wrongDw(c, convGeometry(c), kind);
   const divided = [
     { value: 1 / n, hint: `Your dw is the reference divided by the batch size ${n}: dw sums over the batch (dy already carries any averaging).` },
     { value: 1 / positions, hint: `Your dw is the reference divided by the ${positions} output positions: dw sums the contributions of every position, it does not average them.` },
     { value: 1 / (n * positions), hint: `Your dw is the reference divided by N·Ho·Wo = ${n * positions}: dw sums over the batch and every output position, it does not average.` },
   ].filter((f) => f.value !== 1);
   return [
-    matchesHint(overwritten, "Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position)."),
-    matchesHint(lastSample, "Your dw only has the last sample's contribution: accumulate over the whole batch."),
+    matchesHint(wrong("overwritten"), "Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position)."),
+    matchesHint(wrong("last-sample"), "Your dw only has the last sample's contribution: accumulate over the whole batch."),
     scaleHint(divided),
   ];
 }
 
 function dbHints(c: ConvCase): HintRule[] {
-  const [n, ho, wo, cout] = c.dy.shape;
-  const pick = (from: (v: (i: number, oh: number, ow: number, co: number) => number) => (co: number) => number) => () => {
-    const v = (i: number, oh: number, ow: number, co: number) => c.dy.data[((i * ho + oh) * wo + ow) * cout + co];
-    const f = from(v);
-    return new Tensor(Float64Array.from({ length: cout }, (_, co) => f(co)), [cout]);
-  };
-  const sumWhere = (keep: (i: number) => boolean) => pick((v) => (co) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) if (keep(i)) for (let oh = 0; oh < ho; oh++) for (let ow = 0; ow < wo; ow++) s += v(i, oh, ow, co);
-    return s;
-  });
+  const [n, ho, wo] = c.dy.shape;
+  // Known wrong db (mistakes.host.ts, server-only: undefined in Run).
+  const wrong = (kind: "last-position" | "first-position" | "first-sample") => () => wrongDb(c.dy, kind);
   const total = n * ho * wo;
   const notSummed = "db must be summed over N, Ho and Wo: db[o] = Σ_{n,i,j} dy[n,i,j,o] (the bias is added at every position of every sample).";
   return [
-    matchesHint(pick((v) => (co) => v(n - 1, ho - 1, wo - 1, co)), `Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`),
-    matchesHint(pick((v) => (co) => v(0, 0, 0, co)), `Your db is dy at the first position only. ${notSummed}`),
-    matchesHint(n > 1 ? sumWhere((i) => i === 0) : () => undefined, `Your db sums one sample only. ${notSummed}`),
+    matchesHint(wrong("last-position"), `Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`),
+    matchesHint(wrong("first-position"), `Your db is dy at the first position only. ${notSummed}`),
+    matchesHint(wrong("first-sample"), `Your db sums one sample only. ${notSummed}`),
     scaleHint(
       [
         { value: 1 / total, hint: `Your db is the mean of dy over N·Ho·Wo = ${total} positions. ${notSummed}` },

@@ -5,12 +5,9 @@ import { expectClose } from "../../../lib/checks/compare.ts";
 import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
 import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
 import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { transposedLookup, transposedScatter, wrongScatter, type EmbInputs } from "./mistakes.host.ts";
 
-interface EmbCase {
-  ids: Int32Array; // length n, values in [0, V)
-  table: Tensor; // [V, D]
-  dy: Tensor; // [n, D]
-}
+type EmbCase = EmbInputs;
 
 function makeCase(rng: Rng, ids: number[] | Int32Array, v: number, d: number): EmbCase {
   return { ids: Int32Array.from(ids), table: randn([v, d], rng), dy: randn([ids.length, d], rng) };
@@ -47,48 +44,8 @@ function referenceDtable(tf: Tf, c: EmbCase): Tensor {
   return referenceGrads(tf, f, [c.table], c.dy)[0];
 }
 
-// ---- hints ----------------------------------------------------------------------------------
-
-/** The learner read the table as if it were [D, V]: element (i, j) = table.data[j·V + ids[i]]. */
-function transposedLookup(c: EmbCase): () => Tensor {
-  return () => {
-    const [v, d] = c.table.shape;
-    const out = new Float64Array(c.ids.length * d);
-    c.ids.forEach((id, i) => {
-      for (let j = 0; j < d; j++) out[i * d + j] = c.table.data[j * v + id];
-    });
-    return new Tensor(out, [c.ids.length, d]);
-  };
-}
-
-/** A wrong scatter, in float64: each row of dy overwrites its id's row, or repeated ids' rows are averaged. */
-function wrongScatter(c: EmbCase, mode: "overwrite" | "mean"): () => Tensor {
-  return () => {
-    const [v, d] = c.table.shape;
-    const out = new Float64Array(v * d);
-    const count = new Array<number>(v).fill(0);
-    c.ids.forEach((id) => count[id]++);
-    c.ids.forEach((id, i) => {
-      for (let j = 0; j < d; j++) {
-        const g = c.dy.data[i * d + j];
-        out[id * d + j] = mode === "overwrite" ? g : out[id * d + j] + g / count[id];
-      }
-    });
-    return new Tensor(out, [v, d]);
-  };
-}
-
-/** The gradient scattered into a [D, V] layout (column ids[i]) but returned with shape [V, D]. */
-function transposedScatter(c: EmbCase): () => Tensor {
-  return () => {
-    const [v, d] = c.table.shape;
-    const out = new Float64Array(v * d);
-    c.ids.forEach((id, i) => {
-      for (let j = 0; j < d; j++) out[j * v + id] += c.dy.data[i * d + j];
-    });
-    return new Tensor(out, [v, d]);
-  };
-}
+// Hints compare with float64 versions of known mistakes (mistakes.host.ts, server-only: in Run they
+// return undefined and the hint says nothing).
 
 // ---- checks ---------------------------------------------------------------------------------
 
@@ -100,7 +57,7 @@ async function checkForward({ learner, tf }: CheckContext, c: EmbCase) {
   );
   expectClose(label, expected, got, {
     against: `tfjs tf.gather (${describeCase(c)})`,
-    hints: [matchesHint(transposedLookup(c), "You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].")],
+    hints: [matchesHint(() => transposedLookup(c), "You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].")],
   });
 }
 
@@ -116,9 +73,9 @@ async function checkBackward({ learner, tf }: CheckContext, c: EmbCase) {
   expectClose(label, expected, got, {
     against: `tf.grads with respect to the table (${describeCase(c)})`,
     hints: [
-      matchesHint(wrongScatter(c, "overwrite"), "An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate."),
-      matchesHint(transposedScatter(c), "You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1]."),
-      matchesHint(wrongScatter(c, "mean"), "You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient)."),
+      matchesHint(() => wrongScatter(c, "overwrite"), "An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate."),
+      matchesHint(() => transposedScatter(c), "You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1]."),
+      matchesHint(() => wrongScatter(c, "mean"), "You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient)."),
     ],
   });
 }

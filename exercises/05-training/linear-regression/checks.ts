@@ -7,19 +7,8 @@ import { describe } from "../../../lib/wire.ts";
 import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
 import { curveData } from "../../../lib/checks/training.ts";
 import { toTf } from "../../../lib/checks/tf.ts";
+import { mistake, type Case, type MistakeKind, type Trajectory } from "./mistakes.host.ts";
 
-interface Case {
-  x: Tensor;
-  y: Tensor;
-  lr: number;
-  epochs: number;
-}
-
-interface Trajectory {
-  w: number;
-  b: number;
-  losses: number[];
-}
 
 const trajectories = new WeakMap<Case, Trajectory>();
 
@@ -45,37 +34,7 @@ function tfjsTrajectory(tf: Tf, c: Case): Trajectory {
   return out;
 }
 
-/** Float64 trajectories of known mistakes, only to name the mistake in a hint. */
-function mistake(c: Case, kind: "half-gradient" | "sign" | "loss-after" | "sequential" | "summed-gradient"): Trajectory {
-  const n = c.x.shape[0];
-  const xs = c.x.data;
-  const ys = c.y.data;
-  let w = 0;
-  let b = 0;
-  const mse = () => xs.reduce((s, x, i) => s + (w * x + b - ys[i]) ** 2, 0) / n;
-  const losses: number[] = [];
-  for (let e = 0; e < c.epochs; e++) {
-    if (kind !== "loss-after") losses.push(mse());
-    let dw = 0;
-    let db = 0;
-    for (let i = 0; i < n; i++) {
-      const r = w * xs[i] + b - ys[i];
-      dw += (2 * r * xs[i]) / n;
-      db += (2 * r) / n;
-    }
-    const k = kind === "half-gradient" ? 0.5 : kind === "sign" ? -1 : kind === "summed-gradient" ? n : 1;
-    w -= c.lr * k * dw;
-    if (kind === "sequential") {
-      db = 0;
-      for (let i = 0; i < n; i++) db += (2 * (w * xs[i] + b - ys[i])) / n;
-    }
-    b -= c.lr * k * db;
-    if (kind === "loss-after") losses.push(mse());
-  }
-  return { w, b, losses };
-}
-
-const HINTS: Record<Parameters<typeof mistake>[1], string> = {
+const HINTS: Record<MistakeKind, string> = {
   "half-gradient": "Your trajectory is gradient descent with half the gradient: d/dw of (w·x + b − y)² is 2(w·x + b − y)·x; the factor 2 is missing.",
   sign: "Your loss grows: the update must go against the gradient, w ← w − lr·dL/dw.",
   "loss-after": "Your losses are shifted by one epoch: record the loss at the start of each epoch, before the update (losses[0] is the loss of w = b = 0).",
@@ -90,7 +49,9 @@ function near(a: number, b: number): boolean {
 function hintFor(c: Case, got: { w: unknown; b: unknown; losses: unknown }): string | undefined {
   const losses = Array.isArray(got.losses) || got.losses instanceof Float64Array ? Array.from(got.losses as ArrayLike<unknown>) : [];
   for (const kind of ["half-gradient", "sign", "loss-after", "sequential", "summed-gradient"] as const) {
-    const m = mistake(c, kind);
+    // mistakes.host.ts: server-only; in Run recorded for the visible cases (undefined for any other).
+    const m: Trajectory | undefined = mistake(c, kind);
+    if (!m) continue;
     const sameLosses = losses.length === m.losses.length && losses.every((v, i) => typeof v === "number" && near(v, m.losses[i]));
     if (typeof got.w === "number" && typeof got.b === "number" && near(got.w, m.w) && near(got.b, m.b) && sameLosses) return HINTS[kind];
     if (kind === "loss-after" && sameLosses && c.epochs > 1) return HINTS[kind];
@@ -165,7 +126,7 @@ export default defineChecks({
       expectNumberClose("fit(x, y, h).losses[0]", meanY2, l0, {
         tol: VS_TFJS,
         against: "mean(y²)",
-        hint: (e, g) => (near(g, mistake(c, "loss-after").losses[0]) ? HINTS["loss-after"] : undefined),
+        hint: (e, g) => { const m: Trajectory | undefined = mistake(c, "loss-after"); return m && near(g, m.losses[0]) ? HINTS["loss-after"] : undefined; },
       });
     }),
     visible("w after 30 epochs matches tf.train.sgd (8 points, lr 0.1)", 1, (ctx) => checkFit(ctx, fixed(), ["w"])),

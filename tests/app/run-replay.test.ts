@@ -17,6 +17,9 @@ const CASES: Record<string, string[]> = {
   metrics: ["ties-count-zero.ts", "pred-labels-swapped.ts"],
   "lr-schedule": ["off-by-one-step.ts", "cosine-not-clamped.ts"],
   "gradient-check": ["mean-not-max.ts", "forward-difference.ts"],
+  dropout: ["inverted-condition.ts", "random-called-twice.ts"],
+  "max-pool": ["ties-all-get-dy.ts", "grad-overwritten.ts"],
+  "linear-regression": ["b-uses-updated-w.ts", "gradient-missing-factor-2.ts"],
 };
 
 describe("the key of a host call's arguments", async () => {

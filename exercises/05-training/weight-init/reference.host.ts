@@ -20,7 +20,7 @@ export function expectedFans(shape: number[]): { fanIn: number; fanOut: number }
   return { fanIn: s, fanOut: s };
 }
 
-function scaleOf(kind: InitKind, fanIn: number, fanOut: number): number {
+function initScale(kind: InitKind, fanIn: number, fanOut: number): number {
   return kind.startsWith("glorot") ? 1 / Math.max(1, (fanIn + fanOut) / 2) : 2 / Math.max(1, fanIn);
 }
 
@@ -29,13 +29,13 @@ const family = (kind: InitKind, s: number): Dist => (kind.endsWith("Uniform") ? 
 /** The distribution tfjs draws a kind's weights from, for a kernel of this shape. */
 export function referenceDistribution(kind: InitKind, shape: number[]): Dist {
   const { fanIn, fanOut } = expectedFans(shape);
-  return family(kind, scaleOf(kind, fanIn, fanOut));
+  return family(kind, initScale(kind, fanIn, fanOut));
 }
 
 /** What the known mistakes draw from, each with the hint that names it. */
 export function mistakeDistributions(kind: InitKind, shape: number[]): { hint: string; dist: Dist }[] {
   const { fanIn, fanOut } = expectedFans(shape);
-  const s = scaleOf(kind, fanIn, fanOut);
+  const s = initScale(kind, fanIn, fanOut);
   const out: { hint: string; dist: Dist }[] = [];
   if (kind.startsWith("glorot")) {
     out.push({ hint: "Your weights' spread is Glorot's over fanIn alone: Glorot uses the average fan, scale 1 / ((fanIn + fanOut) / 2).", dist: family(kind, 1 / fanIn) });
@@ -46,7 +46,7 @@ export function mistakeDistributions(kind: InitKind, shape: number[]): { hint: s
   }
   if (shape.length >= 3 && shape.length <= 5) {
     const [i, o] = [shape[shape.length - 2], shape[shape.length - 1]];
-    out.push({ hint: "Your spread ignores the conv kernel's receptive field: fanIn = in · kh · kw and fanOut = out · kh · kw (see computeFans).", dist: family(kind, scaleOf(kind, i, o)) });
+    out.push({ hint: "Your spread ignores the conv kernel's receptive field: fanIn = in · kh · kw and fanOut = out · kh · kw (see computeFans).", dist: family(kind, initScale(kind, i, o)) });
   }
   if (kind.endsWith("Uniform")) {
     out.push({ hint: "Your uniform limit is sqrt(scale), the standard deviation: a uniform on [−a, a] has variance a²/3, so the limit is sqrt(3 · scale).", dist: { family: "uniform", limit: Math.sqrt(s) } });

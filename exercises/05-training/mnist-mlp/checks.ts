@@ -169,6 +169,13 @@ function expectLossFalls(ctx: CheckContext, t: Trained) {
   }
 }
 
+/** Every digit is predicted, just not often enough right: say what the measured bands mean, not a guessed cause. */
+const TRAIN_BETTER_HINT =
+  "Make sure the hidden layers really are non-linear and trained: ReLU between every pair of layers, a hidden layer of a useful width (e.g. 128), " +
+  "small random initial weights (not zeros), and enough epochs with a learning rate at which the loss keeps falling.";
+const BELOW_FULL_HINT =
+  "Below full marks on the held-out digits, where a linear model reaches 88.6-90.1% (20 seeds) and the reference MLP 91.2-93.4%. " + TRAIN_BETTER_HINT;
+
 async function accuracyCheck(ctx: CheckContext, set: "small" | "train", on: "validation" | "heldOut", tiers: AccuracyTier[], label: string) {
   const t = await trained(ctx, set);
   const test = await scoredDigits(ctx, on);
@@ -176,7 +183,7 @@ async function accuracyCheck(ctx: CheckContext, set: "small" | "train", on: "val
   const acc = accuracyOf(pred, test.y);
   return gradeAccuracy(label, acc, tiers, {
     count: test.y.length,
-    hint: acc < tiers[0].min ? predictionHint(pred, test.y, 10) : undefined,
+    hint: acc < tiers[0].min ? (predictionHint(pred, test.y, 10) ?? (on === "heldOut" ? BELOW_FULL_HINT : TRAIN_BETTER_HINT)) : undefined,
     data: curveData({ loss: t.losses as number[] }),
   });
 }

@@ -17,6 +17,14 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Rng, Tensor } from "../../lib/nd/index.ts";
 
+/** Fisher-Yates with the seeded RNG: the same seed, the same order. */
+function shuffleInPlace<T>(items: T[], rng: Rng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+
 export const MNIST_PIXELS = 784;
 const SIDE = 28;
 
@@ -78,11 +86,7 @@ export function mnistDigits(digits: readonly number[], range: { start: number; c
     }
     for (let i = 0; i < range.count; i++) picks.push([d, range.start + i]);
   }
-  const rng = new Rng(orderSeed);
-  for (let i = picks.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [picks[i], picks[j]] = [picks[j], picks[i]];
-  }
+  shuffleInPlace(picks, new Rng(orderSeed));
   const x = new Float64Array(picks.length * MNIST_PIXELS);
   const y = new Int32Array(picks.length);
   picks.forEach(([d, i], row) => {
@@ -162,10 +166,7 @@ export function drawFromPool(digits: readonly number[], perDigit: number, seed: 
       picks.push([d, positions[i]]);
     }
   }
-  for (let i = picks.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [picks[i], picks[j]] = [picks[j], picks[i]];
-  }
+  shuffleInPlace(picks, rng);
   const x = new Float64Array(picks.length * MNIST_PIXELS);
   const y = new Int32Array(picks.length);
   picks.forEach(([d, i], row) => {

@@ -340,6 +340,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   }
 
   // Recorded in a folder inside the repository, so the bundles find node_modules.
+  mkdirSync(join(root, ".cache"), { recursive: true }); // absent in a fresh clone
   const work = mkdtempSync(join(root, ".cache", "run-record-"));
   let tables: Map<string, HostTable>;
   try {

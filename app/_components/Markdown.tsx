@@ -4,12 +4,14 @@ import "./markdown.css";
 
 /**
  * An exercise statement: GFM Markdown with $…$ / $$…$$ math rendered by KaTeX (on the server).
- * The plugins are the ones `gradlab validate` renders every statement with.
+ * The plugins are the ones `gradlab validate` renders every statement with. Raw HTML is dropped, as
+ * validate's pipeline drops it (react-markdown would show it escaped): a translation's first-line
+ * `<!-- translation-of: … -->` marker must not appear on the page.
  */
 export function Markdown({ source }: { source: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={statementRemarkPlugins} rehypePlugins={statementRehypePlugins}>
+      <ReactMarkdown skipHtml remarkPlugins={statementRemarkPlugins} rehypePlugins={statementRehypePlugins}>
         {source}
       </ReactMarkdown>
     </div>

@@ -60,6 +60,7 @@ describe(`every statement has a ${LOCALE} translation`, () => {
       expect(problems).toEqual([]);
       expect(html).not.toContain("katex-error");
       expect(html).toContain('class="katex"');
+      expect(html, "the translation-of marker is a comment, never shown").not.toContain("translation-of");
     });
 
     it(`${ex.id} keeps the English's math, code, headings and tables`, () => {
@@ -74,6 +75,7 @@ describe(`every statement has a ${LOCALE} translation`, () => {
       const source = read(translationPath(ex.files.statement));
       const page = renderToStaticMarkup(createElement(Markdown, { source }));
       const checked = renderStatement(source).html;
+      expect(page).not.toContain("translation-of");
       for (const pattern of [/<table>/, /class="katex-display"/, /class="katex"/, /<h2>/, /katex-error/]) {
         expect(count(page, pattern), `${ex.id} ${pattern}`).toBe(count(checked, pattern));
       }

@@ -1,6 +1,6 @@
 /**
  * The web app (app/). Server-side logic (db, auth, grading queue) is loaded by Node itself, not
- * bundled (see app/_lib/backend.ts); the editor and the Run worker are prebuilt into
+ * bundled (see app/_lib/server-loader.ts); the editor and the Run worker are prebuilt into
  * public/gradlab/ by app/_build/build-assets.ts. `npm run build` does both.
  */
 /** @type {import("next").NextConfig} */

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "./_lib/backend.ts";
+import { loadServer } from "./_lib/server-loader.ts";
 import { requireUser } from "./_lib/session.ts";
 import { TopBar } from "./_components/TopBar.tsx";
 
@@ -9,7 +9,7 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 
 export default async function Home() {
   const user = await requireUser("/");
-  const be = await backend();
+  const be = await loadServer();
   const cat = await be.getCatalogue();
   const prog = be.progress(user.id);
   const courses = be.myCourses(user);

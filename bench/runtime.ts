@@ -10,7 +10,7 @@ import { referenceTf } from "../grader/reference/tf.ts";
 import { driverScript, harnessScript } from "../grader/sandbox/bundle.ts";
 import { IsolateTransport, DEFAULT_LIMITS, type SandboxLimits } from "../grader/sandbox/isolate-transport.ts";
 import { ChildTransport } from "../grader/sandbox/child-transport.ts";
-import { PacketSession, type SandboxTransport } from "../grader/sandbox/transport.ts";
+import { PacketSession, type SandboxTransport } from "../lib/sandbox/transport.ts";
 import * as K from "./kernels.ts";
 import { median, round } from "./stats.ts";
 

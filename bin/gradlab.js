@@ -29,5 +29,5 @@ if (node !== process.execPath || (!process.execArgv.includes(flag) && !(process.
   // it roughly halves the start-up of every command. Only trusted host code goes through it.
   const { enableCompileCache } = await import("node:module");
   enableCompileCache?.(fileURLToPath(new URL("../node_modules/.cache/gradlab/compile", import.meta.url)));
-  await import("../grader/cli/main.ts");
+  await import("../cli/main.ts");
 }

@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 async function accountsContext() {
-  const { openDb } = await import("../../db/client.ts");
-  const { createAuth } = await import("../../app/_server/auth.ts");
-  const accounts = await import("../../app/_server/accounts.ts");
+  const { openDb } = await import("../db/client.ts");
+  const { createAuth } = await import("../server/auth.ts");
+  const accounts = await import("../server/accounts.ts");
   const db = openDb();
   return { db, auth: createAuth(db), ...accounts };
 }
@@ -72,11 +72,11 @@ export function registerAppCommands(program: Command): void {
     .option("--allow-lower", "store the new score even when it is lower")
     .option("--wait", "wait until the workers have regraded every submission")
     .action(async (exerciseId: string, opts: { user?: string; allowLower?: boolean; wait?: boolean }) => {
-      const { openDb } = await import("../../db/client.ts");
-      const { users } = await import("../../db/schema.ts");
+      const { openDb } = await import("../db/client.ts");
+      const { users } = await import("../db/schema.ts");
       const { eq } = await import("drizzle-orm");
-      const { loadCatalogue } = await import("../exercises.ts");
-      const { queueRegrade, regradeProgress } = await import("../submissions.ts");
+      const { loadCatalogue } = await import("../grader/exercises.ts");
+      const { queueRegrade, regradeProgress } = await import("../grader/submissions.ts");
       const db = openDb();
       const cat = await loadCatalogue();
       const ex = cat.exercises.find((e) => e.id === exerciseId);
@@ -114,7 +114,7 @@ export function registerAppCommands(program: Command): void {
     .option("--workers <n>", "grading worker processes (default GRADLAB_WORKERS or 2)")
     .action(async (opts: { workers?: string }) => {
       const { db, auth, seedDemoAccounts } = await accountsContext();
-      const { dataDir } = await import("../../db/client.ts");
+      const { dataDir } = await import("../db/client.ts");
       const port = process.env.PORT ?? "3000";
       const n = Math.max(0, Number(opts.workers ?? process.env.GRADLAB_WORKERS ?? 2) | 0);
       const seeded = await seedDemoAccounts(auth, db);
@@ -140,8 +140,8 @@ export function registerAppCommands(program: Command): void {
         });
       };
       for (let i = 0; i < n; i++) startWorker(i);
-      // Next behind the request guards (body limits, cross-site checks, headers): app/_server/web-server.ts.
-      const args = [join(ROOT, "app", "_server", "web-server.ts")];
+      // Next behind the request guards (body limits, cross-site checks, headers): server/web-server.ts.
+      const args = [join(ROOT, "server", "web-server.ts")];
       const web = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-node-snapshot`.trim() }, stdio: ["ignore", "inherit", "inherit"] });
       children.add(web);
       process.stdout.write(`GradLab on http://localhost:${port} (data: ${dataDir()}, ${n} grading worker${n === 1 ? "" : "s"})\n`);

@@ -6,12 +6,13 @@
 import { Command, CommanderError } from "commander";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadCatalogue, type Catalogue } from "../exercises.ts";
-import { gradeCode } from "../grade.ts";
+import { loadCatalogue, type Catalogue } from "../grader/exercises.ts";
+import { gradeCode } from "../grader/grade.ts";
 import { formatReport } from "./report.ts";
-import { ChildPool, sharedChildPool } from "../sandbox/child-pool.ts";
-import { IsolateTransport } from "../sandbox/isolate-transport.ts";
-import { validateCatalogue, formatValidation, validationTarget } from "./validate.ts";
+import { ChildPool, sharedChildPool } from "../grader/sandbox/child-pool.ts";
+import { IsolateTransport } from "../grader/sandbox/isolate-transport.ts";
+import { validateCatalogue, validationTarget } from "../grader/validate.ts";
+import { formatValidation } from "./validate.ts";
 import { peekLimits } from "./peek-limits.ts";
 
 class UsageError extends Error {}
@@ -121,11 +122,11 @@ program
   .description("grade queued submissions (run one per core; start as many as you like, on any machine sharing the queue)")
   .option("--once", "grade until the queue is empty, then exit")
   .action(async (opts: { once?: boolean }) => {
-    const { openDb, dataDir } = await import("../../db/client.ts");
-    const { SqliteQueue } = await import("../queue/sqlite-queue.ts");
-    const { runWorker, processOne, newWorkerId } = await import("../worker/worker.ts");
-    const { GradingThread } = await import("../worker/grading-thread.ts");
-    const { detectContainment } = await import("../sandbox/child-transport.ts");
+    const { openDb, dataDir } = await import("../db/client.ts");
+    const { SqliteQueue } = await import("../grader/queue/sqlite-queue.ts");
+    const { runWorker, processOne, newWorkerId } = await import("../grader/worker/worker.ts");
+    const { GradingThread } = await import("../grader/worker/grading-thread.ts");
+    const { detectContainment } = await import("../grader/sandbox/child-transport.ts");
     const c = detectContainment();
     for (const w of c.warnings) process.stderr.write(`\n*** WARNING: ${w}\n\n`);
     const db = openDb();

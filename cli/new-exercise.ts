@@ -1,9 +1,6 @@
 /** `gradlab new <set>/<id>`: scaffold an exercise folder that loads, and that validate explains. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const LIB = resolve(fileURLToPath(new URL("../../lib", import.meta.url)));
+import { join, relative } from "node:path";
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const SET = /^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -18,7 +15,6 @@ export function scaffoldExercise(root: string, spec: string): string[] {
   const dir = join(root, set, id);
   if (existsSync(dir)) throw new Error(`${relative(process.cwd(), dir)} already exists`);
   const fn = camel(id);
-  const lib = relative(dir, LIB);
   mkdirSync(join(dir, "wrong"), { recursive: true });
   const files: Record<string, string> = {
     "exercise.json": JSON.stringify(
@@ -29,7 +25,7 @@ export function scaffoldExercise(root: string, spec: string): string[] {
     "statement.md": `# ${id}\n\nWhat to implement, with the exact conventions and formulas ($y = f(x)$), what is checked and the tolerance.\n`,
     "starter.ts": `import { Tensor, zerosLike } from "gradlab/nd";\n\n/** TODO: implement. Checked by: "${fn} matches tfjs" checks. */\nexport function ${fn}(x: Tensor): Tensor {\n  return zerosLike(x);\n}\n`,
     "solution.ts": `import { Tensor, tanh } from "gradlab/nd";\n\nexport function ${fn}(x: Tensor): Tensor {\n  return tanh(x); // replace with the real solution\n}\n`,
-    "checks.ts": `import { randn } from "gradlab/nd";\nimport { defineChecks, hidden, visible, type CheckContext } from "${lib}/exercise.ts";\nimport { expectClose } from "${lib}/checks/compare.ts";\nimport { referenceForward } from "${lib}/checks/reference.ts";\n\nasync function check({ learner, tf }: CheckContext, x: ReturnType<typeof randn>) {\n  expectClose("${fn}(x)", referenceForward(tf, (x) => tf.tanh(x), [x]), await learner.call("${fn}", x), { against: "tfjs" });\n}\n\nexport default defineChecks({\n  checks: [\n    visible("${fn} matches tfjs (x [2,3])", 5, (ctx) => check(ctx, randn([2, 3], ctx.rng))),\n    hidden("${fn} on random shapes", 5, (ctx) => check(ctx, randn([1 + ctx.rng.int(5), 1 + ctx.rng.int(5)], ctx.rng))),\n  ],\n});\n`,
+    "checks.ts": `import { randn } from "gradlab/nd";\nimport { defineChecks, expectClose, hidden, referenceForward, visible, type CheckContext } from "gradlab/checks";\n\nasync function check({ learner, tf }: CheckContext, x: ReturnType<typeof randn>) {\n  expectClose("${fn}(x)", referenceForward(tf, (x) => tf.tanh(x), [x]), await learner.call("${fn}", x), { against: "tfjs" });\n}\n\nexport default defineChecks({\n  checks: [\n    visible("${fn} matches tfjs (x [2,3])", 5, (ctx) => check(ctx, randn([2, 3], ctx.rng))),\n    hidden("${fn} on random shapes", 5, (ctx) => check(ctx, randn([1 + ctx.rng.int(5), 1 + ctx.rng.int(5)], ctx.rng))),\n  ],\n});\n`,
     "wrong/README.md": "Add at least three known-wrong variants here (whole learner files), one realistic mistake each, with a comment saying which.\n",
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -6,10 +6,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_EXERCISES_DIR } from "../exercises.ts";
-import { exerciseMetaSchema } from "../../lib/exercise.ts";
-import type { SandboxLimits } from "../sandbox/isolate-transport.ts";
-import { sandboxLimits } from "../grade.ts";
+import { DEFAULT_EXERCISES_DIR } from "../grader/exercises.ts";
+import { exerciseMetaSchema } from "../lib/exercise.ts";
+import type { SandboxLimits } from "../grader/sandbox/isolate-transport.ts";
+import { sandboxLimits } from "../grader/grade.ts";
 
 export function peekLimits(id: string, root = process.env.GRADLAB_EXERCISES_DIR ?? DEFAULT_EXERCISES_DIR): SandboxLimits | undefined {
   try {

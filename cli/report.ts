@@ -1,6 +1,6 @@
 /** The human-readable report of `gradlab grade` (without --json). */
 import kleur from "kleur";
-import type { GradeResult } from "../../lib/result.ts";
+import type { GradeResult } from "../lib/result.ts";
 
 export function formatReport(r: GradeResult): string {
   const lines: string[] = [];

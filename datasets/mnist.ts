@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Rng, Tensor } from "../../lib/nd/index.ts";
+import { Rng, Tensor } from "../lib/nd/index.ts";
 
 /** Fisher-Yates with the seeded RNG: the same seed, the same order. */
 function shuffleInPlace<T>(items: T[], rng: Rng): void {

@@ -66,7 +66,7 @@ export const gradingJobs = sqliteTable(
   ],
 );
 
-// ---- accounts (better-auth's tables; see app/_server/auth.ts) ------------------------------
+// ---- accounts (better-auth's tables; see server/auth.ts) ------------------------------
 
 /** A person with an account. `role` decides what they may read: learner < instructor < admin. */
 export const users = sqliteTable("users", {
@@ -290,7 +290,7 @@ export const courseInvitations = sqliteTable(
   (t) => [primaryKey({ columns: [t.courseId, t.email] }), index("course_invitations_email").on(t.email)],
 );
 
-// ---- sign-in throttling (app/_server/auth.ts) ----------------------------------------------
+// ---- sign-in throttling (server/auth.ts) ----------------------------------------------
 
 /** better-auth's rate limiter, database storage: one row per client address and auth path. */
 export const rateLimits = sqliteTable("rate_limits", {

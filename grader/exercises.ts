@@ -16,7 +16,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
-import { exerciseMetaSchema, type CheckSuite, type ExerciseMeta } from "../lib/exercise.ts";
+import { exerciseMetaSchema, type ExerciseMeta } from "../lib/exercise.ts";
+import type { CheckSuite } from "../lib/checks/define.ts";
 
 export const DEFAULT_EXERCISES_DIR = resolve(fileURLToPath(new URL("../exercises", import.meta.url)));
 

@@ -1,10 +1,9 @@
-/** `gradlab validate`: every solution gets full marks; the starter and every wrong/ variant do not. */
+/** What `gradlab validate` checks: every solution gets full marks; the starter and every wrong/ variant do not; every statement renders. */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import kleur from "kleur";
-import { renderStatement } from "../../lib/statement/render.ts";
-import { DEFAULT_EXERCISES_DIR, type Catalogue } from "../exercises.ts";
-import { gradeCode } from "../grade.ts";
+import { renderStatement } from "../lib/statement/render.ts";
+import { DEFAULT_EXERCISES_DIR, type Catalogue } from "./exercises.ts";
+import { gradeCode } from "./grade.ts";
 
 export interface ValidationEntry {
   exercise: string;
@@ -92,17 +91,4 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
     }
   }
   return { ok: problems.length === 0 && entries.every((e) => e.ok), problems, entries };
-}
-
-export function formatValidation(r: ValidationReport): string {
-  const lines: string[] = [];
-  for (const p of r.problems) lines.push(`${kleur.red("✗")} ${p.file}: ${p.message}`);
-  for (const e of r.entries) {
-    const mark = e.ok ? kleur.green("✓") : kleur.red("✗");
-    lines.push(`${mark} ${e.exercise.padEnd(22)} ${e.role.padEnd(8)} ${String(e.score).padStart(5)}/${e.maxScore} ${e.status.padEnd(7)} ${kleur.dim(e.file)} ${kleur.dim(`${e.ms} ms`)}`);
-    if (e.problem) lines.push(`    ${kleur.red(e.problem)}`);
-  }
-  const exercises = new Set(r.entries.map((e) => e.exercise)).size;
-  lines.push("", r.ok ? kleur.green(`All ${exercises} exercises valid.`) : kleur.red(`Validation failed: ${r.problems.length} load or statement problem(s), ${r.entries.filter((e) => !e.ok).length} failing run(s).`));
-  return lines.join("\n");
 }

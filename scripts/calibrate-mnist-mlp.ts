@@ -13,14 +13,14 @@ import { parseArgs } from "node:util";
 import { referenceTf } from "../grader/reference/tf.ts";
 import { loadCatalogue } from "../grader/exercises.ts";
 import { sandboxLimits } from "../grader/grade.ts";
-import { transpileLearner } from "../grader/sandbox/transpile.ts";
+import { transpileLearner } from "../lib/sandbox/transpile.ts";
 import { driverScript, harnessScript } from "../grader/sandbox/bundle.ts";
 import { IsolateTransport } from "../grader/sandbox/isolate-transport.ts";
-import { PacketSession } from "../grader/sandbox/transport.ts";
+import { PacketSession } from "../lib/sandbox/transport.ts";
 import { Learner } from "../lib/checks/learner.ts";
 import { accuracyOf, argmaxRows, asMlpLayers, referenceMlpLogits } from "../lib/checks/training.ts";
 import { SandboxFn } from "../lib/wire.ts";
-import { MNIST_SPLITS, drawFromPool, mnistDigits } from "../grader/data/mnist.ts";
+import { MNIST_SPLITS, drawFromPool, mnistDigits } from "../datasets/mnist.ts";
 import { MLP_RULES, HELD_OUT_PER_DIGIT, SMALL, VALIDATION_PER_DIGIT, heldOutSeed, validationSeed } from "../exercises/05-training/mnist-mlp/checks.ts";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { seeds: { type: "string", default: "20" }, first: { type: "string", default: "1" }, set: { type: "string", default: "full" } } });

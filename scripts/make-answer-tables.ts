@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadMnist, MNIST_PIXELS } from "../grader/data/mnist.ts";
+import { loadMnist, MNIST_PIXELS } from "../datasets/mnist.ts";
 
 /** The fingerprint the hostile code uses; 24 bits of FNV-1a over the pixels as bytes. */
 const FINGERPRINT = `function fingerprint(x: ArrayLike<number>, off: number): string {

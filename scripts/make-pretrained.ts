@@ -3,7 +3,7 @@
  *   exercises/06-fine-tuning/freeze-layers/fixtures/pretrained-mlp.json
  *
  * A 784-64-32-10 MLP (ReLU between the dense layers, logits out) trained by the reference engine,
- * TensorFlow.js, on MNIST digits 0-4 only (the `pretrain` range of grader/data/mnist.ts, 1,500
+ * TensorFlow.js, on MNIST digits 0-4 only (the `pretrain` range of datasets/mnist.ts, 1,500
  * images): the exercise fine-tunes it on digits 5-9. Deterministic: seeded initialisers, no
  * shuffling by tfjs (the images come in a fixed interleaved order). Weights are rounded to 6
  * significant digits to keep the file small; the exercise uses the rounded weights as they are.
@@ -14,7 +14,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type * as TF from "@tensorflow/tfjs";
 import { referenceTf } from "../grader/reference/tf.ts";
-import { MNIST_SPLITS, mnistDigits } from "../grader/data/mnist.ts";
+import { MNIST_SPLITS, mnistDigits } from "../datasets/mnist.ts";
 
 const OUT = fileURLToPath(new URL("../exercises/06-fine-tuning/freeze-layers/fixtures/pretrained-mlp.json", import.meta.url));
 const SIZES = [784, 64, 32, 10];

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { count, eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { users } from "../../db/schema.ts";
+import type { Db } from "../db/client.ts";
+import { users } from "../db/schema.ts";
 import { ROLES, type Auth, type Role } from "./auth.ts";
 
 export function generatePassword(): string {

@@ -10,9 +10,9 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Db } from "../../db/client.ts";
-import { dataDir } from "../../db/client.ts";
-import { accounts, rateLimits, sessions, users, verifications } from "../../db/schema.ts";
+import type { Db } from "../db/client.ts";
+import { dataDir } from "../db/client.ts";
+import { accounts, rateLimits, sessions, users, verifications } from "../db/schema.ts";
 import { clearSignInFailures, SIGN_IN_LIMITS, takeSignInAttempt, tooManySignIns } from "./sign-in-throttle.ts";
 
 export type Role = "learner" | "instructor" | "admin";
@@ -54,7 +54,7 @@ export function createAuth(db: Db, dir = dataDir()) {
       return list;
     },
     // Per client address, in the database (shared by every web process, kept across restarts).
-    // The address comes from a header only the web server sets (app/_server/request-guard.ts).
+    // The address comes from a header only the web server sets (server/request-guard.ts).
     rateLimit: {
       enabled: true,
       storage: "database",

@@ -1,9 +1,9 @@
 /**
  * What every server module shares, once per process: the database, auth, the catalogue and the
- * signed-in user. backend.ts and courses.ts both build on it (no import cycle between them).
+ * signed-in user. index.ts and courses.ts both build on it (no import cycle between them).
  */
-import { openDb, type Db } from "../../db/client.ts";
-import { loadCatalogue, type Catalogue, type Exercise } from "../../grader/exercises.ts";
+import { openDb, type Db } from "../db/client.ts";
+import { loadCatalogue, type Catalogue, type Exercise } from "../grader/exercises.ts";
 import { createAuth, type Role } from "./auth.ts";
 
 export const db: Db = openDb();

@@ -13,15 +13,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { assignments, courseInvitations, courseMembers, courses, extensions, regradeBatches, submissionCourses, submissions, users } from "../../db/schema.ts";
-import type { Exercise } from "../../grader/exercises.ts";
-import { gradingHistory, queueRegrade, regradeProgress, submitCode, type RegradeProgress } from "../../grader/submissions.ts";
-import { formatInZone, isTimeZone, parseLocalDateTime } from "../../lib/course/dates.ts";
-import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../../lib/course/gradebook.ts";
-import { attemptStanding, COUNTED_ATTEMPT, countsAsAttempt } from "../../lib/course/course-rules.ts";
-import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
-import { parseRoster, type RosterError } from "../../lib/course/roster.ts";
-import type { GradeResult } from "../../lib/result.ts";
+import { assignments, courseInvitations, courseMembers, courses, extensions, regradeBatches, submissionCourses, submissions, users } from "../db/schema.ts";
+import type { Exercise } from "../grader/exercises.ts";
+import { gradingHistory, queueRegrade, regradeProgress, submitCode, type RegradeProgress } from "../grader/submissions.ts";
+import { formatInZone, isTimeZone, parseLocalDateTime } from "../lib/course/dates.ts";
+import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../lib/course/gradebook.ts";
+import { attemptStanding, COUNTED_ATTEMPT, countsAsAttempt } from "../lib/course/course-rules.ts";
+import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../lib/course/late-policy.ts";
+import { parseRoster, type RosterError } from "../lib/course/roster.ts";
+import type { GradeResult } from "../lib/result.ts";
 import { addUser } from "./accounts.ts";
 import { auth, db, findExercise, getCatalogue, HttpError, type SessionUser } from "./context.ts";
 
@@ -980,7 +980,7 @@ export async function validateExercise(user: SessionUser, exerciseId: string) {
   if (!isStaffAnywhere(user)) throw new HttpError(403, "Only TAs, instructors and admins may validate exercises.");
   const ex = await findExercise(exerciseId);
   if (!ex) throw new HttpError(404, `Unknown exercise '${exerciseId}'.`);
-  const { validateCatalogue } = await import("../../grader/cli/validate.ts");
+  const { validateCatalogue } = await import("../grader/validate.ts");
   const cat = await getCatalogue();
   return validateCatalogue(cat, { only: [exerciseId] });
 }

@@ -1,6 +1,6 @@
 /**
  * What every HTTP request must pass before the app sees it, as plain functions shared by the web
- * server (app/_server/web-server.ts) and the route handlers (which check again, so that a route
+ * server (server/web-server.ts) and the route handlers (which check again, so that a route
  * stays safe when Next is run without that server, e.g. `next dev`):
  *   - body limits per route, enforced while the body streams (never buffered past the limit);
  *   - cross-site request forgery: unsafe methods only from the app's own origins;
@@ -8,7 +8,7 @@
  *   - security headers and the Content-Security-Policy of pages.
  * Kept free of Node-only imports: Next bundles it into route handlers.
  */
-import { MAX_CODE_BYTES } from "../../grader/intake.ts";
+import { MAX_CODE_BYTES } from "../grader/intake.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,14 +1,14 @@
 /**
- * The web app's server side, loaded by Node itself (not bundled by Next: see app/_lib/backend.ts),
+ * The web app's server side, loaded by Node itself (not bundled by Next: see app/_lib/server-loader.ts),
  * once per process: the database, auth, the catalogue, and the reads and writes the pages and
  * route handlers need. Authorisation decisions live here too, so every caller gets the same.
  */
 import { and, desc, eq, gte, count, max } from "drizzle-orm";
-import { drafts, submissions } from "../../db/schema.ts";
-import type { Exercise } from "../../grader/exercises.ts";
-import { MAX_CODE_BYTES, QueueFullError } from "../../grader/intake.ts";
-import { redactForLearner, selectOptionalSubmission, submissionStatus, type SubmissionRow } from "../../grader/submissions.ts";
-import type { GradeResult } from "../../lib/result.ts";
+import { drafts, submissions } from "../db/schema.ts";
+import type { Exercise } from "../grader/exercises.ts";
+import { MAX_CODE_BYTES, QueueFullError } from "../grader/intake.ts";
+import { redactForLearner, selectOptionalSubmission, submissionStatus, type SubmissionRow } from "../grader/submissions.ts";
+import type { GradeResult } from "../lib/result.ts";
 import { readFileSync } from "node:fs";
 import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
 import { staffOfSubmission, submitInCourses } from "./courses.ts";

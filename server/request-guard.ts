@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bodyLimit, configuredOrigins, csrfMessage, csrfVerdict, pageCsp, SECURITY_HEADERS, tooLargeMessage } from "./http-guards.ts";
 
-/** The header better-auth reads the client address from (app/_server/auth.ts); set only here. */
+/** The header better-auth reads the client address from (server/auth.ts); set only here. */
 export const CLIENT_IP_HEADER = "x-gradlab-client-ip";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;

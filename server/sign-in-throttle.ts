@@ -4,7 +4,7 @@
  * concurrent guesses from several web processes cannot slip past), and a successful sign-in
  * clears the count. Stored in the database: a restart forgets nothing.
  */
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../db/client.ts";
 
 const env = (name: string, fallback: number) => {
   const n = Number(process.env[name]);

@@ -27,9 +27,9 @@ import { sandboxLimits } from "../../grader/grade.ts";
 import { referenceTf } from "../../grader/reference/tf.ts";
 import { driverScript, harnessScript } from "../../grader/sandbox/bundle.ts";
 import { IsolateTransport } from "../../grader/sandbox/isolate-transport.ts";
-import { transpileLearner } from "../../grader/sandbox/transpile.ts";
-import type { SandboxTransport } from "../../grader/sandbox/transport.ts";
-import type { Tf } from "../../lib/exercise.ts";
+import { transpileLearner } from "../../lib/sandbox/transpile.ts";
+import type { SandboxTransport } from "../../lib/sandbox/transport.ts";
+import type { Tf } from "../../lib/checks/tf.ts";
 import type { HostTable } from "../_run/host-calls.ts";
 import type { NodeRun } from "./run-in-node.ts";
 
@@ -198,6 +198,7 @@ function needsServer(root: string, nd: string, found: string[]): Plugin {
           return { path: args.path, external: true };
         }
         if (args.path === "gradlab/nd") return { path: nd };
+        if (args.path === "gradlab/checks") return { path: join(root, "lib", "checks", "index.ts") };
         const abs = args.path.startsWith(".") ? resolve(args.resolveDir, args.path) : undefined;
         if (abs && abs.startsWith(join(root, "grader") + "/")) {
           found.push(relative(root, abs));
@@ -222,7 +223,7 @@ export async function buildNodeRun(root: string, ex: Exercise, host: Plugin, out
     platform: "node",
     target: "es2022",
     absWorkingDir: root,
-    alias: { "gradlab/nd": join(root, "lib", "nd", "index.ts") },
+    alias: { "gradlab/nd": join(root, "lib", "nd", "index.ts"), "gradlab/checks": join(root, "lib", "checks", "index.ts") },
     external: ["@tensorflow/*", "esbuild", "isolated-vm"],
     logLevel: "warning",
     plugins: [host, visibleChecksOnly(root)],
@@ -362,7 +363,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
     sourcemap: false,
     metafile: true,
     absWorkingDir: root,
-    alias: { "gradlab/nd": nd, esbuild: "esbuild-wasm" },
+    alias: { "gradlab/nd": nd, "gradlab/checks": join(root, "lib", "checks", "index.ts"), esbuild: "esbuild-wasm" },
     define: { "process.env.NODE_ENV": '"production"' },
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",

@@ -7,9 +7,10 @@
  */
 import { Learner } from "../../lib/checks/learner.ts";
 import { runChecks } from "../../lib/checks/run.ts";
-import type { CheckSuite, Tf } from "../../lib/exercise.ts";
+import type { CheckSuite } from "../../lib/checks/define.ts";
+import type { Tf } from "../../lib/checks/tf.ts";
 import type { TestResult } from "../../lib/result.ts";
-import { PacketSession, type SandboxTransport } from "../../grader/sandbox/transport.ts";
+import { PacketSession, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { takeHostMisses, takeRecordings, type HostTable } from "../_run/host-calls.ts";
 import { takeHostOnlyUse } from "../_run/host-only.ts";
 

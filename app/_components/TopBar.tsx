@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { SessionUser } from "../_lib/backend.ts";
+import type { SessionUser } from "../_lib/server-loader.ts";
 import { SignOutButton } from "./SignOutButton.tsx";
 
 export function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { href?: string; label: string }[] }) {

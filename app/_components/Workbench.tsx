@@ -11,7 +11,7 @@ import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
 import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
-import type { ExerciseCourseRules } from "../_server/courses.ts";
+import type { ExerciseCourseRules } from "../../server/courses.ts";
 import { useDraft, type SaveState } from "./use-draft.ts";
 import "./draft.css";
 

@@ -1,21 +1,21 @@
 /**
- * The server side (app/_server) is loaded by Node's own module loader, not bundled by Next: it
+ * The server side (server) is loaded by Node's own module loader, not bundled by Next: it
  * holds the native SQLite driver, reads migrations and exercises from disk by path, and imports
  * exercise checks at run time. One instance per process.
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type * as Backend from "../_server/backend.ts";
-import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../_server/http-guards.ts";
+import type * as Backend from "../../server/index.ts";
+import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../../server/http-guards.ts";
 
-export type { SessionUser, SubmissionView, ExerciseView, CourseDetail, GradebookData, ExerciseAnalytics, HistoryEntry, AssignmentView, MemberView, CourseRole } from "../_server/backend.ts";
+export type { SessionUser, SubmissionView, ExerciseView, CourseDetail, GradebookData, ExerciseAnalytics, HistoryEntry, AssignmentView, MemberView, CourseRole } from "../../server/index.ts";
 
 // A dynamic import the bundler does not see (it must stay a runtime import of the .ts file).
 const nativeImport = new Function("u", "return import(u)") as (url: string) => Promise<unknown>;
 
-export function backend(): Promise<typeof Backend> {
+export function loadServer(): Promise<typeof Backend> {
   const g = globalThis as { __gradlabBackend?: Promise<typeof Backend> };
-  g.__gradlabBackend ??= nativeImport(pathToFileURL(join(process.env.GRADLAB_ROOT ?? process.cwd(), "app", "_server", "backend.ts")).href) as Promise<typeof Backend>;
+  g.__gradlabBackend ??= nativeImport(pathToFileURL(join(process.env.GRADLAB_ROOT ?? process.cwd(), "server", "index.ts")).href) as Promise<typeof Backend>;
   return g.__gradlabBackend;
 }
 
@@ -24,7 +24,7 @@ export function jsonError(status: number, error: string, headers: Record<string,
   return Response.json({ error }, { status, headers });
 }
 
-/** A thrown HttpError (app/_server/context.ts) becomes its status and message; anything else is rethrown. */
+/** A thrown HttpError (server/context.ts) becomes its status and message; anything else is rethrown. */
 export function httpErrorOf(e: unknown): { status: number; message: string; headers: Record<string, string> } | null {
   if (e instanceof Error && typeof (e as { status?: unknown }).status === "number") {
     const h = (e as { headers?: Record<string, string> }).headers ?? {};
@@ -61,7 +61,7 @@ export async function guardedJson(req: Request, invalid = "The body is not valid
  * writes (400 when not JSON), and thrown HttpErrors as their status with {"error"}.
  */
 export async function courseApi<T>(req: Request, fn: (be: typeof Backend, user: Backend.SessionUser, body: unknown) => Promise<T> | T, status = 200): Promise<Response> {
-  const be = await backend();
+  const be = await loadServer();
   const user = await be.sessionUser(req.headers);
   if (!user) return jsonError(401, "Not signed in: sign in, or send `Authorization: Bearer <token>`.");
   let body: unknown = undefined;

@@ -1,10 +1,10 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { backend, type SessionUser } from "./backend.ts";
+import { loadServer, type SessionUser } from "./server-loader.ts";
 
 /** The signed-in user for a page, or a redirect to the sign-in page. */
 export async function requireUser(next?: string): Promise<SessionUser> {
-  const be = await backend();
+  const be = await loadServer();
   const user = await be.sessionUser(await headers());
   if (!user) redirect(`/sign-in${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   return user;
@@ -12,7 +12,7 @@ export async function requireUser(next?: string): Promise<SessionUser> {
 
 /** Run a course workflow for a page: a 404/403 from it (not a member, role too low) is a 404 page. */
 export async function orNotFound<T>(fn: () => Promise<T> | T): Promise<T> {
-  const { httpErrorOf } = await import("./backend.ts");
+  const { httpErrorOf } = await import("./server-loader.ts");
   const { notFound } = await import("next/navigation");
   try {
     return await fn();

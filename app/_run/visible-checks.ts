@@ -3,7 +3,7 @@
  * hidden checks out of checks.ts and calls this instead, which validates the same way but wants
  * visible checks only (lib/exercise.ts's defineChecks requires a hidden one).
  */
-import type { CheckSuite } from "../../lib/exercise.ts";
+import type { CheckSuite } from "../../lib/checks/define.ts";
 
 export function defineVisibleChecks(suite: CheckSuite): CheckSuite {
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "../_lib/backend.ts";
+import { loadServer } from "../_lib/server-loader.ts";
 import { requireUser } from "../_lib/session.ts";
 import { TopBar } from "../_components/TopBar.tsx";
 import { CreateCourseForm } from "../_components/course/CourseForms.tsx";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function CoursesPage() {
   const user = await requireUser("/courses");
-  const be = await backend();
+  const be = await loadServer();
   const list = be.myCourses(user);
   const invitations = be.myInvitations(user);
   const zones = Intl.supportedValuesOf("timeZone");

@@ -1,4 +1,4 @@
-import { safeNextPath } from "../_server/http-guards.ts";
+import { safeNextPath } from "../../server/http-guards.ts";
 import { SignInForm } from "./SignInForm.tsx";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@
  * The reference engine: TensorFlow.js in Node on the wasm backend (cpu as the fallback), chosen
  * once per process. Trusted code only: it never enters the sandbox.
  */
-import type { Tf } from "../../lib/exercise.ts";
+import type { Tf } from "../../lib/checks/tf.ts";
 
 let ready: Promise<Tf> | undefined;
 

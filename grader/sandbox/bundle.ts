@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { wrapModule } from "./transpile.ts";
+import { wrapModule } from "../../lib/sandbox/transpile.ts";
 import { cachedBundle } from "./build-cache.ts";
 
 const HARNESS_ENTRY = fileURLToPath(new URL("./harness.ts", import.meta.url));

@@ -4,8 +4,8 @@ import { ChildPool } from "./child-pool.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
 import { DEFAULT_LIMITS, IsolateTransport } from "./isolate-transport.ts";
-import { PacketSession, type SandboxTransport } from "./transport.ts";
-import { transpileLearner } from "./transpile.ts";
+import { PacketSession, type SandboxTransport } from "../../lib/sandbox/transport.ts";
+import { transpileLearner } from "../../lib/sandbox/transpile.ts";
 import { Rng, matmul, randn } from "../../lib/nd/index.ts";
 
 const limits = { ...DEFAULT_LIMITS, timeoutMs: 5_000 };
@@ -74,7 +74,7 @@ describe("ChildPool", () => {
     pools.push(pool);
     const harness = await harnessScript();
     await pool.prewarm(limits, harness);
-    const { wrapModule } = await import("./transpile.ts");
+    const { wrapModule } = await import("../../lib/sandbox/transpile.ts");
     const driver = wrapModule(`module.exports = { twice: (learner, x) => 2 * learner.f(x) };`, "driver");
     const t = await pool.open(limits, { harness, driver });
     expect(pool.stats.warm).toBe(1);

@@ -11,7 +11,7 @@
  * - the watchdog and the learner's time budget start when the submission starts, as before.
  */
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { SandboxScripts, SandboxTransport } from "./transport.ts";
+import type { SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
 

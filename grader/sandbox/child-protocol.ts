@@ -1,7 +1,7 @@
 /** Messages between the worker and a sandbox child (structured clone over Node's IPC channel). */
 import type { WirePacket } from "../../lib/wire.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { SandboxScripts } from "./transport.ts";
+import type { SandboxScripts } from "../../lib/sandbox/transport.ts";
 
 export type ChildRequest = { id: number } & (
   | { op: "open"; limits: SandboxLimits; scripts: SandboxScripts }

@@ -14,7 +14,7 @@ import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { ChildReply, ChildRequest } from "./child-protocol.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
+import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { cachedBundle } from "./build-cache.ts";
 
 const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));

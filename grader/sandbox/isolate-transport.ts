@@ -7,8 +7,8 @@
 import ivm from "isolated-vm";
 import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
-import type { LoadOutcome, SandboxScripts, SandboxTransport } from "./transport.ts";
-import { LEARNER_SCRIPT } from "./names.ts";
+import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
+import { LEARNER_SCRIPT } from "../../lib/sandbox/names.ts";
 
 export interface SandboxLimits {
   /** Wall-clock time learner code may run in all, ms. */

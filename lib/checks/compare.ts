@@ -5,7 +5,7 @@
 import { Tensor } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { GENERIC_HINTS, type HintRule } from "./hints.ts";
-import { asNumberResult, asTensorResult, indexLabel } from "./learner.ts";
+import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
 import { describeTolerance, VS_TFJS, type Tolerance } from "./tolerance.ts";
 
 export interface CompareOptions {

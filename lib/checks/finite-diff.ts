@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
-import { asNumberResult, asTensorResult, indexLabel } from "./learner.ts";
+import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
 import { describeTolerance, FD_STEP, VS_FINITE_DIFF } from "./tolerance.ts";
 import { fmt, isClose } from "./compare.ts";
 

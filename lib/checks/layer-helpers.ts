@@ -6,7 +6,7 @@
 import { Rng, Tensor, shuffle } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { mistakeExplains, type HintRule } from "./hints.ts";
-import { asTensorResult } from "./learner.ts";
+import { asTensorResult } from "./results.ts";
 
 /**
  * A hint when the learner's result matches a known wrong computation (`candidate`) rather than

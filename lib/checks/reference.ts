@@ -4,7 +4,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Tensor } from "../nd/index.ts";
-import type { Tf } from "../exercise.ts";
+import type { Tf } from "./tf.ts";
 import { fromTf, toTf, withKernelFallback } from "./tf.ts";
 
 export type TfForward = (...inputs: TF.Tensor[]) => TF.Tensor;

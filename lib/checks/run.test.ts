@@ -1,7 +1,8 @@
 // A failed hidden check tells the learner what kind of case failed, never its values.
 import { describe, expect, it, vi } from "vitest";
 import { Tensor } from "../nd/index.ts";
-import { hidden, visible, type CheckSuite, type Tf } from "../exercise.ts";
+import { hidden, visible, type CheckSuite } from "./define.ts";
+import type { Tf } from "./tf.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner, type RawSession } from "./learner.ts";
 import { redactHiddenOutput, runChecks, seedFrom } from "./run.ts";

@@ -3,7 +3,8 @@
  * its outcome becomes a TestResult, a sandbox limit stops everything. Isomorphic.
  */
 import { Rng, Tensor } from "../nd/index.ts";
-import type { CheckSuite, Tf } from "../exercise.ts";
+import type { CheckSuite } from "./define.ts";
+import type { Tf } from "./tf.ts";
 import type { GradeStatus, TestResult } from "../result.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner } from "./learner.ts";

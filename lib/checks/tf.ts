@@ -1,7 +1,9 @@
 /** Moving tensors between nd (float64) and tfjs (float32). */
 import { Tensor } from "../nd/index.ts";
-import type { Tf } from "../exercise.ts";
 import type * as TF from "@tensorflow/tfjs";
+
+/** The tfjs namespace the checks receive (wasm in Node, WebGPU/WebGL/wasm in the browser). */
+export type Tf = typeof TF;
 
 export function toTf(tf: Tf, t: Tensor): TF.Tensor {
   return tf.tensor(Float32Array.from(t.data), t.shape, "float32");

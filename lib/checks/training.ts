@@ -8,8 +8,9 @@
 import type { Tensor } from "../nd/index.ts";
 import { describe, InvalidValue } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
-import { asObjectResult, asTensorResult } from "./learner.ts";
-import type { CheckOutcome, Tf } from "../exercise.ts";
+import { asObjectResult, asTensorResult } from "./results.ts";
+import type { CheckOutcome } from "./define.ts";
+import type { Tf } from "./tf.ts";
 
 export const MAX_CURVE_POINTS = 1000;
 

@@ -3,10 +3,10 @@
  * IsolateTransport (isolated-vm in this process) and ChildTransport (the same, inside a child
  * process the worker can SIGKILL). PacketSession turns either into the checks' RawSession.
  */
-import { Tensor } from "../../lib/nd/index.ts";
-import { decode, encode, Handle, wellFormed, type WirePacket } from "../../lib/wire.ts";
-import type { RawOutcome, RawSession } from "../../lib/checks/learner.ts";
-import { explainMissingGlobal } from "./missing-globals.ts";
+import { Tensor } from "../nd/index.ts";
+import { decode, encode, Handle, wellFormed, type WirePacket } from "../wire.ts";
+import type { RawOutcome, RawSession } from "../checks/learner.ts";
+import { explainMissingGlobal } from "../../grader/sandbox/missing-globals.ts";
 
 /** The trusted scripts a sandbox runs before learner code (built by bundle.ts). */
 export interface SandboxScripts {

@@ -11,11 +11,11 @@ import { join } from "node:path";
 process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-course-rules-"));
 process.env.GRADLAB_MAX_QUEUED_PER_LEARNER = "20"; // no worker runs here: graded() stands in for one, the jobs stay queued
 
-type User = import("../../app/_server/context.ts").SessionUser;
-const ctx = await import("../../app/_server/context.ts");
-const C = await import("../../app/_server/courses.ts");
-const B = await import("../../app/_server/backend.ts");
-const A = await import("../../app/_server/accounts.ts");
+type User = import("../../server/context.ts").SessionUser;
+const ctx = await import("../../server/context.ts");
+const C = await import("../../server/courses.ts");
+const B = await import("../../server/index.ts");
+const A = await import("../../server/accounts.ts");
 const { submissionCostNow, countdown, attemptStanding } = await import("../../lib/course/course-rules.ts");
 const { formatInZone } = await import("../../lib/course/dates.ts");
 const { submissions } = await import("../../db/schema.ts");

@@ -1,4 +1,4 @@
-// Running a class, through the same workflows the route handlers call (app/_server/courses.ts):
+// Running a class, through the same workflows the route handlers call (server/courses.ts):
 // who may do what, nobody sees another course's data, roster all-or-nothing, course submission
 // rules, late penalties and extensions in the gradebook, and regrades scoped to the course.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +8,9 @@ import { join } from "node:path";
 
 process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-courses-"));
 
-type Courses = typeof import("../../app/_server/courses.ts");
-type Ctx = typeof import("../../app/_server/context.ts");
-type User = import("../../app/_server/context.ts").SessionUser;
+type Courses = typeof import("../../server/courses.ts");
+type Ctx = typeof import("../../server/context.ts");
+type User = import("../../server/context.ts").SessionUser;
 
 let C: Courses;
 let ctx: Ctx;
@@ -19,7 +19,7 @@ let courseA = "";
 let courseB = "";
 
 async function user(email: string, role: "learner" | "instructor" | "admin"): Promise<User> {
-  const { addUser } = await import("../../app/_server/accounts.ts");
+  const { addUser } = await import("../../server/accounts.ts");
   const r = await addUser(ctx.auth, ctx.db, email, role);
   return { id: r.id, email: r.email, name: email.split("@")[0], role };
 }
@@ -39,8 +39,8 @@ async function rejects(p: Promise<unknown> | (() => unknown), status: number, me
 const local = (d: Date) => d.toISOString().slice(0, 16); // UTC course: local = ISO
 
 beforeAll(async () => {
-  ctx = await import("../../app/_server/context.ts");
-  C = await import("../../app/_server/courses.ts");
+  ctx = await import("../../server/context.ts");
+  C = await import("../../server/courses.ts");
   u.inst = await user("inst@x.org", "instructor");
   u.inst2 = await user("inst2@x.org", "instructor");
   u.ta = await user("ta@x.org", "learner");

@@ -160,17 +160,17 @@ describe("the built Run assets", () => {
 });
 
 describe("serving the Run assets", () => {
-  type Ctx = typeof import("../../app/_server/context.ts");
+  type Ctx = typeof import("../../server/context.ts");
   let ctx: Ctx;
-  let mayOpenExercise: typeof import("../../app/_server/courses.ts").mayOpenExercise;
+  let mayOpenExercise: typeof import("../../server/courses.ts").mayOpenExercise;
   const root = mkdtempSync(join(tmpdir(), "gradlab-run-serve-"));
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    ctx = await import("../../app/_server/context.ts");
-    const C = await import("../../app/_server/courses.ts");
+    ctx = await import("../../server/context.ts");
+    const C = await import("../../server/courses.ts");
     mayOpenExercise = C.mayOpenExercise;
-    const { addUser, issueToken } = await import("../../app/_server/accounts.ts");
+    const { addUser, issueToken } = await import("../../server/accounts.ts");
     const inst = await addUser(ctx.auth, ctx.db, "inst@run.org", "instructor");
     await addUser(ctx.auth, ctx.db, "demo@run.org", "learner");
     const instUser = { id: inst.id, email: inst.email, name: "inst", role: "instructor" as const };

@@ -11,11 +11,11 @@ import { join } from "node:path";
 
 process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-trust-"));
 
-type User = import("../../app/_server/context.ts").SessionUser;
-const ctx = await import("../../app/_server/context.ts");
-const C = await import("../../app/_server/courses.ts");
-const B = await import("../../app/_server/backend.ts");
-const A = await import("../../app/_server/accounts.ts");
+type User = import("../../server/context.ts").SessionUser;
+const ctx = await import("../../server/context.ts");
+const C = await import("../../server/courses.ts");
+const B = await import("../../server/index.ts");
+const A = await import("../../server/accounts.ts");
 const { submissions } = await import("../../db/schema.ts");
 const { eq } = await import("drizzle-orm");
 
@@ -53,7 +53,7 @@ async function submit(who: User, exerciseId: string): Promise<string> {
 
 /**
  * GET /api/submissions/:id through the real route handler, with a bearer token. The handler loads
- * the server side with Node's own import (app/_lib/backend.ts), which vitest's module runner
+ * the server side with Node's own import (app/_lib/server-loader.ts), which vitest's module runner
  * cannot do: it gets this test's instance from the same per-process slot.
  */
 (globalThis as { __gradlabBackend?: Promise<typeof B> }).__gradlabBackend = Promise.resolve(B);

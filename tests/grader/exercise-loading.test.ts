@@ -40,7 +40,7 @@ describe("loading exercises", () => {
 
 describe("gradlab new", () => {
   it("scaffolds an exercise that loads and validates its solution, and refuses bad names", async () => {
-    const { scaffoldExercise } = await import("../../grader/cli/new-exercise.ts");
+    const { scaffoldExercise } = await import("../../cli/new-exercise.ts");
     const { gradeCode } = await import("../../grader/grade.ts");
     // Inside the package (so "gradlab/nd" resolves) but outside exercises/ (other tests load it).
     const root = mkdtempSync(join("tests", ".scaffold-test-"));
@@ -63,7 +63,7 @@ describe("gradlab new", () => {
 
 describe("refreshExercise", () => {
   it("returns the same exercise while its files are unchanged, and the changed one after an edit", async () => {
-    const { scaffoldExercise } = await import("../../grader/cli/new-exercise.ts");
+    const { scaffoldExercise } = await import("../../cli/new-exercise.ts");
     const { refreshExercise } = await import("../../grader/exercises.ts");
     const root = mkdtempSync(join("tests", ".scaffold-test-"));
     try {

@@ -6,7 +6,7 @@ import { Rng, randn } from "../../lib/nd/index.ts";
 import { referenceForward, referenceGrads } from "../../lib/checks/reference.ts";
 import { isClose } from "../../lib/checks/compare.ts";
 import { VS_TFJS } from "../../lib/checks/tolerance.ts";
-import type { Tf } from "../../lib/exercise.ts";
+import type { Tf } from "../../lib/checks/tf.ts";
 
 function maxViolation(a: Float64Array, b: Float64Array): number {
   let bad = 0;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createElement, type FunctionComponent } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { validateCatalogue } from "../../grader/cli/validate.ts";
+import { validateCatalogue } from "../../grader/validate.ts";
 import { renderStatement } from "../../lib/statement/render.ts";
 import { testCatalogue } from "../helpers.ts";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Tensor } from "../../lib/nd/index.ts";
-import { MNIST_PIXELS, MNIST_POOL_START, MNIST_SPLITS, drawFromPool, loadMnist, poolSize, shiftImage } from "../../grader/data/mnist.ts";
+import { MNIST_PIXELS, MNIST_POOL_START, MNIST_SPLITS, drawFromPool, loadMnist, poolSize, shiftImage } from "../../datasets/mnist.ts";
 import { asMlpLayers, firstDisagreement } from "../../lib/checks/training.ts";
 import { CheckFailure } from "../../lib/checks/failure.ts";
 import { gradeCode } from "../../grader/grade.ts";

@@ -1,5 +1,5 @@
 /**
- * The request guards (app/_server/http-guards.ts, request-guard.ts) in front of a stand-in app:
+ * The request guards (server/http-guards.ts, request-guard.ts) in front of a stand-in app:
  * oversized bodies (declared or chunked) are refused with 413 before the app reads them and
  * without being held in memory; cross-site writes get 403; the redirect after sign-in stays on
  * this site; headers and the page CSP are set. The real server: web-server.test.ts.
@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BODY_LIMITS, bodyLimit, csrfVerdict, safeNextPath } from "../../app/_server/http-guards.ts";
-import { CLIENT_IP_HEADER, guardRequests } from "../../app/_server/request-guard.ts";
+import { BODY_LIMITS, bodyLimit, csrfVerdict, safeNextPath } from "../../server/http-guards.ts";
+import { CLIENT_IP_HEADER, guardRequests } from "../../server/request-guard.ts";
 
 describe("safeNextPath: the redirect after sign-in stays on this site", () => {
   it.each([

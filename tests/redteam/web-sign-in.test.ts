@@ -7,15 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Auth } from "../../app/_server/auth.ts";
+import type { Auth } from "../../server/auth.ts";
 
 // Small limits keep the test quick (each attempt hashes a password); read when the modules load.
 process.env.GRADLAB_SIGNIN_PER_ACCOUNT = "4";
 process.env.GRADLAB_SIGNIN_PER_ADDRESS = "6";
 const { closeAllDbs, openDb } = await import("../../db/client.ts");
-const { addUser, generatePassword } = await import("../../app/_server/accounts.ts");
-const { createAuth } = await import("../../app/_server/auth.ts");
-const { SIGN_IN_LIMITS } = await import("../../app/_server/sign-in-throttle.ts");
+const { addUser, generatePassword } = await import("../../server/accounts.ts");
+const { createAuth } = await import("../../server/auth.ts");
+const { SIGN_IN_LIMITS } = await import("../../server/sign-in-throttle.ts");
 
 const dir = mkdtempSync(join(tmpdir(), "gradlab-signin-"));
 let auth: Auth;

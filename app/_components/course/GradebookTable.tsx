@@ -2,7 +2,7 @@
 /** The gradebook grid: sort by any column, filter by name/email and section; a learner's history one click away. */
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import type { GradebookData } from "../../_lib/backend.ts";
+import type { GradebookData } from "../../_lib/server-loader.ts";
 
 const fmt = (x: number | null) => (x == null ? "–" : (Math.round(x * 100) / 100).toString());
 

@@ -1,5 +1,5 @@
 /** GET /api/courses → the caller's courses; POST {title, timeZone} → 201 the new course (instructors, admins). */
-import { courseApi } from "../../_lib/backend.ts";
+import { courseApi } from "../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "../../_lib/backend.ts";
+import { loadServer } from "../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
 import { AssignmentForm, CourseSettingsForm, ExtensionForm, InviteLink, MemberRoleForm, RosterImport, Section } from "../../_components/course/CourseForms.tsx";
@@ -11,7 +11,7 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 export default async function CoursePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/courses/${id}`);
-  const be = await backend();
+  const be = await loadServer();
   const d = await orNotFound(() => be.courseDetail(user, id));
   const staff = d.role !== "learner";
   const instructor = d.role === "instructor";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { backend } from "../../_lib/backend.ts";
+import { loadServer } from "../../_lib/server-loader.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
 import { Markdown } from "../../_components/Markdown.tsx";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function ExercisePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/exercises/${id}`);
-  const be = await backend();
+  const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex || !be.mayOpenExercise(user, id)) notFound();
   const view = await be.exerciseView(ex);

@@ -1,4 +1,4 @@
-import { backend } from "../../_lib/backend.ts";
+import { loadServer } from "../../_lib/server-loader.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
 import { JoinButton } from "../../_components/course/CourseForms.tsx";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export default async function JoinPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const user = await requireUser(`/join/${token}`);
-  const be = await backend();
+  const be = await loadServer();
   const c = be.courseByInvite(token);
   return (
     <>

@@ -1,8 +1,6 @@
 import type { Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asNumberResult, asObjectResult } from "../../../lib/checks/learner.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult } from "gradlab/checks";
 
 type LayerSpec =
   | { kind: "dense"; inputDim: number; units: number; useBias?: boolean }

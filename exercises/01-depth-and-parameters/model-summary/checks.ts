@@ -1,9 +1,6 @@
 import type { Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asNumberResult, asObjectResult } from "../../../lib/checks/learner.ts";
-import { InvalidValue, describe } from "../../../lib/wire.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult, InvalidValue, describe } from "gradlab/checks";
 
 type SeqLayer =
   | { kind: "dense"; units: number; useBias?: boolean }

@@ -1,11 +1,5 @@
 import { Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { fmt, isClose } from "../../../lib/checks/compare.ts";
-import { asNumberResult, asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { describeTolerance, VS_TFJS } from "../../../lib/checks/tolerance.ts";
-import { InvalidValue, describe } from "../../../lib/wire.ts";
+import { defineChecks, hidden, visible, type CheckContext, CheckFailure, fmt, isClose, asNumberResult, asObjectResult, expectGradMatchesForward, describeTolerance, VS_TFJS, InvalidValue, describe } from "gradlab/checks";
 import { build, built, randomProgram, tfReference, type Built, type Program } from "./program.ts";
 import { knownMistake } from "./mistakes.host.ts";
 

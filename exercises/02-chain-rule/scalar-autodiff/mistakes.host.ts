@@ -3,8 +3,7 @@
  * Server-only (*.host.ts): with no mistake switched on this is a complete reverse-mode autodiff,
  * so the browser's Run gets a stub instead (see docs/authoring.md).
  */
-import { mistakeExplains } from "../../../lib/checks/hints.ts";
-import type { Tolerance } from "../../../lib/checks/tolerance.ts";
+import { mistakeExplains, type Tolerance } from "gradlab/checks";
 import type { Op, Program } from "./program.ts";
 
 interface Mistakes {

@@ -6,7 +6,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Rng } from "gradlab/nd";
-import type { Tf } from "../../../lib/exercise.ts";
+import type { Tf } from "gradlab/checks";
 
 export type BinaryOp = "add" | "sub" | "mul" | "div";
 export type UnaryOp = "neg" | "exp" | "log" | "tanh" | "relu" | "sigmoid";

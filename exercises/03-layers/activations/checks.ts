@@ -1,13 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose, isClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
-import type { HintRule } from "../../../lib/checks/hints.ts";
-import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
-import { variantHint } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, isClose, CheckFailure, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, type HintRule, VS_TFJS, variantHint } from "gradlab/checks";
 import { derivativeAlone, sigmoidOf, sigmoidTimesDy, unsquaredTanhBackward } from "./mistakes.host.ts";
 
 type Act = "relu" | "sigmoid" | "tanh";

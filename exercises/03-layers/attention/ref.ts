@@ -4,8 +4,7 @@
  * q [N, Tq, d], k [N, Tk, d], v [N, Tk, dv] → [N, Tq, dv].
  */
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
-import type { TfForward } from "../../../lib/checks/reference.ts";
+import type { Tf, TfForward } from "gradlab/checks";
 
 export interface AttentionMistakes {
   /** What the scores are divided by: sqrt(d) (right), nothing, or d. */

@@ -1,11 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceGrads } from "../../../lib/checks/reference.ts";
-import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
-import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, asTensorWithShapeHint, matchesHint, mistakeHints, once, type Mistake } from "gradlab/checks";
 import { batchNormTrainTf, layerInference, layerTrain, type BnCase } from "./ref.ts";
 import { batchNorm64, type BnMistakes, type BnOutputs } from "./mistakes.host.ts";
 

@@ -5,9 +5,7 @@
  */
 import type { Tensor } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
-import { tfCompute, toTf } from "../../../lib/checks/tf.ts";
-import type { TfForward } from "../../../lib/checks/reference.ts";
+import { type Tf, tfCompute, toTf, type TfForward } from "gradlab/checks";
 
 export interface BnCase {
   x: Tensor; // [N, C] or [N, H, W, C]

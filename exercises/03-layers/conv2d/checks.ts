@@ -1,12 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
-import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, matchesHint } from "gradlab/checks";
 import { wrongDb, wrongDw, type Geometry } from "./mistakes.host.ts";
 
 type Padding = "valid" | "same";

@@ -1,10 +1,5 @@
 import { Rng, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule } from "gradlab/checks";
 
 const dense: TfForward = (x, w, b) => x.matMul(w).add(b);
 

@@ -1,15 +1,5 @@
 import { type Rng, Tensor, ones, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { SandboxFn } from "../../../lib/wire.ts";
-import { expectClose, fmt } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
-import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
-import { matchesHint } from "../../../lib/checks/layer-helpers.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { defineChecks, hidden, visible, type CheckContext, SandboxFn, expectClose, fmt, CheckFailure, asObjectResult, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, scaleHint, type HintRule, VS_FLOAT64, matchesHint, hostAnswer } from "gradlab/checks";
 import { columnMajorMask, keepMask, type MaskOptions } from "./mask.host.ts";
 
 interface DropCase {

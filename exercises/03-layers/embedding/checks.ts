@@ -1,10 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn, shuffle } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
-import { asTensorWithShapeHint, matchesHint } from "../../../lib/checks/layer-helpers.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, asTensorWithShapeHint, matchesHint } from "gradlab/checks";
 import { transposedLookup, transposedScatter, wrongScatter, type EmbInputs } from "./mistakes.host.ts";
 
 type EmbCase = EmbInputs;

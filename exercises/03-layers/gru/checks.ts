@@ -1,10 +1,5 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceGrads } from "../../../lib/checks/reference.ts";
-import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
 import { gruTf, layerGru, type GruCase } from "./ref.ts";
 import { gru64, type GruMistakes, type GruOutputs } from "./mistakes.host.ts";
 

@@ -7,8 +7,7 @@
  */
 import type { Tensor } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
-import { tfCompute, toTf } from "../../../lib/checks/tf.ts";
+import { type Tf, tfCompute, toTf } from "gradlab/checks";
 
 export interface GruCase {
   x: Tensor;

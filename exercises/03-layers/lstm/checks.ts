@@ -1,10 +1,5 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose } from "../../../lib/checks/compare.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
-import { mistakeHints, once, type Mistake } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
 import { lstmTf, type LstmCase } from "./ref.ts";
 import { lstm64, type LstmMistakes, type LstmOutputs } from "./mistakes.host.ts";
 

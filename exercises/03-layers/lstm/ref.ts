@@ -6,7 +6,7 @@
  */
 import type { Tensor } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
+import type { Tf } from "gradlab/checks";
 
 /** Every h_t [N, T, H] of the LSTM unrolled with tfjs ops. */
 export function lstmTf(tf: Tf) {

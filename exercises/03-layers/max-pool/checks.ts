@@ -1,14 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, fmt, isClose } from "../../../lib/checks/compare.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads } from "../../../lib/checks/reference.ts";
-import { asTensorWithShapeHint, distinctValues, matchesHint } from "../../../lib/checks/layer-helpers.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { indexLabel } from "../../../lib/checks/learner.ts";
-import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, fmt, isClose, expectGradMatchesForward, referenceForward, referenceGrads, asTensorWithShapeHint, distinctValues, matchesHint, CheckFailure, indexLabel, VS_FLOAT64, hostAnswer } from "gradlab/checks";
 import { poolWindows, wrongDx, type WrongRoute } from "./windows.host.ts";
 
 interface PoolCase {

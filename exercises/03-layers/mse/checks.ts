@@ -1,11 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
-import { asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
-import { fromTf, toTf } from "../../../lib/checks/tf.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf } from "gradlab/checks";
 
 interface Case {
   pred: Tensor;

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
+import type { Tf } from "gradlab/checks";
 
 /** h_t = tanh(x_t wx + h_{t-1} wh + b), unrolled with tfjs ops; returns every h_t stacked: [N, T, H]. */
 export function rnnTf(tf: Tf) {

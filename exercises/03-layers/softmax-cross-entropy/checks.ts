@@ -1,13 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asTensorResult } from "../../../lib/checks/learner.ts";
-import { expectGradMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
-import { fromTf, toTf } from "../../../lib/checks/tf.ts";
-import { variantHint } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint } from "gradlab/checks";
 import { columnSoftmax, columnSoftmaxGrad, softmaxOverBatch } from "./mistakes.host.ts";
 
 interface Case {

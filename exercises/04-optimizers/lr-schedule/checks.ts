@@ -1,11 +1,6 @@
 // tfjs has no learning-rate schedules: the reference is the catalogue's formulas in float64 (VS_FLOAT64).
 import type { Rng } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome } from "../../../lib/exercise.ts";
-import { fmt, isClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asNumberResult } from "../../../lib/checks/learner.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
-import { describeTolerance, VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asNumberResult, hostAnswer, describeTolerance, VS_FLOAT64 } from "gradlab/checks";
 import { expectedSchedule, scheduleMistake, type CosH, type ExpH, type H, type Name, type StepH } from "./schedule.host.ts";
 
 // ---- checking a series of steps ------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The reference (the catalogue's formulas, float64) and the known mistakes' schedules. Server-only:
 // in the browser's Run these answer only the calls recorded from the solution's visible run
 // (docs/authoring.md, "What Run ships").
-import { mistakeExplains } from "../../../lib/checks/hints.ts";
+import { mistakeExplains } from "gradlab/checks";
 
 export interface StepH { baseLr: number; dropEvery: number; factor: number }
 export interface ExpH { baseLr: number; decayRate: number; decaySteps: number; staircase: boolean }

@@ -1,10 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome } from "../../../lib/exercise.ts";
-import { fmt, isClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asTensorResult, indexLabel } from "../../../lib/checks/learner.ts";
-import { describeTolerance, type Tolerance } from "../../../lib/checks/tolerance.ts";
-import type { Handle } from "../../../lib/wire.ts";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asTensorResult, indexLabel, describeTolerance, type Tolerance, type Handle } from "gradlab/checks";
 import { STEP_FN, tfTrajectory, type Hyper, type OptKind, type Run, type Trajectory } from "./ref.ts";
 import { knownMistake } from "./mistakes.host.ts";
 

@@ -5,7 +5,7 @@
  * stub instead (see docs/authoring.md).
  */
 import { Tensor } from "gradlab/nd";
-import { CLEARLY_BETTER } from "../../../lib/checks/hints.ts";
+import { CLEARLY_BETTER } from "gradlab/checks";
 import type { Hyper, OptKind, Run, Trajectory } from "./ref.ts";
 
 const clone = (t: Tensor) => new Tensor(t.data.slice(), t.shape.slice());

@@ -9,8 +9,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { Tensor } from "gradlab/nd";
-import type { Tf } from "../../../lib/exercise.ts";
-import { fromTf, toTf } from "../../../lib/checks/tf.ts";
+import { type Tf, fromTf, toTf } from "gradlab/checks";
 
 export type OptKind = "sgd" | "momentum" | "rmsprop" | "adam" | "adamw";
 

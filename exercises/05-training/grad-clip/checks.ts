@@ -1,11 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose, fmt, isClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
-import { mistakeExplains, type HintRule } from "../../../lib/checks/hints.ts";
-import { asTensorResult } from "../../../lib/checks/learner.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, expectNumberClose, fmt, isClose, CheckFailure, VS_TFJS, mistakeExplains, type HintRule, asTensorResult, hostAnswer } from "gradlab/checks";
 import { refClip, refGlobalNorm, refSgdStep, type ClipSpec } from "./ref.ts";
 import { clip64, globalNorm64, sgdStep64, type ClipMistakes } from "./clip.host.ts";
 

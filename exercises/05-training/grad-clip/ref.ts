@@ -6,8 +6,7 @@
  */
 import type { Tensor } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import type { Tf } from "../../../lib/exercise.ts";
-import { fromTf, toTf } from "../../../lib/checks/tf.ts";
+import { type Tf, fromTf, toTf } from "gradlab/checks";
 
 export interface ClipSpec {
   clipNorm?: number;

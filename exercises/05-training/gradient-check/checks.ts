@@ -1,14 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asNumberResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { fromTf, toTf } from "../../../lib/checks/tf.ts";
-import { VS_FLOAT64, VS_TFJS, type Tolerance } from "../../../lib/checks/tolerance.ts";
-import type { HintRule } from "../../../lib/checks/hints.ts";
-import { SandboxFn } from "../../../lib/wire.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asNumberResult, asTensorResult, fromTf, toTf, VS_FLOAT64, VS_TFJS, type Tolerance, type HintRule, SandboxFn, hostAnswer } from "gradlab/checks";
 import { FUNCTION_NAMES, functionSpec, type FunctionName, type FunctionSpec } from "./functions.ts";
 import { centredDifferences, differencesMistake, exactGradient, expectedRelativeError, relativeErrorMistake } from "./reference.host.ts";
 

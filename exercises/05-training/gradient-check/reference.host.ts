@@ -3,7 +3,7 @@
 // browser's Run these answer only the calls recorded from the solution's visible run
 // (docs/authoring.md, "What Run ships").
 import { Tensor } from "gradlab/nd";
-import { isClose } from "../../../lib/checks/compare.ts";
+import { isClose } from "gradlab/checks";
 import { evaluate, type FunctionSpec } from "./functions.ts";
 
 type Variant = "centred" | "forward" | "all-at-once" | "not-restored";

@@ -1,12 +1,5 @@
 import { Rng, Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectNumberClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { describe } from "../../../lib/wire.ts";
-import { VS_TFJS } from "../../../lib/checks/tolerance.ts";
-import { curveData } from "../../../lib/checks/training.ts";
-import { toTf } from "../../../lib/checks/tf.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asObjectResult, describe, VS_TFJS, curveData, toTf } from "gradlab/checks";
 import { mistake, type Case, type MistakeKind, type Trajectory } from "./mistakes.host.ts";
 
 

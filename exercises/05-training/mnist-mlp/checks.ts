@@ -1,25 +1,6 @@
 import { Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asIntsResult, type Learner } from "../../../lib/checks/learner.ts";
-import {
-  accuracyOf,
-  argmaxRows,
-  asMlpLayers,
-  curveData,
-  firstDisagreement,
-  gradeAccuracy,
-  meanCrossEntropy,
-  mlpParamCount,
-  predictionHint,
-  recallPerClass,
-  referenceMlpLogits,
-  type AccuracyTier,
-  type DenseParams,
-  type MlpRules,
-} from "../../../lib/checks/training.ts";
-import { SandboxFn, type Handle } from "../../../lib/wire.ts";
-import type { Digits } from "../../../grader/data/mnist.ts";
+import { defineChecks, hidden, visible, type CheckContext, CheckFailure, asIntsResult, type Learner, accuracyOf, argmaxRows, asMlpLayers, curveData, firstDisagreement, gradeAccuracy, meanCrossEntropy, mlpParamCount, predictionHint, recallPerClass, referenceMlpLogits, type AccuracyTier, type DenseParams, type MlpRules, SandboxFn, type Handle } from "gradlab/checks";
+import type { Digits } from "../../../datasets/mnist.ts";
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 export const MLP_RULES: MlpRules = { inputs: 784, outputs: 10, minHidden: 1, maxParams: 250_000 };
@@ -55,13 +36,13 @@ const submissionSeed = (ctx: CheckContext) => ctx.submissionSeed ?? ctx.seed;
 // The host-only loader is imported lazily, where a check needs the digits (checks.ts itself
 // stays loadable anywhere).
 async function trainingDigits(which: "small" | "train"): Promise<Digits> {
-  const { mnistDigits, MNIST_SPLITS } = await import("../../../grader/data/mnist.ts");
+  const { mnistDigits, MNIST_SPLITS } = await import("../../../datasets/mnist.ts");
   return mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS.train);
 }
 
 /** Scored digits: drawn per submission from the hidden pool, each shifted by a pixel. */
 async function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promise<Digits> {
-  const { drawFromPool } = await import("../../../grader/data/mnist.ts");
+  const { drawFromPool } = await import("../../../datasets/mnist.ts");
   const s = submissionSeed(ctx);
   return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
 }

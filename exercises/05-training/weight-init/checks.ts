@@ -1,10 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectEqual, fmt } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult, asTensorResult } from "../../../lib/checks/learner.ts";
-import { SandboxFn } from "../../../lib/wire.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, fmt, CheckFailure, asObjectResult, asTensorResult, SandboxFn, hostAnswer } from "gradlab/checks";
 import { KINDS, boundOf, cdfOf, ksDistance, ksThreshold, varianceOf, type Dist, type InitKind } from "./ref.ts";
 import { expectedFans, mistakeDistributions, referenceDistribution } from "./reference.host.ts";
 

@@ -1,12 +1,7 @@
 import { Tensor, randn, type Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectEqual } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asIntsResult, asObjectResult, asTensorResult, type Learner } from "../../../lib/checks/learner.ts";
-import { accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier } from "../../../lib/checks/training.ts";
-import { Handle, InvalidValue, SandboxFn, describe } from "../../../lib/wire.ts";
-import type { Digits } from "../../../grader/data/mnist.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe } from "gradlab/checks";
+import type { Digits } from "../../../datasets/mnist.ts";
 import pretrained from "./fixtures/pretrained-mlp.json" with { type: "json" };
 
 interface DenseLayer {
@@ -26,7 +21,7 @@ const FINE_TUNE_RANGE = { start: 0, count: 200 };
 const H = { lr: 0.01, epochs: 10, batchSize: 16 };
 /** The seed of `random` in the visible fine-tuning (hidden checks use their per-submission seed). */
 const VISIBLE_SEED = 1;
-/** Scored digits per digit, drawn per submission from the hidden pool (grader/data/mnist.ts). */
+/** Scored digits per digit, drawn per submission from the hidden pool (datasets/mnist.ts). */
 const VALIDATION_PER_DIGIT = 50;
 const HELD_OUT_PER_DIGIT = 200;
 const TIERS: AccuracyTier[] = [
@@ -54,7 +49,7 @@ function pretrainedModel(trainable: boolean[]): Mlp {
 const submissionSeed = (ctx: CheckContext) => ctx.submissionSeed ?? ctx.seed;
 
 async function digits(ctx: CheckContext, which: "fineTune" | "validation" | "heldOut" | "oldDigits"): Promise<Digits> {
-  const { mnistDigits, drawFromPool } = await import("../../../grader/data/mnist.ts");
+  const { mnistDigits, drawFromPool } = await import("../../../datasets/mnist.ts");
   if (which === "fineTune") return mnistDigits(NEW_DIGITS, FINE_TUNE_RANGE);
   if (which === "oldDigits") return drawFromPool(OLD_DIGITS, 50, ctx.seed);
   // Drawn per submission: no table of the public package can know them.
@@ -248,7 +243,7 @@ function referenceStep(tf: Tf, model: Mlp, data: Digits, lr: number): Mlp {
  * every layer, also below a frozen one: stopping backprop at the first frozen layer fails here.
  */
 async function expectOneStepMatches(ctx: CheckContext, trainable: boolean[], rows: number[]) {
-  const { mnistDigits } = await import("../../../grader/data/mnist.ts");
+  const { mnistDigits } = await import("../../../datasets/mnist.ts");
   const all = mnistDigits(NEW_DIGITS, FINE_TUNE_RANGE);
   const data: Digits = {
     x: new Tensor(new Float64Array(rows.length * 784), [rows.length, 784]),

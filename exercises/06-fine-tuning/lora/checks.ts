@@ -1,12 +1,5 @@
 import { Rng, Tensor, add, mul, randn, zeros } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf } from "../../../lib/exercise.ts";
-import { expectClose, expectEqual } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { expectBackwardMatchesForward } from "../../../lib/checks/finite-diff.ts";
-import { referenceForward, referenceGrads, type TfForward } from "../../../lib/checks/reference.ts";
-import { scaleHint, type HintRule } from "../../../lib/checks/hints.ts";
-import { variantHint } from "../../../lib/checks/variants.ts";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectEqual, CheckFailure, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint } from "gradlab/checks";
 import { loraDxScaled, loraForwardScaled } from "./mistakes.host.ts";
 
 type Grad = "dx" | "da" | "dbm";

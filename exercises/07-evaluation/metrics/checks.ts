@@ -1,11 +1,5 @@
 import type { Rng } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext } from "../../../lib/exercise.ts";
-import { expectNumberClose, fmt, isClose } from "../../../lib/checks/compare.ts";
-import { CheckFailure } from "../../../lib/checks/failure.ts";
-import { asObjectResult } from "../../../lib/checks/learner.ts";
-import { VS_FLOAT64 } from "../../../lib/checks/tolerance.ts";
-import { hostAnswer } from "../../../lib/checks/host-answer.ts";
-import { describe, InvalidValue } from "../../../lib/wire.ts";
+import { defineChecks, hidden, visible, type CheckContext, expectNumberClose, fmt, isClose, CheckFailure, asObjectResult, VS_FLOAT64, hostAnswer, describe, InvalidValue } from "gradlab/checks";
 import { expectedAccuracy, expectedAuc, expectedPrf, type Prf, type PrfCase } from "./reference.host.ts";
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

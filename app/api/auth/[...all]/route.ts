@@ -1,12 +1,12 @@
 // better-auth's endpoints (sign-in, sign-out, session) under /api/auth/*: the body read up to the
 // auth limit and cross-site writes refused before better-auth sees them; a 429 says when to retry.
-import { backend } from "../../../_lib/backend.ts";
-import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../../../_server/http-guards.ts";
+import { loadServer } from "../../../_lib/server-loader.ts";
+import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../../../../server/http-guards.ts";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request): Promise<Response> {
-  return withRetryAfter(await (await backend()).auth.handler(req));
+  return withRetryAfter(await (await loadServer()).auth.handler(req));
 }
 
 export async function POST(req: Request): Promise<Response> {
@@ -20,7 +20,7 @@ export async function POST(req: Request): Promise<Response> {
     throw e;
   }
   const again = new Request(req.url, { method: req.method, headers: req.headers, body });
-  return withRetryAfter(await (await backend()).auth.handler(again));
+  return withRetryAfter(await (await loadServer()).auth.handler(again));
 }
 
 /** better-auth's own 429 (per address) carries X-Retry-After and a vague message: say when. */

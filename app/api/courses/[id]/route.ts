@@ -1,5 +1,5 @@
 /** GET /api/courses/:id → the course as the caller may see it; PATCH {title?, timeZone?} (instructors). */
-import { courseApi } from "../../../_lib/backend.ts";
+import { courseApi } from "../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 type Ctx = { params: Promise<{ id: string }> };

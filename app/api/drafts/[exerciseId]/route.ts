@@ -3,7 +3,7 @@
  * 204; the header X-Draft-Revision says the saved draft's revision, which the editor's local
  * journal records (app/_components/draft-journal.ts).
  */
-import { backend, guardedJson, jsonError } from "../../../_lib/backend.ts";
+import { loadServer, guardedJson, jsonError } from "../../../_lib/server-loader.ts";
 
 // Read by the editor (app/_components/Workbench.tsx) to record what the server holds.
 const DRAFT_REVISION_HEADER = "x-draft-revision";
@@ -11,7 +11,7 @@ const DRAFT_REVISION_HEADER = "x-draft-revision";
 export const dynamic = "force-dynamic";
 
 export async function PUT(req: Request, ctx: { params: Promise<{ exerciseId: string }> }): Promise<Response> {
-  const be = await backend();
+  const be = await loadServer();
   const user = await be.sessionUser(req.headers);
   if (!user) return jsonError(401, "Not signed in.");
   const { exerciseId } = await ctx.params;

@@ -1,5 +1,5 @@
 /** POST /api/join/:token → {courseId}: join the invite link's course as a learner. */
-import { courseApi } from "../../../_lib/backend.ts";
+import { courseApi } from "../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 /** GET /api/submissions/:id → {id, status, result}; 404 for someone else's (instructors read all). */
-import { backend, jsonError } from "../../../_lib/backend.ts";
+import { loadServer, jsonError } from "../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const be = await backend();
+  const be = await loadServer();
   const user = await be.sessionUser(req.headers);
   if (!user) return jsonError(401, "Not signed in: sign in, or send `Authorization: Bearer <token>`.");
   const { id } = await ctx.params;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "../../../_lib/backend.ts";
+import { loadServer } from "../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
 import { GradebookTable } from "../../../_components/course/GradebookTable.tsx";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export default async function GradebookPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/courses/${id}/gradebook`);
-  const be = await backend();
+  const be = await loadServer();
   const data = await orNotFound(() => be.gradebook(user, id));
   const cat = await be.getCatalogue();
   const seen = new Set<string>();

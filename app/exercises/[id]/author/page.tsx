@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { backend } from "../../../_lib/backend.ts";
+import { loadServer } from "../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
 import { Markdown } from "../../../_components/Markdown.tsx";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function AuthorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/exercises/${id}/author`);
-  const be = await backend();
+  const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex) notFound();
   const a = await orNotFound(() => be.authorView(user, id));

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { backend } from "../../../_lib/backend.ts";
+import { loadServer } from "../../../_lib/server-loader.ts";
 import { requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
 import { CodeDiff } from "../../../_components/CodeDiff.tsx";
@@ -14,7 +14,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const q = await searchParams;
   const user = await requireUser(`/exercises/${id}/history`);
-  const be = await backend();
+  const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex) notFound();
   const rows = be.history(user, id);

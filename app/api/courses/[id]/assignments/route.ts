@@ -1,5 +1,5 @@
 /** POST /api/courses/:id/assignments {title, exerciseIds, releaseAt?, dueAt?, latePolicy, maxSubmissions?, cooldownSeconds?} (instructors; dates local to the course). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** GET /api/courses/:id/gradebook → JSON; ?format=csv → the LMS CSV export (TAs and instructors). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

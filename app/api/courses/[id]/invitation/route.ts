@@ -1,5 +1,5 @@
 /** POST /api/courses/:id/invitation {accept: boolean} → {courseId, joined}: answer the invitation to the signed-in account's email. */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** POST /api/courses/:id/invite {rotate?} → {token, path}: the invite link learners join by (instructors). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

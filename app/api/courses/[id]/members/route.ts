@@ -1,5 +1,5 @@
 /** PUT /api/courses/:id/members {email, role: learner|ta|instructor} — add a member or change their role (instructors). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

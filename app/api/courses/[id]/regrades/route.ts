@@ -1,5 +1,5 @@
 /** POST /api/courses/:id/regrades {exerciseId, email?, allowLower?} → 202 {batchId, total} (instructors). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** POST /api/courses/:id/roster {csv} → 200 {ok: true, enrolled, created: [{email, password}]} or 422 {ok: false, errors} (nothing imported). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

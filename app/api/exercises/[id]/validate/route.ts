@@ -1,5 +1,5 @@
 /** POST /api/exercises/:id/validate → `gradlab validate` for this exercise (staff; grades in this process). */
-import { courseApi } from "../../../../_lib/backend.ts";
+import { courseApi } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

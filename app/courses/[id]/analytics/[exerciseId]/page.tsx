@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "../../../../_lib/backend.ts";
+import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
 import { ColumnChart, HBarChart } from "../../../../_components/course/BarChart.tsx";
@@ -11,7 +11,7 @@ const pct = (a: number, b: number) => (b ? `${Math.round((100 * a) / b)}%` : "â€
 export default async function AnalyticsPage({ params }: { params: Promise<{ id: string; exerciseId: string }> }) {
   const { id, exerciseId } = await params;
   const user = await requireUser(`/courses/${id}/analytics/${exerciseId}`);
-  const be = await backend();
+  const be = await loadServer();
   const a = await orNotFound(() => be.exerciseAnalytics(user, id, exerciseId));
   const { course } = await orNotFound(() => be.courseDetail(user, id));
   return (

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { backend } from "../../../../_lib/backend.ts";
+import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
 
@@ -11,7 +11,7 @@ const short = (v: string | null) => (v ? v.slice(0, 8) : "–");
 export default async function LearnerHistoryPage({ params }: { params: Promise<{ id: string; userId: string }> }) {
   const { id, userId } = await params;
   const user = await requireUser(`/courses/${id}/learners/${userId}`);
-  const be = await backend();
+  const be = await loadServer();
   const h = await orNotFound(() => be.learnerHistory(user, id, userId));
   return (
     <>

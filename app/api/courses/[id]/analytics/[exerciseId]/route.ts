@@ -1,5 +1,5 @@
 /** GET /api/courses/:id/analytics/:exerciseId → pass rate, score distribution, failing checks, hints (TAs and instructors). */
-import { courseApi } from "../../../../../_lib/backend.ts";
+import { courseApi } from "../../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** GET /api/courses/:id/learners/:userId → one learner's whole history in this course (TAs and instructors). */
-import { courseApi } from "../../../../../_lib/backend.ts";
+import { courseApi } from "../../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** GET /api/courses/:id/regrades/:batchId → progress {total, done, failed, keptHigher, changed, finished}. */
-import { courseApi } from "../../../../../_lib/backend.ts";
+import { courseApi } from "../../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** PUT /api/courses/:id/assignments/:assignmentId/extension {email, until} — a learner's own due date (empty until removes it). */
-import { courseApi } from "../../../../../../_lib/backend.ts";
+import { courseApi } from "../../../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { atobImpl, btoaImpl, installWebGlobals, makePerformance, structuredCloneImpl } from "./web-globals.ts";
-import { explainMissingGlobal } from "./missing-globals.ts";
+import { explainMissingGlobal } from "../../lib/sandbox/missing-globals.ts";
 import { gradeCode } from "../grade.ts";
 import { exercise } from "../../tests/helpers.ts";
 

@@ -6,7 +6,7 @@
 import { Tensor } from "../nd/index.ts";
 import { decode, encode, Handle, wellFormed, type WirePacket } from "../wire.ts";
 import type { RawOutcome, RawSession } from "../checks/learner.ts";
-import { explainMissingGlobal } from "../../grader/sandbox/missing-globals.ts";
+import { explainMissingGlobal } from "./missing-globals.ts";
 
 /** The trusted scripts a sandbox runs before learner code (built by bundle.ts). */
 export interface SandboxScripts {

@@ -45,7 +45,7 @@ export function ensureBuilt(): void {
   const stamp = join(ROOT, "public", "gradlab", "manifest.json");
   if (existsSync(join(ROOT, ".next", "BUILD_ID")) && existsSync(stamp)) {
     const built = Math.min(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs, statSync(stamp).mtimeMs);
-    const sources = Math.max(...["app", "lib", "exercises", "grader/sandbox"].map((d) => newestMtime(join(ROOT, d))));
+    const sources = Math.max(...["app", "server", "lib", "exercises", "datasets", "grader/sandbox"].map((d) => newestMtime(join(ROOT, d))));
     if (sources <= built) return;
   }
   const r = spawnSync(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "build-web"], { cwd: ROOT, stdio: "inherit" });

@@ -76,6 +76,8 @@ export const users = sqliteTable("users", {
   emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
   image: text("image"),
   role: text("role", { enum: ["learner", "instructor", "admin"] }).notNull().default("learner"),
+  /** The UI language the user chose from the top bar (a folder under messages/, e.g. "zh-CN"); null: the browser's. */
+  locale: text("locale"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });

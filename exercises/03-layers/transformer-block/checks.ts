@@ -1,5 +1,5 @@
 import { Rng, Tensor, linspace, mul, randn, reshape } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, worstError, VS_TFJS, type HintRule, type Mistake } from "gradlab/checks";
 import { PARAM_KEYS, blockTf, geluTf, layerGeluNew, type BlockMistakes, type BlockParams, type Param } from "./ref.ts";
 
 type Grad = "dx" | `d${Param}`;
@@ -43,10 +43,13 @@ function makeCase(rng: Rng, n: number, t: number, numHeads: number, dh: number, 
   return { x, p, numHeads, causal, eps, dy: randn([n, t, d], rng) };
 }
 
-/** N = 1..2, T = 1..4, 1..2 heads of width 1..3, F = 2..8; causal half the time; eps 1e-5 to 0.1. */
+/** N = 1..2, T = 1..4, 1 head of width 4..5 or 2 heads of width 2..3, F = 2..8; causal half the time; eps 1e-5 to 0.1. */
 function randomCase(ctx: CheckContext): Case {
   const { rng } = ctx;
-  const [n, t, heads, dh, f, causal] = [1 + rng.int(2), 1 + rng.int(4), 1 + rng.int(2), 1 + rng.int(3), 2 + rng.int(7), rng.int(2) === 0];
+  const [n, t, heads] = [1 + rng.int(2), 1 + rng.int(4), 1 + rng.int(2)];
+  // D >= 4: a LayerNorm over 1 or 2 features outputs (nearly) constants, and most mistakes vanish with its gradients
+  const dh = heads === 1 ? 4 + rng.int(2) : 2 + rng.int(2);
+  const [f, causal] = [2 + rng.int(7), rng.int(2) === 0];
   const eps = [1e-5, 1e-3, 0.1][rng.int(3)];
   ctx.describe(`x [${n},${t},${heads * dh}], ${heads} head${heads > 1 ? "s" : ""}, F = ${f}, ${causal ? "causal" : "not causal"}, eps ${eps}`);
   return makeCase(rng, n, t, heads, dh, f, causal, eps);
@@ -56,6 +59,11 @@ const describeCase = (c: Case) => `x [${c.x.shape}], ${c.numHeads} head${c.numHe
 const settings = (c: Case) => `${c.numHeads}, ${c.causal}, ${c.eps}`;
 const args = (c: Case) => [c.x, c.p, c.numHeads, c.causal, c.eps];
 const tfInputs = (c: Case) => [c.x, ...PARAM_KEYS.map((k) => c.p[k])];
+
+/** Known mistakes say nothing of an all-zero result (a stub): the generic zeros hint does (a mistake may give zeros where D is tiny). */
+function knownMistakes<K extends string>(ms: Mistake<K>[], key: K): HintRule[] {
+  return mistakeHints(ms, key).map((rule) => (expected, got) => (got.data.some((v) => v !== 0) ? rule(expected, got) : undefined));
+}
 
 // ---- GELU -------------------------------------------------------------------------------------
 
@@ -67,14 +75,14 @@ const NO_CUBIC_HINT =
 /** Values from −4 to 4 (through ±2.7, where the tanh approximation and erf differ most), jittered. */
 function geluInput(rng: Rng, rows: number, cols: number): Tensor {
   const x = reshape(linspace(-4, 4, rows * cols), [rows, cols]);
-  for (let i = 0; i < x.data.length; i++) x.data[i] += 0.05 * rng.normal();
+  for (let i = 0; i < x.data.length; i++) x.data[i] += 0.1 * rng.normal();
   return x;
 }
 
 async function checkGelu({ learner, tf }: CheckContext, x: Tensor) {
   const against = `tfjs's gelu_new (x [${x.shape}])`;
   const erf = once(() => referenceForward(tf, geluTf(tf, { geluErf: true }), [x]));
-  expectClose("gelu(x)", layerGeluNew(tf, x), await learner.call("gelu", x), { against, hints: mistakeHints([{ hint: ERF_HINT, outputs: () => ({ y: erf() }) }], "y") });
+  expectClose("gelu(x)", layerGeluNew(tf, x), await learner.call("gelu", x), { against, hints: knownMistakes([{ hint: ERF_HINT, outputs: () => ({ y: erf() }) }], "y") });
 }
 
 async function checkGeluBackward({ learner, tf }: CheckContext, x: Tensor, dy: Tensor) {
@@ -83,7 +91,20 @@ async function checkGeluBackward({ learner, tf }: CheckContext, x: Tensor, dy: T
     { hint: ERF_HINT, outputs: grad({ geluErf: true }) },
     { hint: NO_CUBIC_HINT, outputs: grad({ geluGradNoCubic: true }) },
   ];
-  expectClose("geluBackward(dy, x)", grad({})().dx, await learner.call("geluBackward", dy, x), { against: `tf.grads of gelu_new (x [${x.shape}])`, hints: mistakeHints(ms, "dx") });
+  expectClose("geluBackward(dy, x)", grad({})().dx, await learner.call("geluBackward", dy, x), { against: `tf.grads of gelu_new (x [${x.shape}])`, hints: knownMistakes(ms, "dx") });
+}
+
+/**
+ * In the block the two GELUs differ by little more than the tolerance, so a block built on the erf
+ * GELU may fail without the erf block being clearly closer than the reference (what naming the
+ * mistake needs). This says only what is observed: the values agree with the erf block.
+ */
+function agreesWithErfBlock(erfBlock: () => Tensor | undefined): HintRule {
+  return (_expected, got) => {
+    const v = erfBlock();
+    if (!v || v.data.length !== got.data.length || got.data.every((g) => g === 0) || !(worstError(v.data, got.data, VS_TFJS) <= 1)) return undefined;
+    return "Your values agree, within the tolerance, with this block computed with the exact GELU x·Φ(x) (erf) instead of the tanh approximation, and are just outside it for the tanh one: check that your gelu is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (see the gelu checks).";
+  };
 }
 
 // ---- the block --------------------------------------------------------------------------------
@@ -96,7 +117,7 @@ function outputsOf(tf: Tf, c: Case, m: BlockMistakes = {}): Record<Out, Tensor> 
 }
 
 /** The mistakes learners make, each with what it would give on this case (computed by tfjs on demand). */
-function mistakes(tf: Tf, c: Case): Mistake<Out>[] {
+function mistakes(tf: Tf, c: Case, erf: () => Record<Out, Tensor>): Mistake<Out>[] {
   const variant = (m: BlockMistakes) => once(() => outputsOf(tf, c, m));
   return [
     {
@@ -115,7 +136,7 @@ function mistakes(tf: Tf, c: Case): Mistake<Out>[] {
       hint: "Your gradients miss the residual connections' identity paths: y = h + FFN(LN2(h)) sends dy to h directly as well as through the FFN, so dh = dy + (what comes back through FFN and LN2); the same for x: dx = dh + (what comes back through MHA and LN1).",
       outputs: variant({ residualGradDropped: true }),
     },
-    { hint: `Inside your block: ${ERF_HINT}`, outputs: variant({ geluErf: true }) },
+    { hint: `Inside your block: ${ERF_HINT}`, outputs: erf },
     { hint: `Inside your block: ${NO_CUBIC_HINT}`, outputs: variant({ geluGradNoCubic: true }) },
   ];
 }
@@ -123,15 +144,21 @@ function mistakes(tf: Tf, c: Case): Mistake<Out>[] {
 async function checkForward({ learner, tf }: CheckContext, c: Case) {
   const expected = referenceForward(tf, blockTf(tf, c.numHeads, c.causal, c.eps), tfInputs(c));
   const got = await learner.call("transformerBlockForward", ...args(c));
-  expectClose(`transformerBlockForward(x, p, ${settings(c)})`, expected, got, { against: `tfjs (${describeCase(c)})`, hints: mistakeHints(mistakes(tf, c), "y") });
+  const erf = once(() => outputsOf(tf, c, { geluErf: true }));
+  const hints = [...knownMistakes(mistakes(tf, c, erf), "y"), agreesWithErfBlock(() => erf().y)];
+  expectClose(`transformerBlockForward(x, p, ${settings(c)})`, expected, got, { against: `tfjs (${describeCase(c)})`, hints });
 }
 
 async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad[]) {
   const expected = outputsOf(tf, c);
   const label = `transformerBlockBackward(dy, x, p, ${settings(c)})`;
   const out = asObjectResult(label, await learner.call("transformerBlockBackward", c.dy, ...args(c)), GRADS);
-  const ms = mistakes(tf, c);
-  for (const k of which) expectClose(`${label}.${k}`, expected[k], out[k], { against: `tf.grads (${describeCase(c)})`, hints: mistakeHints(ms, k) });
+  const erf = once(() => outputsOf(tf, c, { geluErf: true }));
+  const ms = mistakes(tf, c, erf);
+  for (const k of which) {
+    const hints = [...knownMistakes(ms, k), agreesWithErfBlock(() => erf()[k])];
+    expectClose(`${label}.${k}`, expected[k], out[k], { against: `tf.grads (${describeCase(c)})`, hints });
+  }
 }
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: Case) {
@@ -173,8 +200,8 @@ export default defineChecks({
       checkAgainstOwnForward(ctx, makeCase(ctx.rng, 2, 2, 2, 2, 6, true, 1e-3)),
     ),
     hidden("gelu and geluBackward on random values", 1, async (ctx) => {
-      ctx.describe("x [3,7], values of spread 2.5");
-      const x = mul(randn([3, 7], ctx.rng), 2.5);
+      ctx.describe("x [3,7], values from −4 to 4");
+      const x = geluInput(ctx.rng, 3, 7);
       const dy = randn([3, 7], ctx.rng);
       await checkGelu(ctx, x);
       await checkGeluBackward(ctx, x, dy);

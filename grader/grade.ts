@@ -58,7 +58,12 @@ function notRun(ex: Exercise, why: string, opts: GradeOptions): TestResult[] {
 
 function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], status: GradeResult["status"] | undefined, rawStdout: string, rawMessage?: string): GradeResult {
   // The last bound before a result is stored or shown, whatever the checks put in their messages.
-  const tests = rawTests.map((t) => ({ ...t, output: boundedText(t.output, RESULT_TEXT_LIMITS.output) }));
+  const tests = rawTests.map((t) => ({
+    ...t,
+    output: boundedText(t.output, RESULT_TEXT_LIMITS.output),
+    ...(t.hint !== undefined ? { hint: boundedText(t.hint, RESULT_TEXT_LIMITS.output) } : {}),
+    ...(t.case !== undefined ? { case: boundedText(t.case, RESULT_TEXT_LIMITS.output) } : {}),
+  }));
   const stdout = boundedText(rawStdout, RESULT_TEXT_LIMITS.stdout);
   const message = rawMessage === undefined ? undefined : boundedText(rawMessage, RESULT_TEXT_LIMITS.message);
   const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;

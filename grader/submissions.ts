@@ -7,8 +7,6 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
-import { redactHiddenOutput } from "../lib/checks/run.ts";
-import type { GradeResult } from "../lib/result.ts";
 import type { Exercise } from "./exercises.ts";
 import { maxQueuedPerLearner, newHiddenSeed, QueueFullError } from "./intake.ts";
 import type { NewJob } from "./queue/queue.ts";
@@ -64,18 +62,6 @@ export function selectSubmission(db: Db, id: string): SubmissionRow {
 
 export function selectOptionalSubmission(db: Db, id: string): SubmissionRow | null {
   return db.select().from(submissions).where(eq(submissions.id, id)).get() ?? null;
-}
-
-/** Hide hidden checks' details (and any picture data) from a learner. */
-export function redactForLearner(result: GradeResult): GradeResult {
-  return {
-    ...result,
-    tests: result.tests.map((t) => {
-      if (t.visibility !== "hidden") return t;
-      const { data: _hiddenData, ...rest } = t;
-      return t.status === "failed" && !t.output.includes("Failed on a hidden case") ? { ...rest, output: redactHiddenOutput(t.output) } : rest;
-    }),
-  };
 }
 
 // ---- regrades and the grading history ------------------------------------------------------

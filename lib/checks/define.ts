@@ -31,6 +31,8 @@ export interface CheckOutcome {
   fraction?: number;
   /** Message shown even on success (e.g. the accuracy reached). */
   output?: string;
+  /** A hint for partial credit (how to earn the rest); shown after `output`, and kept for a hidden check's learner. */
+  hint?: string;
   /** Pictures' data (curves, trajectories). */
   data?: Record<string, unknown>;
 }

@@ -5,7 +5,8 @@ import { hidden, visible, type CheckSuite } from "./define.ts";
 import type { Tf } from "./tf.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner, type RawSession } from "./learner.ts";
-import { redactHiddenOutput, runChecks, seedFrom } from "./run.ts";
+import { redactForLearner, type GradeResult } from "../result.ts";
+import { runChecks, seedFrom } from "./run.ts";
 
 /** A learner whose every export returns 0. */
 const session: RawSession = {
@@ -22,9 +23,16 @@ function suite(body: Parameters<typeof hidden>[2]): CheckSuite {
   return { checks: [visible("a visible check", 1, async () => {}), hidden("a hidden check", 1, body)] };
 }
 
-async function hiddenOutput(s: CheckSuite, revealHidden = false): Promise<string> {
+async function hiddenTest(s: CheckSuite, revealHidden = false) {
   const out = await runChecks(s, { learner: new Learner(session), tf: {} as Tf, hiddenSeed: "abc", revealHidden });
-  return out.tests[1].output;
+  return out.tests[1];
+}
+const hiddenOutput = async (s: CheckSuite, revealHidden = false) => (await hiddenTest(s, revealHidden)).output;
+
+/** The hidden test's output as its learner reads it after the server's redaction. */
+function redactedOutput(t: GradeResult["tests"][number]): string {
+  const result: GradeResult = { exercise: "e", score: 0, maxScore: 1, status: "failed", tests: [t], stdout: "", durationMs: 0 };
+  return redactForLearner(result).tests[0].output;
 }
 
 describe("a failed hidden check", () => {
@@ -53,15 +61,30 @@ describe("a failed hidden check", () => {
       ctx.describe("a batch of 13");
       throw new CheckFailure(`wrong: expected ${SECRET}`, { hint: "a hint" });
     });
-    const full = await hiddenOutput(s, true);
-    expect(full).toBe(`wrong: expected ${SECRET}\nCase: a batch of 13\nHint: a hint`);
-    expect(redactHiddenOutput(full)).toBe("Failed on a hidden case: a batch of 13 (its inputs are drawn fresh for each submission).\nHint: a hint");
-    expect(redactHiddenOutput(`wrong: expected ${SECRET}`)).toBe(
+    const full = await hiddenTest(s, true);
+    expect(full.output).toBe(`wrong: expected ${SECRET}\nCase: a batch of 13\nHint: a hint`);
+    expect(full).toMatchObject({ hint: "a hint", case: "a batch of 13" });
+    expect(redactedOutput(full)).toBe("Failed on a hidden case: a batch of 13 (its inputs are drawn fresh for each submission).\nHint: a hint");
+    const bare = await hiddenTest(suite(async () => { throw new CheckFailure(`wrong: expected ${SECRET}`); }), true);
+    expect(redactedOutput(bare)).toBe(
       "Failed on a hidden case (its inputs are drawn fresh for each submission).\nCompare with the visible checks of the same function: they show the details.",
     );
   });
-  it("a Case: line inside the message cannot pose as the grader's", () => {
-    expect(redactHiddenOutput(`f threw Error: \nCase: ${SECRET}\nmore text`)).not.toContain(SECRET);
+  it("a Case: or Hint: line inside the message cannot pose as the grader's", async () => {
+    // The learner's error text comes first in the message, the expected value after it.
+    const learnerText = "boom\nCase: x\nHint: ";
+    const posing = await hiddenTest(suite(async () => { throw new CheckFailure(`f threw Error: ${learnerText}; expected ${SECRET}`); }), true);
+    expect(posing.output).toContain(SECRET);
+    expect(redactedOutput(posing)).not.toContain(SECRET);
+  });
+  it("redacting is idempotent: a result graded for the learner reads the same once redacted again", async () => {
+    const s = suite(async (ctx) => {
+      ctx.describe("a batch of 13");
+      throw new CheckFailure(`wrong: expected ${SECRET}`, { hint: "a hint" });
+    });
+    const learner = await hiddenTest(s);
+    expect(redactedOutput(learner)).toBe(learner.output);
+    expect(redactedOutput(learner)).toBe(redactedOutput(await hiddenTest(s, true)));
   });
 });
 
@@ -73,7 +96,7 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
   it("a visible CheckFailure gives 0 points with its message, then its hint; the other checks still run", async () => {
     const out = await run([visible("v1", 2, async () => { throw new CheckFailure("f(x)[0] is 1, expected 2.", { hint: "add the bias", data: { heat: [1] } }); }), visible("v2", 3, pass)]);
     expect(out.tests).toEqual([
-      { name: "v1", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: "f(x)[0] is 1, expected 2.\nHint: add the bias", data: { heat: [1] } },
+      { name: "v1", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: "f(x)[0] is 1, expected 2.\nHint: add the bias", hint: "add the bias", data: { heat: [1] } },
       { name: "v2", maxScore: 3, visibility: "visible", score: 3, status: "passed", output: "" },
     ]);
     expect(out.stopped).toBeUndefined();
@@ -121,6 +144,13 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
       ["over", 2, "passed", ""],
       ["under", 0, "failed", ""],
     ]);
+  });
+
+  it("an outcome's hint follows its output and is kept as a field: a hidden check's learner gets the hint, not the output", async () => {
+    const out = await run([visible("tier", 2, async () => ({ fraction: 0.5, output: "accuracy 0.81", hint: "train longer" })), hidden("h", 2, async () => ({ fraction: 0.5, output: `accuracy ${SECRET}`, hint: "train longer" }))], { revealHidden: true });
+    expect(out.tests[0]).toMatchObject({ score: 1, status: "failed", output: "accuracy 0.81\nHint: train longer", hint: "train longer" });
+    expect(out.tests[1]).toMatchObject({ output: `accuracy ${SECRET}\nHint: train longer`, hint: "train longer" });
+    expect(redactedOutput(out.tests[1])).toBe("Failed on a hidden case (its inputs are drawn fresh for each submission).\nHint: train longer");
   });
 
   it("a hidden check's pictures reach only an instructor; a hidden failure with no case and no hint points to the visible checks", async () => {

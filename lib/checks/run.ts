@@ -5,7 +5,7 @@
 import { Rng, Tensor } from "../nd/index.ts";
 import type { CheckSuite } from "./define.ts";
 import type { Tf } from "./tf.ts";
-import type { GradeStatus, TestResult } from "../result.ts";
+import { failureOutput, hiddenFailureOutput, type GradeStatus, type TestResult } from "../result.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner } from "./learner.ts";
 
@@ -82,23 +82,6 @@ class CaseTracker extends Learner {
   }
 }
 
-/** What a learner sees of a failed hidden check: the kind of case, the hint, never the inputs or the expected values. */
-function hiddenFailureMessage(kind: string, hint: string | undefined): string {
-  const what = `Failed on a hidden case${kind ? `: ${kind}` : ""} (its inputs are drawn fresh for each submission).`;
-  return `${what}${hint ? `\nHint: ${hint}` : kind ? "" : "\nCompare with the visible checks of the same function: they show the details."}`;
-}
-
-/**
- * A hidden check's full output (as graded with `revealHidden`: message, `Case:` line, hint)
- * reduced to what its learner may see. The `Case:` line is the one the grader appends last,
- * before the hint, so text earlier in the message cannot pose as it.
- */
-export function redactHiddenOutput(output: string): string {
-  const m = /\nCase: ([^\n]*)(?:\nHint: ([\s\S]*))?$/.exec(output);
-  const hint = m ? m[2] : /\nHint: (.*)$/s.exec(output)?.[1];
-  return hiddenFailureMessage(m?.[1] ?? "", hint);
-}
-
 export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<RunOutcome> {
   const tests: TestResult[] = [];
   let stopped: RunOutcome["stopped"];
@@ -125,7 +108,8 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
         ...base,
         score: round(check.points * fraction),
         status: fraction >= 1 ? "passed" : "failed",
-        output: outcome.output ?? "",
+        output: [outcome.output, outcome.hint && `Hint: ${outcome.hint}`].filter(Boolean).join("\n"),
+        ...(outcome.hint ? { hint: outcome.hint } : {}),
         // Picture data of a hidden check could reveal its inputs: learners never get it.
         ...(outcome.data && (!hiddenCheck || opts.revealHidden) ? { data: outcome.data } : {}),
       });
@@ -137,10 +121,17 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
         continue;
       }
       if (e instanceof CheckFailure) {
-        const hint = e.hint ? `\nHint: ${e.hint}` : "";
         const kind = hiddenCheck ? tracker.kind() : "";
-        const output = hiddenCheck && !opts.revealHidden ? hiddenFailureMessage(kind, e.hint) : `${e.message}${kind ? `\nCase: ${kind}` : ""}${hint}`;
-        tests.push({ ...base, score: 0, status: "failed", output, ...(e.data && (!hiddenCheck || opts.revealHidden) ? { data: e.data } : {}) });
+        const output = hiddenCheck && !opts.revealHidden ? hiddenFailureOutput(kind, e.hint) : failureOutput(e.message, kind, e.hint);
+        tests.push({
+          ...base,
+          score: 0,
+          status: "failed",
+          output,
+          ...(e.hint ? { hint: e.hint } : {}),
+          ...(kind ? { case: kind } : {}),
+          ...(e.data && (!hiddenCheck || opts.revealHidden) ? { data: e.data } : {}),
+        });
         if (check.critical) skipReason = `Not run: "${check.name}" must pass first.`;
         continue;
       }

@@ -115,12 +115,9 @@ export function gradeAccuracy(
       data: opts.data,
     });
   }
-  const output =
-    tier.fraction >= 1
-      ? `${label}: ${pct(acc)}${of} (full marks from ${pct(full.min)}).`
-      : `${label}: ${pct(acc)}${of}: ${Math.round(tier.fraction * 100)}% of the points (reached ${pct(tier.min)}; full marks from ${pct(full.min)}).` +
-        (opts.hint ? `\nHint: ${opts.hint}` : "");
-  return { fraction: tier.fraction, output, ...(opts.data ? { data: opts.data } : {}) };
+  if (tier.fraction >= 1) return { fraction: tier.fraction, output: `${label}: ${pct(acc)}${of} (full marks from ${pct(full.min)}).`, ...(opts.data ? { data: opts.data } : {}) };
+  const output = `${label}: ${pct(acc)}${of}: ${Math.round(tier.fraction * 100)}% of the points (reached ${pct(tier.min)}; full marks from ${pct(full.min)}).`;
+  return { fraction: tier.fraction, output, ...(opts.hint ? { hint: opts.hint } : {}), ...(opts.data ? { data: opts.data } : {}) };
 }
 
 // ---- a learner's MLP as weights: validated structure, reference predictions -------------------

@@ -19,6 +19,22 @@ export interface LeasedJob {
   workerId: string;
   /** grade: a new submission; regrade: again, with the exercise's current version. */
   kind?: JobKind;
+  /**
+   * What grading needs, carried by the job (a distributed engine's workers never read the web
+   * server's database); absent for the SQLite queue, whose workers read the submission row.
+   */
+  payload?: JobPayload;
+  /** The engine's own handle on this attempt (pg-boss: the job's uuid). */
+  ref?: string;
+}
+
+/** A job's payload on an engine whose workers have no access to the submissions table. */
+export interface JobPayload {
+  exerciseId: string;
+  /** The exercise version to grade against: a worker with another version refuses the job. */
+  exerciseVersion: string;
+  code: string;
+  hiddenSeed: string;
 }
 
 export type JobKind = "grade" | "regrade";
@@ -61,6 +77,8 @@ export interface GradingQueue<Tx = unknown> extends JobIntake<Tx> {
   /**
    * Take the next queued job, or undefined when none is waiting. Not strictly FIFO: live
    * submissions before regrades, and round-robin across learners (sqlite-queue.ts, CLAIM_ORDER).
+   * `leaseMs`: how long the lease lasts without a heartbeat; an engine that fixes it per job when
+   * queueing (pg-boss: heartbeatSeconds) uses its own setting instead.
    */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined | Promise<LeasedJob | undefined>;
   /** Extend the lease; false when it was lost (expired and taken by another worker). */

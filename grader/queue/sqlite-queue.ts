@@ -99,21 +99,10 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
 
   complete(job: LeasedJob, result: GradeResult): boolean {
     return this.db.transaction((tx) => {
-      const now = new Date(this.now());
       const jobRow = tx.select({ kind: gradingJobs.kind, allowLower: gradingJobs.allowLower }).from(gradingJobs).where(this.owns(job)).get();
-      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: now, leaseOwner: null }).where(this.owns(job)).run();
+      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: new Date(this.now()), leaseOwner: null }).where(this.owns(job)).run();
       if (r.changes !== 1 || !jobRow) return false;
-      const current = tx.select({ score: submissions.score, maxScore: submissions.maxScore, verdict: submissions.verdict }).from(submissions).where(eq(submissions.id, job.submissionId)).get();
-      const apply = jobRow.kind !== "regrade" || jobRow.allowLower || !current || !keepsOld(current, result);
-      tx.insert(gradingResults)
-        .values({ submissionId: job.submissionId, jobId: job.jobId, kind: jobRow.kind, exerciseVersion: result.version ?? null, score: result.score, maxScore: result.maxScore, verdict: result.status, result, applied: apply, gradedAt: now })
-        .run();
-      if (apply) {
-        tx.update(submissions)
-          .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
-          .where(eq(submissions.id, job.submissionId))
-          .run();
-      }
+      storeVerdict(tx, { jobId: job.jobId, submissionId: job.submissionId, ...jobRow }, result, this.now());
       return true;
     }, { behavior: "immediate" });
   }
@@ -128,16 +117,7 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
   }
 
   private giveUp(tx: SqliteTx, jobId: number, submissionId: string, attempts: number, error: string, countsAsAttempt: boolean): void {
-    const now = new Date(this.now());
-    tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
-    const kind = tx.select({ kind: gradingJobs.kind }).from(gradingJobs).where(eq(gradingJobs.id, jobId)).get()?.kind ?? "grade";
-    const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion, finishedAt: submissions.finishedAt }).from(submissions).where(eq(submissions.id, submissionId)).get();
-    const points = countsAsAttempt && sub ? (this.pointsOf(sub.exerciseId) ?? 0) : 0;
-    const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version, points);
-    // A regrade that could not grade leaves the existing verdict in place (it is in the history).
-    const apply = kind !== "regrade" || !sub?.finishedAt;
-    tx.insert(gradingResults).values({ submissionId, jobId, kind, exerciseVersion: null, score: 0, maxScore: result.maxScore, verdict: "error", result, applied: apply, gradedAt: now }).run();
-    if (apply) tx.update(submissions).set({ finishedAt: now, score: 0, maxScore: result.maxScore, verdict: "error", result }).where(eq(submissions.id, submissionId)).run();
+    storeGiveUp(tx, { jobId, submissionId, attempts, error, countsAsAttempt }, this.pointsOf, this.now());
   }
 
   reapExpired(): number {
@@ -166,6 +146,49 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
     for (const r of rows) s[r.state] = r.n;
     return s;
   }
+}
+
+/**
+ * Store a job's verdict in the submission's history and, unless a regrade keeps the higher old
+ * score, on the submission. The caller has checked (in `tx`) that this job had no verdict yet.
+ * Shared by every queue: the verdicts of all of them end up in this database.
+ */
+export function storeVerdict(tx: SqliteTx, job: { jobId: number; submissionId: string; kind: JobKind; allowLower: boolean }, result: GradeResult, nowMs: number): void {
+  const now = new Date(nowMs);
+  const current = tx.select({ score: submissions.score, maxScore: submissions.maxScore, verdict: submissions.verdict }).from(submissions).where(eq(submissions.id, job.submissionId)).get();
+  const apply = job.kind !== "regrade" || job.allowLower || !current || !keepsOld(current, result);
+  tx.insert(gradingResults)
+    .values({ submissionId: job.submissionId, jobId: job.jobId, kind: job.kind, exerciseVersion: result.version ?? null, score: result.score, maxScore: result.maxScore, verdict: result.status, result, applied: apply, gradedAt: now })
+    .run();
+  if (apply) {
+    tx.update(submissions)
+      .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
+      .where(eq(submissions.id, job.submissionId))
+      .run();
+  }
+}
+
+/**
+ * Give up on a job after its last attempt: the job fails, and the submission gets an error verdict
+ * (scored 0 out of its points when `countsAsAttempt`, else maxScore 0: no attempt). A regrade that
+ * could not grade leaves the existing verdict in place (it is in the history).
+ */
+export function storeGiveUp(
+  tx: SqliteTx,
+  job: { jobId: number; submissionId: string; attempts: number; error: string; countsAsAttempt: boolean },
+  pointsOf: (exerciseId: string) => number | undefined,
+  nowMs: number,
+): void {
+  const { jobId, submissionId, attempts, error, countsAsAttempt } = job;
+  const now = new Date(nowMs);
+  tx.update(gradingJobs).set({ state: "failed", finishedAt: now, leaseOwner: null, lastError: error }).where(eq(gradingJobs.id, jobId)).run();
+  const kind = tx.select({ kind: gradingJobs.kind }).from(gradingJobs).where(eq(gradingJobs.id, jobId)).get()?.kind ?? "grade";
+  const sub = tx.select({ exerciseId: submissions.exerciseId, seed: submissions.hiddenSeed, version: submissions.exerciseVersion, finishedAt: submissions.finishedAt }).from(submissions).where(eq(submissions.id, submissionId)).get();
+  const points = countsAsAttempt && sub ? (pointsOf(sub.exerciseId) ?? 0) : 0;
+  const result = gaveUpResult(sub?.exerciseId ?? "unknown", attempts, error, sub?.seed, sub?.version, points);
+  const apply = kind !== "regrade" || !sub?.finishedAt;
+  tx.insert(gradingResults).values({ submissionId, jobId, kind, exerciseVersion: null, score: 0, maxScore: result.maxScore, verdict: "error", result, applied: apply, gradedAt: now }).run();
+  if (apply) tx.update(submissions).set({ finishedAt: now, score: 0, maxScore: result.maxScore, verdict: "error", result }).where(eq(submissions.id, submissionId)).run();
 }
 
 /**

@@ -60,6 +60,12 @@ async function grade(catalogue: Catalogue, req: GradeRequest): Promise<GradeRepl
     return { id: req.id, ok: false, why: (e as Error).message, beforeLearnerCode: true };
   }
   if (ex !== known) catalogue.exercises[catalogue.exercises.indexOf(known)] = ex;
+  if (req.expectedVersion && req.expectedVersion !== ex.version) {
+    // Grading against other checks would give a verdict the course did not set: refuse the job (the
+    // queue retries it, maybe on a worker that has the version; else it fails saying both).
+    const why = `this worker has exercise '${ex.id}' at version ${ex.version}, the job needs version ${req.expectedVersion}: update this worker's GradLab checkout (exercises) to the web server's`;
+    return { id: req.id, ok: false, why, beforeLearnerCode: true };
+  }
   try {
     const result = await gradeCode(ex, req.code, { hiddenSeed: req.hiddenSeed, revealHidden: true, openTransport: sharedChildPool().open });
     stallForTests(req.code);

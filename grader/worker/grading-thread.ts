@@ -13,6 +13,8 @@ export interface GradeRequest {
   exerciseId: string;
   code: string;
   hiddenSeed: string;
+  /** Grade only at this exercise version (the job's); another version refuses the job. */
+  expectedVersion?: string;
 }
 
 export type GradeReply =

@@ -9,13 +9,17 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { Catalogue, Exercise } from "../exercises.ts";
-import type { GradingQueue, LeasedJob } from "../queue/queue.ts";
+import type { GradingQueue, JobPayload, LeasedJob } from "../queue/queue.ts";
 import { selectOptionalSubmission } from "../submissions.ts";
 import { learnerStoppedResult } from "../verdicts.ts";
 import { GradingThread } from "./grading-thread.ts";
 
 export interface WorkerOptions {
-  db: Db;
+  /**
+   * The web server's database, to read submissions from: only for a queue whose jobs do not carry
+   * them (SQLite). A pg-boss worker has none (jobs carry their payload).
+   */
+  db?: Db;
   queue: GradingQueue;
   /** For each job's wall budget and verdicts written here; the grading thread loads its own. */
   catalogue: Catalogue;
@@ -54,13 +58,31 @@ function isBusy(e: unknown): boolean {
   return /SQLITE_BUSY/.test(String(err?.code ?? "")) || /database is locked/i.test(String(err?.message ?? ""));
 }
 
-async function retryBusy<T>(fn: () => T | Promise<T>): Promise<T> {
+/**
+ * PostgreSQL (the pg-boss queue) restarting or out of reach: connection refused or reset, the
+ * server shutting down (57P01-57P03) or starting up. A worker waits for it rather than exiting.
+ */
+function isUnreachable(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  const code = String(err?.code ?? "");
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|57P0[123]|08\d\d\d)$/.test(code) ||
+    /Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i.test(String(err?.message ?? ""));
+}
+
+async function retryBusy<T>(fn: () => T | Promise<T>, log?: (line: string) => void): Promise<T> {
+  const start = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!isBusy(e) || attempt >= 50) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(200, 5 * attempt) + Math.random() * 20));
+      if (isBusy(e) && attempt < 50) {
+        await new Promise((r) => setTimeout(r, Math.min(200, 5 * attempt) + Math.random() * 20));
+        continue;
+      }
+      // Up to 5 minutes for the queue's server to come back (a restart, a network cut), then give up.
+      if (!isUnreachable(e) || Date.now() - start > 300_000) throw e;
+      if (attempt === 1 || attempt % 30 === 0) log?.(`the queue is unreachable (${(e as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
     }
   }
 }
@@ -68,7 +90,7 @@ async function retryBusy<T>(fn: () => T | Promise<T>): Promise<T> {
 /** Lease and grade one job. Returns false when the queue was empty. */
 export async function processOne(opts: WorkerOptions & { workerId: string }): Promise<boolean> {
   const leaseMs = opts.leaseMs ?? 15_000;
-  const job = await retryBusy(() => opts.queue.lease(opts.workerId, leaseMs));
+  const job = await retryBusy(() => opts.queue.lease(opts.workerId, leaseMs), opts.log);
   if (!job) return false;
   const heartbeat = setInterval(() => {
     // A missed heartbeat is harmless (the lease outlives it); a busy database must not crash the worker.
@@ -84,17 +106,27 @@ export async function processOne(opts: WorkerOptions & { workerId: string }): Pr
   return true;
 }
 
+/** What grading needs: carried by the job (pg-boss), else read from the web server's database. */
+async function jobPayload(opts: WorkerOptions, job: LeasedJob): Promise<(JobPayload & { id: string; fromJob: boolean }) | undefined> {
+  if (job.payload) return { ...job.payload, id: job.submissionId, fromJob: true };
+  const db = opts.db;
+  if (!db) throw new Error(`job ${job.jobId} carries no submission and this worker has no database to read it from`);
+  const sub = await retryBusy(() => selectOptionalSubmission(db, job.submissionId));
+  return sub ? { id: sub.id, exerciseId: sub.exerciseId, exerciseVersion: sub.exerciseVersion, code: sub.code, hiddenSeed: sub.hiddenSeed, fromJob: false } : undefined;
+}
+
 async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJob): Promise<void> {
   const log = opts.log ?? (() => {});
-  const sub = await retryBusy(() => selectOptionalSubmission(opts.db, job.submissionId));
+  const sub = await jobPayload(opts, job);
   if (!sub) {
-    await retryBusy(() => opts.queue.fail(job, "the submission row is missing", { beforeLearnerCode: true }));
+    await retryBusy(() => opts.queue.fail(job, "the submission row is missing", { beforeLearnerCode: true }), log);
     return;
   }
   const ex = opts.catalogue.exercises.find((e) => e.id === sub.exerciseId);
   const budgetMs = jobWallBudgetMs(ex);
   const t0 = performance.now();
-  const outcome = await opts.grading.grade({ exerciseId: sub.exerciseId, code: sub.code, hiddenSeed: sub.hiddenSeed }, budgetMs);
+  // A job that names its version is graded at that version or refused (another worker may have it).
+  const outcome = await opts.grading.grade({ exerciseId: sub.exerciseId, code: sub.code, hiddenSeed: sub.hiddenSeed, ...(sub.fromJob ? { expectedVersion: sub.exerciseVersion } : {}) }, budgetMs);
   let result;
   switch (outcome.kind) {
     case "result":
@@ -109,11 +141,11 @@ async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJ
     default: {
       const why = outcome.why;
       log(`job ${job.jobId} (submission ${sub.id}) could not be graded on attempt ${job.attempt}: ${why}`);
-      await retryBusy(() => opts.queue.fail(job, why, { beforeLearnerCode: outcome.kind === "error" && outcome.beforeLearnerCode }));
+      await retryBusy(() => opts.queue.fail(job, why, { beforeLearnerCode: outcome.kind === "error" && outcome.beforeLearnerCode }), log);
       return;
     }
   }
-  const stored = await retryBusy(() => opts.queue.complete(job, result));
+  const stored = await retryBusy(() => opts.queue.complete(job, result), log);
   const took = Math.round(performance.now() - t0);
   log(`job ${job.jobId} ${sub.exerciseId} → ${result.status} ${result.score}/${result.maxScore} in ${took} ms${stored ? "" : " (lease lost: verdict discarded, another worker has it)"}`);
 }
@@ -123,7 +155,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const workerId = opts.workerId ?? newWorkerId();
   const pollMs = opts.pollMs ?? 50;
   while (!opts.signal?.aborted) {
-    await retryBusy(() => opts.queue.reapExpired());
+    await retryBusy(() => opts.queue.reapExpired(), opts.log);
     const worked = await processOne({ ...opts, workerId });
     if (!worked) await new Promise((r) => setTimeout(r, pollMs));
   }

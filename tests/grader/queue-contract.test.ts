@@ -24,6 +24,7 @@ queueContract<SqliteTx>("SqliteQueue", (opts) => {
   return {
     queue,
     maxAttempts: 3, // grading_jobs.max_attempts' default
+    leaseMs: 1_000,
     tick: (ms) => void (now += ms),
     transaction: async (fn) =>
       db.transaction((tx) => {

@@ -39,9 +39,14 @@ export interface QueueUnderTest<Tx> {
   /** Every verdict stored for the submission, oldest first. */
   history(id: string): Promise<{ kind: JobKind; score: number; verdict: string; applied: boolean }[]>;
   /** Move the queue's clock on by `ms`. */
-  tick(ms: number): void;
+  tick(ms: number): void | Promise<void>;
   /** Attempts before the queue gives up on a job. */
   maxAttempts: number;
+  /**
+   * The lease the tests take (and heartbeat): the times below are fractions and multiples of it.
+   * An engine that fixes the lease per job (pg-boss: heartbeatSeconds, at least 10 s) uses its own.
+   */
+  leaseMs: number;
   close?(): void | Promise<void>;
 }
 
@@ -80,8 +85,9 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       t.transaction((tx) => then(t.storeSubmission(tx, userId), (id) => then(q.enqueue(tx, { submissionId: id, userId }), () => (owner.set(id, userId), id))));
     const regrade = (submissionId: string, extra: Partial<NewJob> = {}) =>
       t.transaction((tx) => q.enqueue(tx, { submissionId, userId: owner.get(submissionId) ?? null, kind: "regrade", ...extra }));
-    const lease = async (workerId: string, leaseMs = 60_000): Promise<LeasedJob | undefined> => {
-      t.tick(1);
+    const L = t.leaseMs;
+    const lease = async (workerId: string, leaseMs = L): Promise<LeasedJob | undefined> => {
+      await t.tick(1);
       return q.lease(workerId, leaseMs);
     };
     const leased = async (workerId: string, leaseMs?: number): Promise<LeasedJob> => {
@@ -97,11 +103,11 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       return id;
     };
     /** Let `job`'s lease expire and reap it. */
-    const expire = async (ms = 10_000) => {
-      t.tick(ms);
+    const expire = async (ms = 2 * L) => {
+      await t.tick(ms);
       return q.reapExpired();
     };
-    return { t, q, submit, regrade, lease, leased, who, graded, expire };
+    return { t, q, L, submit, regrade, lease, leased, who, graded, expire };
   }
 
   describe(`${name} passes the GradingQueue contract`, () => {
@@ -140,12 +146,12 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
     });
 
     it("heartbeat: a heartbeating worker keeps its job past the first lease's end", async () => {
-      const { t, q, submit, leased, lease } = await setUp();
+      const { t, q, L, submit, leased, lease } = await setUp();
       const id = await submit();
-      const job = await leased("w1", 1_000);
-      t.tick(800);
-      expect(await q.heartbeat(job, 1_000)).toBe(true);
-      t.tick(800); // 1.6 s after the lease: past the first lease, within the extended one
+      const job = await leased("w1", L);
+      await t.tick(0.8 * L);
+      expect(await q.heartbeat(job, L)).toBe(true);
+      await t.tick(0.8 * L); // past the first lease, within the extended one
       expect(await q.reapExpired()).toBe(0);
       expect(await lease("w2")).toBeUndefined();
       expect(await q.complete(job, verdict(10))).toBe(true);
@@ -153,13 +159,13 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
     });
 
     it("lost lease: reaped and leased again as attempt 2; the first worker's heartbeat and verdict are refused", async () => {
-      const { t, q, submit, leased, expire } = await setUp();
+      const { t, q, L, submit, leased, expire } = await setUp();
       const id = await submit();
-      const first = await leased("dead-worker", 1_000);
-      expect(await expire(2_000)).toBe(1);
-      const second = await leased("w2", 1_000);
+      const first = await leased("dead-worker", L);
+      expect(await expire(2 * L)).toBe(1);
+      const second = await leased("w2", L);
       expect(second).toMatchObject({ submissionId: id, attempt: 2, workerId: "w2" });
-      expect(await q.heartbeat(first, 1_000)).toBe(false);
+      expect(await q.heartbeat(first, L)).toBe(false);
       expect(await q.complete(first, verdict(0))).toBe(false);
       expect(await q.complete(second, verdict(10))).toBe(true);
       expect(await t.submission(id)).toMatchObject({ status: "done", score: 10, verdict: "passed" });
@@ -167,17 +173,19 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
     });
 
     it("reap: only expired leases go back to the queue, and it says how many", async () => {
-      const { t, q, submit, leased, lease } = await setUp();
+      const { t, q, L, submit, leased, lease } = await setUp();
       const short = await submit("a");
       await submit("b");
-      await leased("w1", 1_000);
-      const long = await leased("w2", 60_000);
-      t.tick(5_000);
+      await leased("w1", L);
+      const kept = await leased("w2", L);
+      await t.tick(0.6 * L);
+      expect(await q.heartbeat(kept, L)).toBe(true);
+      await t.tick(0.6 * L); // w1's lease is over; w2's runs on from its heartbeat
       expect(await q.reapExpired()).toBe(1);
       expect(await q.stats()).toEqual({ queued: 1, leased: 1, done: 0, failed: 0 });
       expect(await q.reapExpired()).toBe(0);
       expect(await lease("w3")).toMatchObject({ submissionId: short, attempt: 2 });
-      expect(await q.heartbeat(long, 60_000)).toBe(true);
+      expect(await q.heartbeat(kept, L)).toBe(true);
     });
 
     it("fail: the attempt is retried by the next lease", async () => {
@@ -192,7 +200,7 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       const { t, q, submit, leased, lease, expire } = await setUp();
       const id = await submit("u1");
       for (let i = 0; i < t.maxAttempts; i++) {
-        expect(await leased(`w${i}`, 100)).toMatchObject({ submissionId: id, attempt: i + 1 });
+        expect(await leased(`w${i}`)).toMatchObject({ submissionId: id, attempt: i + 1 });
         expect(await expire()).toBe(1);
       }
       expect(await lease("w-next")).toBeUndefined();
@@ -219,7 +227,7 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       const job = await leased("w1");
       expect(await q.complete(job, verdict(7))).toBe(true);
       expect(await q.complete(job, verdict(10))).toBe(false);
-      expect(await q.heartbeat(job, 1_000)).toBe(false);
+      expect(await q.heartbeat(job, t.leaseMs)).toBe(false);
       const other = await submit();
       const failed = await leased("w1");
       await q.fail(failed, "a worker's own error");
@@ -227,7 +235,7 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       // The same worker takes the retry: the first attempt's handle still stores nothing.
       const retry = await leased("w1");
       expect(retry).toMatchObject({ submissionId: other, attempt: 2 });
-      expect(await q.heartbeat(failed, 1_000)).toBe(false);
+      expect(await q.heartbeat(failed, t.leaseMs)).toBe(false);
       expect(await q.complete(failed, verdict(10))).toBe(false);
       expect(await q.complete(retry, verdict(3))).toBe(true);
       expect(await t.submission(id)).toMatchObject({ score: 7 });
@@ -265,7 +273,7 @@ export function queueContract<Tx>(name: string, create: QueueFactory<Tx>): void 
       const id = await graded(7);
       await regrade(id);
       for (let i = 0; i < t.maxAttempts; i++) {
-        await leased(`w${i}`, 100);
+        await leased(`w${i}`);
         await expire();
       }
       expect(await t.submission(id)).toMatchObject({ status: "done", score: 7, verdict: "failed" });

@@ -311,7 +311,8 @@ async function accuracyCheck(ctx: CheckContext, which: "practice" | "full", tier
   const label = which === "practice" ? `Accuracy on ${set.sentences.length} practice sentences` : `Accuracy on ${set.sentences.length} held-out sentences`;
   return gradeAccuracy(label, acc, tiers, {
     count: set.sentences.length,
-    hint: acc < tiers[0].min ? (predictionHint(pred, set.labels, CLASSES) ?? orderHint(pred, set)) : undefined,
+    // (predictionHint's chance-level branch is not for 2 classes: a bag of words reaches 60% here.)
+    hint: acc < tiers[0].min ? (pred.every((p) => p === pred[0]) ? predictionHint(pred, set.labels, CLASSES) : orderHint(pred, set)) : undefined,
     data: curveData({ loss: t.losses as number[] }),
   });
 }
@@ -334,10 +335,10 @@ export default defineChecks({
       await expectForward(ctx, model, c.w, c.ids);
       await expectRowAlone(ctx, model, c.ids, 2);
     }),
-    visible(`train on ${PRACTICE.count} practice sentences returns the model the statement prescribes; its loss falls and forward agrees with tfjs`, 1, async (ctx) => {
+    visible(`train on ${PRACTICE.count} practice sentences returns the model the statement prescribes; forward agrees with tfjs and the loss falls`, 1, async (ctx) => {
       const t = await trained(ctx, "practice");
-      expectLossFalls(ctx, t);
       await expectTrainedForward(ctx, t, scoredSentences("practice", 0));
+      expectLossFalls(ctx, t);
       const [e, h] = [t.weights.embedding.shape[1], t.weights.wh.shape[0]];
       return { output: `V = ${t.vocab.length}, E = ${e}, H = ${h}; loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
     }),
@@ -360,10 +361,10 @@ export default defineChecks({
       }
     }),
     hidden(`held-out accuracy after training on ${PUBLIC_TRAIN.count.toLocaleString("en")} sentences (${pct(HELD_OUT_TIERS[0].min)} for full marks)`, 4, (ctx) => accuracyCheck(ctx, "full", HELD_OUT_TIERS)),
-    hidden("the trained model: its loss falls and forward agrees with tfjs on held-out sentences", 1, async (ctx) => {
+    hidden("the trained model: forward agrees with tfjs on held-out sentences, and its loss falls", 1, async (ctx) => {
       const t = await trained(ctx, "full");
-      expectLossFalls(ctx, t);
       await expectTrainedForward(ctx, t, scoredSentences("heldOut", submissionSeed(ctx)));
+      expectLossFalls(ctx, t);
     }),
   ],
 });

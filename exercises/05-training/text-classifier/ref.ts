@@ -6,7 +6,7 @@
  *
  * As tf.layers.embedding({ maskZero: true }) → tf.layers.lstm({ recurrentActivation: "sigmoid" })
  * → tf.layers.dense: a masked (padded) step leaves h and c as they were, so the dense layer reads
- * the state after each sentence's last real token (tests/grader/text-classifier.test.ts checks
+ * the state after each sentence's last real token (ref.test.ts checks
  * this against tf.layers).
  */
 import type * as TF from "@tensorflow/tfjs";

@@ -34,6 +34,7 @@ export function encode(sentences: string[], vocab: string[], maxLen: number): Te
 function pooled(model: TextModel, ids: Tensor): { c: Float64Array; g: Float64Array[] } {
   const [n, T] = ids.shape;
   const E = model.embedding.shape[1];
+  const UNITS = model.lstm.wh.shape[0];
   const c = new Float64Array(n * UNITS);
   const g: Float64Array[] = [];
   for (let t = 0; t < T; t++) {
@@ -56,11 +57,71 @@ function pooled(model: TextModel, ids: Tensor): { c: Float64Array; g: Float64Arr
   return { c, g };
 }
 
+// forward is the exercise's LSTM forward (as the solution's): only the training is a bag of words.
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** What the backward pass needs of each time step. */
+interface Step { x: Tensor; hPrev: Float64Array; cPrev: Float64Array; gates: Float64Array; tanhC: Float64Array; live: Uint8Array }
+
+/** The LSTM over a batch of post-padded ids: a padded step (id 0) leaves h and c as they were. */
+function runLstm(model: TextModel, ids: Tensor): { h: Float64Array; steps: Step[] } {
+  const [n, T] = ids.shape;
+  const H = model.lstm.wh.shape[0];
+  const E = model.embedding.shape[1];
+  let h = new Float64Array(n * H);
+  let c = new Float64Array(n * H);
+  const steps: Step[] = [];
+  for (let t = 0; t < T; t++) {
+    const live = new Uint8Array(n);
+    const x = new Float64Array(n * E);
+    for (let r = 0; r < n; r++) {
+      const id = ids.data[r * T + t];
+      live[r] = id !== 0 ? 1 : 0;
+      x.set(model.embedding.data.subarray(id * E, id * E + E), r * E);
+    }
+    if (!live.some((l) => l)) break; // only padding from here on
+    const xt = new Tensor(x, [n, E]);
+    const z = matmul(xt, model.lstm.wx).data;
+    const zh = matmul(new Tensor(h, [n, H]), model.lstm.wh).data;
+    const b = model.lstm.b.data;
+    const gates = new Float64Array(n * 4 * H);
+    const tanhC = new Float64Array(n * H);
+    const hNew = h.slice();
+    const cNew = c.slice();
+    for (let r = 0; r < n; r++) {
+      if (!live[r]) continue;
+      for (let j = 0; j < H; j++) {
+        const k = r * 4 * H;
+        const i = sigmoid(z[k + j] + zh[k + j] + b[j]);
+        const f = sigmoid(z[k + H + j] + zh[k + H + j] + b[H + j]);
+        const g = Math.tanh(z[k + 2 * H + j] + zh[k + 2 * H + j] + b[2 * H + j]);
+        const o = sigmoid(z[k + 3 * H + j] + zh[k + 3 * H + j] + b[3 * H + j]);
+        gates[k + j] = i;
+        gates[k + H + j] = f;
+        gates[k + 2 * H + j] = g;
+        gates[k + 3 * H + j] = o;
+        const cv = f * c[r * H + j] + i * g;
+        cNew[r * H + j] = cv;
+        tanhC[r * H + j] = Math.tanh(cv);
+        hNew[r * H + j] = o * tanhC[r * H + j];
+      }
+    }
+    steps.push({ x: xt, hPrev: h, cPrev: c, gates, tanhC, live });
+    h = hNew;
+    c = cNew;
+  }
+  return { h, steps };
+}
+
+/** Logits [N, 2]: the dense layer on the LSTM's last state (after each sentence's last real token). */
 export function forward(model: TextModel, ids: Tensor): Tensor {
-  const n = ids.shape[0];
-  const { c } = pooled(model, ids);
-  const h = new Tensor(c.map(Math.tanh), [n, UNITS]);
-  const z = matmul(h, model.dense.w);
+  const { h } = runLstm(model, ids);
+  return logitsOf(model, h, ids.shape[0]);
+}
+
+function logitsOf(model: TextModel, h: Float64Array, n: number): Tensor {
+  const H = model.lstm.wh.shape[0];
+  const z = matmul(new Tensor(h, [n, H]), model.dense.w);
   for (let r = 0; r < n; r++) for (let k = 0; k < 2; k++) z.data[r * 2 + k] += model.dense.b.data[k];
   return z;
 }

@@ -3,6 +3,11 @@
  * bundled (see app/_lib/server-loader.ts); the editor and the Run worker are prebuilt into
  * public/gradlab/ by app/_build/build-assets.ts. `npm run build` does both.
  */
+import createNextIntlPlugin from "next-intl/plugin";
+
+// The UI's translations (messages/<locale>/): next-intl reads its per-request config from here.
+const withNextIntl = createNextIntlPlugin("./app/_i18n/request.ts");
+
 /** @type {import("next").NextConfig} */
 const config = {
   poweredByHeader: false,
@@ -12,4 +17,4 @@ const config = {
   turbopack: { root: import.meta.dirname },
 };
 
-export default config;
+export default withNextIntl(config);

@@ -1,16 +1,25 @@
 import type { ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import "katex/dist/katex.min.css";
 import "./globals.css";
 
 // Every page is rendered per request, so Next can put the CSP nonce (server/request-guard.ts) on its scripts.
 export const dynamic = "force-dynamic";
 
-export const metadata = { title: "GradLab", description: "Deep learning from scratch, graded." };
+export async function generateMetadata() {
+  const t = await getTranslations("common");
+  return { title: "GradLab", description: t("tagline") };
+}
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang={locale}>
+      <body>
+        {/* Client components get the request's locale and messages from here (app/_i18n/request.ts). */}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </body>
     </html>
   );
 }

@@ -1,11 +1,13 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations("pages.notFound");
   return (
     <main className="signin">
-      <h1>Not found</h1>
-      <p className="muted">There is no such page or exercise.</p>
-      <Link href="/">Back to the problem sets</Link>
+      <h1>{t("title")}</h1>
+      <p className="muted">{t("body")}</p>
+      <Link href="/">{t("back")}</Link>
     </main>
   );
 }

@@ -11,13 +11,17 @@ import { selectOptionalSubmission, submissionStatus, type SubmissionRow } from "
 import { redactForLearner, type GradeResult } from "../lib/result.ts";
 import { readFileSync } from "node:fs";
 import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
-import { staffOfSubmission, submitInCourses } from "./courses.ts";
+import { staffOfSubmission, submitInCourses } from "./courses/index.ts";
+import { DEFAULT_LOCALE } from "../lib/i18n/locales.ts";
+import { localizedStatement, localizedTitle, type TranslationState } from "./localized-exercise.ts";
 
 export { MAX_CODE_BYTES };
 export const SUBMISSIONS_PER_MINUTE = Number(process.env.GRADLAB_SUBMISSIONS_PER_MINUTE ?? 10);
 
 export { db, auth, getCatalogue, findExercise, sessionUser, canReadAll, HttpError, type SessionUser } from "./context.ts";
-export * from "./courses.ts";
+export * from "./courses/index.ts";
+export { userLocale, setUserLocale } from "./user-locale.ts";
+export { localizedTitle } from "./localized-exercise.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 
@@ -32,24 +36,31 @@ export interface ExerciseView {
   exports: string[];
   points: number;
   statement: string;
+  /** The language `statement` is in, and how it stands against the English (see localized-exercise.ts). */
+  statementLocale: string;
+  translation: TranslationState;
   starter: string;
   checks: { name: string; points: number; visibility: "visible" | "hidden" }[];
   timeoutMs: number;
 }
 
-export async function exerciseView(ex: Exercise): Promise<ExerciseView> {
+/** The exercise for a reader of `locale`: the statement (and its title) translated when a translation exists. */
+export async function exerciseView(ex: Exercise, locale: string = DEFAULT_LOCALE): Promise<ExerciseView> {
   const cat = await getCatalogue();
+  const statement = localizedStatement(ex.files.statement, locale);
   return {
     id: ex.id,
     set: ex.set,
     setTitle: cat.sets.find((s) => s.id === ex.set)?.title ?? ex.set,
-    title: ex.meta.title,
+    title: localizedTitle(ex.meta.title, ex.files.statement, locale),
     summary: ex.meta.summary,
     topic: ex.meta.topic,
     tags: ex.meta.tags,
     exports: ex.meta.exports,
     points: ex.points,
-    statement: readFileSync(ex.files.statement, "utf8"),
+    statement: statement.markdown,
+    statementLocale: statement.locale,
+    translation: statement.translation,
     starter: readFileSync(ex.files.starter, "utf8"),
     checks: ex.suite.checks.map((c) => ({ name: c.name, points: c.points, visibility: c.visibility })),
     timeoutMs: ex.meta.limits.timeoutMs,

@@ -1,4 +1,6 @@
+"use client";
 /** Small dependency-free SVG pictures for the results panel: heatmaps and line charts. */
+import { useTranslations } from "next-intl";
 
 export interface Series {
   name: string;
@@ -19,6 +21,7 @@ function ticks(lo: number, hi: number): number[] {
 const short = (x: number) => (Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : Number(x.toPrecision(3)).toString());
 
 export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: number[]; xLabel?: string; title?: string }) {
+  const t = useTranslations("charts");
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   if (!all.length) return null;
   let lo = Math.min(...all);
@@ -36,14 +39,14 @@ export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: 
   return (
     <figure className="chart">
       {title && <figcaption>{title}</figcaption>}
-      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title ?? "chart"}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title ?? t("chart")}>
         {ticks(lo, hi).map((t) => (
           <g key={t}>
             <line x1={PAD.l} x2={W - PAD.r} y1={py(t)} y2={py(t)} className="grid" />
             <text x={PAD.l - 4} y={py(t) + 3} textAnchor="end" className="axis">{short(t)}</text>
           </g>
         ))}
-        <text x={(W + PAD.l) / 2} y={H - 4} textAnchor="middle" className="axis">{xLabel ?? "step"} ({short(x0)}–{short(xs[n - 1])})</text>
+        <text x={(W + PAD.l) / 2} y={H - 4} textAnchor="middle" className="axis">{t("xAxis", { label: xLabel ?? t("step"), from: short(x0), to: short(xs[n - 1]) })}</text>
         {series.map((s) => {
           const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${px(xs[i]).toFixed(1)},${py(v).toFixed(1)}` : "")).filter(Boolean).join(" ");
           return <polyline key={s.name} points={pts} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dashed ? "5 3" : undefined} />;
@@ -62,6 +65,7 @@ export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: 
 
 /** Per-element |error| / tolerance: ≤ 1 is within tolerance (green), above is off (red, darker = worse). */
 export function Heatmap({ label, rows, cols, values }: { label: string; rows: number; cols: number; values: number[] }) {
+  const t = useTranslations("charts");
   const R = Math.min(rows, 48);
   const C = Math.min(cols, 48);
   const cell = Math.max(6, Math.min(22, Math.floor(300 / Math.max(R, C))));
@@ -75,23 +79,23 @@ export function Heatmap({ label, rows, cols, values }: { label: string; rows: nu
   return (
     <figure className="chart heatmap" data-testid="heatmap">
       <figcaption>
-        {label}: error / tolerance per element ({off} of {values.length} off{rows > R || cols > C ? `; first ${R}×${C} shown` : ""})
+        {rows > R || cols > C ? t("heatmapCaptionClipped", { label, off, total: values.length, rows: R, cols: C }) : t("heatmapCaption", { label, off, total: values.length })}
       </figcaption>
-      <svg width={C * cell} height={R * cell} role="img" aria-label={`${label} error heatmap`}>
+      <svg width={C * cell} height={R * cell} role="img" aria-label={t("heatmapLabel", { label })}>
         {Array.from({ length: R }, (_, r) =>
           Array.from({ length: C }, (_, c) => {
             const v = values[r * cols + c];
             return (
               <rect key={`${r}-${c}`} x={c * cell} y={r * cell} width={cell - 1} height={cell - 1} fill={color(v)}>
-                <title>{`[${r},${c}] error/tol = ${Number.isFinite(v) ? v.toPrecision(3) : String(v)}`}</title>
+                <title>{t("cellTitle", { r, c, v: Number.isFinite(v) ? v.toPrecision(3) : String(v) })}</title>
               </rect>
             );
           }),
         )}
       </svg>
       <div className="legend">
-        <span><i className="swatch" style={{ background: "rgba(22,163,74,.6)" }} /> within tolerance</span>
-        <span><i className="swatch" style={{ background: "rgb(190,40,30)" }} /> off (darker = further)</span>
+        <span><i className="swatch" style={{ background: "rgba(22,163,74,.6)" }} /> {t("within")}</span>
+        <span><i className="swatch" style={{ background: "rgb(190,40,30)" }} /> {t("off")}</span>
       </div>
     </figure>
   );

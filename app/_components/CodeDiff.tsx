@@ -1,4 +1,5 @@
 import { diffLines } from "diff";
+import { useTranslations } from "next-intl";
 
 type Line = { kind: "add" | "del" | "same"; text: string } | { kind: "skip"; count: number };
 
@@ -27,15 +28,17 @@ function diffAsLines(a: string, b: string, context?: number): Line[] {
 
 /**
  * A line diff from `a` to `b` (removed lines red with "- ", added green with "+ "); with
- * `context`, only that many unchanged lines are shown around each change. No hooks: server or client.
+ * `context`, only that many unchanged lines are shown around each change. Server or client
+ * (next-intl's useTranslations works in both).
  */
 export function CodeDiff({ a, b, testId = "diff", context }: { a: string; b: string; testId?: string; context?: number }) {
+  const t = useTranslations("diff");
   return (
     <pre className="diff" data-testid={testId}>
       {diffAsLines(a, b, context).map((l, i) =>
         l.kind === "skip" ? (
           <span key={i} className="skip muted">
-            {`  ⋯ ${l.count} unchanged line${l.count === 1 ? "" : "s"}\n`}
+            {`  ⋯ ${t("unchanged", { count: l.count })}\n`}
           </span>
         ) : (
           <span key={i} className={l.kind}>

@@ -5,6 +5,7 @@
  * differences on demand, and one click to take the other.
  */
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { CodeDiff } from "./CodeDiff.tsx";
 
 export interface DraftOffer {
@@ -20,6 +21,7 @@ export interface DraftOffer {
 }
 
 export function DraftBanner({ offer, current, onSwap, onDismiss }: { offer: DraftOffer; current: () => string; onSwap: () => void; onDismiss: () => void }) {
+  const t = useTranslations("draft");
   const [showDiff, setShowDiff] = useState(false);
   return (
     <div className="draft-banner" role="status" data-testid="draft-banner">
@@ -27,19 +29,19 @@ export function DraftBanner({ offer, current, onSwap, onDismiss }: { offer: Draf
         <span data-testid="draft-banner-message">{offer.message}</span>
         <span className="grow" />
         <button className="ghost" onClick={() => setShowDiff((s) => !s)} data-testid="draft-diff-toggle" aria-expanded={showDiff}>
-          {showDiff ? "Hide differences" : "Show differences"}
+          {showDiff ? t("hideDiff") : t("showDiff")}
         </button>
         <button className="ghost" onClick={onSwap} data-testid="draft-swap">
           {offer.swapLabel}
         </button>
-        <button className="ghost" onClick={onDismiss} aria-label="Dismiss this notice" title="Dismiss">
+        <button className="ghost" onClick={onDismiss} aria-label={t("dismissLabel")} title={t("dismiss")}>
           ×
         </button>
       </div>
       {showDiff && (
         <>
           <p className="muted small diff-legend">
-            <b>-</b> only in {offer.otherLabel} · <b>+</b> only in {offer.currentLabel} (in the editor)
+            {t.rich("diffLegend", { other: offer.otherLabel, current: offer.currentLabel, b: (chunks) => <b>{chunks}</b> })}
           </p>
           <CodeDiff a={offer.other} b={current()} testId="draft-diff" context={3} />
         </>

@@ -1,6 +1,8 @@
 "use client";
+import { useTranslations } from "next-intl";
 
 export function SignOutButton() {
+  const t = useTranslations("common");
   return (
     <button
       className="linkish"
@@ -9,7 +11,7 @@ export function SignOutButton() {
         window.location.href = "/sign-in";
       }}
     >
-      Sign out
+      {t("signOut")}
     </button>
   );
 }

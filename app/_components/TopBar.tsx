@@ -1,8 +1,12 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { SessionUser } from "../_lib/server-loader.ts";
 import { SignOutButton } from "./SignOutButton.tsx";
+import { LocaleSwitch } from "./LocaleSwitch.tsx";
+import { localeChoices } from "../_i18n/choices.ts";
 
-export function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { href?: string; label: string }[] }) {
+export async function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { href?: string; label: string }[] }) {
+  const t = await getTranslations("common");
   return (
     <header className="topbar">
       <nav className="crumbs">
@@ -15,9 +19,10 @@ export function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { hr
         ))}
       </nav>
       <div className="who">
-        <Link href="/courses" data-testid="courses-link">Courses</Link>
+        <Link href="/courses" data-testid="courses-link">{t("courses")}</Link>
         <span data-testid="who">{user.email}</span>
-        <span className={`role role-${user.role}`}>{user.role}</span>
+        <span className={`role role-${user.role}`}>{t(`roles.${user.role}`)}</span>
+        <LocaleSwitch current={await getLocale()} choices={localeChoices()} />
         <SignOutButton />
       </div>
     </header>

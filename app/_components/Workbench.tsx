@@ -5,13 +5,14 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
 import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
 import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
-import type { ExerciseCourseRules } from "../../server/courses.ts";
+import type { ExerciseCourseRules } from "../../server/courses/index.ts";
 import { useDraft, type SaveState } from "./use-draft.ts";
 import "./draft.css";
 
@@ -72,31 +73,34 @@ function runTimeoutMs(exerciseTimeoutMs: number): number {
   return Math.max(2 * exerciseTimeoutMs, 10_000);
 }
 
+type T = ReturnType<typeof useTranslations<"workbench">>;
+
 /** The save status beside the buttons. */
-function saveText(s: SaveState, keptInBrowser: boolean): string {
-  const kept = keptInBrowser ? "kept in this browser" : "this browser refused to keep a copy: copy your code somewhere safe";
+function saveText(t: T, s: SaveState, keptInBrowser: boolean): string {
+  const kept = keptInBrowser ? t("save.kept") : t("save.notKept");
   switch (s.kind) {
     case "saved":
-      return "Draft saved";
+      return t("save.saved");
     case "saving":
-      return "Saving…";
+      return t("save.saving");
     case "unsaved":
-      return "Editing…";
+      return t("save.editing");
     case "failed":
-      return `Not saved to the server (${s.reason}); ${kept}, retrying`;
+      return t("save.failed", { reason: s.reason, kept });
     case "refused":
-      return `Not saved to the server (${s.reason}); ${kept}`;
+      return t("save.refused", { reason: s.reason, kept });
     case "signed-out":
-      return `Signed out; ${kept}`;
+      return t("save.signedOut", { kept });
   }
 }
 
 export function Workbench({ exercise, userId, draft, best, run, rules, serverNow }: Props) {
   const router = useRouter();
+  const t = useTranslations("workbench");
   const [monaco, setMonaco] = useState<Monaco | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
-  const journal = useDraft({ userId, exerciseId: exercise.id, starter: exercise.starter, server: draft, editor: editorRef });
+  const journal = useDraft({ t: useTranslations("draft"), userId, exerciseId: exercise.id, starter: exercise.starter, server: draft, editor: editorRef });
   const { initial, code } = journal;
 
   const [backend, setBackend] = useState<Backend | null>(null);
@@ -119,7 +123,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     w.addEventListener("message", (ev: MessageEvent<RunReply>) => {
       if (ev.data.type === "ready") setBackend(ev.data.backend);
     });
-    w.addEventListener("error", (ev) => setError(`The Run worker failed to start: ${ev.message}`));
+    w.addEventListener("error", (ev) => setError(t("workerFailed", { message: ev.message })));
     // Fetch the checks and start a sandbox now, so the first Run pays for neither.
     const prepare: RunRequest = { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
     w.postMessage(prepare);
@@ -134,7 +138,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     const id = ++runId.current;
     setBusy("run");
     setError(null);
-    setStatus("Running the visible checks in your browser…");
+    setStatus(t("running"));
     const t0 = performance.now();
     const onMsg = (ev: MessageEvent<RunReply>) => {
       const m = ev.data;
@@ -142,7 +146,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       w.removeEventListener("message", onMsg);
       setBusy(null);
       setStatus("");
-      if (m.type === "failed") setError(`Run failed: ${m.message}`);
+      if (m.type === "failed") setError(t("runFailed", { message: m.message }));
       else setShown({ kind: "run", result: m.result, ms: Math.round(performance.now() - t0), backend: m.result.backend });
     };
     w.addEventListener("message", onMsg);
@@ -153,27 +157,27 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const doSubmit = async () => {
     setBusy("submit");
     setError(null);
-    setStatus("Submitting…");
+    setStatus(t("submitting"));
     const t0 = performance.now();
     try {
       void journal.saveNow();
       const res = await fetch("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ exerciseId: exercise.id, code: code.current }) });
       const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
-      if (res.status !== 202 || !body.id) throw new Error(body.error ?? `the server answered ${res.status}`);
+      if (res.status !== 202 || !body.id) throw new Error(body.error ?? t("serverAnswered", { status: res.status }));
       for (;;) {
         await new Promise((r) => setTimeout(r, 400));
         const g = await fetch(`/api/submissions/${body.id}`, { cache: "no-store" });
         const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string };
-        if (!g.ok) throw new Error(s.error ?? `the server answered ${g.status}`);
+        if (!g.ok) throw new Error(s.error ?? t("serverAnswered", { status: g.status }));
         if (s.status === "done" && s.result) {
           setShown({ kind: "submit", result: s.result, ms: Math.round(performance.now() - t0), id: body.id });
           break;
         }
-        setStatus(s.status === "running" ? "Grading (visible and hidden checks)…" : "Queued for grading…");
+        setStatus(s.status === "running" ? t("grading") : t("queued"));
       }
       router.refresh();
     } catch (e) {
-      setError(`Submit failed: ${(e as Error).message}`);
+      setError(t("submitFailed", { message: (e as Error).message }));
     } finally {
       setBusy(null);
       setStatus("");
@@ -207,57 +211,56 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const onMount: OnMount = (ed, m) => {
     editorRef.current = ed;
     (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
-    ed.addAction({ id: "gradlab.run", label: "GradLab: Run the visible checks", keybindings: [m.KeyMod.CtrlCmd | m.KeyCode.Enter], run: () => shortcuts.current.run() });
-    ed.addAction({ id: "gradlab.submit", label: "GradLab: Submit for grading", keybindings: [m.KeyMod.CtrlCmd | m.KeyMod.Shift | m.KeyCode.Enter], run: () => shortcuts.current.submit() });
+    ed.addAction({ id: "gradlab.run", label: t("runAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyCode.Enter], run: () => shortcuts.current.run() });
+    ed.addAction({ id: "gradlab.submit", label: t("submitAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyMod.Shift | m.KeyCode.Enter], run: () => shortcuts.current.submit() });
   };
 
   return (
     <section className="workbench">
       <CourseRules rules={rules} serverNow={serverNow} />
       <div className="toolbar">
-        <button className="primary" onClick={doRun} disabled={!run.run || !!busy || !backend} data-testid="run" title={run.run ? "Run the visible checks in your browser (Ctrl+Enter)" : "Run is not available for this exercise"}>
-          {busy === "run" ? "Running…" : "Run"}
+        <button className="primary" onClick={doRun} disabled={!run.run || !!busy || !backend} data-testid="run" title={run.run ? t("runTitle") : t("runUnavailableTitle")}>
+          {busy === "run" ? t("runBusy") : t("run")}
         </button>
-        <button className="accent" onClick={doSubmit} disabled={!!busy} data-testid="submit" title="Grade on the server with hidden checks (Ctrl+Shift+Enter)">
-          {busy === "submit" ? "Grading…" : "Submit"}
+        <button className="accent" onClick={doSubmit} disabled={!!busy} data-testid="submit" title={t("submitTitle")}>
+          {busy === "submit" ? t("submitBusy") : t("submit")}
         </button>
         <button
           className="ghost"
           disabled={!!busy}
           onClick={() => {
-            if (!confirm("Replace your code with the starter? The code you had stays restorable in this browser.")) return;
-            journal.replace(exercise.starter, "resetting to the starter code", "the starter code", "the code you had");
+            if (!confirm(t("resetConfirm"))) return;
+            journal.replace(exercise.starter, "reset");
           }}
         >
-          Reset
+          {t("reset")}
         </button>
         <span className="grow" />
         <span className="muted small" data-testid="backend">
-          {run.run ? (backend ? `Run on tfjs ${backend}` : "Loading the Run engine…") : ""}
+          {run.run ? (backend ? t("runOn", { backend }) : t("loadingRun")) : ""}
         </span>
-        <span className={`muted small save-${journal.state.kind}`} data-testid="saved">{saveText(journal.state, journal.keptInBrowser)}</span>
+        <span className={`muted small save-${journal.state.kind}`} data-testid="saved">{saveText(t, journal.state, journal.keptInBrowser)}</span>
         {rules.length === 0 ? (
-          <span className="best" data-testid="best">Best: {best ? `${fmt(best.best)} / ${exercise.points}` : `– / ${exercise.points}`}</span>
+          <span className="best" data-testid="best">{t("best", { score: best ? fmt(best.best) : "–", points: exercise.points })}</span>
         ) : rules.length === 1 ? (
           // In a course, what counts is the course's recorded grade (the panel above says how), not the best attempt anywhere.
-          <span className="best" data-testid="best" title={`Recorded in ${rules[0].courseTitle}`}>Grade: {rules[0].recorded === null ? "–" : fmt(rules[0].recorded)} / {rules[0].points}</span>
+          <span className="best" data-testid="best" title={t("recordedIn", { course: rules[0].courseTitle })}>{t("grade", { score: rules[0].recorded === null ? "–" : fmt(rules[0].recorded), points: rules[0].points })}</span>
         ) : null}
       </div>
       {!run.run && (
         <p className="notice" data-testid="run-unavailable">
-          Run is not available for training exercises: Submit to grade.{run.reason ? <span className="muted small"> ({run.reason})</span> : null}
+          {t("runUnavailable")}{run.reason ? <span className="muted small"> ({run.reason})</span> : null}
         </p>
       )}
       {journal.state.kind === "signed-out" && (
         <p className="draft-alert" role="alert" data-testid="signed-out">
-          Signed out — your edits are kept in this browser;{" "}
-          <a href={`/sign-in?next=${encodeURIComponent(`/exercises/${exercise.id}`)}`} data-testid="sign-in-again">sign in again</a> and they will be here.
+          {t.rich("signedOut", { link: (chunks) => <a href={`/sign-in?next=${encodeURIComponent(`/exercises/${exercise.id}`)}`} data-testid="sign-in-again">{chunks}</a> })}
         </p>
       )}
       {journal.offer && <DraftBanner offer={journal.offer} current={() => code.current} onSwap={journal.swap} onDismiss={journal.dismissOffer} />}
       <div className="editor" data-testid="editor">
         {loadError ? (
-          <p className="error">The editor could not load: {loadError}</p>
+          <p className="error">{t("editorFailed", { error: loadError })}</p>
         ) : monaco && journal.ready ? (
           <Editor
             height="100%"
@@ -269,7 +272,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
             options={{ minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true, fixedOverflowWidgets: true }}
           />
         ) : (
-          <div className="editor-loading">Loading the editor…</div>
+          <div className="editor-loading">{t("loadingEditor")}</div>
         )}
       </div>
       {status && <p className="status" data-testid="status">{status}</p>}
@@ -278,12 +281,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       {shown && (
         <Results
           result={shown.result}
-          title={shown.kind === "run" ? "Run: visible checks" : "Submission graded"}
-          footer={
-            shown.kind === "run"
-              ? `In your browser on tfjs ${shown.backend}, ${shown.ms} ms. Hidden checks run when you Submit.`
-              : `Graded on the server in ${shown.ms} ms (visible and hidden checks). `
-          }
+          title={shown.kind === "run" ? t("runResultTitle") : t("submitResultTitle")}
+          footer={shown.kind === "run" ? t("runResultFooter", { backend: shown.backend, ms: shown.ms }) : t("submitResultFooter", { ms: shown.ms })}
         />
       )}
     </section>

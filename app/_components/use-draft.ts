@@ -29,36 +29,46 @@ const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
 const KEEPALIVE_MAX_BYTES = 60 * 1024;
 const REVISION_HEADER = "x-draft-revision";
 
+/** The "draft" messages (next-intl's useTranslations("draft")): the notices are in the page's language. */
+export type DraftT = (key: string, values?: Record<string, string | number>) => string;
+
+// In the browser's own locale and zone (the page's language picks the words, not the clock's format).
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
-function labelOf(source: StartChoice["source"]): string {
-  return source === "server" ? "the server's draft" : source === "local" ? "this browser's copy" : "the starter code";
+function labelOf(t: DraftT, source: StartChoice["source"]): string {
+  return t(`labels.${source}`);
+}
+
+/** The name of a loaded attempt: the journal keeps its label ("#3"). */
+function originLabel(t: DraftT, origin: string): string {
+  return t("labels.attempt", { label: origin });
 }
 
 /** The notice for the opening choice, or null when the two copies agree. */
-function offerFor(choice: StartChoice, entry: JournalEntry | null, keptBefore: string | undefined): DraftOffer | null {
+function offerFor(t: DraftT, choice: StartChoice, entry: JournalEntry | null, keptBefore: string | undefined): DraftOffer | null {
   if (choice.origin) {
     const before = keptBefore ?? choice.other?.code;
     if (before === undefined || before === choice.code) return null;
-    return { message: `Loaded ${choice.origin} into the editor. The code you had is kept in this browser.`, other: before, otherLabel: "the code you had", currentLabel: choice.origin, swapLabel: "Put back the code you had" };
+    const origin = originLabel(t, choice.origin);
+    return { message: t("loaded", { origin }), other: before, otherLabel: t("labels.had"), currentLabel: origin, swapLabel: t("putBack", { label: t("labels.had") }) };
   }
   if (!choice.other) return null;
-  const otherLabel = labelOf(choice.other.source);
-  const currentLabel = labelOf(choice.source);
-  const swapLabel = `Use ${otherLabel} instead`;
+  const otherLabel = labelOf(t, choice.other.source);
+  const currentLabel = labelOf(t, choice.source);
+  const swapLabel = t("useInstead", { label: otherLabel });
   if (choice.source === "local") {
-    const edited = entry ? ` (last edited ${clock(entry.editedAt)})` : "";
+    const edited = entry ? t("lastEdited", { time: clock(entry.editedAt) }) : "";
     const message =
       choice.other.source === "server" && choice.why?.startsWith("Edited")
-        ? `This browser's copy${edited} is newer than the server's draft (saved ${clock(choice.other.at ?? 0)}): it is in the editor.`
-        : `Restored edits kept in this browser${edited} that had not reached the server.`;
+        ? t("localNewer", { edited, time: clock(choice.other.at ?? 0) })
+        : t("restored", { edited });
     return { message, other: choice.other.code, otherLabel, currentLabel, swapLabel };
   }
-  return { message: `The server's draft is newer than this browser's copy (edited ${clock(choice.other.at ?? 0)}): it is in the editor.`, other: choice.other.code, otherLabel, currentLabel, swapLabel };
+  return { message: t("serverNewer", { time: clock(choice.other.at ?? 0) }), other: choice.other.code, otherLabel, currentLabel, swapLabel };
 }
 
-export function useDraft(opts: { userId: string; exerciseId: string; starter: string; server: ServerDraft | null; editor: RefObject<EditorLike | null> }) {
-  const { userId, exerciseId, starter, server, editor } = opts;
+export function useDraft(opts: { t: DraftT; userId: string; exerciseId: string; starter: string; server: ServerDraft | null; editor: RefObject<EditorLike | null> }) {
+  const { t, userId, exerciseId, starter, server, editor } = opts;
   const [ready, setReady] = useState(false);
   const initial = useRef<string>(server?.code ?? starter);
   const code = useRef<string>(initial.current);
@@ -99,7 +109,7 @@ export function useDraft(opts: { userId: string; exerciseId: string; starter: st
     try {
       res = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: value }), cache: "no-store" });
     } catch {
-      return failed({ kind: "failed", reason: "no connection to the server" });
+      return failed({ kind: "failed", reason: t("noConnection") });
     }
     if (res.ok) {
       retries.current = 0;
@@ -112,9 +122,9 @@ export function useDraft(opts: { userId: string; exerciseId: string; starter: st
     }
     if (res.status === 401) return failed({ kind: "signed-out" });
     const message = ((await res.json().catch(() => ({}))) as { error?: string }).error;
-    if (res.status === 413 || res.status === 400) return failed({ kind: "refused", reason: message ?? `the server answered ${res.status}` });
-    return failed({ kind: "failed", reason: `the server answered ${res.status}${message ? `: ${message}` : ""}` });
-  }, [url, record, failed]);
+    if (res.status === 413 || res.status === 400) return failed({ kind: "refused", reason: message ?? t("serverAnswered", { status: res.status }) });
+    return failed({ kind: "failed", reason: message ? t("serverAnsweredWith", { status: res.status, message }) : t("serverAnswered", { status: res.status }) });
+  }, [url, record, failed, t]);
 
   const saveNow = useCallback((): Promise<void> => {
     clearTimeout(timer.current);
@@ -129,10 +139,10 @@ export function useDraft(opts: { userId: string; exerciseId: string; starter: st
     const choice = chooseStart(server, stored, starter);
     const keptBefore = choice.origin ? readKept(userId, exerciseId).find((k) => k.reason === `before loading ${choice.origin}`)?.code : undefined;
     initial.current = code.current = choice.code;
-    setOffer(offerFor(choice, stored, keptBefore));
+    setOffer(offerFor(t, choice, stored, keptBefore));
     if (choice.source === "local") {
       // The copy not chosen stays restorable even after this page is gone.
-      if (choice.other?.source === "server" && !choice.origin) keepCopy(userId, exerciseId, choice.other.code, `${labelOf(choice.other.source)}, replaced by this browser's newer copy`);
+      if (choice.other?.source === "server" && !choice.origin) keepCopy(userId, exerciseId, choice.other.code, "the server's draft, replaced by this browser's newer copy");
       record({ ...stored!, origin: undefined });
       setState({ kind: "unsaved" });
       void saveNow();
@@ -155,24 +165,25 @@ export function useDraft(opts: { userId: string; exerciseId: string; starter: st
     [record, saveNow, server?.rev],
   );
 
-  /** Put `next` in the editor, keeping the current text in the journal so it can be restored. */
+  /** Put `next` (the starter: "reset") in the editor, keeping the current text in the journal so it can be restored. */
   const replace = useCallback(
-    (next: string, message: string, nextLabel: string, prevLabel: string) => {
+    (next: string, what: "reset") => {
       const prev = code.current;
-      keepCopy(userId, exerciseId, prev, `before ${message}`);
+      keepCopy(userId, exerciseId, prev, "before resetting to the starter code");
       editor.current?.setValue(next); // fires onChange: journal and autosave
-      setOffer({ message: `${message[0].toUpperCase()}${message.slice(1)}. The code you had is kept in this browser.`, other: prev, otherLabel: prevLabel, currentLabel: nextLabel, swapLabel: `Put back ${prevLabel}` });
+      const prevLabel = t("labels.had");
+      setOffer({ message: t(`${what}Done`), other: prev, otherLabel: prevLabel, currentLabel: t("labels.starter"), swapLabel: t("putBack", { label: prevLabel }) });
     },
-    [userId, exerciseId, editor],
+    [userId, exerciseId, editor, t],
   );
 
   const swap = useCallback(() => {
     if (!offer) return;
     const prev = code.current;
     editor.current?.setValue(offer.other);
-    keepCopy(userId, exerciseId, prev, `before switching to ${offer.otherLabel}`);
-    setOffer({ message: `Switched to ${offer.otherLabel}; ${offer.currentLabel} is kept in this browser.`, other: prev, otherLabel: offer.currentLabel, currentLabel: offer.otherLabel, swapLabel: `Use ${offer.currentLabel} again` });
-  }, [offer, editor, userId, exerciseId]);
+    keepCopy(userId, exerciseId, prev, "before switching to the other copy");
+    setOffer({ message: t("switched", { other: offer.otherLabel, current: offer.currentLabel }), other: prev, otherLabel: offer.currentLabel, currentLabel: offer.otherLabel, swapLabel: t("useAgain", { label: offer.currentLabel }) });
+  }, [offer, editor, userId, exerciseId, t]);
 
   // A last save when the page is hidden or closed (keepalive outlives the page); the journal already has it.
   useEffect(() => {

@@ -1,7 +1,9 @@
 "use client";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 
 export function SignInForm({ next }: { next: string }) {
+  const t = useTranslations("signIn");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
@@ -21,20 +23,29 @@ export function SignInForm({ next }: { next: string }) {
         if (res.ok) window.location.href = next;
         else {
           const message = ((await res.json().catch(() => ({}))) as { message?: string }).message ?? "";
-          setError(res.status === 401 ? "Wrong email or password." : res.status === 429 ? message : `Could not sign in (${res.status}): ${message}`);
+          const retryAfter = Number(res.headers.get("retry-after"));
+          setError(
+            res.status === 401
+              ? t("wrongPassword")
+              : res.status === 429
+                ? Number.isFinite(retryAfter) && retryAfter > 0
+                  ? t("tooManyTries", retryAfter < 90 ? { unit: "seconds", n: retryAfter } : { unit: "minutes", n: Math.ceil(retryAfter / 60) })
+                  : t("tooManyTriesLater")
+                : t("failed", { status: res.status, message }),
+          );
         }
       }}
     >
       <label>
-        Email
+        {t("email")}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label>
-        Password
+        {t("password")}
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
+      <button type="submit" className="primary" disabled={busy}>{busy ? t("signingIn") : t("signIn")}</button>
     </form>
   );
 }

@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { loadServer } from "../../_lib/server-loader.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
 import { Markdown } from "../../_components/Markdown.tsx";
 import { Workbench } from "../../_components/Workbench.tsx";
+import { TranslationNote } from "../../_components/TranslationNote.tsx";
+import { catalogueText } from "../../_i18n/catalogue.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -14,31 +17,37 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex || !be.mayOpenExercise(user, id)) notFound();
-  const view = await be.exerciseView(ex);
+  const locale = await getLocale();
+  const t = await getTranslations("exercise");
+  const view = await be.exerciseView(ex, locale);
   const best = be.progress(user.id).get(id);
   const run = be.runSupport(id);
   const rules = await be.exerciseCourseRules(user, id);
+  const exportList = view.exports.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((a, c, i) => (i ? [...a, ", ", c] : [c]), []);
   return (
     <>
-      <TopBar user={user} crumbs={[{ href: "/", label: view.setTitle }, { label: view.title }]} />
+      <TopBar user={user} crumbs={[{ href: "/", label: catalogueText(locale).setTitle(view.set, view.setTitle) }, { label: view.title }]} />
       <main className="exercise">
         <article className="statement">
           <div className="ex-meta">
-            <span className="tag">{view.topic}</span>
-            <span className="muted small">{view.points} points · exports {view.exports.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((a, c, i) => (i ? [...a, ", ", c] : [c]), [])}</span>
+            <span className="tag">{catalogueText(locale).topic(view.topic)}</span>
+            <span className="muted small">{t.rich("pointsAndExports", { points: view.points, exports: () => <>{exportList}</> })}</span>
           </div>
-          <Markdown source={view.statement} />
-          <h3>Checks</h3>
+          <TranslationNote state={view.translation} locale={locale} />
+          <div lang={view.statementLocale}>
+            <Markdown source={view.statement} />
+          </div>
+          <h3>{t("checks")}</h3>
           <ul className="checklist">
             {view.checks.map((c) => (
               <li key={c.name}>
-                <span className={`vis vis-${c.visibility}`}>{c.visibility}</span> {c.name} <span className="muted small">({c.points} pt{c.points === 1 ? "" : "s"})</span>
+                <span className={`vis vis-${c.visibility}`}>{t(`visibility.${c.visibility}`)}</span> <span data-i18n="check-name">{c.name}</span> <span className="muted small">{t("checkPoints", { count: c.points })}</span>
               </li>
             ))}
           </ul>
           <p className="muted small">
-            Hidden checks run only when you Submit, on inputs drawn fresh for each submission. <Link href={`/exercises/${id}/history`}>Your submissions →</Link>
-            {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">Author view →</Link></>}
+            {t("hiddenChecksNote")} <Link href={`/exercises/${id}/history`}>{t("yourSubmissions")}</Link>
+            {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">{t("authorView")}</Link></>}
           </p>
         </article>
         <Workbench

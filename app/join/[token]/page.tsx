@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { loadServer } from "../../_lib/server-loader.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
@@ -10,18 +11,19 @@ export default async function JoinPage({ params }: { params: Promise<{ token: st
   const user = await requireUser(`/join/${token}`);
   const be = await loadServer();
   const c = be.courseByInvite(token);
+  const t = await getTranslations("pages.join");
   return (
     <>
-      <TopBar user={user} crumbs={[{ label: "Join a course" }]} />
+      <TopBar user={user} crumbs={[{ label: t("crumb") }]} />
       <main className="page">
         {c ? (
           <section className="card">
-            <h1>Join “{c.title}”</h1>
-            <p>You will join as a learner, signed in as {user.email}.</p>
+            <h1>{t("title", { title: c.title })}</h1>
+            <p>{t("asLearner", { email: user.email })}</p>
             <JoinButton token={token} />
           </section>
         ) : (
-          <p className="error">This invite link is not valid (any more): ask your instructor for a new one.</p>
+          <p className="error">{t("invalid")}</p>
         )}
       </main>
     </>

@@ -5,22 +5,25 @@
  * opens the exercise.
  */
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { loadIntoEditor, type ServerDraft } from "../../../_components/draft-journal.ts";
 
 export function LoadAttempt(props: { userId: string; exerciseId: string; label: string; code: string; server: ServerDraft | null; starter: string }) {
   const router = useRouter();
+  const t = useTranslations("history");
   return (
     <button
       type="button"
       className="primary"
       data-testid="load-attempt"
-      title="Opens this attempt in the editor; the code you have now stays restorable there"
+      title={t("loadTitle")}
       onClick={() => {
-        loadIntoEditor(props.userId, props.exerciseId, props.code, `attempt ${props.label}`, props.server, props.starter);
+        // The journal keeps the attempt's label ("#3"); the exercise page names it in its own language.
+        loadIntoEditor(props.userId, props.exerciseId, props.code, props.label, props.server, props.starter);
         router.push(`/exercises/${encodeURIComponent(props.exerciseId)}`);
       }}
     >
-      Load {props.label} into the editor
+      {t("load", { label: props.label })}
     </button>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { loadServer } from "../../../_lib/server-loader.ts";
 import { requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
@@ -17,6 +18,10 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex) notFound();
+  const t = await getTranslations("history");
+  const results = await getTranslations("results");
+  const locale = await getLocale();
+  const title = be.localizedTitle(ex.meta.title, ex.files.statement, locale);
   const rows = be.history(user, id);
   // The course's zone when the exercise is set in the learner's course; otherwise the learner's own (in the browser).
   const timeZone = be.exerciseTimeZone(user.id, id);
@@ -30,61 +35,61 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const starter = shown ? (await be.exerciseView(ex)).starter : "";
   return (
     <>
-      <TopBar user={user} crumbs={[{ href: `/exercises/${id}`, label: ex.meta.title }, { label: "Submissions" }]} />
+      <TopBar user={user} crumbs={[{ href: `/exercises/${id}`, label: title }, { label: t("crumb") }]} />
       <main className="page">
-        <h1>{ex.meta.title}: your submissions</h1>
+        <h1>{t("title", { title })}</h1>
         <p className="muted">
-          Best score kept: <b data-testid="history-best">{fmt(n ? best : null)} / {ex.points}</b> · {n} attempt{n === 1 ? "" : "s"} · <Link href={`/exercises/${id}`}>back to the exercise</Link>
+          {t.rich("summary", { count: n, best: () => <b data-testid="history-best">{fmt(n ? best : null)} / {ex.points}</b>, back: (chunks) => <Link href={`/exercises/${id}`}>{chunks}</Link> })}
         </p>
         {n > 0 && (
           <p className="muted small" data-testid="history-zone">
-            Times are in {timeZone ? <>the course&apos;s time zone, {timeZone}</> : <LearnerZone />}.
+            {t.rich("timesIn", { zone: () => (timeZone ? t("courseZone", { zone: timeZone }) : <LearnerZone />) })}
           </p>
         )}
         {n === 0 ? (
-          <p className="card">No submissions yet.</p>
+          <p className="card">{t("none")}</p>
         ) : (
           <form className="card" method="get">
             <table className="history" data-testid="history">
               <thead>
-                <tr><th>#</th><th>submitted</th><th>status</th><th>score</th><th>code</th><th>diff A</th><th>diff B</th></tr>
+                <tr><th>#</th><th>{t("cols.submitted")}</th><th>{t("cols.status")}</th><th>{t("cols.score")}</th><th>{t("cols.code")}</th><th>{t("cols.diffA")}</th><th>{t("cols.diffB")}</th></tr>
               </thead>
               <tbody>
                 {rows.map((r, i) => (
                   <tr key={r.id} className={r.score != null && r.score === best && best > 0 ? "best-row" : ""}>
                     <td>#{n - i}</td>
                     <td className="small" data-testid="submitted-at"><ZonedTime ms={r.createdAt} timeZone={timeZone} /></td>
-                    <td><span className={`badge badge-${r.result?.status ?? r.status}`}>{r.result?.status ?? r.status}</span></td>
+                    <td><span className={`badge badge-${r.result?.status ?? r.status}`}>{results(`status.${r.result?.status ?? r.status}`)}</span></td>
                     <td>{fmt(r.score)} / {ex.points}</td>
-                    <td><Link href={`?show=${r.id}`}>view</Link></td>
-                    <td><input type="radio" name="a" value={r.id} defaultChecked={a ? a.id === r.id : i === 1} aria-label={`diff from #${n - i}`} /></td>
-                    <td><input type="radio" name="b" value={r.id} defaultChecked={b ? b.id === r.id : i === 0} aria-label={`diff to #${n - i}`} /></td>
+                    <td><Link href={`?show=${r.id}`}>{t("view")}</Link></td>
+                    <td><input type="radio" name="a" value={r.id} defaultChecked={a ? a.id === r.id : i === 1} aria-label={t("diffFrom", { n: n - i })} /></td>
+                    <td><input type="radio" name="b" value={r.id} defaultChecked={b ? b.id === r.id : i === 0} aria-label={t("diffTo", { n: n - i })} /></td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            {n > 1 && <button type="submit" className="primary" data-testid="compare">Compare A → B</button>}
+            {n > 1 && <button type="submit" className="primary" data-testid="compare">{t("compare")}</button>}
           </form>
         )}
         {a && b && (
           <section className="card">
-            <h2>Diff {label(a.id)} → {label(b.id)}</h2>
+            <h2>{t("diffTitle", { a: label(a.id), b: label(b.id) })}</h2>
             <CodeDiff a={a.code} b={b.code} />
           </section>
         )}
         {shown && (
           <section className="card">
-            <h2>Attempt {label(shown.id)} · {fmt(shown.score)} / {ex.points}</h2>
+            <h2>{t("attemptTitle", { label: label(shown.id), score: fmt(shown.score), points: ex.points })}</h2>
             <p>
               <LoadAttempt userId={user.id} exerciseId={id} label={label(shown.id)} code={shown.code} server={be.readDraft(user.id, id)} starter={starter} />{" "}
-              <span className="muted small">The code in your editor now stays in this browser, one click away.</span>
+              <span className="muted small">{t("loadNote")}</span>
             </p>
             <pre className="code" data-testid="attempt-code">{shown.code}</pre>
             {shown.result && (
               <ul className="tests compact">
-                {shown.result.tests.map((t) => (
-                  <li key={t.name} className={`test ${t.status}`}>
-                    <span className="icon">{t.status === "passed" ? "✓" : "✗"}</span> {t.name} <span className="muted small">{fmt(t.score)} / {t.maxScore} · {t.visibility}</span>
+                {shown.result.tests.map((c) => (
+                  <li key={c.name} className={`test ${c.status}`}>
+                    <span className="icon">{c.status === "passed" ? "✓" : "✗"}</span> <span data-i18n="check-name">{c.name}</span> <span className="muted small">{fmt(c.score)} / {c.maxScore} · {results(`visibility.${c.visibility}`)}</span>
                   </li>
                 ))}
               </ul>

@@ -1,28 +1,11 @@
 /**
  * Small helpers shared by the layer exercises (conv2d, max-pool, layernorm, dropout, embedding):
- * hints that recognise a known wrong computation by comparing with it, a tensor result whose
- * wrong shape gets an exercise-specific hint, and inputs with distinct values.
+ * a tensor result whose wrong shape gets an exercise-specific hint, and inputs with distinct
+ * values. Known mistakes are named with `variantHint` (variants.ts).
  */
 import { Rng, Tensor, shuffle } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
-import { mistakeExplains, type HintRule } from "./hints.ts";
 import { asTensorResult } from "./results.ts";
-
-/**
- * A hint when the learner's result matches a known wrong computation (`candidate`) rather than
- * the reference. The candidate is computed lazily, only when a comparison failed; it may return
- * nothing when the mistake does not apply to this case. A candidate that agrees with the
- * reference, or is all zeros, says nothing.
- */
-export function matchesHint(candidate: () => Tensor | undefined, hint: string, tol = { rtol: 1e-3, atol: 1e-4 }): HintRule {
-  return (expected, got) => {
-    const c = candidate();
-    if (!c || c.data.length !== got.data.length) return undefined;
-    // An all-zero candidate would also "recognise" an unimplemented stub: leave that to the zeros hint.
-    if (c.data.every((v) => v === 0)) return undefined;
-    return mistakeExplains(expected.data, c.data, got.data, tol) ? hint : undefined;
-  };
-}
 
 /**
  * The learner's value as a tensor of `shape`; when the shape is wrong, the failure carries

@@ -48,6 +48,11 @@ describe("variantHint: when it stays silent", () => {
     expect(variantHint("halved", () => halved)(expected, got)).toBeUndefined();
   });
 
+  it("when the variant is all zeros (a stub's zeros are for the generic zeros hint to name)", () => {
+    const zeros = T([0, 0, 0, 0], [2, 2]);
+    expect(variantHint("the forward never written", () => zeros)(expected, zeros)).toBeUndefined();
+  });
+
   it("uses the tolerance it is given: a float64 comparison is stricter", () => {
     const got = T([0.15, -0.6, 1.25, 0.40001], [2, 2]);
     expect(variantHint("halved", () => halved)(expected, got)).toBe("halved");

@@ -25,13 +25,15 @@ export function once<T>(f: () => T): () => T {
 /**
  * A hint rule that fires when what the mistake would produce explains the learner's tensor:
  * within the normal tolerance, and clearly better than the reference does (`mistakeExplains`).
- * `variant` may return undefined when the mistake does not apply to this case.
+ * `variant` may return undefined when the mistake does not apply to this case. An all-zero
+ * variant says nothing: it would also "recognise" an unimplemented stub, which the generic zeros
+ * hint names.
  */
 export function variantHint(hint: string, variant: () => Tensor | undefined, tol: Tolerance = VS_TFJS): HintRule {
   return (expected, got) => {
     const v = variant();
-    if (!v || v.data.length !== got.data.length || !mistakeExplains(expected.data, v.data, got.data, tol)) return undefined;
-    return hint;
+    if (!v || v.data.length !== got.data.length || v.data.every((x) => x === 0)) return undefined;
+    return mistakeExplains(expected.data, v.data, got.data, tol) ? hint : undefined;
   };
 }
 

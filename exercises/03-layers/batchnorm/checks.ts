@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, asTensorWithShapeHint, matchesHint, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, asTensorWithShapeHint, variantHint, mistakeHints, once, type Mistake } from "gradlab/checks";
 import { batchNormTrainTf, layerInference, layerTrain, type BnCase } from "./ref.ts";
 import { batchNorm64, type BnMistakes, type BnOutputs } from "./mistakes.host.ts";
 
@@ -75,12 +75,12 @@ async function checkTrain({ learner, tf }: CheckContext, c: BnCase, parts: Train
   const against = `tf.layers.batchNormalization, training (${describeCase(c)})`;
   if (parts.includes("y")) {
     // Normalising with the moving statistics in training is inference's computation.
-    const withMoving = matchesHint(() => layerInference(tf, c), "In training, batch normalization normalises with this batch's mean and variance; the moving statistics are only updated (and used at inference).");
+    const withMoving = variantHint("In training, batch normalization normalises with this batch's mean and variance; the moving statistics are only updated (and used at inference).", () => layerInference(tf, c));
     expectClose(`${label}.y`, expected.y, out.y, { against, hints: [...mistakeHints(ms, "y"), withMoving] });
   }
   if (parts.includes("moving")) {
     for (const k of ["movingMean", "movingVariance"] as const) {
-      const unchanged = matchesHint(() => c[k], `Your ${k} is the one you were given: one training step moves it towards the batch's statistic, moving = momentum·moving + (1 − momentum)·batch.`);
+      const unchanged = variantHint(`Your ${k} is the one you were given: one training step moves it towards the batch's statistic, moving = momentum·moving + (1 − momentum)·batch.`, () => c[k]);
       const got = asTensorWithShapeHint(`${label}.${k}`, out[k], [c.x.shape[c.x.shape.length - 1]], () => `${k} has one value per channel, shape [C] (the last axis of x).`);
       expectClose(`${label}.${k}`, expected[k], got, { against, hints: [...mistakeHints(ms, k), unchanged] });
     }

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, matchesHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint } from "gradlab/checks";
 import { wrongDb, wrongDw, type Geometry } from "./mistakes.host.ts";
 
 type Padding = "valid" | "same";
@@ -130,10 +130,10 @@ function shapeHint(c: ConvCase): (got: number[]) => string | undefined {
 
 /** Forward or gradients of the true convolution (kernel flipped in KH and KW): the classic mix-up. */
 function flippedHint(what: string, candidate: () => Tensor | undefined): HintRule {
-  return matchesHint(
-    candidate,
+  return variantHint(
     `Your ${what} is what a flipped kernel gives (a true convolution, w[KH−1−i, KW−1−j]): tfjs's conv2d is a cross-correlation, ` +
       "y[n,i,j,o] = b[o] + Σ x[n, i·stride + a − top, j·stride + c − left, ci] · w[a, c, ci, o], without flipping w.",
+    candidate,
   );
 }
 
@@ -149,8 +149,8 @@ function dwHints(c: ConvCase): HintRule[] {
     { value: 1 / (n * positions), hint: `Your dw is the reference divided by N·Ho·Wo = ${n * positions}: dw sums over the batch and every output position, it does not average.` },
   ].filter((f) => f.value !== 1);
   return [
-    matchesHint(wrong("overwritten"), "Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position)."),
-    matchesHint(wrong("last-sample"), "Your dw only has the last sample's contribution: accumulate over the whole batch."),
+    variantHint("Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position).", wrong("overwritten")),
+    variantHint("Your dw only has the last sample's contribution: accumulate over the whole batch.", wrong("last-sample")),
     scaleHint(divided),
   ];
 }
@@ -162,9 +162,9 @@ function dbHints(c: ConvCase): HintRule[] {
   const total = n * ho * wo;
   const notSummed = "db must be summed over N, Ho and Wo: db[o] = Σ_{n,i,j} dy[n,i,j,o] (the bias is added at every position of every sample).";
   return [
-    matchesHint(wrong("last-position"), `Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`),
-    matchesHint(wrong("first-position"), `Your db is dy at the first position only. ${notSummed}`),
-    matchesHint(wrong("first-sample"), `Your db sums one sample only. ${notSummed}`),
+    variantHint(`Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`, wrong("last-position")),
+    variantHint(`Your db is dy at the first position only. ${notSummed}`, wrong("first-position")),
+    variantHint(`Your db sums one sample only. ${notSummed}`, wrong("first-sample")),
     scaleHint(
       [
         { value: 1 / total, hint: `Your db is the mean of dy over N·Ho·Wo = ${total} positions. ${notSummed}` },
@@ -193,15 +193,15 @@ async function checkForward(ctx: CheckContext, c: ConvCase) {
     against: `tfjs (${describeCase(c)})`,
     hints: [
       flippedHint("output", () => referenceForward(tf, conv(tf, c.stride, c.padding, true), [c.x, c.w, c.b])),
-      matchesHint(() => referenceForward(tf, (x, w) => tfConv(tf, x, w, c.stride, c.padding), [c.x, c.w]), "Your output is the convolution without the bias b."),
-      matchesHint(
-        () => (c.padding === "same" ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "extraOnTop").add(b), [c.x, c.w, c.b]) : undefined),
+      variantHint("Your output is the convolution without the bias b.", () => referenceForward(tf, (x, w) => tfConv(tf, x, w, c.stride, c.padding), [c.x, c.w])),
+      variantHint(
         "Your 'same' padding puts the odd extra row (column) on top (left): TensorFlow puts floor(P/2) on top and the rest, the larger half, at the bottom (right).",
+        () => (c.padding === "same" ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "extraOnTop").add(b), [c.x, c.w, c.b]) : undefined),
       ),
-      matchesHint(
-        () => (c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "unclamped").add(b), [c.x, c.w, c.b]) : undefined),
+      variantHint(
         `Your 'same' padding is negative here (stride ${c.stride} with a ${c.w.shape[0]}x${c.w.shape[1]} kernel: (Ho − 1)·stride + KH − H < 0), so your windows skip the first rows or columns. ` +
           "The total padding is max((Ho − 1)·stride + KH − H, 0): clamp it at 0, then floor of half on top (left).",
+        () => (c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "unclamped").add(b), [c.x, c.w, c.b]) : undefined),
       ),
     ],
   });

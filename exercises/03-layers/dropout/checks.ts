@@ -1,5 +1,5 @@
 import { type Rng, Tensor, ones, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, SandboxFn, expectClose, fmt, CheckFailure, asObjectResult, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, scaleHint, type HintRule, VS_FLOAT64, matchesHint, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, SandboxFn, expectClose, fmt, CheckFailure, asObjectResult, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, scaleHint, type HintRule, VS_FLOAT64, variantHint, hostAnswer } from "gradlab/checks";
 import { columnMajorMask, keepMask, type MaskOptions } from "./mask.host.ts";
 
 interface DropCase {
@@ -34,11 +34,11 @@ function sequenceHints(c: DropCase, asY: (m: Tensor) => Tensor): HintRule[] {
   // Run has no mistake masks (undefined): the hint then says nothing.
   const variant = (opts: MaskOptions) => () => { const m = maskOf(c, opts); return m && asY(m); };
   const hints: HintRule[] = [
-    matchesHint(variant({ inverted: true }), "You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping)."),
+    variantHint("You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping).", variant({ inverted: true })),
   ];
-  for (const skip of [1, 2, 3]) hints.push(matchesHint(variant({ skip }), `Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`));
-  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(matchesHint(variant({ every, skip }), `Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`));
-  hints.push(matchesHint(() => { const m = columnMajorMask(c.x.shape, c.seed, c.rate); return m && asY(m); }, `Your random numbers go to the elements column by column: ${SEQUENCE}`));
+  for (const skip of [1, 2, 3]) hints.push(variantHint(`Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`, variant({ skip })));
+  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(variantHint(`Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`, variant({ every, skip })));
+  hints.push(variantHint(`Your random numbers go to the elements column by column: ${SEQUENCE}`, () => { const m = columnMajorMask(c.x.shape, c.seed, c.rate); return m && asY(m); }));
   return hints;
 }
 
@@ -56,8 +56,8 @@ async function checkTrainingY(ctx: CheckContext, c: DropCase) {
   expectClose(`${label}.y`, asY(mask), out.y, {
     against: `x · mask / (1 − rate) computed by tfjs from the reference mask (${describeCase(c)})`,
     hints: [
-      matchesHint(() => referenceForward(ctx.tf, (x, m) => x.mul(m), [c.x, mask]), "Your y is x · mask without the 1 / (1 − rate) scale: inverted dropout scales the kept elements during training, so that nothing changes at test time."),
-      matchesHint(() => referenceForward(ctx.tf, (x, m) => x.mul(m).mul(1 - c.rate), [c.x, mask]), "Your y multiplies the kept elements by (1 − rate): inverted dropout divides them by (1 − rate)."),
+      variantHint("Your y is x · mask without the 1 / (1 − rate) scale: inverted dropout scales the kept elements during training, so that nothing changes at test time.", () => referenceForward(ctx.tf, (x, m) => x.mul(m), [c.x, mask])),
+      variantHint("Your y multiplies the kept elements by (1 − rate): inverted dropout divides them by (1 − rate).", () => referenceForward(ctx.tf, (x, m) => x.mul(m).mul(1 - c.rate), [c.x, mask])),
       ...sequenceHints(c, asY),
     ],
   });
@@ -129,7 +129,7 @@ async function checkBackward({ learner, tf }: CheckContext, c: DropCase) {
   expectClose(label, dx, await learner.call("dropoutBackward", c.dy, mask, c.rate), {
     against: `tf.grads of sum(x · mask / (1 − rate) · dy) (${describeCase(c)})`,
     hints: [
-      matchesHint(() => referenceForward(tf, (g, m) => g.mul(m), [c.dy, mask]), "Your dx is dy · mask without the 1 / (1 − rate): the backward of y = x · mask / (1 − rate) keeps the scale."),
+      variantHint("Your dx is dy · mask without the 1 / (1 − rate): the backward of y = x · mask / (1 − rate) keeps the scale.", () => referenceForward(tf, (g, m) => g.mul(m), [c.dy, mask])),
       scaleHint([{ value: (1 - c.rate) ** 2, hint: "Your dx multiplies by (1 − rate) where it should divide." }]),
     ],
   });

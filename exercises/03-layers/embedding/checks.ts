@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn, shuffle } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, asTensorWithShapeHint, matchesHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, asTensorWithShapeHint, variantHint } from "gradlab/checks";
 import { transposedLookup, transposedScatter, wrongScatter, type EmbInputs } from "./mistakes.host.ts";
 
 type EmbCase = EmbInputs;
@@ -53,7 +53,7 @@ async function checkForward({ learner, tf }: CheckContext, c: EmbCase) {
   );
   expectClose(label, expected, got, {
     against: `tfjs tf.gather (${describeCase(c)})`,
-    hints: [matchesHint(() => transposedLookup(c), "You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].")],
+    hints: [variantHint("You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].", () => transposedLookup(c))],
   });
 }
 
@@ -69,9 +69,9 @@ async function checkBackward({ learner, tf }: CheckContext, c: EmbCase) {
   expectClose(label, expected, got, {
     against: `tf.grads with respect to the table (${describeCase(c)})`,
     hints: [
-      matchesHint(() => wrongScatter(c, "overwrite"), "An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate."),
-      matchesHint(() => transposedScatter(c), "You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1]."),
-      matchesHint(() => wrongScatter(c, "mean"), "You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient)."),
+      variantHint("An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate.", () => wrongScatter(c, "overwrite")),
+      variantHint("You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1].", () => transposedScatter(c)),
+      variantHint("You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient).", () => wrongScatter(c, "mean")),
     ],
   });
 }

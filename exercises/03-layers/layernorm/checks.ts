@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, matchesHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint } from "gradlab/checks";
 import { dgammaVariant, dxVariant, forwardVariant, paramRowTerm, type LnInputs, type Variant } from "./mistakes.host.ts";
 
 type LnCase = LnInputs;
@@ -32,19 +32,19 @@ const layerNorm = (tf: Tf, eps: number): TfForward => (x, gamma, beta) => {
 
 function forwardHints(c: LnCase): HintRule[] {
   return [
-    matchesHint(() => forwardVariant(c, { unbiased: true }), "Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D."),
-    matchesHint(() => forwardVariant(c, { epsOutside: true }), "Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps."),
-    matchesHint(() => forwardVariant(c, { overBatch: true }), "You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features."),
+    variantHint("Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D.", () => forwardVariant(c, { unbiased: true })),
+    variantHint("Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps.", () => forwardVariant(c, { epsOutside: true })),
+    variantHint("You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features.", () => forwardVariant(c, { overBatch: true })),
   ];
 }
 
 function dxHints(c: LnCase): HintRule[] {
   const full = "dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per row, with g = dy · gamma";
   return [
-    matchesHint(() => dxVariant(c, { mean: false, variance: false }), `Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`),
-    matchesHint(() => dxVariant(c, { mean: true, variance: false }), `Your dx misses the term that comes through the variance: ${full}.`),
-    matchesHint(() => dxVariant(c, { mean: false, variance: true }), `Your dx misses the term that comes through the mean: ${full}.`),
-    matchesHint(() => dxVariant(c, { mean: true, variance: true, gamma: false }), `Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`),
+    variantHint(`Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`, () => dxVariant(c, { mean: false, variance: false })),
+    variantHint(`Your dx misses the term that comes through the variance: ${full}.`, () => dxVariant(c, { mean: true, variance: false })),
+    variantHint(`Your dx misses the term that comes through the mean: ${full}.`, () => dxVariant(c, { mean: false, variance: true })),
+    variantHint(`Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`, () => dxVariant(c, { mean: true, variance: true, gamma: false })),
   ];
 }
 
@@ -54,10 +54,10 @@ function paramHints(c: LnCase, which: "dgamma" | "dbeta"): HintRule[] {
   const sum = `${which} sums over the batch: ${which === "dgamma" ? "dgamma = Σ_n dy[n] · x̂[n]" : "dbeta = Σ_n dy[n]"}.`;
   const withVariant = (v: Variant) => () => (which === "dbeta" ? undefined : dgammaVariant(c, v));
   return [
-    matchesHint(withVariant({ unbiased: true }), "Your dgamma uses an x̂ normalised with the unbiased variance (D − 1): layer normalization divides by D."),
-    matchesHint(withVariant({ epsOutside: true }), "Your dgamma uses an x̂ with eps outside the square root: x̂ = (x − mean) / sqrt(var + eps)."),
-    matchesHint(() => paramRowTerm(c, which, 0), `Your ${which} is the first row's term only. ${sum}`),
-    matchesHint(() => paramRowTerm(c, which, n - 1), `Your ${which} is the last row's term only. ${sum}`),
+    variantHint("Your dgamma uses an x̂ normalised with the unbiased variance (D − 1): layer normalization divides by D.", withVariant({ unbiased: true })),
+    variantHint("Your dgamma uses an x̂ with eps outside the square root: x̂ = (x − mean) / sqrt(var + eps).", withVariant({ epsOutside: true })),
+    variantHint(`Your ${which} is the first row's term only. ${sum}`, () => paramRowTerm(c, which, 0)),
+    variantHint(`Your ${which} is the last row's term only. ${sum}`, () => paramRowTerm(c, which, n - 1)),
     scaleHint(n > 1 ? [{ value: 1 / n, hint: `Your ${which} is the mean over the batch: ${sum}` }] : []),
   ];
 }

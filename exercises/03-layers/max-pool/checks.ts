@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, fmt, isClose, expectGradMatchesForward, referenceForward, referenceGrads, asTensorWithShapeHint, distinctValues, matchesHint, CheckFailure, indexLabel, VS_FLOAT64, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, fmt, isClose, expectGradMatchesForward, referenceForward, referenceGrads, asTensorWithShapeHint, distinctValues, variantHint, CheckFailure, indexLabel, VS_FLOAT64, hostAnswer } from "gradlab/checks";
 import { poolWindows, wrongDx, type WrongRoute } from "./windows.host.ts";
 
 interface PoolCase {
@@ -63,21 +63,21 @@ const windowsOf = (c: PoolCase): number[][] => hostAnswer(poolWindows(c.x.shape,
 
 function dxHints(c: PoolCase) {
   return [
-    matchesHint(
-      wrong(c, "assign-to-max"),
+    variantHint(
       "An element that is the max of several overlapping windows must receive the sum of their gradients: accumulate with dx[argmax] += dy, do not assign.",
+      wrong(c, "assign-to-max"),
     ),
-    matchesHint(
-      wrong(c, "every-element"),
+    variantHint(
       "You send dy to every element of the window: only the window's max influences the output, so only the max gets the gradient (the others get 0).",
+      wrong(c, "every-element"),
     ),
-    matchesHint(
+    variantHint(
+      "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
       wrong(c, "spread-add"),
-      "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
     ),
-    matchesHint(
-      wrong(c, "spread-assign"),
+    variantHint(
       "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
+      wrong(c, "spread-assign"),
     ),
   ];
 }
@@ -100,7 +100,7 @@ async function checkForward({ learner, tf }: CheckContext, c: PoolCase) {
   const got = asTensorWithShapeHint(label, await learner.call("maxPoolForward", c.x, c.pool, c.stride), expected.shape, shapeHint(c));
   expectClose(label, expected, got, {
     against: `tfjs tf.maxPool (${describeCase(c)})`,
-    hints: [matchesHint(() => referenceForward(tf, (x) => tf.avgPool(x as TF.Tensor4D, c.pool, c.stride, "valid"), [c.x]), "Your output is the window's average (average pooling): take the window's maximum.")],
+    hints: [variantHint("Your output is the window's average (average pooling): take the window's maximum.", () => referenceForward(tf, (x) => tf.avgPool(x as TF.Tensor4D, c.pool, c.stride, "valid"), [c.x]))],
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Tensor } from "../nd/index.ts";
-import { expectClose, expectNumberClose, isClose } from "./compare.ts";
+import { expectClose, expectNumberClose } from "./compare.ts";
+import { isClose } from "./tolerance.ts";
 import { CheckFailure } from "./failure.ts";
 import { scaleHint } from "./hints.ts";
 import { InvalidValue } from "../wire.ts";

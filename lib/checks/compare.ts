@@ -6,7 +6,7 @@ import { Tensor } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { GENERIC_HINTS, type HintRule } from "./hints.ts";
 import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
-import { describeTolerance, VS_TFJS, type Tolerance } from "./tolerance.ts";
+import { describeTolerance, isClose, toleranceRatio, VS_TFJS, VS_TFJS_RELATIVE, type Tolerance } from "./tolerance.ts";
 
 export interface CompareOptions {
   tol?: Tolerance;
@@ -14,13 +14,6 @@ export interface CompareOptions {
   against?: string;
   /** Exercise-specific hint rules, tried before the generic ones. */
   hints?: HintRule[];
-}
-
-/** Is |got - expected| within tolerance? NaN is never close; ±Infinity only to itself. */
-export function isClose(expected: number, got: number, tol: Tolerance): boolean {
-  if (Number.isNaN(expected) || Number.isNaN(got)) return false;
-  if (!Number.isFinite(expected) || !Number.isFinite(got)) return expected === got;
-  return Math.abs(got - expected) <= tol.atol + tol.rtol * Math.abs(expected);
 }
 
 export function fmt(x: number): string {
@@ -36,10 +29,7 @@ function heatmap(expected: Tensor, got: Tensor, tol: Tolerance): { rows: number;
   if (n === 0 || n > 4096) return undefined;
   const cols = expected.shape.length ? expected.shape[expected.shape.length - 1] : 1;
   const values: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = expected.data[i];
-    values[i] = Math.abs(got.data[i] - e) / (tol.atol + tol.rtol * Math.abs(e));
-  }
+  for (let i = 0; i < n; i++) values[i] = toleranceRatio(expected.data[i], got.data[i], tol);
   return { rows: n / Math.max(cols, 1), cols, values };
 }
 
@@ -57,7 +47,7 @@ export function expectClose(label: string, expected: Tensor, got: unknown, opts:
     if (!isClose(e, g, tol)) {
       count++;
       if (first < 0) first = i;
-      const ratio = Math.abs(g - e) / (tol.atol + tol.rtol * Math.abs(e));
+      const ratio = toleranceRatio(e, g, tol);
       if (!(ratio <= worstRatio)) {
         worstRatio = ratio;
         worst = i;
@@ -85,7 +75,7 @@ export function expectNumberClose(label: string, expected: number, got: unknown,
   const g = asNumberResult(label, got);
   if (isClose(expected, g, tol)) return g;
   let hint = opts.hint?.(expected, g);
-  if (!hint && expected !== 0 && Math.abs(g / expected + 1) < 1e-3) hint = "Right size, opposite sign.";
+  if (!hint && expected !== 0 && isClose(-1, g / expected, VS_TFJS_RELATIVE)) hint = "Right size, opposite sign.";
   throw new CheckFailure(`${label} is wrong: expected ${fmt(expected)}, got ${fmt(g)} (compared with ${opts.against ?? "the reference"} within ${describeTolerance(tol)}).`, { hint });
 }
 

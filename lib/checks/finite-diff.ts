@@ -6,8 +6,8 @@
 import { Tensor } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
-import { describeTolerance, FD_STEP, VS_FINITE_DIFF } from "./tolerance.ts";
-import { fmt, isClose } from "./compare.ts";
+import { describeTolerance, FD_STEP, isClose, VS_FINITE_DIFF, VS_FINITE_DIFF_FLOAT32 } from "./tolerance.ts";
+import { fmt } from "./compare.ts";
 
 export interface FiniteDiffSpec {
   /** Name of the argument differentiated, as the learner knows it ("x", "w"). */
@@ -31,8 +31,6 @@ export interface FiniteDiffSpec {
 const FLOAT32_EPS = 2 ** -24;
 /** A step large enough that float32 rounding does not swamp the difference (smooth forwards stay exact to ~h²). */
 const FD_STEP_FLOAT32 = 1e-2;
-/** Backward against a float32 forward's slope: float32 agreement, as against the tfjs reference. */
-const VS_FINITE_DIFF_FLOAT32 = { rtol: 1e-3, atol: 1e-6 };
 /** Rounding in a float32 forward accumulates over its sums: allow this many units of it. */
 const FLOAT32_ROUNDING_UNITS = 32;
 

@@ -2,9 +2,9 @@
 // normal tolerance and clearly better than the reference; generic factor hints say what is seen.
 import { describe, expect, it } from "vitest";
 import { Tensor } from "../nd/index.ts";
-import { mistakeExplains, scaleHint, worstError } from "./hints.ts";
+import { firstRowOnlyHint, mistakeExplains, scaleHint, transposedHint } from "./hints.ts";
 import { variantHint } from "./variants.ts";
-import { VS_TFJS } from "./tolerance.ts";
+import { VS_TFJS, worstError } from "./tolerance.ts";
 
 const T = (data: number[], shape = [data.length]) => new Tensor(new Float64Array(data), shape);
 const times = (t: Tensor, k: number) => new Tensor(t.data.map((v) => v * k), t.shape.slice());
@@ -68,5 +68,37 @@ describe("variantHint", () => {
   it("stays silent when the mistake is indistinguishable from the reference", () => {
     const rule = variantHint("epsilon inside the square root", () => times(expected, 1 + 1e-6));
     expect(rule(expected, T([0.31, -1.2, 2.5, 0.8, -0.4, 1.7], [2, 3]))).toBeUndefined();
+  });
+});
+
+describe("firstRowOnlyHint", () => {
+  const reference = T([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [4, 3]);
+  const withRows = (wrong: number[]) => new Tensor(reference.data.map((v, i) => (wrong.includes(Math.floor(i / 3)) ? v + 1 : v)), [4, 3]);
+  it("names a batch loop that stops after the first row: most other rows wrong", () => {
+    expect(firstRowOnlyHint(reference, withRows([1, 2, 3]))).toMatch(/^Only the first row is right/);
+    expect(firstRowOnlyHint(reference, withRows([1, 3]))).toMatch(/^Only the first row is right/);
+    expect(firstRowOnlyHint(T([1, 2], [2, 1]), T([1, 0], [2, 1]))).toMatch(/^Only the first row is right/);
+  });
+  it("stays silent when only a few rows further down are wrong: that is some other slip", () => {
+    expect(firstRowOnlyHint(reference, withRows([3]))).toBeUndefined();
+    const oneElement = new Tensor(reference.data.slice(), [4, 3]);
+    oneElement.data[10] += 1;
+    expect(firstRowOnlyHint(reference, oneElement)).toBeUndefined();
+  });
+  it("stays silent when the first row is wrong too", () => {
+    expect(firstRowOnlyHint(reference, withRows([0, 1, 2, 3]))).toBeUndefined();
+  });
+});
+
+describe("transposedHint", () => {
+  it("names a result laid out as the transpose", () => {
+    const e = T([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(transposedHint(e, T([1, 4, 2, 5, 3, 6], [2, 3]))).toMatch(/reference transposed/);
+    expect(transposedHint(T([1, 2, 3, 4], [2, 2]), T([1, 3, 2, 4], [2, 2]))).toMatch(/transpose of the expected one/);
+  });
+  it("stays silent for a symmetric matrix, a 1x1 one, or values that are not the transpose", () => {
+    expect(transposedHint(T([1, 2, 2, 1], [2, 2]), T([1, 2, 2, 1.5], [2, 2]))).toBeUndefined();
+    expect(transposedHint(T([1], [1, 1]), T([2], [1, 1]))).toBeUndefined();
+    expect(transposedHint(T([1, 2, 3, 4, 5, 6], [2, 3]), T([1, 4, 2, 5, 3, 7], [2, 3]))).toBeUndefined();
   });
 });

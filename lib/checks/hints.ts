@@ -4,7 +4,7 @@
  * (as functions of the same type) in front of the generic ones.
  */
 import type { Tensor } from "../nd/index.ts";
-import { VS_TFJS, type Tolerance } from "./tolerance.ts";
+import { isClose, VS_TFJS, VS_TFJS_RELATIVE, worstError, type Tolerance } from "./tolerance.ts";
 
 export type HintRule = (expected: Tensor, got: Tensor) => string | undefined;
 
@@ -31,23 +31,6 @@ export function scaleFit(expected: Tensor, got: Tensor): { scale: number; residu
   return { scale, residual: Math.sqrt(r) / Math.max(norm(g), 1e-30) };
 }
 
-/** Worst error of `got` against `ref`, in units of the tolerance (≤ 1: every element within it). */
-export function worstError(ref: ArrayLike<number>, got: ArrayLike<number>, tol: Tolerance): number {
-  if (ref.length !== got.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i];
-    const g = got[i];
-    if (Number.isNaN(r) || Number.isNaN(g)) return Infinity;
-    if (!Number.isFinite(r) || !Number.isFinite(g)) {
-      if (r !== g) return Infinity;
-      continue;
-    }
-    worst = Math.max(worst, Math.abs(g - r) / (tol.atol + tol.rtol * Math.abs(r)));
-  }
-  return worst;
-}
-
 /**
  * How much better a mistake must explain the learner's values than the reference does before a
  * hint may name it: the reference's worst error (in tolerances) over the mistake's.
@@ -70,7 +53,7 @@ export function mistakeExplains(expected: ArrayLike<number>, mistake: ArrayLike<
 /** A factor for the message: "2", "0.5", "1/3", "-1", or 4 significant digits. */
 function describeFactor(scale: number): string {
   for (const k of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16]) {
-    if (Math.abs(scale * k - Math.round(scale * k)) <= 1e-3 * Math.abs(scale * k) && Math.round(scale * k) !== 0) {
+    if (Math.abs(scale * k - Math.round(scale * k)) <= VS_TFJS.rtol * Math.abs(scale * k) && Math.round(scale * k) !== 0) {
       const num = Math.round(scale * k);
       return k === 1 ? String(num) : Math.abs(num) === 1 ? `${num < 0 ? "-" : ""}1/${k}` : String(Number((num / k).toPrecision(4)));
     }
@@ -89,30 +72,23 @@ export function scaleHint(factors: { value: number; hint: string }[] = [], tol: 
       if (f.value === 1 || !Number.isFinite(f.value)) continue;
       if (mistakeExplains(expected.data, expected.data.map((v) => v * f.value), got.data, tol)) return f.hint;
     }
+    // A constant factor is read to the reference's relative tolerance: the fit's residual and the factor itself.
     const { scale, residual } = scaleFit(expected, got);
-    if (!Number.isFinite(scale) || residual > 1e-3 || Math.abs(scale) <= 1e-9 || Math.abs(scale - 1) < 1e-3) return undefined;
-    if (Math.abs(scale + 1) <= 1e-3) return "Your values have the right size but the opposite sign (the reference times -1).";
+    if (!Number.isFinite(scale) || residual > VS_TFJS.rtol || Math.abs(scale) <= 1e-9 || isClose(1, scale, VS_TFJS_RELATIVE)) return undefined;
+    if (isClose(-1, scale, VS_TFJS_RELATIVE)) return "Your values have the right size but the opposite sign (the reference times -1).";
     return `Your values are the reference times ${describeFactor(scale)}, the same factor for every element.`;
   };
 }
 
-/** got is the transpose of what was expected (square matrices, or the same element count). */
+/** got holds the transpose of what was expected (its [c, r] layout, read as [r, c] when r ≠ c). */
 export const transposedHint: HintRule = (expected, got) => {
   if (expected.shape.length !== 2) return undefined;
   const [r, c] = expected.shape;
-  if (r === c || got.data.length === r * c) {
-    let maxDiff = 0;
-    let maxAbs = 0;
-    for (let i = 0; i < r; i++) {
-      for (let j = 0; j < c; j++) {
-        maxDiff = Math.max(maxDiff, Math.abs(expected.data[i * c + j] - got.data[j * r + i]));
-        maxAbs = Math.max(maxAbs, Math.abs(expected.data[i * c + j]));
-      }
-    }
-    if (maxDiff <= 1e-6 + 1e-3 * maxAbs && r !== c) return "Your values are the reference transposed: swap the order of the matmul operands or transpose.";
-    if (maxDiff <= 1e-6 + 1e-3 * maxAbs && r === c && r > 1) return "Your matrix is the transpose of the expected one.";
-  }
-  return undefined;
+  if (got.data.length !== r * c || (r === 1 && c === 1)) return undefined;
+  const transposed = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) transposed[j * r + i] = expected.data[i * c + j];
+  if (!mistakeExplains(expected.data, transposed, got.data)) return undefined;
+  return r !== c ? "Your values are the reference transposed: swap the order of the matmul operands or transpose." : "Your matrix is the transpose of the expected one.";
 };
 
 /** All zeros where something else was expected. */
@@ -121,18 +97,22 @@ export const zerosHint: HintRule = (expected, got) => {
   return undefined;
 };
 
-/** Only the first row/sample right: a loop over the batch stops early or overwrites. */
+/**
+ * Only the first row/sample right, most others wrong: a loop over the batch stops early or
+ * overwrites. One wrong element further down is some other slip, not this one.
+ */
 export const firstRowOnlyHint: HintRule = (expected, got) => {
-  if (expected.shape.length < 2 || expected.shape[0] < 2) return undefined;
-  const rowLen = expected.data.length / expected.shape[0];
-  let firstOk = true;
-  let restOk = true;
-  for (let i = 0; i < expected.data.length; i++) {
-    const ok = Math.abs(expected.data[i] - got.data[i]) <= 1e-4 + 1e-3 * Math.abs(expected.data[i]);
-    if (i < rowLen) firstOk &&= ok;
-    else restOk &&= ok;
-  }
-  if (firstOk && !restOk) return "Only the first row is right: does your loop cover the whole batch (every row), with the right row offset?";
+  const rows = expected.shape[0];
+  if (expected.shape.length < 2 || rows < 2) return undefined;
+  const rowLen = expected.data.length / rows;
+  const rowRight = (r: number) => {
+    for (let i = r * rowLen; i < (r + 1) * rowLen; i++) if (!isClose(expected.data[i], got.data[i], VS_TFJS)) return false;
+    return true;
+  };
+  if (!rowRight(0)) return undefined;
+  let wrongRows = 0;
+  for (let r = 1; r < rows; r++) if (!rowRight(r)) wrongRows++;
+  if (wrongRows > (rows - 1) / 2) return "Only the first row is right: does your loop cover the whole batch (every row), with the right row offset?";
   return undefined;
 };
 

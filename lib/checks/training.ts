@@ -11,6 +11,7 @@ import { CheckFailure } from "./failure.ts";
 import { asObjectResult, asTensorResult } from "./results.ts";
 import type { CheckOutcome } from "./define.ts";
 import type { Tf } from "./tf.ts";
+import { VS_TFJS } from "./tolerance.ts";
 
 export const MAX_CURVE_POINTS = 1000;
 
@@ -207,7 +208,7 @@ export function argmaxRows(logits: ArrayLike<number>, classes: number): Int32Arr
  * The first row where `pred` is not an argmax of the reference logits, allowing float32 near-ties
  * (a logit within `tol` relative of the row's best); -1 when they agree.
  */
-export function firstDisagreement(pred: Int32Array, logits: ArrayLike<number>, classes: number, tol = 1e-3): number {
+export function firstDisagreement(pred: Int32Array, logits: ArrayLike<number>, classes: number, tol = VS_TFJS.rtol): number {
   for (let r = 0; r < pred.length; r++) {
     let best = -Infinity;
     for (let c = 0; c < classes; c++) best = Math.max(best, logits[r * classes + c]);

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { Rng, randn } from "../../lib/nd/index.ts";
 import { referenceForward, referenceGrads } from "../../lib/checks/reference.ts";
-import { isClose } from "../../lib/checks/compare.ts";
+import { isClose } from "../../lib/checks/tolerance.ts";
 import { VS_TFJS } from "../../lib/checks/tolerance.ts";
 import type { Tf } from "../../lib/checks/tf.ts";
 

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, isClose, VS_TFJS_RELATIVE } from "gradlab/checks";
 
 interface Case {
   pred: Tensor;
@@ -81,9 +81,9 @@ function lossHint(c: Case) {
   return (expected: number, got: number): string | undefined => {
     const ratio = got / expected;
     for (const f of factors) {
-      if (Math.abs(ratio - f.value) <= 1e-3 * Math.abs(f.value)) return `Your loss is ${factorText(f.value)} the reference: ${causesText(f.causes)}.`;
+      if (isClose(f.value, ratio, VS_TFJS_RELATIVE)) return `Your loss is ${factorText(f.value)} the reference: ${causesText(f.causes)}.`;
     }
-    if (Math.abs(got - Math.sqrt(expected)) <= 1e-3 * Math.sqrt(expected)) return "Your value is the root of the mean squared error (RMSE): do not take the square root.";
+    if (isClose(Math.sqrt(expected), got, VS_TFJS_RELATIVE)) return "Your value is the root of the mean squared error (RMSE): do not take the square root.";
     return undefined;
   };
 }

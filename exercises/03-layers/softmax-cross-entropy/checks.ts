@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint, isClose, VS_TFJS_RELATIVE } from "gradlab/checks";
 import { columnSoftmax, columnSoftmaxGrad, softmaxOverBatch } from "./mistakes.host.ts";
 
 interface Case {
@@ -131,9 +131,9 @@ async function checkLoss(ctx: CheckContext, c: Case) {
     expectNumberClose("crossEntropy(logits, labels)", refLoss(tf, c), got, {
       against: "tfjs (mean of -tf.logSoftmax at the labels)",
       hint: (e, g) =>
-        n > 1 && Math.abs(g / e - n) < 1e-3 * n
+        n > 1 && isClose(n, g / e, VS_TFJS_RELATIVE)
           ? `Your loss is the reference times the batch size ${n}: average over the batch (divide the sum by N).`
-          : Math.abs(g / e + 1) < 1e-3
+          : isClose(-1, g / e, VS_TFJS_RELATIVE)
             ? "Right size, opposite sign: the loss is -log(p[label]), a positive number."
             : undefined,
     }),

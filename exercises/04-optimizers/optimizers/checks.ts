@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asTensorResult, indexLabel, describeTolerance, type Tolerance, type Handle } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asTensorResult, indexLabel, describeTolerance, type Tolerance, type Handle, worstError } from "gradlab/checks";
 import { STEP_FN, tfTrajectory, type Hyper, type OptKind, type Run, type Trajectory } from "./ref.ts";
 import { knownMistake } from "./mistakes.host.ts";
 
@@ -91,11 +91,7 @@ const TFJS_NAME: Record<OptKind, string> = {
 function worstRatio(ref: Trajectory, got: Trajectory, t: number, tol: Tolerance): number {
   let worst = 0;
   for (let s = 1; s <= t; s++) {
-    for (let i = 0; i < ref[s].length; i++) {
-      const e = ref[s][i].data;
-      const g = got[s][i].data;
-      for (let j = 0; j < e.length; j++) worst = Math.max(worst, Math.abs(g[j] - e[j]) / (tol.atol + tol.rtol * Math.abs(e[j])));
-    }
+    for (let i = 0; i < ref[s].length; i++) worst = Math.max(worst, worstError(ref[s][i].data, got[s][i].data, tol));
   }
   return worst;
 }

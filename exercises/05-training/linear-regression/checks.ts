@@ -1,5 +1,5 @@
 import { Rng, Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asObjectResult, describe, VS_TFJS, curveData, toTf } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asObjectResult, describe, VS_TFJS, curveData, toTf, isClose, type Tolerance } from "gradlab/checks";
 import { mistake, type Case, type MistakeKind, type Trajectory } from "./mistakes.host.ts";
 
 
@@ -35,9 +35,9 @@ const HINTS: Record<MistakeKind, string> = {
   "summed-gradient": "Your trajectory is gradient descent on the summed squared error: the loss is the mean over the N points, so its gradient is divided by N too.",
 };
 
-function near(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-6 + 1e-6 * Math.abs(b);
-}
+/** A known mistake's trajectory (float64, in the host) against the learner's: float64 agreement over a few epochs. */
+const SAME_TRAJECTORY: Tolerance = { rtol: 1e-6, atol: 1e-6 };
+const near = (got: number, mistaken: number) => isClose(mistaken, got, SAME_TRAJECTORY);
 
 function hintFor(c: Case, got: { w: unknown; b: unknown; losses: unknown }): string | undefined {
   const losses = Array.isArray(got.losses) || got.losses instanceof Float64Array ? Array.from(got.losses as ArrayLike<unknown>) : [];
@@ -52,7 +52,7 @@ function hintFor(c: Case, got: { w: unknown; b: unknown; losses: unknown }): str
   if (losses.length > 1 && losses.every((v) => typeof v === "number") && (losses.at(-1) as number) > (losses[0] as number)) return HINTS.sign;
   if (losses.length && losses.every((v) => v === 0)) return "Your losses are all 0: losses[0] is the loss at w = b = 0, the mean of y², which is not 0 here.";
   const right = trajectories.get(c); // computed by checkFit before any hint is asked for
-  if (right && losses.length === right.losses.length && c.x.shape[0] > 1 && losses.every((v, i) => typeof v === "number" && Math.abs(v - c.x.shape[0] * right.losses[i]) <= 1e-4 + 1e-3 * c.x.shape[0] * right.losses[i])) return `Your losses are ${c.x.shape[0]} (N) times the MSE: the loss is the mean of the squared errors, not their sum.`;
+  if (right && losses.length === right.losses.length && c.x.shape[0] > 1 && losses.every((v, i) => typeof v === "number" && isClose(c.x.shape[0] * right.losses[i], v, VS_TFJS))) return `Your losses are ${c.x.shape[0]} (N) times the MSE: the loss is the mean of the squared errors, not their sum.`;
   return undefined;
 }
 

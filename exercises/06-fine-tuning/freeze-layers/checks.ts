@@ -1,6 +1,6 @@
 import { Tensor, randn, type Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, VS_TFJS, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe } from "gradlab/checks";
 import type { Digits } from "../../../datasets/mnist.ts";
 import pretrained from "./fixtures/pretrained-mlp.json" with { type: "json" };
 
@@ -264,7 +264,7 @@ async function expectOneStepMatches(ctx: CheckContext, trainable: boolean[], row
       // Compare the changes: float32 gradients from tfjs, so a tolerance relative to the largest change.
       let scale = 0;
       for (let j = 0; j < b0.length; j++) scale = Math.max(scale, Math.abs(e[k].data[j] - b0[j]));
-      const tol = 1e-3 * scale + 1e-7;
+      const tol = VS_TFJS.rtol * scale + 1e-7;
       for (let j = 0; j < b0.length; j++) {
         const want = e[k].data[j] - b0[j];
         const moved = got[j] - b0[j];

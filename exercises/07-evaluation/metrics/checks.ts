@@ -71,7 +71,7 @@ async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array,
         tol: VS_FLOAT64,
         against: "the mean of the per-class F1",
         hint: (_e, g) => {
-          const near = (x: number) => isClose(x, g, { rtol: 1e-9, atol: 1e-12 });
+          const near = (x: number) => isClose(x, g, VS_FLOAT64);
           if (present.length && present.length < k && near(present.reduce((s, v) => s + v, 0) / present.length)) return `You averaged over the classes that occur only: divide by numClasses (${k}); a class that never occurs counts as F1 = 0.`;
           if (near(micro)) return "That is the micro-averaged F1 (pooled counts, equal to the accuracy): macroF1 is the plain mean of the per-class F1.";
           if (near(ratio(2 * meanP * meanR, meanP + meanR))) return "That is the F1 of the mean precision and mean recall: macroF1 is the mean of the per-class F1 values.";

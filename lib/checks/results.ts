@@ -1,5 +1,6 @@
 /** Validating what the learner's functions returned: the right kind, shape and finiteness, or a CheckFailure that says what came back. */
 import { Tensor } from "../nd/index.ts";
+import { flatToIndex } from "../nd/util.ts";
 import { InvalidValue, describe } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
 
@@ -71,14 +72,7 @@ function firstNonFinite(data: Float64Array): number {
 
 /** "[1,2]" style index of flat position `pos` in `shape`. */
 export function indexLabel(shape: number[], pos: number): string {
-  if (shape.length === 0) return "[]";
-  const idx: number[] = new Array(shape.length);
-  let rem = pos;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = rem % shape[d];
-    rem = Math.floor(rem / shape[d]);
-  }
-  return `[${idx.join(",")}]`;
+  return `[${flatToIndex(pos, shape).join(",")}]`;
 }
 
 function shapeHint(got: number[], want: number[]): string | undefined {

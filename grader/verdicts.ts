@@ -15,7 +15,7 @@ export function notGradedResult(exerciseId: string, message: string, extra: Part
  * The verdict stored when grading failed on every attempt. `maxScore` > 0 (the exercise's points,
  * score 0) when the attempts failed while the learner's code was being graded: the learner's code
  * may well be the cause (a submission that stops every worker), so it counts as an attempt like any
- * verdict; maxScore 0 (our fault: nothing of the learner's ran) costs no attempt (courses.ts gate).
+ * verdict; maxScore 0 (our fault: nothing of the learner's ran) costs no attempt (server/courses/submission-gate.ts).
  */
 export function gaveUpResult(exerciseId: string, attempts: number, error: string, seed?: string, version?: string, maxScore = 0): GradeResult {
   // `error` can carry a sandbox child's stderr (host paths, the Node version): it stays with the job

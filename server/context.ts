@@ -1,6 +1,6 @@
 /**
  * What every server module shares, once per process: the database, auth, the catalogue and the
- * signed-in user. index.ts and courses.ts both build on it (no import cycle between them).
+ * signed-in user. index.ts and courses/ build on it (no import cycle between them).
  */
 import { openDb, type Db } from "../db/client.ts";
 import { loadCatalogue, type Catalogue, type Exercise } from "../grader/exercises.ts";

@@ -4,12 +4,12 @@
  * the learner's own, the extension, the late policy and what a submission now would cost, attempts
  * used and left, the cool-down as a live countdown, and which attempt the course records. Also a
  * graded submission's standing in each course (penalty, recorded score). The figures come from the
- * server (server/courses.ts exerciseCourseRules: the gradebook's own rows); only the clock is
+ * server (server/courses/ exerciseCourseRules: the gradebook's own rows); only the clock is
  * read here, with the same rules (lib/course/course-rules.ts), so the page stays true as time passes.
  */
 import { useEffect, useState } from "react";
 import { formatInTimeZone } from "date-fns-tz";
-import type { ExerciseCourseRules } from "../../server/courses.ts";
+import type { ExerciseCourseRules } from "../../server/courses/index.ts";
 import { countdown, submissionCostNow } from "../../lib/course/course-rules.ts";
 import "./course-rules.css";
 

@@ -56,27 +56,52 @@ export async function guardedJson(req: Request, invalid = "The body is not valid
   }
 }
 
+/** The one answer to a request without a signed-in user, on every API route. */
+export const NOT_SIGNED_IN = "Not signed in: sign in, or send `Authorization: Bearer <token>` (`gradlab token <email>` prints one).";
+
+export interface ApiCall<P> {
+  be: typeof Backend;
+  user: Backend.SessionUser;
+  /** The JSON body of a write (undefined for GET and HEAD). */
+  body: unknown;
+  params: P;
+  req: Request;
+  url: URL;
+}
+
+export interface ApiOptions {
+  /** The status of a plain (non-Response) result: 200 unless said. */
+  status?: number;
+  /** The message for a body that is not JSON. */
+  invalidBody?: string;
+}
+
 /**
- * A route handler for the course API: the signed-in user (401 otherwise), the JSON body for
- * writes (400 when not JSON), and thrown HttpErrors as their status with {"error"}.
+ * Every API route handler: the signed-in user (401 otherwise), for writes the cross-site check
+ * and the JSON body read up to the route's limit (guardedJson), the route's params, and a thrown
+ * HttpError (server/context.ts) as its status with {"error"}. The handler returns a Response, or
+ * a value sent as JSON (not cached).
  */
-export async function courseApi<T>(req: Request, fn: (be: typeof Backend, user: Backend.SessionUser, body: unknown) => Promise<T> | T, status = 200): Promise<Response> {
-  const be = await loadServer();
-  const user = await be.sessionUser(req.headers);
-  if (!user) return jsonError(401, "Not signed in: sign in, or send `Authorization: Bearer <token>`.");
-  let body: unknown = undefined;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    const got = await guardedJson(req);
-    if ("error" in got) return got.error;
-    body = got.body;
-  }
-  try {
-    const out = await fn(be, user, body);
-    if (out instanceof Response) return out;
-    return Response.json(out, { status, headers: { "Cache-Control": "no-store" } });
-  } catch (e) {
-    const h = httpErrorOf(e);
-    if (h) return jsonError(h.status, h.message, h.headers);
-    throw e;
-  }
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(fn: (call: ApiCall<P>) => unknown, opts: ApiOptions = {}) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const be = await loadServer();
+    const user = await be.sessionUser(req.headers);
+    if (!user) return jsonError(401, NOT_SIGNED_IN);
+    let body: unknown = undefined;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const got = await guardedJson(req, opts.invalidBody);
+      if ("error" in got) return got.error;
+      body = got.body;
+    }
+    try {
+      const params = ((await ctx?.params) ?? {}) as P;
+      const out = await fn({ be, user, body, params, req, url: new URL(req.url) });
+      if (out instanceof Response) return out;
+      return Response.json(out, { status: opts.status ?? 200, headers: { "Cache-Control": "no-store" } });
+    } catch (e) {
+      const h = httpErrorOf(e);
+      if (h) return jsonError(h.status, h.message, h.headers);
+      throw e;
+    }
+  };
 }

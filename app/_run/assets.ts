@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { RUN_ASSETS_DIR } from "./assets-dir.ts";
+import { NOT_SIGNED_IN } from "../_lib/server-loader.ts";
 
 /** What a request path names: a file shared by every exercise (no exercise code), or one exercise's. */
 export type RunAsset = { file: string; exercise?: string; immutable: boolean };
@@ -60,7 +61,7 @@ function plain(status: number, text: string): Response {
 
 export async function serveRunAsset(req: Request, segments: string[], rules: AccessRules, root = process.env.GRADLAB_ROOT ?? process.cwd()): Promise<Response> {
   const user = await rules.user(req);
-  if (!user) return plain(401, "Not signed in: sign in to Run the checks in your browser.");
+  if (!user) return plain(401, NOT_SIGNED_IN);
   const asset = runAssetOf(segments);
   if (!asset || (asset.exercise && !(await rules.mayOpen(user, asset.exercise)))) return plain(404, "Not found.");
   const path = join(root, RUN_ASSETS_DIR, asset.file);

@@ -13,7 +13,7 @@ process.env.GRADLAB_MAX_QUEUED_PER_LEARNER = "20"; // no worker runs here: grade
 
 type User = import("../../server/context.ts").SessionUser;
 const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses.ts");
+const C = await import("../../server/courses/index.ts");
 const B = await import("../../server/index.ts");
 const A = await import("../../server/accounts.ts");
 const { submissionCostNow, countdown, attemptStanding } = await import("../../lib/course/course-rules.ts");

@@ -1,4 +1,4 @@
-// Running a class, through the same workflows the route handlers call (server/courses.ts):
+// Running a class, through the same workflows the route handlers call (server/courses/):
 // who may do what, nobody sees another course's data, roster all-or-nothing, course submission
 // rules, late penalties and extensions in the gradebook, and regrades scoped to the course.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-courses-"));
 
-type Courses = typeof import("../../server/courses.ts");
+type Courses = typeof import("../../server/courses/index.ts");
 type Ctx = typeof import("../../server/context.ts");
 type User = import("../../server/context.ts").SessionUser;
 
@@ -40,7 +40,7 @@ const local = (d: Date) => d.toISOString().slice(0, 16); // UTC course: local = 
 
 beforeAll(async () => {
   ctx = await import("../../server/context.ts");
-  C = await import("../../server/courses.ts");
+  C = await import("../../server/courses/index.ts");
   u.inst = await user("inst@x.org", "instructor");
   u.inst2 = await user("inst2@x.org", "instructor");
   u.ta = await user("ta@x.org", "learner");

@@ -162,13 +162,13 @@ describe("the built Run assets", () => {
 describe("serving the Run assets", () => {
   type Ctx = typeof import("../../server/context.ts");
   let ctx: Ctx;
-  let mayOpenExercise: typeof import("../../server/courses.ts").mayOpenExercise;
+  let mayOpenExercise: typeof import("../../server/courses/index.ts").mayOpenExercise;
   const root = mkdtempSync(join(tmpdir(), "gradlab-run-serve-"));
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     ctx = await import("../../server/context.ts");
-    const C = await import("../../server/courses.ts");
+    const C = await import("../../server/courses/index.ts");
     mayOpenExercise = C.mayOpenExercise;
     const { addUser, issueToken } = await import("../../server/accounts.ts");
     const inst = await addUser(ctx.auth, ctx.db, "inst@run.org", "instructor");

@@ -13,7 +13,7 @@ process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-trust-"));
 
 type User = import("../../server/context.ts").SessionUser;
 const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses.ts");
+const C = await import("../../server/courses/index.ts");
 const B = await import("../../server/index.ts");
 const A = await import("../../server/accounts.ts");
 const { submissions } = await import("../../db/schema.ts");

@@ -1,0 +1,82 @@
+/** The gradebook: learners × exercises (best score after the late policy, attempts, last submission), as JSON and as an LMS CSV. */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { assignments, extensions, submissionCourses, submissions } from "../../db/schema.ts";
+import { formatInZone } from "../../lib/course/dates.ts";
+import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../../lib/course/gradebook.ts";
+import type { LatePolicy } from "../../lib/course/late-policy.ts";
+import { db, getCatalogue, type SessionUser } from "../context.ts";
+import { members } from "./members.ts";
+import { madeIn, requireCourse, type CourseRole } from "./roles.ts";
+
+export interface GradebookData {
+  course: { id: string; title: string; timeZone: string };
+  role: CourseRole;
+  items: { exerciseId: string; title: string; maxScore: number; assignment: string; dueLocal: string | null }[];
+  rows: {
+    learner: GradebookLearner;
+    total: number;
+    cells: Record<string, { best: number | null; bestRaw: number | null; attempts: number; lastAt: number | null; lastLocal: string | null; late: boolean }>;
+  }[];
+  maxTotal: number;
+}
+
+/** The gradebook's inputs and table for a course; `onlyUserId`: that learner's row only (same rules, same numbers). */
+export async function gradebookParts(courseId: string, onlyUserId?: string) {
+  const cat = await getCatalogue();
+  const rows = db.select().from(assignments).where(eq(assignments.courseId, courseId)).orderBy(asc(assignments.dueAt), asc(assignments.createdAt)).all();
+  const items: (GradebookItem & { assignment: string; assignmentId: string })[] = [];
+  for (const a of rows) {
+    for (const id of a.exerciseIds) {
+      const ex = cat.exercises.find((e) => e.id === id);
+      items.push({ exerciseId: id, title: ex?.meta.title ?? id, maxScore: ex?.points ?? 0, dueAt: a.dueAt, policy: a.latePolicy as LatePolicy, assignment: a.title, assignmentId: a.id });
+    }
+  }
+  const learners: GradebookLearner[] = members(courseId, "learner")
+    .filter((m) => !onlyUserId || m.userId === onlyUserId)
+    .map((m) => ({ id: m.userId, email: m.email, name: m.name, section: m.section }));
+  const ids = learners.map((l) => l.id);
+  const exIds = items.map((i) => i.exerciseId);
+  const subs = ids.length && exIds.length
+    ? db
+        .select({ userId: submissions.userId, exerciseId: submissions.exerciseId, createdAt: submissions.createdAt, score: submissions.score, maxScore: submissions.maxScore })
+        .from(submissions)
+        .innerJoin(submissionCourses, madeIn(courseId))
+        .where(and(inArray(submissions.userId, ids), inArray(submissions.exerciseId, exIds)))
+        .all()
+        .map((s) => ({ ...s, userId: s.userId! }))
+    : [];
+  const ext = new Map<string, Date>();
+  if (rows.length) {
+    for (const e of db.select().from(extensions).where(inArray(extensions.assignmentId, rows.map((r) => r.id))).all()) {
+      const a = rows.find((r) => r.id === e.assignmentId)!;
+      for (const id of a.exerciseIds) ext.set(`${e.userId}:${id}`, e.until);
+    }
+  }
+  return { items, learners, subs, ext, table: buildGradebook(learners, items, subs, ext) };
+}
+
+export async function gradebook(user: SessionUser, courseId: string): Promise<GradebookData> {
+  const { course, role } = requireCourse(user, courseId, "staff");
+  const { items, table } = await gradebookParts(courseId);
+  return {
+    course: { id: course.id, title: course.title, timeZone: course.timeZone },
+    role,
+    items: items.map((i) => ({ exerciseId: i.exerciseId, title: i.title, maxScore: i.maxScore, assignment: i.assignment, dueLocal: i.dueAt ? formatInZone(i.dueAt, course.timeZone) : null })),
+    rows: table.map((r) => ({
+      learner: r.learner,
+      total: r.total,
+      cells: Object.fromEntries(
+        Object.entries(r.cells).map(([k, c]) => [k, { best: c.best, bestRaw: c.bestRaw, attempts: c.attempts, lastAt: c.lastAt?.getTime() ?? null, lastLocal: c.lastAt ? formatInZone(c.lastAt, course.timeZone) : null, late: c.late }]),
+      ),
+    })),
+    maxTotal: items.reduce((s, i) => s + i.maxScore, 0),
+  };
+}
+
+/** The gradebook as an LMS-importable CSV (lib/course/gradebook.ts). */
+export async function gradebookCsvFor(user: SessionUser, courseId: string): Promise<{ filename: string; csv: string }> {
+  const { course } = requireCourse(user, courseId, "staff");
+  const { items, table } = await gradebookParts(courseId);
+  const slug = course.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "course";
+  return { filename: `${slug}-gradebook.csv`, csv: gradebookCsv(table, items) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Who may do what in a course (a global admin counts as every course's instructor):
+ *   learner     see the course's released assignments, submit to them
+ *   ta          + the gradebook, learners' histories, analytics, exercise previews
+ *   instructor  + course settings, assignments, extensions, roster, invites, roles, regrades
+ * Someone outside a course gets a 404 for it, never its data.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { assignments, courseMembers, courses, submissionCourses, submissions } from "../../db/schema.ts";
+import { db, HttpError, type SessionUser } from "../context.ts";
+
+export type CourseRole = "learner" | "ta" | "instructor";
+export const COURSE_ROLES: CourseRole[] = ["learner", "ta", "instructor"];
+type Need = "member" | "staff" | "instructor";
+
+export type CourseRow = typeof courses.$inferSelect;
+export type AssignmentRow = typeof assignments.$inferSelect;
+
+export function courseRole(user: SessionUser, courseId: string): CourseRole | null {
+  const course = db.select({ id: courses.id }).from(courses).where(eq(courses.id, courseId)).get();
+  if (!course) return null;
+  if (user.role === "admin") return "instructor";
+  return db.select({ role: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, user.id))).get()?.role ?? null;
+}
+
+const WHAT: Record<Need, string> = { member: "members", staff: "TAs and instructors", instructor: "instructors" };
+
+/** The course and the caller's role in it; 404 when not a member, 403 when the role is too low. */
+export function requireCourse(user: SessionUser, courseId: string, need: Need): { course: CourseRow; role: CourseRole } {
+  const role = courseRole(user, courseId);
+  if (!role) throw new HttpError(404, `No course ${courseId} of yours.`);
+  const ok = need === "member" || (need === "staff" ? role !== "learner" : role === "instructor");
+  if (!ok) throw new HttpError(403, `Only the course's ${WHAT[need]} may do this (you are a ${role === "ta" ? "TA" : role} here).`);
+  return { course: db.select().from(courses).where(eq(courses.id, courseId)).get()!, role };
+}
+
+/** Whether the user teaches (TA or instructor) any course, or is a global instructor/admin. */
+export function isStaffAnywhere(user: SessionUser): boolean {
+  if (user.role !== "learner") return true;
+  return !!db.select({ r: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.userId, user.id), inArray(courseMembers.role, ["ta", "instructor"]))).get();
+}
+
+// ---- submissions made in a course ------------------------------------------------------------
+
+/** Join condition: the submission was made in this course (see db/schema.ts submissionCourses). */
+export const madeIn = (courseId: string) => and(eq(submissionCourses.submissionId, submissions.id), eq(submissionCourses.courseId, courseId));
+
+/**
+ * Whether the user is course staff (TA, instructor; an admin counts) of a course this submission
+ * was made in: what lets staff read a learner's submission, its code and its hidden seed.
+ */
+export function staffOfSubmission(user: SessionUser, submissionId: string): boolean {
+  if (user.role === "admin") return true;
+  return !!db
+    .select({ c: submissionCourses.courseId })
+    .from(submissionCourses)
+    .innerJoin(courseMembers, eq(courseMembers.courseId, submissionCourses.courseId))
+    .where(and(eq(submissionCourses.submissionId, submissionId), eq(courseMembers.userId, user.id), inArray(courseMembers.role, ["ta", "instructor"])))
+    .get();
+}

@@ -1,0 +1,136 @@
+/** What a learner may open and submit: the course rules checked for every submission, and the submission stored with its courses. */
+import { and, eq } from "drizzle-orm";
+import { assignments, courseMembers, courses, extensions, submissionCourses, submissions } from "../../db/schema.ts";
+import type { Exercise } from "../../grader/exercises.ts";
+import { submitCode } from "../../grader/submissions.ts";
+import { countsAsAttempt } from "../../lib/course/course-rules.ts";
+import { formatInZone } from "../../lib/course/dates.ts";
+import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
+import { db, type SessionUser } from "../context.ts";
+import { madeIn, type AssignmentRow } from "./roles.ts";
+
+export interface Covering {
+  a: AssignmentRow;
+  tz: string;
+  courseId: string;
+  courseTitle: string;
+}
+
+/** Every assignment covering an exercise in the courses where the user is a learner (one per course at most). */
+export function learnerAssignments(userId: string, exerciseId: string): { enrolled: boolean; matching: Covering[] } {
+  const rows = db
+    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title })
+    .from(courseMembers)
+    .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
+    .innerJoin(courses, eq(courses.id, courseMembers.courseId))
+    .where(and(eq(courseMembers.userId, userId), eq(courseMembers.role, "learner")))
+    .all();
+  return { enrolled: rows.length > 0 || isLearnerAnywhere(userId), matching: rows.filter((r) => r.a.exerciseIds.includes(exerciseId)) };
+}
+
+/** The time zone of the learner's course that sets this exercise (the first, by course), or null when none does. */
+export function exerciseTimeZone(userId: string, exerciseId: string): string | null {
+  const m = learnerAssignments(userId, exerciseId).matching;
+  return m.length ? [...m].sort((x, y) => x.courseId.localeCompare(y.courseId))[0].tz : null;
+}
+
+function isLearnerAnywhere(userId: string): boolean {
+  return !!db.select({ c: courseMembers.courseId }).from(courseMembers).where(and(eq(courseMembers.userId, userId), eq(courseMembers.role, "learner"))).get();
+}
+
+/**
+ * Whether a user may open an exercise. A learner enrolled in a course sees only its released
+ * assignments; someone in no course as a learner sees the open demo catalogue (every exercise);
+ * staff and instructors see everything.
+ */
+export function mayOpenExercise(user: SessionUser, exerciseId: string, now = new Date()): boolean {
+  if (user.role !== "learner") return true;
+  const { enrolled, matching } = learnerAssignments(user.id, exerciseId);
+  if (!enrolled) return true;
+  return matching.some((r) => !r.a.releaseAt || r.a.releaseAt <= now);
+}
+
+/** `courseIds`: the courses the submission is made in (recorded with it). */
+export type Gate = { ok: true; courseIds: string[] } | { ok: false; status: 403 | 404 | 429; error: string; retryAfter?: number };
+
+const label = (r: Covering) => `"${r.a.title}" (${r.courseTitle})`;
+
+/**
+ * The course rules for one more submission. A course takes it when its assignment is released
+ * and not past a hard cutoff; the submission is made in every course that takes it, so every
+ * such course's submission limit and cool-down applies (the strictest wins: a second course
+ * is no way around the first one's rules). Each course counts the attempts made in it
+ * (submission_courses), so work from before the learner joined costs none of its attempts.
+ */
+export function submissionGate(user: SessionUser, exerciseId: string, now: Date): Gate {
+  if (user.role !== "learner") return { ok: true, courseIds: [] };
+  const { enrolled, matching } = learnerAssignments(user.id, exerciseId);
+  if (!enrolled) return { ok: true, courseIds: [] };
+  if (!matching.length) return { ok: false, status: 404, error: `Exercise '${exerciseId}' is not part of your courses.` };
+  const open: Covering[] = [];
+  const closed: string[] = [];
+  const notYet: Covering[] = [];
+  for (const r of matching) {
+    if (r.a.releaseAt && r.a.releaseAt > now) {
+      notYet.push(r);
+      continue;
+    }
+    const reason = pastCutoff(r, user.id, now);
+    if (reason) closed.push(reason);
+    else open.push(r);
+  }
+  if (!open.length) {
+    if (closed.length) return { ok: false, status: 403, error: closed.join(" ") };
+    const first = notYet.sort((x, y) => x.a.releaseAt!.getTime() - y.a.releaseAt!.getTime())[0];
+    return { ok: false, status: 403, error: `${label(first)} is not released yet: it opens ${formatInZone(first.a.releaseAt!, first.tz)}.` };
+  }
+  let wait: { retryAt: Date; error: string } | null = null;
+  for (const r of open) {
+    // Each course counts only the attempts made in it: not those from before the learner joined, nor another course's.
+    const prev = attemptsInCourse(user.id, exerciseId, r.courseId);
+    const last = prev.reduce<Date | null>((a, d) => (!a || d > a ? d : a), null);
+    const allowed = submissionAllowed({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, { count: prev.length, lastAt: last }, now);
+    if (allowed.ok) continue;
+    if (!allowed.retryAt) return { ok: false, status: 403, error: `${label(r)}: ${allowed.reason} Your best score is kept.` };
+    if (!wait || allowed.retryAt > wait.retryAt) wait = { retryAt: allowed.retryAt, error: `${label(r)}: ${allowed.reason} Use Run to try your code meanwhile.` };
+  }
+  if (wait) return { ok: false, status: 429, error: wait.error, retryAfter: Math.ceil((wait.retryAt.getTime() - now.getTime()) / 1000) };
+  return { ok: true, courseIds: open.map((r) => r.courseId) };
+}
+
+/** The times of the learner's attempts at an exercise made in a course (lib/course/course-rules.ts: what counts). */
+export function attemptsInCourse(userId: string, exerciseId: string, courseId: string): Date[] {
+  return db
+    .select({ createdAt: submissions.createdAt, maxScore: submissions.maxScore })
+    .from(submissions)
+    .innerJoin(submissionCourses, madeIn(courseId))
+    .where(and(eq(submissions.userId, userId), eq(submissions.exerciseId, exerciseId)))
+    .all()
+    .filter(countsAsAttempt)
+    .map((s) => s.createdAt);
+}
+
+/** Why a course no longer takes submissions to this assignment (hard cutoff or too late), or null. */
+function pastCutoff(r: Covering, userId: string, now: Date): string | null {
+  const { a, tz } = r;
+  if (!a.dueAt) return null;
+  const ext = db.select().from(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, userId))).get();
+  const late = applyLatePolicy({ score: 1, maxScore: 1, submittedAt: now, dueAt: a.dueAt, extensionUntil: ext?.until, policy: a.latePolicy as LatePolicy });
+  if (late.accepted) return null;
+  const due = ext && ext.until > a.dueAt ? ext.until : a.dueAt;
+  return `${label(r)} was due ${formatInZone(due, tz)} and no longer accepts submissions (${late.note}).`;
+}
+
+/**
+ * Store a submission and queue it, after the course rules, in one immediate transaction (two
+ * concurrent submissions cannot both take the last attempt), recording the courses it is made in.
+ */
+export function submitInCourses(user: SessionUser, ex: Exercise, code: string, now = new Date()): Gate & { id?: string } {
+  return db.transaction(() => {
+    const gate = submissionGate(user, ex.id, now);
+    if (!gate.ok) return gate;
+    const id = submitCode(db, ex, code, user.id);
+    for (const courseId of gate.courseIds) db.insert(submissionCourses).values({ submissionId: id, courseId }).run();
+    return { ...gate, id };
+  }, { behavior: "immediate" });
+}

@@ -13,21 +13,21 @@ function splitHint(output: string): { message: string; hint?: string } {
 }
 
 function Pictures({ data }: { data: Record<string, unknown> }) {
-  const t = useTranslations("charts");
+  const tc = useTranslations("charts");
   const out = [];
   const hm = data.heatmap as { label?: string; rows?: number; cols?: number; values?: number[] } | undefined;
   if (hm && Array.isArray(hm.values) && typeof hm.rows === "number" && typeof hm.cols === "number") {
-    out.push(<Heatmap key="hm" label={hm.label ?? t("value")} rows={hm.rows} cols={hm.cols} values={hm.values} />);
+    out.push(<Heatmap key="hm" label={hm.label ?? tc("value")} rows={hm.rows} cols={hm.cols} values={hm.values} />);
   }
   const curves = data.curves as { loss?: number[]; accuracy?: number[] } | undefined;
   if (curves) {
-    if (Array.isArray(curves.loss) && curves.loss.length) out.push(<LineChart key="loss" title={t("loss")} series={[{ name: t("loss"), values: curves.loss, color: PALETTE[1] }]} />);
-    if (Array.isArray(curves.accuracy) && curves.accuracy.length) out.push(<LineChart key="acc" title={t("accuracy")} series={[{ name: t("accuracy"), values: curves.accuracy, color: PALETTE[2] }]} />);
+    if (Array.isArray(curves.loss) && curves.loss.length) out.push(<LineChart key="loss" title={tc("loss")} series={[{ name: tc("loss"), values: curves.loss, color: PALETTE[1] }]} />);
+    if (Array.isArray(curves.accuracy) && curves.accuracy.length) out.push(<LineChart key="acc" title={tc("accuracy")} series={[{ name: tc("accuracy"), values: curves.accuracy, color: PALETTE[2] }]} />);
   }
   const tr = data.trajectory as { xLabel?: string; x?: number[]; labels?: string[]; expected?: number[][]; got?: number[][] } | undefined;
   if (tr && Array.isArray(tr.expected) && Array.isArray(tr.got)) {
     tr.expected.forEach((exp, i) => {
-      const name = tr.labels?.[i] ?? t("series", { i });
+      const name = tr.labels?.[i] ?? tc("series", { i });
       out.push(
         <LineChart
           key={`tr${i}`}
@@ -35,8 +35,8 @@ function Pictures({ data }: { data: Record<string, unknown> }) {
           x={tr.x}
           xLabel={tr.xLabel}
           series={[
-            { name: t("expected"), values: exp, color: "#64748b", dashed: true },
-            { name: t("yours"), values: tr.got?.[i] ?? [], color: PALETTE[i % PALETTE.length] },
+            { name: tc("expected"), values: exp, color: "#64748b", dashed: true },
+            { name: tc("yours"), values: tr.got?.[i] ?? [], color: PALETTE[i % PALETTE.length] },
           ]}
         />,
       );
@@ -65,20 +65,20 @@ function TestRow({ t }: { t: TestResult }) {
 }
 
 export function Results({ result, title, footer }: { result: GradeResult; title: string; footer?: string }) {
-  const t = useTranslations("results");
+  const tr = useTranslations("results");
   return (
     <section className={`results status-${result.status}`} data-testid="results" data-status={result.status} data-score={result.score} data-max={result.maxScore}>
       <div className="results-head">
         <h3>{title}</h3>
         <span className="big-score" data-testid="score">{fmt(result.score)} / {fmt(result.maxScore)}</span>
-        <span className={`badge badge-${result.status}`}>{t(`status.${result.status}`)}</span>
+        <span className={`badge badge-${result.status}`}>{tr(`status.${result.status}`)}</span>
       </div>
       {footer && <p className="muted small">{footer}</p>}
       {result.message && <pre className="msg top" data-i18n="grader-message">{result.message}</pre>}
       <ul className="tests">{result.tests.map((t) => <TestRow key={t.name} t={t} />)}</ul>
       {result.stdout && (
         <details open className="stdout">
-          <summary>{t("console")}</summary>
+          <summary>{tr("console")}</summary>
           <pre data-testid="stdout">{result.stdout}</pre>
         </details>
       )}

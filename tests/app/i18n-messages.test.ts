@@ -1,0 +1,137 @@
+/**
+ * The UI's translations (issue 17): every language folder under messages/ has exactly English's
+ * keys with the same placeholders, and every key the app's code asks for exists in English.
+ * catalogue.json (set titles, summaries, topics) is content, not UI: English is in the exercises;
+ * a translation's entries must name real sets, exercises and topics.
+ */
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { availableLocales, messageKeys, messagesDir, negotiateLocale, readMessages, resolveLocale, type Messages } from "../../lib/i18n/locales.ts";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const dir = messagesDir(ROOT);
+const CONTENT = "catalogue";
+const ui = (m: Messages): Messages => Object.fromEntries(Object.entries(m).filter(([k]) => k !== CONTENT));
+const en = ui(readMessages("en", dir));
+
+function get(m: Messages, key: string): string | undefined {
+  let cur: string | Messages | undefined = m;
+  for (const part of key.split(".")) cur = typeof cur === "object" ? cur[part] : undefined;
+  return typeof cur === "string" ? cur : undefined;
+}
+
+/** The ICU arguments and rich-text tags of a message: {name}, {n, plural, …} and <tag>. */
+function placeholders(msg: string): string[] {
+  const args = [...msg.matchAll(/\{\s*([A-Za-z_][\w]*)\s*(?:,|\})/g)].map((m) => m[1]);
+  const tags = [...msg.matchAll(/<([A-Za-z]\w*)>/g)].map((m) => `<${m[1]}>`);
+  return [...new Set([...args, ...tags])].sort();
+}
+
+function sourceFiles(d: string): string[] {
+  return readdirSync(d).flatMap((n) => {
+    const p = join(d, n);
+    if (statSync(p).isDirectory()) return n === "node_modules" || n.startsWith(".") ? [] : sourceFiles(p);
+    return /\.tsx?$/.test(n) ? [p] : [];
+  });
+}
+
+/**
+ * Keys used in code: `const t = useTranslations("ns")` / `await getTranslations("ns")` bind a
+ * namespace; `t("key")`, `t.rich("key"` and `t.has("key")` use it. Keys built at run time
+ * (t(`status.${s}`)) are checked as prefixes: the namespace must have that object. One name
+ * binds one namespace per file (a second translator in the file takes another name).
+ */
+export function keysUsedIn(source: string): { exact: string[]; prefixes: string[] } {
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  for (const m of source.matchAll(/(?:const|let)\s+(\w+)\s*=\s*(?:await\s+)?(?:useTranslations|getTranslations)\(\s*(?:"([^"]*)")?\s*\)/g)) {
+    const [, name, ns = ""] = m;
+    const call = new RegExp(`(?<![\\w.])${name}(?:\\.(?:rich|markup|raw|has))?\\(\\s*(?:"([^"]+)"|\`([^\`$]*)\\$\\{)`, "g");
+    for (const c of source.matchAll(call)) {
+      const full = (k: string) => (ns ? `${ns}.${k}` : k);
+      if (c[1] !== undefined) exact.push(full(c[1]));
+      else prefixes.push(full(c[2].replace(/\.$/, "")));
+    }
+  }
+  return { exact, prefixes };
+}
+
+describe("UI messages", () => {
+  const locales = availableLocales(dir);
+
+  it("English and Simplified Chinese are there, found from the folders", () => {
+    expect(locales).toEqual(expect.arrayContaining(["en", "zh-CN"]));
+    expect(locales[0]).toBe("en");
+  });
+
+  it.each(locales.filter((l) => l !== "en"))("%s has exactly English's keys, with the same placeholders", (locale) => {
+    const tr = ui(readMessages(locale, dir));
+    const enKeys = messageKeys(en);
+    const trKeys = messageKeys(tr);
+    expect(enKeys.filter((k) => !trKeys.includes(k)), `keys missing from messages/${locale}`).toEqual([]);
+    expect(trKeys.filter((k) => !enKeys.includes(k)), `keys in messages/${locale} that English lacks`).toEqual([]);
+    for (const k of enKeys) expect(placeholders(get(tr, k)!), `${locale} ${k}`).toEqual(placeholders(get(en, k)!));
+    for (const k of trKeys) expect(get(tr, k)!.trim(), `${locale} ${k} is empty`).not.toBe("");
+  });
+
+  it("every key the app's code uses is in English", () => {
+    const missing: string[] = [];
+    let used = 0;
+    for (const file of sourceFiles(join(ROOT, "app"))) {
+      const { exact, prefixes } = keysUsedIn(readFileSync(file, "utf8"));
+      used += exact.length + prefixes.length;
+      for (const k of exact) if (get(en, k) === undefined) missing.push(`${relative(ROOT, file)}: ${k}`);
+      for (const p of prefixes) if (!messageKeys(en).some((k) => k.startsWith(`${p}.`))) missing.push(`${relative(ROOT, file)}: ${p}.*`);
+    }
+    expect(used).toBeGreaterThan(100); // the scan found the app's calls
+    expect(missing).toEqual([]);
+  });
+
+  it("the key scan sees what it should (and so can fail)", () => {
+    const src = `const t = useTranslations("workbench"); const h = await getTranslations("history");\nt("run"); t.rich("nope", {}); h(\`cols.\${c}\`);`;
+    expect(keysUsedIn(src)).toEqual({ exact: ["workbench.run", "workbench.nope"], prefixes: ["history.cols"] });
+    expect(get(en, "workbench.nope")).toBeUndefined();
+  });
+
+  it("a translation's catalogue names only real sets, exercises and topics", () => {
+    const exercisesDir = join(ROOT, "exercises");
+    const sets = readdirSync(exercisesDir).filter((s) => statSync(join(exercisesDir, s)).isDirectory());
+    const exercises = sets.flatMap((s) => readdirSync(join(exercisesDir, s)).filter((e) => statSync(join(exercisesDir, s, e)).isDirectory() && readdirSync(join(exercisesDir, s, e)).includes("exercise.json")).map((e) => join(exercisesDir, s, e)));
+    const ids = exercises.map((p) => p.split("/").at(-1)!);
+    const topics = exercises.map((p) => (JSON.parse(readFileSync(join(p, "exercise.json"), "utf8")) as { topic: string }).topic);
+    for (const locale of locales.filter((l) => l !== "en")) {
+      const c = readMessages(locale, dir)[CONTENT] as { sets?: Messages; summaries?: Messages; topics?: Messages } | undefined;
+      if (!c) continue;
+      expect(Object.keys(c.sets ?? {}).filter((s) => !sets.includes(s)), `${locale}: unknown sets`).toEqual([]);
+      expect(Object.keys(c.summaries ?? {}).filter((s) => !ids.includes(s)), `${locale}: unknown exercises`).toEqual([]);
+      expect(Object.keys(c.topics ?? {}).filter((s) => !topics.includes(s)), `${locale}: unknown topics`).toEqual([]);
+    }
+    // zh-CN covers the whole catalogue today.
+    const zh = readMessages("zh-CN", dir)[CONTENT] as { sets: Messages; summaries: Messages; topics: Messages };
+    expect(sets.filter((s) => !(s in zh.sets))).toEqual([]);
+    expect(ids.filter((s) => !(s in zh.summaries))).toEqual([]);
+    expect([...new Set(topics)].filter((s) => !(s in zh.topics))).toEqual([]);
+  });
+});
+
+describe("choosing the language", () => {
+  const available = ["en", "zh-CN"];
+  it("reads Accept-Language by quality, exact tags first, then the language", () => {
+    expect(negotiateLocale("zh-CN,zh;q=0.9,en;q=0.8", available)).toBe("zh-CN");
+    expect(negotiateLocale("en-US,en;q=0.9", available)).toBe("en");
+    expect(negotiateLocale("zh-TW", available)).toBe("zh-CN");
+    expect(negotiateLocale("fr;q=0.9,zh;q=0.5", available)).toBe("zh-CN");
+    expect(negotiateLocale("en;q=0.4,zh-cn;q=0.6", available)).toBe("zh-CN");
+    expect(negotiateLocale("fr, de", available)).toBeNull();
+    expect(negotiateLocale("zh;q=0", available)).toBeNull();
+  });
+  it("prefers the saved choice, then the cookie, then the browser, then English", () => {
+    expect(resolveLocale({ saved: "en", cookie: "zh-CN", acceptLanguage: "zh-CN" }, available)).toBe("en");
+    expect(resolveLocale({ saved: null, cookie: "zh-cn", acceptLanguage: "en" }, available)).toBe("zh-CN");
+    expect(resolveLocale({ saved: "xx", cookie: "yy", acceptLanguage: "zh" }, available)).toBe("zh-CN");
+    expect(resolveLocale({}, available)).toBe("en");
+  });
+});

@@ -198,6 +198,10 @@ export const courses = sqliteTable("courses", {
   inviteToken: text("invite_token").unique(),
   createdBy: text("created_by"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** Archived: read-only (no submissions, no changes) until unarchived. */
+  archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+  /** The last full export (submissions and gradebook): a course is deleted only after one. */
+  exportedAt: integer("exported_at", { mode: "timestamp_ms" }),
 });
 
 /** Who is in a course and as what (learner, TA, instructor). */
@@ -213,6 +217,10 @@ export const courseMembers = sqliteTable(
     role: text("role", { enum: ["learner", "ta", "instructor"] }).notNull(),
     section: text("section").notNull().default(""),
     joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+    /** The institution's student ID, from the roster (exported with the gradebook). */
+    studentId: text("student_id").notNull().default(""),
+    /** A TA who may grant extensions (an instructor's choice). */
+    canExtend: integer("can_extend", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_members_user").on(t.userId)],
 );
@@ -271,6 +279,65 @@ export const submissionCourses = sqliteTable(
       .references(() => courses.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.submissionId, t.courseId] }), index("submission_courses_course").on(t.courseId)],
+);
+
+/** What an edit of an assignment changed, and who made it: scores are recomputed from submissions, this is the record. */
+export const assignmentChanges = sqliteTable(
+  "assignment_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    /** Kept after the assignment is deleted (the deletion is the last change). */
+    assignmentId: text("assignment_id").notNull(),
+    changedBy: text("changed_by"),
+    changedAt: integer("changed_at", { mode: "timestamp_ms" }).notNull(),
+    /** One line per changed field: "due: 2026-12-01 23:59 → 2026-12-08 23:59". */
+    changes: text("changes", { mode: "json" }).$type<string[]>().notNull(),
+  },
+  (t) => [index("assignment_changes_assignment").on(t.assignmentId, t.id)],
+);
+
+/**
+ * A manual score for one learner and exercise in a course, replacing the autograder's; every
+ * change is a new row (the history), the newest applies, and a null score ends the override.
+ */
+export const scoreOverrides = sqliteTable(
+  "score_overrides",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    exerciseId: text("exercise_id").notNull(),
+    score: real("score"),
+    comment: text("comment").notNull(),
+    by: text("by"),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("score_overrides_course_user").on(t.courseId, t.userId, t.exerciseId, t.id)],
+);
+
+/** Course staff's comment on a submission, shown to its learner. */
+export const submissionComments = sqliteTable(
+  "submission_comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    authorId: text("author_id"),
+    body: text("body").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("submission_comments_submission").on(t.submissionId, t.id)],
 );
 
 /**

@@ -27,7 +27,7 @@ export function myCourses(user: SessionUser): CourseSummary[] {
 export function createCourse(user: SessionUser, body: unknown): CourseRow {
   if (user.role === "learner") throw new HttpError(403, "Only instructors and admins may create courses.");
   const b = parseBody(NewCourse, body);
-  const row: CourseRow = { id: randomUUID(), title: b.title, timeZone: b.timeZone, inviteToken: null, createdBy: user.id, createdAt: new Date() };
+  const row: CourseRow = { id: randomUUID(), title: b.title, timeZone: b.timeZone, inviteToken: null, createdBy: user.id, createdAt: new Date(), archivedAt: null, exportedAt: null };
   db.transaction((tx) => {
     tx.insert(courses).values(row).run();
     tx.insert(courseMembers).values({ courseId: row.id, userId: user.id, role: "instructor", section: "", joinedAt: row.createdAt }).run();

@@ -129,22 +129,24 @@ export function registerAppCommands(program: Command): void {
       const env = { ...process.env, PORT: port, GRADLAB_DATA_DIR: dataDir(), GRADLAB_ROOT: ROOT };
       const children = new Set<ChildProcess>();
       let stopping = false;
-      const startWorker = (i: number) => {
-        const w = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "worker"], { env, stdio: ["ignore", "inherit", "inherit"] });
+      // `command`: worker, or relay (the web server's side of a PostgreSQL queue, GRADLAB_QUEUE_URL).
+      const startWorker = (i: number, command = "worker") => {
+        const w = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), command], { env, stdio: ["ignore", "inherit", "inherit"] });
         children.add(w);
         w.on("exit", (code, sig) => {
           children.delete(w);
           if (stopping) return;
-          process.stderr.write(`gradlab: worker ${i} exited (${sig ?? code}); restarting it\n`);
-          setTimeout(() => !stopping && startWorker(i), 1000);
+          process.stderr.write(`gradlab: ${command} ${i} exited (${sig ?? code}); restarting it\n`);
+          setTimeout(() => !stopping && startWorker(i, command), 1000);
         });
       };
+      if (process.env.GRADLAB_QUEUE_URL) startWorker(0, "relay");
       for (let i = 0; i < n; i++) startWorker(i);
       // Next behind the request guards (body limits, cross-site checks, headers): server/web-server.ts.
       const args = [join(ROOT, "server", "web-server.ts")];
       const web = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-node-snapshot`.trim() }, stdio: ["ignore", "inherit", "inherit"] });
       children.add(web);
-      process.stdout.write(`GradLab on http://localhost:${port} (data: ${dataDir()}, ${n} grading worker${n === 1 ? "" : "s"})\n`);
+      process.stdout.write(`GradLab on http://localhost:${port} (data: ${dataDir()}, ${n} grading worker${n === 1 ? "" : "s"}${process.env.GRADLAB_QUEUE_URL ? " here, on the PostgreSQL queue" : ""})\n`);
       const stop = (sig: NodeJS.Signals) => {
         if (stopping) return;
         stopping = true;

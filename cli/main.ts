@@ -117,43 +117,9 @@ program
     for (const p of cat.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
   });
 
-program
-  .command("worker")
-  .description("grade queued submissions (run one per core; start as many as you like, on any machine sharing the queue)")
-  .option("--once", "grade until the queue is empty, then exit")
-  .action(async (opts: { once?: boolean }) => {
-    const { openDb, dataDir } = await import("../db/client.ts");
-    const { SqliteQueue } = await import("../grader/queue/sqlite-queue.ts");
-    const { runWorker, processOne, newWorkerId } = await import("../grader/worker/worker.ts");
-    const { GradingThread } = await import("../grader/worker/grading-thread.ts");
-    const { detectContainment } = await import("../grader/sandbox/child-transport.ts");
-    const c = detectContainment();
-    for (const w of c.warnings) process.stderr.write(`\n*** WARNING: ${w}\n\n`);
-    const db = openDb();
-    const catalogue = await loadCatalogue();
-    const queue = new SqliteQueue(db, Date.now, { pointsOf: (id) => catalogue.exercises.find((e) => e.id === id)?.points });
-    for (const p of catalogue.problems) process.stderr.write(`warning: ${p.file}: ${p.message}\n`);
-    const workerId = newWorkerId();
-    const log = (l: string) => process.stderr.write(`[worker ${workerId}] ${l}\n`);
-    log(`grading from ${dataDir()} (sandbox: ${c.bwrap ? "bubblewrap" : "plain child process"}${c.prlimit ? " + rlimits" : ""}; ${catalogue.exercises.length} exercises)`);
-    const abort = new AbortController();
-    for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
-    const leaseMs = Number(process.env.GRADLAB_LEASE_MS ?? 15_000);
-    const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
-    // Grading (and its sandbox children) runs in a worker thread; this thread heartbeats.
-    const grading = new GradingThread(log);
-    grading.start();
-    try {
-      if (opts.once) {
-        await queue.reapExpired();
-        while (await processOne({ db, queue, catalogue, grading, workerId, log, leaseMs, heartbeatMs })) {}
-      } else {
-        await runWorker({ db, queue, catalogue, grading, workerId, log, leaseMs, heartbeatMs, signal: abort.signal });
-      }
-    } finally {
-      await grading.stop();
-    }
-  });
+// The grading queue's commands: worker (SQLite or PostgreSQL queue), relay.
+const { registerQueueCommands } = await import("./queue-commands.ts");
+registerQueueCommands(program);
 
 // Accounts, tokens and serving the web app live with the app (app/ owns its server side).
 const { registerAppCommands } = await import("./app-commands.ts");

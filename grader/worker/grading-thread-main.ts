@@ -63,7 +63,7 @@ async function grade(catalogue: Catalogue, req: GradeRequest): Promise<GradeRepl
   if (req.expectedVersion && req.expectedVersion !== ex.version) {
     // Grading against other checks would give a verdict the course did not set: refuse the job (the
     // queue retries it, maybe on a worker that has the version; else it fails saying both).
-    const why = `this worker has exercise '${ex.id}' at version ${ex.version}, the job needs version ${req.expectedVersion}: update this worker's GradLab checkout (exercises) to the web server's`;
+    const why = `this worker's exercise '${ex.id}' is version ${ex.version}; the job needs version ${req.expectedVersion} (update the worker's GradLab checkout to the web server's)`;
     return { id: req.id, ok: false, why, beforeLearnerCode: true };
   }
   try {

@@ -2,11 +2,13 @@
 /** The gradebook grid: sort by any column, filter by name/email and section; a learner's history one click away. */
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { useTranslations } from "next-intl";
 import type { GradebookData } from "../../_lib/server-loader.ts";
 
 const fmt = (x: number | null) => (x == null ? "–" : (Math.round(x * 100) / 100).toString());
 
 export function GradebookTable({ data }: { data: GradebookData }) {
+  const t = useTranslations("gradebook");
   const [q, setQ] = useState("");
   const [section, setSection] = useState("");
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: "email", dir: 1 });
@@ -29,26 +31,26 @@ export function GradebookTable({ data }: { data: GradebookData }) {
   return (
     <>
       <div className="toolbar">
-        <input placeholder="Filter by name or email" value={q} onChange={(e) => setQ(e.target.value)} data-testid="gb-filter" />
+        <input placeholder={t("filter")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="gb-filter" />
         <select value={section} onChange={(e) => setSection(e.target.value)} data-testid="gb-section">
-          <option value="">all sections</option>
-          {sections.map((s) => <option key={s} value={s}>section {s}</option>)}
+          <option value="">{t("allSections")}</option>
+          {sections.map((s) => <option key={s} value={s}>{t("sectionNamed", { section: s })}</option>)}
         </select>
-        <span className="muted small">{rows.length} of {data.rows.length} learners · best late-adjusted score, attempts, last submission ({data.course.timeZone})</span>
+        <span className="muted small">{t("shown", { n: rows.length, total: data.rows.length, zone: data.course.timeZone })}</span>
       </div>
       <div className="scroll-x">
         <table className="grid-table" data-testid="gradebook">
           <thead>
             <tr>
-              <th>{head("email", "Learner")}</th>
-              <th>{head("section", "Section")}</th>
+              <th>{head("email", t("learner"))}</th>
+              <th>{head("section", t("section"))}</th>
               {data.items.map((i) => (
-                <th key={i.exerciseId} title={`${i.assignment}${i.dueLocal ? ` · due ${i.dueLocal}` : ""}`}>
+                <th key={i.exerciseId} title={i.dueLocal ? t("assignmentDue", { assignment: i.assignment, due: i.dueLocal }) : i.assignment}>
                   {head(i.exerciseId, `${i.title} (${i.maxScore})`)}{" "}
-                  <Link className="small" href={`/courses/${data.course.id}/analytics/${i.exerciseId}`} data-testid={`analytics-${i.exerciseId}`}>stats</Link>
+                  <Link className="small" href={`/courses/${data.course.id}/analytics/${i.exerciseId}`} data-testid={`analytics-${i.exerciseId}`}>{t("stats")}</Link>
                 </th>
               ))}
-              <th>{head("total", `Total (${data.maxTotal})`)}</th>
+              <th>{head("total", t("total", { max: data.maxTotal }))}</th>
             </tr>
           </thead>
           <tbody>
@@ -60,8 +62,8 @@ export function GradebookTable({ data }: { data: GradebookData }) {
                   const c = r.cells[i.exerciseId];
                   return (
                     <td key={i.exerciseId} className="num" data-testid={`cell-${r.learner.email}-${i.exerciseId}`}>
-                      <span className={c?.late ? "late" : ""} title={c?.bestRaw != null && c.bestRaw !== c.best ? `raw ${fmt(c.bestRaw)} before the late policy` : undefined}>{fmt(c?.best ?? null)}</span>
-                      <div className="muted small">{c?.attempts ? `${c.attempts} att. · ${c.lastLocal}` : "no attempt"}</div>
+                      <span className={c?.late ? "late" : ""} title={c?.bestRaw != null && c.bestRaw !== c.best ? t("rawBefore", { raw: fmt(c.bestRaw) }) : undefined}>{fmt(c?.best ?? null)}</span>
+                      <div className="muted small">{c?.attempts ? t("attemptsLast", { n: c.attempts, last: c.lastLocal ?? "" }) : t("noAttempt")}</div>
                     </td>
                   );
                 })}

@@ -2,12 +2,14 @@
 /** Start a regrade of one exercise (everyone's or one learner's submissions) and follow its progress. */
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
 import { sendJson } from "./api.ts";
 
 interface Progress { total: number; done: number; failed: number; keptHigher: number; changed: number; finished: boolean }
 
 export function RegradePanel({ courseId, exercises }: { courseId: string; exercises: { id: string; title: string; version: string }[] }) {
   const router = useRouter();
+  const t = useTranslations("gradebook");
   const [batch, setBatch] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -42,17 +44,19 @@ export function RegradePanel({ courseId, exercises }: { courseId: string; exerci
       if (r.ok) setBatch(r.data.batchId);
       else setError(r.error);
     }}>
-      <label>Exercise <select name="exerciseId">{exercises.map((x) => <option key={x.id} value={x.id}>{x.title} (current version {x.version.slice(0, 8)})</option>)}</select></label>
-      <label>Only this learner (email) <input name="email" type="email" placeholder="everyone" /></label>
-      <label className="check"><input type="checkbox" name="allowLower" /> allow lower scores</label>
-      <button className="accent">Regrade</button>
+      <label>{t("exercise")} <select name="exerciseId">{exercises.map((x) => <option key={x.id} value={x.id}>{t("exerciseVersion", { title: x.title, version: x.version.slice(0, 8) })}</option>)}</select></label>
+      <label>{t("onlyLearner")} <input name="email" type="email" placeholder={t("everyone")} /></label>
+      <label className="check"><input type="checkbox" name="allowLower" /> {t("allowLower")}</label>
+      <button className="accent">{t("regradeButton")}</button>
       {error && <p className="error" role="alert">{error}</p>}
       {progress && (
         <div className="grow" data-testid="regrade-progress" data-finished={progress.finished ? "1" : "0"}>
           <div className="progress"><div style={{ width: `${progress.total ? (100 * (progress.done + progress.failed)) / progress.total : 100}%` }} /></div>
           <span className="small">
-            {progress.done + progress.failed} / {progress.total} regraded{progress.failed ? `, ${progress.failed} could not be graded (old verdict kept)` : ""} · {progress.changed} updated · {progress.keptHigher} kept the higher old score
-            {progress.finished ? " · done" : "…"}
+            {t("progress", { n: progress.done + progress.failed, total: progress.total })}
+            {progress.failed ? t("progressFailed", { failed: progress.failed }) : ""}
+            {t("progressChanged", { changed: progress.changed, kept: progress.keptHigher })}
+            {progress.finished ? t("progressDone") : "…"}
           </span>
         </div>
       )}

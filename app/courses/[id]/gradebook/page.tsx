@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { loadServer } from "../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../_lib/session.ts";
 import { TopBar } from "../../../_components/TopBar.tsx";
@@ -13,25 +14,33 @@ export default async function GradebookPage({ params }: { params: Promise<{ id: 
   const be = await loadServer();
   const data = await orNotFound(() => be.gradebook(user, id));
   const cat = await be.getCatalogue();
+  const t = await getTranslations("gradebook");
+  const common = await getTranslations("common");
+  const locale = await getLocale();
+  const titleOf = (exerciseId: string, english: string) => {
+    const ex = cat.exercises.find((e) => e.id === exerciseId);
+    return ex ? be.localizedTitle(english, ex.files.statement, locale) : english;
+  };
+  data.items = data.items.map((i) => ({ ...i, title: titleOf(i.exerciseId, i.title) }));
   const seen = new Set<string>();
   const exercises = data.items.filter((i) => !seen.has(i.exerciseId) && seen.add(i.exerciseId)).map((i) => ({ id: i.exerciseId, title: i.title, version: cat.exercises.find((e) => e.id === i.exerciseId)?.version ?? "" }));
   return (
     <>
-      <TopBar user={user} crumbs={[{ href: "/courses", label: "Courses" }, { href: `/courses/${id}`, label: data.course.title }, { label: "Gradebook" }]} />
+      <TopBar user={user} crumbs={[{ href: "/courses", label: common("courses") }, { href: `/courses/${id}`, label: data.course.title }, { label: t("title") }]} />
       <main className="page" style={{ maxWidth: 1400 }}>
-        <h1>Gradebook</h1>
+        <h1>{t("title")}</h1>
         <p>
-          <a href={`/api/courses/${id}/gradebook?format=csv`} data-testid="export-csv" download>Export CSV (for your LMS)</a>
+          <a href={`/api/courses/${id}/gradebook?format=csv`} data-testid="export-csv" download>{t("exportCsv")}</a>
         </p>
         <section className="card"><GradebookTable data={data} /></section>
         {data.role === "instructor" && exercises.length > 0 && (
           <section className="card" data-testid="regrade">
-            <h2>Regrade</h2>
-            <p className="muted small">After an exercise changed: grade its submissions again with the current version, in the background. Every old result is kept in each submission&apos;s history; a lower new score replaces the old one only when you allow it.</p>
+            <h2>{t("regrade")}</h2>
+            <p className="muted small">{t("regradeNote")}</p>
             <RegradePanel courseId={id} exercises={exercises} />
           </section>
         )}
-        <p className="muted small"><Link href={`/courses/${id}`}>← the course</Link></p>
+        <p className="muted small"><Link href={`/courses/${id}`}>{t("backToCourse")}</Link></p>
       </main>
     </>
   );

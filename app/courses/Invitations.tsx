@@ -2,6 +2,7 @@
 /** The invitations waiting for the signed-in account: join (with the invited role) or decline. */
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { sendJson } from "../_components/course/api.ts";
 
 export interface PendingInvitation {
@@ -13,6 +14,7 @@ export interface PendingInvitation {
 
 export function Invitations({ invitations }: { invitations: PendingInvitation[] }) {
   const router = useRouter();
+  const t = useTranslations("courses");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function answer(courseId: string, accept: boolean) {
@@ -26,14 +28,14 @@ export function Invitations({ invitations }: { invitations: PendingInvitation[] 
   }
   return (
     <section className="card" data-testid="invitations">
-      <h2>Invitations</h2>
-      <p className="muted small">Joining lets the course&apos;s TAs and instructors see what you submit for its assignments from now on (not your earlier work).</p>
+      <h2>{t("invitations")}</h2>
+      <p className="muted small">{t("invitationsNote")}</p>
       <ul>
         {invitations.map((i) => (
           <li key={i.courseId} data-testid={`invitation-${i.courseTitle}`}>
-            <b>{i.courseTitle}</b> as {i.role === "ta" ? "a TA" : `${i.role === "instructor" ? "an" : "a"} ${i.role}`}{i.invitedBy ? <span className="muted small"> (from {i.invitedBy})</span> : null}{" "}
-            <button className="primary" disabled={busy} onClick={() => void answer(i.courseId, true)}>Join</button>{" "}
-            <button disabled={busy} onClick={() => void answer(i.courseId, false)}>Decline</button>
+            {t.rich("invitedAs", { course: i.courseTitle, role: i.role, b: (chunks) => <b>{chunks}</b> })}{i.invitedBy ? <span className="muted small">{t("invitedBy", { who: i.invitedBy })}</span> : null}{" "}
+            <button className="primary" disabled={busy} onClick={() => void answer(i.courseId, true)}>{t("join")}</button>{" "}
+            <button disabled={busy} onClick={() => void answer(i.courseId, false)}>{t("decline")}</button>
           </li>
         ))}
       </ul>

@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { loadCatalogue, type Catalogue } from "../grader/exercises.ts";
 import { gradeCode } from "../grader/grade.ts";
 import { formatReport } from "./report.ts";
-import { ChildPool, sharedChildPool } from "../grader/sandbox/child-pool.ts";
+import { ChildPool } from "../grader/sandbox/child-pool.ts";
 import { IsolateTransport } from "../grader/sandbox/isolate-transport.ts";
 import { validateCatalogue, validationTarget } from "../grader/validate.ts";
 import { formatValidation } from "./validate.ts";

@@ -15,7 +15,6 @@
  */
 import type { Db } from "../../db/client.ts";
 import type { GradeResult } from "../../lib/result.ts";
-import { maxRunningPerLearner } from "../intake.ts";
 import { GRADING_QUEUE, startEngine, type Engine, type EngineOptions, type GradingJobData, type GradingJobOutput } from "./pgboss-engine.ts";
 import { PgBossRelay, type RelayOptions, type SyncReport } from "./pgboss-relay.ts";
 import type { GradingQueue, LeasedJob, NewJob, QueueStats } from "./queue.ts";
@@ -38,13 +37,11 @@ export class PgBossQueue implements GradingQueue<SqliteTx> {
   readonly engine: Engine;
   private readonly intake: SqliteQueue | undefined;
   private readonly relay: PgBossRelay | undefined;
-  private readonly k: number;
   private readonly reapEveryMs: number;
   private lastReap = -Infinity;
 
   private constructor(engine: Engine, opts: PgBossQueueOptions) {
     this.engine = engine;
-    this.k = Math.max(1, opts.maxRunningPerLearner ?? maxRunningPerLearner());
     this.reapEveryMs = opts.reapEveryMs ?? 2_000;
     if (opts.db) {
       this.intake = new SqliteQueue(opts.db);

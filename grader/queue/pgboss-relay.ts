@@ -59,7 +59,6 @@ export class PgBossRelay {
   private readonly engine: Engine;
   private readonly opts: Required<Omit<RelayOptions, "versionOf">> & Pick<RelayOptions, "versionOf">;
   private running: Promise<SyncReport> | undefined;
-  private again = false;
 
   constructor(db: Db, engine: Engine, opts: RelayOptions = {}) {
     this.db = db;
@@ -78,10 +77,8 @@ export class PgBossRelay {
   /** One pass; concurrent callers share the pass in flight and, when they came during it, one more. */
   sync(): Promise<SyncReport> {
     if (this.running) {
-      this.again = true;
       return this.running.then(() => this.sync());
     }
-    this.again = false;
     this.running = this.pass().finally(() => (this.running = undefined));
     return this.running;
   }

@@ -16,7 +16,6 @@ const run = haveChromium() || process.env.CI ? describe : describe.skip;
 
 const LEARNER = { email: "xuesheng@example.com", password: "zh-learner-pw-1" };
 const COURSE = "深度学习入门";
-const CJK = /[\u4e00-\u9fff]/;
 // Words that are not UI text in any language: names, keys, code-ish tokens.
 const ALLOWED = new Set(["GradLab", "TensorFlow", "js", "tfjs", "Ctrl", "Shift", "Enter", "English", "TA", "CSV", "LMS", "ms", "pt", "pts", "cpu", "wasm", "webgl", "webgpu", "dense", "mse", "GELU", "LoRA", "ReLU", "MLP", "LSTM", "GRU", "RNN", "NHWC", "SGD", "ROC", "AUC", "F1", "Keras", "Glorot", "He", "MNIST", "Transformer", "LayerNorm", "softmax", "logits", "dropout", "scatter", "add", "inverted", "pre", "norm", "valid", "same", "tf", "layers", "batchNormalization", "gru", "train", "model", "summary", "fan", "in", "out", "tanh", "id", "ids", "AI", "A", "B"]);
 

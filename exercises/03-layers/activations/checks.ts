@@ -53,7 +53,7 @@ function backwardHints(act: Act, c: Case): HintRule[] {
         common,
         variantHint("Your dx is relu(dy): the mask must come from the input x (dy where x > 0, else 0), not from the sign of dy.", () => ew(dy, (v) => (v > 0 ? v : 0))),
         // x < 0 must block the gradient: some element with x < 0 carries dy.
-        (expected, got) => {
+        (_expected, got) => {
           const leaks = x.data.some((v, i) => v < 0 && Math.abs(dy.data[i]) > 1e-3 && isClose(dy.data[i], got.data[i], VS_TFJS));
           return leaks ? "Where x < 0 ReLU's derivative is 0, but your dx passes dy through there: the mask comes from x (x > 0), not from dy or y." : undefined;
         },

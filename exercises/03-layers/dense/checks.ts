@@ -20,7 +20,7 @@ const batchHints = (n: number): HintRule[] => [
 
 const dbHints = (n: number): HintRule[] => [
   scaleHint([{ value: 1 / n, hint: `db is the mean of dy over the batch; it must be the sum: db = sum(dy, 0).` }]),
-  (expected, got) => (got.shape.length === 1 ? undefined : "db must be summed over the batch: sum(dy, 0) gives shape [M]."),
+  (_expected, got) => (got.shape.length === 1 ? undefined : "db must be summed over the batch: sum(dy, 0) gives shape [M]."),
 ];
 
 async function checkForward({ learner, tf }: CheckContext, c: ReturnType<typeof makeCase>) {

@@ -1,4 +1,4 @@
-import { Rng, Tensor, randn } from "gradlab/nd";
+import { Rng, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint } from "gradlab/checks";
 import { dgammaVariant, dxVariant, forwardVariant, paramRowTerm, type LnInputs, type Variant } from "./mistakes.host.ts";
 

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asNumberResult, asTensorResult, fromTf, toTf, VS_FLOAT64, VS_TFJS, type Tolerance, type HintRule, SandboxFn, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asNumberResult, asTensorResult, fromTf, toTf, VS_FLOAT64, type Tolerance, type HintRule, SandboxFn, hostAnswer } from "gradlab/checks";
 import { FUNCTION_NAMES, functionSpec, type FunctionName, type FunctionSpec } from "./functions.ts";
 import { centredDifferences, differencesMistake, exactGradient, expectedRelativeError, relativeErrorMistake } from "./reference.host.ts";
 

@@ -119,7 +119,7 @@ export default defineChecks({
       expectNumberClose("fit(x, y, h).losses[0]", meanY2, l0, {
         tol: VS_TFJS,
         against: "mean(y²)",
-        hint: (e, g) => { const m: Trajectory | undefined = mistake(c, "loss-after"); return m && near(g, m.losses[0]) ? HINTS["loss-after"] : undefined; },
+        hint: (_e, g) => { const m: Trajectory | undefined = mistake(c, "loss-after"); return m && near(g, m.losses[0]) ? HINTS["loss-after"] : undefined; },
       });
     }),
     visible("w after 30 epochs matches tf.train.sgd (8 points, lr 0.1)", 1, (ctx) => checkFit(ctx, fixed(), ["w"])),

@@ -1,4 +1,4 @@
-import { Rng, Tensor, randn } from "gradlab/nd";
+import { Rng, randn } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, fmt, CheckFailure, asObjectResult, asTensorResult, SandboxFn, hostAnswer } from "gradlab/checks";
 import { KINDS, boundOf, cdfOf, ksDistance, ksThreshold, varianceOf, type Dist, type InitKind } from "./ref.ts";
 import { expectedFans, mistakeDistributions, referenceDistribution } from "./reference.host.ts";

@@ -1,4 +1,4 @@
-import { Rng, Tensor, add, mul, randn, zeros } from "gradlab/nd";
+import { Rng, Tensor, randn, zeros } from "gradlab/nd";
 import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectEqual, CheckFailure, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint } from "gradlab/checks";
 import { loraDxScaled, loraForwardScaled } from "./mistakes.host.ts";
 

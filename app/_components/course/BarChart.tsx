@@ -1,4 +1,5 @@
 /** A horizontal or vertical bar chart in plain SVG (server-rendered, like ../Charts.tsx). */
+import { useTranslations } from "next-intl";
 
 export function ColumnChart({ values, labels, title, testid }: { values: number[]; labels: string[]; title: string; testid?: string }) {
   const W = 360, H = 170, L = 28, B = 24, T = 8;
@@ -30,11 +31,12 @@ export function HBarChart({ rows, title, tone = "bar-bad", testid }: { rows: { l
   const W = 460, rowH = 22, L = 250;
   const H = Math.max(1, rows.length) * rowH + 6;
   const max = Math.max(1, ...rows.map((r) => r.value));
+  const t = useTranslations("analytics");
   const cut = (s: string) => (s.length > 42 ? s.slice(0, 41) + "…" : s);
   return (
     <figure className="chart" data-testid={testid}>
       <figcaption>{title}</figcaption>
-      {rows.length === 0 ? <p className="muted small">nothing yet</p> : (
+      {rows.length === 0 ? <p className="muted small">{t("nothingYet")}</p> : (
         <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title}>
           {rows.map((r, i) => {
             const w = ((W - L - 30) * r.value) / max;

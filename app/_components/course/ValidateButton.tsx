@@ -1,11 +1,13 @@
 "use client";
 /** Run `gradlab validate` for one exercise from its author page. */
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { sendJson } from "./api.ts";
 
 interface Report { ok: boolean; problems: { file: string; message: string }[]; entries: { role: string; file: string; ok: boolean; score: number; maxScore: number; status: string; problem?: string; ms: number }[] }
 
 export function ValidateButton({ exerciseId }: { exerciseId: string }) {
+  const t = useTranslations("validate");
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,11 +20,11 @@ export function ValidateButton({ exerciseId }: { exerciseId: string }) {
         setBusy(false);
         if (r.ok) setReport(r.data);
         else setError(r.error);
-      }}>{busy ? "Validating…" : "Run validation"}</button>
+      }}>{busy ? t("validating") : t("run")}</button>
       {error && <p className="error" role="alert">{error}</p>}
       {report && (
         <div data-testid="validate-report" data-ok={report.ok ? "1" : "0"}>
-          <p className={report.ok ? "ok-msg" : "error"}>{report.ok ? "Valid: the solution gets full marks, the starter and wrong variants do not." : "Validation failed."}</p>
+          <p className={report.ok ? "ok-msg" : "error"}>{report.ok ? t("valid") : t("failed")}</p>
           <table className="history">
             <tbody>
               {report.problems.map((p, i) => <tr key={`p${i}`}><td colSpan={4} className="error">{p.file}: {p.message}</td></tr>)}

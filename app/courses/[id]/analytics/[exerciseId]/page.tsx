@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
@@ -14,21 +15,24 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
   const be = await loadServer();
   const a = await orNotFound(() => be.exerciseAnalytics(user, id, exerciseId));
   const { course } = await orNotFound(() => be.courseDetail(user, id));
+  const t = await getTranslations("analytics");
+  const common = await getTranslations("common");
+  const gradebook = await getTranslations("gradebook");
   return (
     <>
-      <TopBar user={user} crumbs={[{ href: "/courses", label: "Courses" }, { href: `/courses/${id}`, label: course.title }, { href: `/courses/${id}/gradebook`, label: "Gradebook" }, { label: a.title }]} />
+      <TopBar user={user} crumbs={[{ href: "/courses", label: common("courses") }, { href: `/courses/${id}`, label: course.title }, { href: `/courses/${id}/gradebook`, label: gradebook("title") }, { label: a.title }]} />
       <main className="page">
-        <h1>{a.title} <span className="muted small">version <code>{a.version.slice(0, 8)}</code></span></h1>
+        <h1>{a.title} <span className="muted small">{t("version")} <code>{a.version.slice(0, 8)}</code></span></h1>
         <p data-testid="pass-rate">
-          Pass rate: <b>{pct(a.passed, a.attempted)}</b> of the {a.attempted} learner(s) who tried ({a.passed} with full marks; {a.learners - a.attempted} of {a.learners} not started) ·
-          submissions passed: {pct(a.submissionsPassed, a.submissions)} of {a.submissions}
+          {t.rich("passRate", { rate: pct(a.passed, a.attempted), attempted: a.attempted, passed: a.passed, notStarted: a.learners - a.attempted, learners: a.learners, b: (chunks) => <b>{chunks}</b> })}{" "}
+          {t("submissionsPassed", { rate: pct(a.submissionsPassed, a.submissions), submissions: a.submissions })}
         </p>
         <div className="charts card">
-          <ColumnChart testid="distribution" title="Learners by best score (fraction of full marks)" values={a.distribution} labels={a.distribution.map((_, i) => `${i * 10}`)} />
-          <HBarChart testid="failing-checks" title="Checks that fail most (failed submissions)" rows={a.failingChecks.map((c) => ({ label: c.name, value: c.count }))} />
-          <HBarChart testid="hints" title="Hints shown most" tone="bar-hint" rows={a.hints.map((h) => ({ label: h.hint, value: h.count }))} />
+          <ColumnChart testid="distribution" title={t("distribution")} values={a.distribution} labels={a.distribution.map((_, i) => `${i * 10}`)} />
+          <HBarChart testid="failing-checks" title={t("failingChecks")} rows={a.failingChecks.map((c) => ({ label: c.name, value: c.count }))} />
+          <HBarChart testid="hints" title={t("hints")} tone="bar-hint" rows={a.hints.map((h) => ({ label: h.hint, value: h.count }))} />
         </div>
-        <p className="muted small"><Link href={`/exercises/${exerciseId}/author`}>Author view of this exercise →</Link></p>
+        <p className="muted small"><Link href={`/exercises/${exerciseId}/author`}>{t("authorView")}</Link></p>
       </main>
     </>
   );

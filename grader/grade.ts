@@ -32,7 +32,7 @@ export interface GradeOptions {
 }
 
 /** Characters of one test's output, of the result's message, and of stdout in a result. */
-export const RESULT_TEXT_LIMITS = { output: 8_000, message: 8_000, stdout: 70_000 };
+const RESULT_TEXT_LIMITS = { output: 8_000, message: 8_000, stdout: 70_000 };
 
 /**
  * An internal error's learner-facing text: never its details (host paths, the Node version, a

@@ -55,7 +55,7 @@ export function hiddenFailureOutput(kind: string | undefined, hint: string | und
  * its message and pictures, which may hold hidden inputs or expected values, are withheld. Built
  * from the fields alone: nothing in `output` is read, so no text in it can pose as a case or hint.
  */
-export function redactTestForLearner(t: TestResult): TestResult {
+function redactTestForLearner(t: TestResult): TestResult {
   if (t.visibility !== "hidden") return t;
   const { data: _hiddenData, ...rest } = t;
   return t.status === "failed" ? { ...rest, output: hiddenFailureOutput(t.case, t.hint) } : rest;

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
 
 const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const CACHE_DIR = resolve(REPO, "node_modules/.cache/gradlab");
+const CACHE_DIR = resolve(REPO, "node_modules/.cache/gradlab");
 
 interface Meta {
   key: string;

@@ -27,7 +27,7 @@ const CHILD_BUNDLE = resolve(REPO, "node_modules/.cache/gradlab/sandbox-child.mj
 let childBundle: Promise<string> | undefined;
 
 /** The child's script: built once (cached on disk while its sources are unchanged). */
-export function sandboxChildScript(): Promise<string> {
+function sandboxChildScript(): Promise<string> {
   childBundle ??= cachedBundle(basename(CHILD_BUNDLE), {
     entryPoints: [CHILD_ENTRY],
     bundle: true,

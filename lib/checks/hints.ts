@@ -15,7 +15,7 @@ function norm(a: Float64Array): number {
 }
 
 /** Least-squares scale c such that got ≈ c * expected, and the relative residual of that fit. */
-export function scaleFit(expected: Tensor, got: Tensor): { scale: number; residual: number } {
+function scaleFit(expected: Tensor, got: Tensor): { scale: number; residual: number } {
   const e = expected.data;
   const g = got.data;
   let eg = 0;
@@ -92,7 +92,7 @@ export const transposedHint: HintRule = (expected, got) => {
 };
 
 /** All zeros where something else was expected. */
-export const zerosHint: HintRule = (expected, got) => {
+const zerosHint: HintRule = (expected, got) => {
   if (norm(got.data) === 0 && norm(expected.data) > 0) return "Your result is all zeros: is the function still the starter's stub, or is a loop never writing its output?";
   return undefined;
 };

@@ -13,7 +13,7 @@ import type { CheckOutcome } from "./define.ts";
 import type { Tf } from "./tf.ts";
 import { VS_TFJS } from "./tolerance.ts";
 
-export const MAX_CURVE_POINTS = 1000;
+const MAX_CURVE_POINTS = 1000;
 
 export interface Curves {
   loss?: number[];
@@ -54,7 +54,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * Learner-supplied numbers as a plottable curve: a plain array (or Float64Array) of numbers, cut
  * at the first non-finite value, evenly thinned to MAX_CURVE_POINTS. Anything else: undefined.
  */
-export function asCurve(v: unknown): number[] | undefined {
+function asCurve(v: unknown): number[] | undefined {
   let items: ArrayLike<unknown>;
   if (Array.isArray(v)) items = v;
   else if (v instanceof Float64Array) items = v;

@@ -357,7 +357,7 @@ function checkDeepAccuracy(tf: Tf, s: Study): CheckOutcome {
     reluHint(tf, s) ??
     "Below the measured band of a correct study (depths 3 and 4 reach 93-100% over 100 spirals): He-initialised weights (not zeros), a ReLU after every hidden layer, Adam with task.lr, and every one of task.steps steps on a fresh minibatch of task.batchSize points.";
   if (fraction === 0) throw new CheckFailure(summary, { hint });
-  return { fraction, output: `${summary} ${Math.round(fraction * 100)}% of the points.\nHint: ${hint}` };
+  return { fraction, output: `${summary} ${Math.round(fraction * 100)}% of the points.`, hint };
 }
 
 function checkDepthMatters(tf: Tf, s: Study): CheckOutcome {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
@@ -13,28 +14,33 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
   const user = await requireUser(`/courses/${id}/learners/${userId}`);
   const be = await loadServer();
   const h = await orNotFound(() => be.learnerHistory(user, id, userId));
+  const t = await getTranslations("learnerHistory");
+  const common = await getTranslations("common");
+  const gradebook = await getTranslations("gradebook");
+  const results = await getTranslations("results");
+  const status = (s: string | null) => (s && results.has(`status.${s}`) ? results(`status.${s}`) : (s ?? ""));
   return (
     <>
-      <TopBar user={user} crumbs={[{ href: "/courses", label: "Courses" }, { href: `/courses/${id}`, label: h.course.title }, { href: `/courses/${id}/gradebook`, label: "Gradebook" }, { label: h.learner.email }]} />
+      <TopBar user={user} crumbs={[{ href: "/courses", label: common("courses") }, { href: `/courses/${id}`, label: h.course.title }, { href: `/courses/${id}/gradebook`, label: gradebook("title") }, { label: h.learner.email }]} />
       <main className="page" style={{ maxWidth: 1200 }}>
-        <h1>{h.learner.name} <span className="muted small">{h.learner.email}{h.learner.section ? ` · section ${h.learner.section}` : ""}</span></h1>
-        <p className="muted small">Every submission to this course&apos;s exercises, newest first ({h.course.timeZone}). Versions: the exercise&apos;s content hash at submission, of the current result, and now.</p>
+        <h1>{h.learner.name} <span className="muted small">{h.learner.email}{h.learner.section ? t("section", { section: h.learner.section }) : ""}</span></h1>
+        <p className="muted small">{t("note", { zone: h.course.timeZone })}</p>
         <table className="history" data-testid="learner-history">
-          <thead><tr><th>Submitted</th><th>Exercise</th><th>Score</th><th>After late policy</th><th>Versions (submitted / graded / current)</th><th>Grading history</th></tr></thead>
+          <thead><tr><th>{t("cols.submitted")}</th><th>{t("cols.exercise")}</th><th>{t("cols.score")}</th><th>{t("cols.adjusted")}</th><th>{t("cols.versions")}</th><th>{t("cols.grades")}</th></tr></thead>
           <tbody>
             {h.entries.map((e) => (
               <tr key={e.id} data-testid="history-row">
                 <td>{e.createdLocal}</td>
                 <td>{e.exerciseTitle}</td>
-                <td>{e.status === "done" ? `${fmt(e.score)} / ${fmt(e.maxScore)} ${e.verdict}` : e.status}</td>
+                <td>{e.status === "done" ? `${fmt(e.score)} / ${fmt(e.maxScore)} ${status(e.verdict)}` : status(e.status)}</td>
                 <td data-testid="adjusted">{fmt(e.adjusted)} <span className="muted small">{e.lateNote}</span></td>
-                <td><code>{short(e.submittedVersion)}</code> / <code>{short(e.gradedVersion)}</code> / <code>{short(e.currentVersion)}</code>{e.gradedVersion && e.currentVersion && e.gradedVersion !== e.currentVersion ? <span className="late small"> (stale: regrade?)</span> : null}</td>
+                <td><code>{short(e.submittedVersion)}</code> / <code>{short(e.gradedVersion)}</code> / <code>{short(e.currentVersion)}</code>{e.gradedVersion && e.currentVersion && e.gradedVersion !== e.currentVersion ? <span className="late small">{t("stale")}</span> : null}</td>
                 <td className="small" data-testid="grades">
                   {e.grades.map((g, i) => (
-                    <div key={i}>{g.kind} {g.gradedLocal}: {fmt(g.score)}/{fmt(g.maxScore)} ({g.verdict}) v<code>{short(g.version)}</code>{g.applied ? "" : " — not applied (lower)"}</div>
+                    <div key={i}>{t(`kind.${g.kind === "regrade" ? "regrade" : "grade"}`)} {g.gradedLocal}: {fmt(g.score)}/{fmt(g.maxScore)} ({status(g.verdict)}) v<code>{short(g.version)}</code>{g.applied ? "" : t("notApplied")}</div>
                   ))}
-                  <details><summary>code</summary><pre className="code">{e.code}</pre></details>
-                  <Link href={`/api/submissions/${e.id}`}>result JSON</Link>
+                  <details><summary>{t("code")}</summary><pre className="code">{e.code}</pre></details>
+                  <Link href={`/api/submissions/${e.id}`}>{t("resultJson")}</Link>
                 </td>
               </tr>
             ))}

@@ -6,9 +6,12 @@ describe("parseRoster", () => {
     const r = parseRoster("name,section,email\nAda Lovelace,A,ADA@example.org\n\"Turing, Alan\",B,alan@example.org\n");
     expect(r.errors).toEqual([]);
     expect(r.rows).toEqual([
-      { email: "ada@example.org", name: "Ada Lovelace", section: "A", line: 2 },
-      { email: "alan@example.org", name: "Turing, Alan", section: "B", line: 3 },
+      { email: "ada@example.org", name: "Ada Lovelace", section: "A", studentId: "", line: 2 },
+      { email: "alan@example.org", name: "Turing, Alan", section: "B", studentId: "", line: 3 },
     ]);
+  });
+  it("reads an optional student_id column", () => {
+    expect(parseRoster("email,name,student_id\nada@example.org,Ada,S-17\n").rows).toEqual([{ email: "ada@example.org", name: "Ada", section: "", studentId: "S-17", line: 2 }]);
   });
   it("reports every bad row with its line and field, and imports nothing", () => {
     const r = parseRoster("email,name,section\nok@example.org,Ok,A\nnot-an-email,Bad,A\n,NoEmail,A\nok@example.org,Dup,B\nx@example.org,,C\n");

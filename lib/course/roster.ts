@@ -1,5 +1,5 @@
 /**
- * Roster CSV import: `email,name,section` (a header row, any column order, extra columns
+ * Roster CSV import: `email,name,section[,student_id]` (a header row, any column order, extra columns
  * ignored). Every bad row is reported with its line and field; a file with any bad row imports
  * nothing (the caller applies rows only when `errors` is empty).
  */
@@ -9,6 +9,8 @@ export interface RosterRow {
   email: string;
   name: string;
   section: string;
+  /** The institution's student ID (optional column `student_id`), exported with the gradebook. */
+  studentId: string;
   line: number;
 }
 
@@ -43,12 +45,14 @@ export function parseRoster(csv: string): { rows: RosterRow[]; errors: RosterErr
     const email = (r[col("email")] ?? "").toLowerCase();
     const name = r[col("name")] ?? "";
     const section = col("section") >= 0 ? (r[col("section")] ?? "") : "";
+    const idCol = ["student_id", "student id", "studentid"].map(col).find((c) => c >= 0) ?? -1;
+    const studentId = idCol >= 0 ? (r[idCol] ?? "").slice(0, 64) : "";
     if (!email) errors.push({ line, field: "email", message: "email is empty" });
     else if (!EMAIL.test(email)) errors.push({ line, field: "email", message: `"${email}" is not an email address` });
     else if (seen.has(email)) errors.push({ line, field: "email", message: `${email} is already on line ${seen.get(email)}` });
     if (!name) errors.push({ line, field: "name", message: "name is empty" });
     if (email) seen.set(email, seen.get(email) ?? line);
-    rows.push({ email, name, section, line });
+    rows.push({ email, name, section, studentId, line });
   });
   return { rows: errors.length ? [] : rows, errors };
 }

@@ -6,7 +6,7 @@ import { formatInZone } from "../../lib/course/dates.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
 import { db, findExercise, getCatalogue, HttpError, type SessionUser } from "../context.ts";
 import { memberByEmail } from "./members.ts";
-import { requireCourse, type AssignmentRow } from "./roles.ts";
+import { mayExtend, requireWritableCourse, type AssignmentRow } from "./roles.ts";
 import { Extension, NewAssignment, parseBody } from "./schemas.ts";
 
 export interface AssignmentView {
@@ -35,7 +35,7 @@ export function policyText(p: LatePolicy): string {
 
 
 export async function createAssignment(user: SessionUser, courseId: string, body: unknown): Promise<AssignmentRow> {
-  const { course } = requireCourse(user, courseId, "instructor");
+  const { course } = requireWritableCourse(user, courseId, "instructor");
   const b = parseBody(NewAssignment(course.timeZone), body);
   const ids = b.exerciseIds;
   for (const id of ids) if (!(await findExercise(id))) throw new HttpError(400, `Unknown exercise '${id}'.`);
@@ -88,7 +88,8 @@ export function assignmentOf(courseId: string, assignmentId: string): Assignment
 
 /** Give one learner their own due date for an assignment (empty `until` removes it). */
 export function setExtension(user: SessionUser, courseId: string, assignmentId: string, body: unknown): { until: string | null } {
-  const { course } = requireCourse(user, courseId, "instructor");
+  const { course, role } = requireWritableCourse(user, courseId, "staff");
+  if (!mayExtend(user, courseId, role)) throw new HttpError(403, "Only the course's instructors, and TAs they gave the right to, may grant extensions.");
   const a = assignmentOf(courseId, assignmentId);
   const b = parseBody(Extension(course.timeZone), body);
   const learner = memberByEmail(courseId, b.email);

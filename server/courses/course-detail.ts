@@ -6,11 +6,16 @@ import { db, type SessionUser } from "../context.ts";
 import { assignmentView, type AssignmentView } from "./assignments.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { members, type MemberView } from "./members.ts";
-import { requireCourse, type CourseRole } from "./roles.ts";
+import { myFeedback, type CommentView, type OverrideView } from "./overrides.ts";
+import { mayExtend, requireCourse, type CourseRole } from "./roles.ts";
 
 export interface CourseDetail {
-  course: { id: string; title: string; timeZone: string; inviteToken: string | null };
+  course: { id: string; title: string; timeZone: string; inviteToken: string | null; archived: boolean; exported: boolean };
   role: CourseRole;
+  /** The caller may grant extensions (an instructor, or a TA given the right). */
+  mayExtend: boolean;
+  /** A learner's own: score overrides (with their history) and comments staff left on their submissions. */
+  feedback: { overrides: OverrideView[]; comments: CommentView[] };
   assignments: AssignmentView[];
   /** Staff only. */
   members: MemberView[];
@@ -18,7 +23,7 @@ export interface CourseDetail {
   invitations: { email: string; role: CourseRole; section: string }[];
   extensions: { assignmentId: string; email: string; untilLocal: string }[];
   /** A learner's own gradebook cells by exercise id (what the gradebook records: best after the late policy, attempts made in this course). */
-  myScores: Record<string, { best: number | null; attempts: number }>;
+  myScores: Record<string, { best: number | null; attempts: number; overridden: boolean }>;
 }
 
 /** The course as the caller may see it: learners get released assignments only, and no roster. */
@@ -46,12 +51,19 @@ export async function courseDetail(user: SessionUser, courseId: string): Promise
         .map((e) => ({ assignmentId: e.assignmentId, email: e.email, untilLocal: formatInZone(e.until, course.timeZone) }))
     : [];
   return {
-    course: { id: course.id, title: course.title, timeZone: course.timeZone, inviteToken: role === "instructor" ? course.inviteToken : null },
+    course: { id: course.id, title: course.title, timeZone: course.timeZone, inviteToken: role === "instructor" ? course.inviteToken : null, archived: !!course.archivedAt, exported: !!course.exportedAt },
     role,
+    mayExtend: mayExtend(user, courseId, role),
+    feedback: staff ? { overrides: [], comments: [] } : myFeedback(user, courseId),
     assignments: views,
     members: staff ? members(courseId) : [],
     invitations: staff ? db.select({ email: courseInvitations.email, role: courseInvitations.role, section: courseInvitations.section }).from(courseInvitations).where(eq(courseInvitations.courseId, courseId)).orderBy(asc(courseInvitations.email)).all() : [],
     extensions: ext,
-    myScores: staff ? {} : Object.fromEntries(Object.entries((await gradebookParts(courseId, user.id)).table[0]?.cells ?? {}).map(([k, c]) => [k, { best: c.best, attempts: c.attempts }])),
+    myScores: staff ? {} : await myScores(courseId, user.id),
   };
+}
+
+async function myScores(courseId: string, userId: string): Promise<CourseDetail["myScores"]> {
+  const { table, overridden } = await gradebookParts(courseId, userId);
+  return Object.fromEntries(Object.entries(table[0]?.cells ?? {}).map(([k, c]) => [k, { best: c.best, attempts: c.attempts, overridden: overridden.has(`${userId}:${k}`) }]));
 }

@@ -10,17 +10,19 @@ export interface CourseSummary {
   title: string;
   timeZone: string;
   role: CourseRole;
+  archived: boolean;
 }
 
 export function myCourses(user: SessionUser): CourseSummary[] {
-  if (user.role === "admin") return db.select().from(courses).orderBy(asc(courses.createdAt)).all().map((c) => ({ id: c.id, title: c.title, timeZone: c.timeZone, role: "instructor" as const }));
+  if (user.role === "admin") return db.select().from(courses).orderBy(asc(courses.createdAt)).all().map((c) => ({ id: c.id, title: c.title, timeZone: c.timeZone, role: "instructor" as const, archived: !!c.archivedAt }));
   return db
-    .select({ id: courses.id, title: courses.title, timeZone: courses.timeZone, role: courseMembers.role })
+    .select({ id: courses.id, title: courses.title, timeZone: courses.timeZone, role: courseMembers.role, archivedAt: courses.archivedAt })
     .from(courseMembers)
     .innerJoin(courses, eq(courses.id, courseMembers.courseId))
     .where(eq(courseMembers.userId, user.id))
     .orderBy(asc(courses.createdAt))
-    .all();
+    .all()
+    .map(({ archivedAt, ...c }) => ({ ...c, archived: !!archivedAt }));
 }
 
 /** A global instructor or admin creates a course and becomes its instructor. */

@@ -2,20 +2,26 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { assignments, extensions, submissionCourses, submissions } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
-import { buildGradebook, gradebookCsv, type GradebookItem, type GradebookLearner } from "../../lib/course/gradebook.ts";
+import { buildGradebook, type GradebookItem, type GradebookLearner, type GradebookRow } from "../../lib/course/gradebook.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
 import { db, getCatalogue, type SessionUser } from "../context.ts";
+import { gradebookCsv } from "./gradebook-csv.ts";
 import { members } from "./members.ts";
+import { applyOverrides, currentOverrides } from "./overrides.ts";
 import { madeIn, requireCourse, type CourseRole } from "./roles.ts";
+
+/** A learner row's identity: the roster's student ID besides the gradebook's fields. */
+export type CourseLearner = GradebookLearner & { studentId: string };
 
 export interface GradebookData {
   course: { id: string; title: string; timeZone: string };
   role: CourseRole;
   items: { exerciseId: string; title: string; maxScore: number; assignment: string; dueLocal: string | null }[];
   rows: {
-    learner: GradebookLearner;
+    learner: CourseLearner;
     total: number;
-    cells: Record<string, { best: number | null; bestRaw: number | null; attempts: number; lastAt: number | null; lastLocal: string | null; late: boolean }>;
+    /** `overridden`: an instructor's score replaces the computed one (overrides.ts). */
+    cells: Record<string, { best: number | null; bestRaw: number | null; attempts: number; lastAt: number | null; lastLocal: string | null; late: boolean; overridden: boolean }>;
   }[];
   maxTotal: number;
 }
@@ -31,9 +37,9 @@ export async function gradebookParts(courseId: string, onlyUserId?: string) {
       items.push({ exerciseId: id, title: ex?.meta.title ?? id, maxScore: ex?.points ?? 0, dueAt: a.dueAt, policy: a.latePolicy as LatePolicy, assignment: a.title, assignmentId: a.id });
     }
   }
-  const learners: GradebookLearner[] = members(courseId, "learner")
+  const learners: CourseLearner[] = members(courseId, "learner")
     .filter((m) => !onlyUserId || m.userId === onlyUserId)
-    .map((m) => ({ id: m.userId, email: m.email, name: m.name, section: m.section }));
+    .map((m) => ({ id: m.userId, email: m.email, name: m.name, section: m.section, studentId: m.studentId }));
   const ids = learners.map((l) => l.id);
   const exIds = items.map((i) => i.exerciseId);
   const subs = ids.length && exIds.length
@@ -52,12 +58,14 @@ export async function gradebookParts(courseId: string, onlyUserId?: string) {
       for (const id of a.exerciseIds) ext.set(`${e.userId}:${id}`, e.until);
     }
   }
-  return { items, learners, subs, ext, table: buildGradebook(learners, items, subs, ext) };
+  const table = buildGradebook(learners, items, subs, ext) as (GradebookRow & { learner: CourseLearner })[];
+  const overridden = applyOverrides(table, items, currentOverrides(courseId, ids));
+  return { items, learners, subs, ext, table, overridden, assignments: rows };
 }
 
 export async function gradebook(user: SessionUser, courseId: string): Promise<GradebookData> {
   const { course, role } = requireCourse(user, courseId, "staff");
-  const { items, table } = await gradebookParts(courseId);
+  const { items, table, overridden } = await gradebookParts(courseId);
   return {
     course: { id: course.id, title: course.title, timeZone: course.timeZone },
     role,
@@ -66,17 +74,21 @@ export async function gradebook(user: SessionUser, courseId: string): Promise<Gr
       learner: r.learner,
       total: r.total,
       cells: Object.fromEntries(
-        Object.entries(r.cells).map(([k, c]) => [k, { best: c.best, bestRaw: c.bestRaw, attempts: c.attempts, lastAt: c.lastAt?.getTime() ?? null, lastLocal: c.lastAt ? formatInZone(c.lastAt, course.timeZone) : null, late: c.late }]),
+        Object.entries(r.cells).map(([k, c]) => [k, { best: c.best, bestRaw: c.bestRaw, attempts: c.attempts, lastAt: c.lastAt?.getTime() ?? null, lastLocal: c.lastAt ? formatInZone(c.lastAt, course.timeZone) : null, late: c.late, overridden: overridden.has(`${r.learner.id}:${k}`) }]),
       ),
     })),
     maxTotal: items.reduce((s, i) => s + i.maxScore, 0),
   };
 }
 
-/** The gradebook as an LMS-importable CSV (lib/course/gradebook.ts). */
+/** The gradebook as an LMS-importable CSV (gradebook-csv.ts). */
 export async function gradebookCsvFor(user: SessionUser, courseId: string): Promise<{ filename: string; csv: string }> {
   const { course } = requireCourse(user, courseId, "staff");
-  const { items, table } = await gradebookParts(courseId);
-  const slug = course.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "course";
-  return { filename: `${slug}-gradebook.csv`, csv: gradebookCsv(table, items) };
+  const { items, table, overridden } = await gradebookParts(courseId);
+  return { filename: `${slugOf(course.title)}-gradebook.csv`, csv: gradebookCsv(table, items, overridden) };
+}
+
+/** A file-name-safe form of a title. */
+export function slugOf(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "course";
 }

@@ -1,6 +1,6 @@
 /** One learner's whole history in a course: every submission, its late-adjusted score and every verdict it was given. */
-import { desc, eq } from "drizzle-orm";
-import { submissionCourses, submissions } from "../../db/schema.ts";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { drafts, submissionCourses, submissions } from "../../db/schema.ts";
 import { gradingHistory } from "../../grader/submissions.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import { applyLatePolicy } from "../../lib/course/late-policy.ts";
@@ -8,7 +8,8 @@ import type { GradeResult } from "../../lib/result.ts";
 import { db, getCatalogue, HttpError, type SessionUser } from "../context.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { members, type MemberView } from "./members.ts";
-import { madeIn, requireCourse } from "./roles.ts";
+import { commentsFor, overrideHistory, type CommentView, type OverrideView } from "./overrides.ts";
+import { madeIn, requireCourse, type CourseRole } from "./roles.ts";
 
 export interface HistoryEntry {
   id: string;
@@ -31,11 +32,28 @@ export interface HistoryEntry {
   code: string;
 }
 
-export async function learnerHistory(user: SessionUser, courseId: string, learnerId: string): Promise<{ learner: MemberView; course: { id: string; title: string; timeZone: string }; entries: HistoryEntry[] }> {
-  const { course } = requireCourse(user, courseId, "staff");
+export interface LearnerHistory {
+  learner: MemberView;
+  course: { id: string; title: string; timeZone: string; archived: boolean };
+  /** The caller's role here: instructors may override scores. */
+  role: CourseRole;
+  entries: HistoryEntry[];
+  /** The course's exercises with what the gradebook records for this learner. */
+  items: { exerciseId: string; title: string; maxScore: number; recorded: number | null; overridden: boolean }[];
+  /** The learner's current editor drafts of the course's exercises (read-only for staff). */
+  drafts: { exerciseId: string; title: string; code: string; savedLocal: string }[];
+  overrides: OverrideView[];
+  comments: CommentView[];
+}
+
+export async function learnerHistory(user: SessionUser, courseId: string, learnerId: string): Promise<LearnerHistory> {
+  const { course, role } = requireCourse(user, courseId, "staff");
   const learner = members(courseId).find((m) => m.userId === learnerId);
   if (!learner) throw new HttpError(404, `No learner ${learnerId} in this course.`);
-  const { items, ext } = await gradebookParts(courseId);
+  const { items, ext, table, overridden } = await gradebookParts(courseId);
+  const row = table.find((r) => r.learner.id === learnerId);
+  const exIds = items.map((i) => i.exerciseId);
+  const draftRows = exIds.length ? db.select().from(drafts).where(and(eq(drafts.userId, learnerId), inArray(drafts.exerciseId, exIds))).all() : [];
   const cat = await getCatalogue();
   const rows = db.select({ s: submissions }).from(submissions).innerJoin(submissionCourses, madeIn(courseId)).where(eq(submissions.userId, learnerId)).orderBy(desc(submissions.createdAt)).all();
   const entries: HistoryEntry[] = [];
@@ -70,5 +88,14 @@ export async function learnerHistory(user: SessionUser, courseId: string, learne
       code: s.code,
     });
   }
-  return { learner, course: { id: course.id, title: course.title, timeZone: course.timeZone }, entries };
+  return {
+    learner,
+    course: { id: course.id, title: course.title, timeZone: course.timeZone, archived: !!course.archivedAt },
+    role,
+    entries,
+    items: items.map((i) => ({ exerciseId: i.exerciseId, title: i.title, maxScore: i.maxScore, recorded: row?.cells[i.exerciseId]?.best ?? null, overridden: overridden.has(`${learnerId}:${i.exerciseId}`) })),
+    drafts: draftRows.map((d) => ({ exerciseId: d.exerciseId, title: items.find((i) => i.exerciseId === d.exerciseId)?.title ?? d.exerciseId, code: d.code, savedLocal: formatInZone(d.updatedAt, course.timeZone) })),
+    overrides: overrideHistory(courseId, learnerId, course.timeZone),
+    comments: commentsFor(courseId, learnerId, course.timeZone),
+  };
 }

@@ -14,8 +14,8 @@ import { courseInvitations, courseMembers, courses, users } from "../../db/schem
 import { parseRoster, type RosterError } from "../../lib/course/roster.ts";
 import { addUser } from "../accounts.ts";
 import { auth, db, HttpError, type SessionUser } from "../context.ts";
-import { requireCourse, type CourseRole } from "./roles.ts";
-import { InvitationAnswer, MemberRole, parseBody, Roster } from "./schemas.ts";
+import { requireCourse, requireWritableCourse, type CourseRole } from "./roles.ts";
+import { InvitationAnswer, MemberRemoval, MemberRole, parseBody, Roster, TaRights } from "./schemas.ts";
 
 export interface MemberView {
   userId: string;
@@ -23,11 +23,14 @@ export interface MemberView {
   name: string;
   role: CourseRole;
   section: string;
+  studentId: string;
+  /** A TA allowed to grant extensions. */
+  canExtend: boolean;
 }
 
 export function members(courseId: string, role?: CourseRole): MemberView[] {
   return db
-    .select({ userId: users.id, email: users.email, name: users.name, role: courseMembers.role, section: courseMembers.section })
+    .select({ userId: users.id, email: users.email, name: users.name, role: courseMembers.role, section: courseMembers.section, studentId: courseMembers.studentId, canExtend: courseMembers.canExtend })
     .from(courseMembers)
     .innerJoin(users, eq(users.id, courseMembers.userId))
     .where(role ? and(eq(courseMembers.courseId, courseId), eq(courseMembers.role, role)) : eq(courseMembers.courseId, courseId))
@@ -65,7 +68,7 @@ function invite(courseId: string, email: string, role: CourseRole, section: stri
  * (never stored in clear), when the importer is a global instructor or admin, else an invitation.
  */
 export async function importRoster(user: SessionUser, courseId: string, csvOrBody: unknown): Promise<RosterOutcome> {
-  requireCourse(user, courseId, "instructor");
+  requireWritableCourse(user, courseId, "instructor");
   const csv = typeof csvOrBody === "string" ? csvOrBody : parseBody(Roster, csvOrBody).csv;
   const { rows, errors } = parseRoster(csv);
   if (errors.length) return { ok: false, errors };
@@ -91,12 +94,12 @@ export async function importRoster(user: SessionUser, courseId: string, csvOrBod
       const m = u && tx.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
       if (m) {
         // Already a member: the section is updated, the role (a TA stays a TA) is not.
-        tx.update(courseMembers).set({ section: r.section }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
+        tx.update(courseMembers).set({ section: r.section, ...(r.studentId ? { studentId: r.studentId } : {}) }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
         updated++;
       } else if (u && (direct || fresh.has(r.email))) {
         // An account still named after its email (the default) takes the roster's name.
         if (u.name === r.email.split("@")[0] && r.name) tx.update(users).set({ name: r.name }).where(eq(users.id, u.id)).run();
-        tx.insert(courseMembers).values({ courseId, userId: u.id, role: "learner", section: r.section, joinedAt: now }).run();
+        tx.insert(courseMembers).values({ courseId, userId: u.id, role: "learner", section: r.section, studentId: r.studentId, joinedAt: now }).run();
         tx.delete(courseInvitations).where(and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, r.email))).run();
         enrolled++;
       } else {
@@ -115,7 +118,7 @@ export type MemberOutcome = { status: "updated" | "enrolled" | "invited"; email:
  * anyone else invites the email (the same answer whether it has an account or not).
  */
 export function setMemberRole(user: SessionUser, courseId: string, body: unknown): MemberOutcome {
-  requireCourse(user, courseId, "instructor");
+  requireWritableCourse(user, courseId, "instructor");
   const { role, email: mail, section = "" } = parseBody(MemberRole, body);
   const u = accountByEmail(mail);
   const m = u && db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
@@ -186,4 +189,25 @@ export function joinByInvite(user: SessionUser, token: string): { courseId: stri
   if (!c) throw new HttpError(404, "This invite link is not valid (any more): ask your instructor for a new one.");
   db.insert(courseMembers).values({ courseId: c.id, userId: user.id, role: "learner", section: "", joinedAt: new Date() }).onConflictDoNothing().run();
   return { courseId: c.id };
+}
+
+/** Remove a member from the course (instructors; not yourself). Their submissions stay theirs; the course no longer sees them. */
+export function removeMember(user: SessionUser, courseId: string, body: unknown): { removed: string } {
+  requireWritableCourse(user, courseId, "instructor");
+  const { email: mail } = parseBody(MemberRemoval, body);
+  const u = memberByEmail(courseId, mail);
+  if (u.id === user.id) throw new HttpError(400, "You cannot remove yourself: ask another instructor of the course.");
+  db.delete(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
+  return { removed: mail };
+}
+
+/** Give a TA the right to grant extensions, or take it back (instructors). */
+export function setTaRights(user: SessionUser, courseId: string, body: unknown): { email: string; canExtend: boolean } {
+  requireWritableCourse(user, courseId, "instructor");
+  const { email: mail, canExtend } = parseBody(TaRights, body);
+  const u = memberByEmail(courseId, mail);
+  const m = db.select({ role: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get()!;
+  if (m.role !== "ta") throw new HttpError(400, `${mail} is not a TA here: only TAs get this right (instructors always have it).`);
+  db.update(courseMembers).set({ canExtend }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
+  return { email: mail, canExtend };
 }

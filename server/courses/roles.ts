@@ -1,8 +1,10 @@
 /**
  * Who may do what in a course (a global admin counts as every course's instructor):
  *   learner     see the course's released assignments, submit to them
- *   ta          + the gradebook, learners' histories, analytics, exercise previews
- *   instructor  + course settings, assignments, extensions, roster, invites, roles, regrades
+ *   ta          + the gradebook, learners' histories and current drafts, analytics, exercise
+ *                 previews, comments on submissions; extensions when an instructor allows it
+ *   instructor  + course settings, assignments, extensions, roster, invites, roles, regrades,
+ *                 score overrides, archive, export and delete
  * Someone outside a course gets a 404 for it, never its data.
  */
 import { and, eq, inArray } from "drizzle-orm";
@@ -32,6 +34,20 @@ export function requireCourse(user: SessionUser, courseId: string, need: Need): 
   const ok = need === "member" || (need === "staff" ? role !== "learner" : role === "instructor");
   if (!ok) throw new HttpError(403, `Only the course's ${WHAT[need]} may do this (you are a ${role === "ta" ? "TA" : role} here).`);
   return { course: db.select().from(courses).where(eq(courses.id, courseId)).get()!, role };
+}
+
+/** requireCourse for a change: an archived course is read-only until it is unarchived. */
+export function requireWritableCourse(user: SessionUser, courseId: string, need: Need): { course: CourseRow; role: CourseRole } {
+  const out = requireCourse(user, courseId, need);
+  if (out.course.archivedAt) throw new HttpError(409, `"${out.course.title}" is archived and read-only: unarchive it under Settings to change it.`);
+  return out;
+}
+
+/** Whether the user may grant extensions here: an instructor, or a TA an instructor gave the right. */
+export function mayExtend(user: SessionUser, courseId: string, role: CourseRole): boolean {
+  if (role === "instructor") return true;
+  if (role !== "ta") return false;
+  return !!db.select({ c: courseMembers.canExtend }).from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, user.id))).get()?.c;
 }
 
 /** Whether the user teaches (TA or instructor) any course, or is a global instructor/admin. */

@@ -97,6 +97,28 @@ export const NewAssignment = (tz: string) =>
     cooldownSeconds: optionalCount,
   });
 
+/** An edit: every field optional, an absent one unchanged. */
+export const AssignmentChange = (tz: string) => NewAssignment(tz).partial();
+
+export const Confirmation = obj({ confirm: z.string({ error: "must repeat the title to confirm." }) });
+
+export const Archive = obj({ archived: z.boolean({ error: "must be true (archive) or false (unarchive)." }) });
+
+export const MemberRemoval = obj({ email });
+
+export const TaRights = obj({ email, canExtend: z.boolean({ error: "must be true or false." }) });
+
+export const Override = obj({
+  email,
+  exerciseId: text(),
+  /** null ends the override (the autograder's score applies again). */
+  score: z.preprocess((v) => (v === "" ? null : typeof v === "string" ? Number(v) : v), z.number({ error: "must be a number of points, or null to end the override." }).min(0, { error: "must be 0 or more." }).nullable()),
+  /** Required: the learner reads it with the score. */
+  comment: text(2000),
+});
+
+export const Comment = obj({ body: text(2000) });
+
 export const Extension = (tz: string) => obj({ email, until: localDateTime(tz) });
 
 export const Roster = obj({ csv: z.string({ error: 'must be the CSV text: send JSON {"csv": string}.' }) });

@@ -14,12 +14,14 @@ export interface Covering {
   tz: string;
   courseId: string;
   courseTitle: string;
+  /** The course is archived: read-only, it takes no submissions. */
+  archivedAt: Date | null;
 }
 
 /** Every assignment covering an exercise in the courses where the user is a learner (one per course at most). */
 export function learnerAssignments(userId: string, exerciseId: string): { enrolled: boolean; matching: Covering[] } {
   const rows = db
-    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title })
+    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title, archivedAt: courses.archivedAt })
     .from(courseMembers)
     .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
     .innerJoin(courses, eq(courses.id, courseMembers.courseId))
@@ -75,7 +77,7 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
       notYet.push(r);
       continue;
     }
-    const reason = pastCutoff(r, user.id, now);
+    const reason = r.archivedAt ? `${label(r)}: the course is archived and takes no more submissions.` : pastCutoff(r, user.id, now);
     if (reason) closed.push(reason);
     else open.push(r);
   }

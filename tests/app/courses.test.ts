@@ -160,7 +160,8 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     const row = () => gb.rows.find((r) => r.learner.email === "l1@x.org")!;
     expect(row().cells.dense).toMatchObject({ best: 7, bestRaw: 10, attempts: 3, late: true });
     const csv = async () => (await C.gradebookCsvFor(u.ta, courseA)).csv;
-    expect(await csv()).toMatch(/l1@x\.org,l1,A,7,,,,7/);
+    // Student ID (none here), email, name, section, then per exercise: score, attempts, status ("no attempt" is not a 0).
+    expect(await csv()).toMatch(/\n,l1@x\.org,l1,A,7,3,late,,0,no attempt,,0,no attempt,,0,no attempt,7\n/);
 
     const layers = (await C.courseDetail(u.inst, courseA)).assignments.find((a) => a.title === "Layers")!;
     await rejects(() => C.setExtension(u.ta, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) }), 403);
@@ -168,7 +169,7 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     C.setExtension(u.inst, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) });
     gb = await C.gradebook(u.inst, courseA);
     expect(row().cells.dense).toMatchObject({ best: 10, late: false });
-    expect(await csv()).toMatch(/l1@x\.org,l1,A,10,,,,10/);
+    expect(await csv()).toMatch(/,l1@x\.org,l1,A,10,3,on time,,0,no attempt,,0,no attempt,,0,no attempt,10/);
     expect((await C.courseDetail(u.l1, courseA)).assignments.find((a) => a.title === "Layers")!.extensionLocal).toMatch(/UTC/);
 
     const h = await C.learnerHistory(u.ta, courseA, u.l1.id);

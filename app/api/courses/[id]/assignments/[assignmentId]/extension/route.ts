@@ -1,4 +1,4 @@
-/** PUT /api/courses/:id/assignments/:assignmentId/extension {email, until} — a learner's own due date (empty until removes it). */
+/** PUT /api/courses/:id/assignments/:assignmentId/extension {email, until} — a learner's own due date (empty until removes it); instructors and TAs with the right. */
 import { apiRoute } from "../../../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";

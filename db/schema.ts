@@ -78,6 +78,10 @@ export const users = sqliteTable("users", {
   role: text("role", { enum: ["learner", "instructor", "admin"] }).notNull().default("learner"),
   /** The UI language the user chose from the top bar (a folder under messages/, e.g. "zh-CN"); null: the browser's. */
   locale: text("locale"),
+  /** Disabled by an admin (better-auth's admin plugin "ban"): no sign-in, sessions and tokens revoked. */
+  banned: integer("banned", { mode: "boolean" }).default(false),
+  banReason: text("ban_reason"),
+  banExpires: integer("ban_expires", { mode: "timestamp_ms" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
@@ -94,6 +98,8 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** better-auth's admin plugin: the admin acting as this session's user (unused by GradLab, kept for the plugin). */
+    impersonatedBy: text("impersonated_by"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -242,8 +248,56 @@ export const assignments = sqliteTable(
     maxSubmissions: integer("max_submissions"),
     cooldownSeconds: integer("cooldown_seconds"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    /** Exam mode: learners see nothing of their results (only "submitted") before this time; null: at once. */
+    feedbackAt: integer("feedback_at", { mode: "timestamp_ms" }),
+    /** Exam mode: minutes each learner has from their first open of the assignment; null: no limit. */
+    timeLimitMinutes: integer("time_limit_minutes"),
   },
   (t) => [index("assignments_course").on(t.courseId)],
+);
+
+/** When a learner first opened a timed assignment: their time window runs from here. */
+export const assignmentOpens = sqliteTable(
+  "assignment_opens",
+  {
+    assignmentId: text("assignment_id")
+      .notNull()
+      .references(() => assignments.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.userId] })],
+);
+
+/**
+ * A similarity check of one exercise's final submissions in a course (server/similarity/): a
+ * durable job row that a background runner takes up (again after a restart), with its progress
+ * and, when done, the ranked pairs and their shared fragments.
+ */
+export const similarityRuns = sqliteTable(
+  "similarity_runs",
+  {
+    id: text("id").primaryKey(),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    exerciseId: text("exercise_id").notNull(),
+    /** queued → running → done | failed. */
+    state: text("state", { enum: ["queued", "running", "done", "failed"] }).notNull(),
+    /** Submissions compared, and how many are tokenized so far (the progress). */
+    total: integer("total").notNull().default(0),
+    done: integer("done").notNull().default(0),
+    requestedBy: text("requested_by"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    error: text("error"),
+    /** A SimilarityReport (server/similarity/report.ts). */
+    report: text("report", { mode: "json" }),
+  },
+  (t) => [index("similarity_runs_course").on(t.courseId, t.exerciseId, t.createdAt)],
 );
 
 /** A learner's own due date for one assignment. */

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 async function accountsContext() {
   const { openDb } = await import("../db/client.ts");

@@ -12,7 +12,7 @@ import { guardRequests } from "./request-guard.ts";
 (process.env as Record<string, string>).NODE_ENV = "production";
 const { default: next } = await import("next");
 
-const root = process.env.GRADLAB_ROOT ?? resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const root = process.env.GRADLAB_ROOT ?? resolve(fileURLToPath(new URL("..", import.meta.url)));
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
 

@@ -24,6 +24,8 @@ export interface GradebookData {
     cells: Record<string, { best: number | null; bestRaw: number | null; attempts: number; lastAt: number | null; lastLocal: string | null; late: boolean; overridden: boolean }>;
   }[];
   maxTotal: number;
+  /** For the downloads of each assignment's submissions. */
+  assignments: { id: string; title: string }[];
 }
 
 /** The gradebook's inputs and table for a course; `onlyUserId`: that learner's row only (same rules, same numbers). */
@@ -65,8 +67,9 @@ export async function gradebookParts(courseId: string, onlyUserId?: string) {
 
 export async function gradebook(user: SessionUser, courseId: string): Promise<GradebookData> {
   const { course, role } = requireCourse(user, courseId, "staff");
-  const { items, table, overridden } = await gradebookParts(courseId);
+  const { items, table, overridden, assignments: rows } = await gradebookParts(courseId);
   return {
+    assignments: rows.map((a) => ({ id: a.id, title: a.title })),
     course: { id: course.id, title: course.title, timeZone: course.timeZone },
     role,
     items: items.map((i) => ({ exerciseId: i.exerciseId, title: i.title, maxScore: i.maxScore, assignment: i.assignment, dueLocal: i.dueAt ? formatInZone(i.dueAt, course.timeZone) : null })),

@@ -104,7 +104,8 @@ run("instructor path in Chromium", () => {
   it("creates an assignment due two days ago (local time) with a 10%/day penalty", async () => {
     const now = Date.now();
     await instructor.fill('[data-testid="assignment-form"] input[name="title"]', "Layers");
-    await instructor.selectOption('[data-testid="assignment-form"] select[name="exerciseIds"]', ["dense"]);
+    await instructor.fill('[data-testid="picker-search"]', "dense layer");
+    await instructor.check('[data-testid="pick-dense"]');
     await instructor.fill('[data-testid="assignment-form"] input[name="releaseAt"]', local(now - 5 * DAY));
     await instructor.fill('[data-testid="assignment-form"] input[name="dueAt"]', local(now - 2 * DAY - 3_600_000));
     await instructor.selectOption('[data-testid="assignment-form"] select[name="kind"]', "penalty");
@@ -131,9 +132,9 @@ run("instructor path in Chromium", () => {
     // 2 days and 1 hour late → 3 started days → −30%.
     expect(await cell(instructor)).toBe("7");
     const csv = await (await instructor.request.get(`${server.url}/api/courses/${courseId}/gradebook?format=csv`)).text();
-    expect(csv.split("\n")[0]).toBe("Email,Name,Section,Dense layer (10),Total");
-    expect(csv).toContain("ada@example.com,Ada Lovelace,A,7,7");
-    expect(csv).toContain("alan@example.com,Alan Turing,B,,0");
+    expect(csv.split("\n")[0]).toBe("Student ID,Email,Name,Section,Dense layer (10),Dense layer attempts,Dense layer status,Total");
+    expect(csv).toContain(",ada@example.com,Ada Lovelace,A,7,1,late,7");
+    expect(csv).toContain(",alan@example.com,Alan Turing,B,,0,no attempt,0");
   });
 
   it("an extension lifts the penalty", async () => {
@@ -145,7 +146,7 @@ run("instructor path in Chromium", () => {
     expect(await cell(instructor)).toBe("10");
     await instructor.screenshot({ path: join(ARTIFACTS, "gradebook.png"), fullPage: true });
     const csv = await (await instructor.request.get(`${server.url}/api/courses/${courseId}/gradebook?format=csv`)).text();
-    expect(csv).toContain("ada@example.com,Ada Lovelace,A,10,10");
+    expect(csv).toContain(",ada@example.com,Ada Lovelace,A,10,1,on time,10");
     // Sorting and filtering.
     await instructor.fill('[data-testid="gb-filter"]', "alan");
     expect(await instructor.locator('[data-testid^="gb-row-"]').count()).toBe(1);

@@ -1,44 +1,11 @@
 "use client";
 /** The instructor's forms on the course pages; each calls the course API and refreshes the page. */
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { sendJson } from "./api.ts";
+import { fd, Status, useSubmit } from "./form-kit.tsx";
 
-function useSubmit() {
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  async function run(url: string, method: string, body: unknown, ok: (data: Record<string, unknown>) => string | void, onError?: (data: Record<string, unknown>) => void) {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    const r = await sendJson<Record<string, unknown>>(url, method, body);
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      onError?.(r.data);
-      return;
-    }
-    setDone(ok(r.data) ?? "Saved.");
-    router.refresh();
-  }
-  return { busy, error, done, run };
-}
-
-function Status({ error, done, testid }: { error: string | null; done: string | null; testid: string }) {
-  return (
-    <>
-      {error && <p className="error" role="alert" data-testid={`${testid}-error`}>{error}</p>}
-      {done && <p className="ok-msg" data-testid={`${testid}-done`}>{done}</p>}
-    </>
-  );
-}
-
-const fd = (e: FormEvent<HTMLFormElement>) => {
-  e.preventDefault();
-  return new FormData(e.currentTarget);
-};
+export { AssignmentForm } from "./AssignmentEditor.tsx";
 
 export function CreateCourseForm({ zones, defaultZone }: { zones: string[]; defaultZone: string }) {
   const router = useRouter();
@@ -74,51 +41,6 @@ export function CourseSettingsForm({ courseId, title, timeZone }: { courseId: st
       <label>Time zone <input name="timeZone" defaultValue={timeZone} required /></label>
       <button disabled={s.busy}>Save settings</button>
       <Status error={s.error} done={s.done} testid="course-settings" />
-    </form>
-  );
-}
-
-export function AssignmentForm({ courseId, exercises, timeZone }: { courseId: string; exercises: { id: string; title: string; set: string }[]; timeZone: string }) {
-  const s = useSubmit();
-  const [kind, setKind] = useState("penalty");
-  return (
-    <form className="form assignment-form" data-testid="assignment-form" onSubmit={(e) => {
-      const f = fd(e);
-      const latePolicy = kind === "penalty" ? { kind, percentPerDay: Number(f.get("percentPerDay")), maxDaysLate: f.get("maxDaysLate") || undefined } : { kind };
-      void s.run(
-        `/api/courses/${courseId}/assignments`,
-        "POST",
-        { title: f.get("title"), exerciseIds: f.getAll("exerciseIds"), releaseAt: f.get("releaseAt"), dueAt: f.get("dueAt"), latePolicy, maxSubmissions: f.get("maxSubmissions"), cooldownSeconds: f.get("cooldownSeconds") },
-        () => "Assignment created.",
-      );
-    }}>
-      <label>Title <input name="title" required /></label>
-      <label>Exercises
-        <select name="exerciseIds" multiple size={6} required>
-          {exercises.map((x) => <option key={x.id} value={x.id}>{x.set} · {x.title} ({x.id})</option>)}
-        </select>
-      </label>
-      <div className="row">
-        <label>Release ({timeZone}) <input type="datetime-local" name="releaseAt" /></label>
-        <label>Due ({timeZone}) <input type="datetime-local" name="dueAt" /></label>
-      </div>
-      <div className="row">
-        <label>Late policy
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="none">none (late work at full credit)</option>
-            <option value="penalty">penalty per day late</option>
-            <option value="cutoff">hard cutoff</option>
-          </select>
-        </label>
-        {kind === "penalty" && <label>% per day <input type="number" name="percentPerDay" defaultValue={10} min={1} max={100} /></label>}
-        {kind === "penalty" && <label>not accepted after (days) <input type="number" name="maxDaysLate" min={0} placeholder="never" /></label>}
-      </div>
-      <div className="row">
-        <label>Submission limit <input type="number" name="maxSubmissions" min={1} placeholder="none" /></label>
-        <label>Cool-down (s) <input type="number" name="cooldownSeconds" min={1} placeholder="none" /></label>
-      </div>
-      <button className="primary" disabled={s.busy}>Create assignment</button>
-      <Status error={s.error} done={s.done} testid="assignment" />
     </form>
   );
 }

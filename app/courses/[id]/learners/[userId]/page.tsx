@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
+import { CommentForm, OverrideForm } from "../../../../_components/course/ManualGrading.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -41,11 +42,33 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
                   ))}
                   <details><summary>{t("code")}</summary><pre className="code">{e.code}</pre></details>
                   <Link href={`/api/submissions/${e.id}`}>{t("resultJson")}</Link>
+                  {h.comments.filter((c) => c.submissionId === e.id).map((c) => <p key={c.id} className="small" data-testid="submission-comment">“{c.body}” — {c.by}, {c.atLocal}</p>)}
+                  {!h.course.archived && <CommentForm courseId={id} submissionId={e.id} />}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        <section className="card" data-testid="manual-grading">
+          <h2>Scores set by hand</h2>
+          <p className="muted small">An override replaces the autograder’s score for one exercise in this course; the learner sees the score and your comment. Every change is kept below; an empty score ends the override.</p>
+          {h.role === "instructor" && !h.course.archived && h.items.length > 0 && <OverrideForm courseId={id} email={h.learner.email} items={h.items} />}
+          {h.overrides.length > 0 ? (
+            <ul data-testid="override-history">
+              {h.overrides.map((o, i) => <li key={i}>{o.atLocal} · {h.items.find((x) => x.exerciseId === o.exerciseId)?.title ?? o.exerciseId}: {o.score === null ? "override ended" : fmt(o.score)} — “{o.comment}”{o.by ? ` (${o.by})` : ""}</li>)}
+            </ul>
+          ) : <p className="muted small">No override.</p>}
+        </section>
+        <section className="card" data-testid="drafts">
+          <h2>Current drafts (read-only)</h2>
+          <p className="muted small">What the learner has in the editor now, as last autosaved: to help them, not to grade.</p>
+          {h.drafts.length === 0 ? <p className="muted small">No draft saved for this course’s exercises.</p> : h.drafts.map((d) => (
+            <details key={d.exerciseId} data-testid={`draft-${d.exerciseId}`}>
+              <summary>{d.title} <span className="muted small">saved {d.savedLocal}</span></summary>
+              <pre className="code" data-testid="draft-code">{d.code}</pre>
+            </details>
+          ))}
+        </section>
       </main>
     </>
   );

@@ -4,7 +4,7 @@
  *
  *   npm run bench                       # prints a table (a few minutes on 2 cores)
  *   npm run bench -- --json report.json # also writes the whole report
- *   options: --quick  --only runtime,latency,throughput,notebook  --surge-window <s>
+ *   options: --quick  --only runtime,latency,throughput,notebook,scaleOut  --surge-window <s>
  *            --build-web (build the web app if it is not built)  --no-api  --no-install
  *
  * Ratios: above 1 means GradLab is ahead. Every comparison runs side by side in the same run,
@@ -18,6 +18,7 @@ import { runtimeBench, type RuntimeReport } from "./runtime.ts";
 import { latencyBench, type LatencyReport } from "./latency.ts";
 import { throughputBench, type ThroughputReport } from "./throughput.ts";
 import { notebookBench, type NotebookReport } from "./notebook.ts";
+import { scaleOutBench, type ScaleOutReport } from "./scale-out.ts";
 import { startApi, type ApiClient } from "./api.ts";
 import { closeSandboxes, sandboxOpenName } from "./sandbox-path.ts";
 import { formatTable } from "./table.ts";
@@ -25,7 +26,7 @@ import { formatTable } from "./table.ts";
 /** Latency: a representative handful. Throughput mix: those plus a few more cheap ones. */
 const LATENCY_IDS = ["dense", "softmax-cross-entropy", "conv2d", "optimizers", "scalar-autodiff"];
 const MIX_IDS = [...LATENCY_IDS, "activations", "mse", "max-pool", "layernorm", "lr-schedule"];
-const SECTIONS = ["runtime", "latency", "throughput", "notebook"] as const;
+const SECTIONS = ["runtime", "latency", "throughput", "notebook", "scaleOut"] as const;
 
 export interface BenchReport {
   machine: string;
@@ -38,6 +39,8 @@ export interface BenchReport {
   throughput: ThroughputReport | null;
   runtime: RuntimeReport | null;
   notebook: NotebookReport | null;
+  /** The same surge through the SQLite queue and pg-boss on PostgreSQL, side by side. */
+  scaleOut: ScaleOutReport | null;
   api: { available: boolean; reason?: string };
   notes: Record<string, string>;
 }
@@ -54,7 +57,7 @@ function parseArgs(argv: string[]) {
     else if (a === "--no-api") o.api = false;
     else if (a === "--no-install") o.install = false;
     else if (a === "--help" || a === "-h") {
-      process.stdout.write("npm run bench -- [--json FILE] [--quick] [--only runtime,latency,throughput,notebook] [--surge-window S] [--build-web] [--no-api] [--no-install]\n");
+      process.stdout.write("npm run bench -- [--json FILE] [--quick] [--only runtime,latency,throughput,notebook,scaleOut] [--surge-window S] [--build-web] [--no-api] [--no-install]\n");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
     throughput: null,
     runtime: null,
     notebook: null,
+    scaleOut: null,
     api: { available: false },
     notes,
   };
@@ -139,6 +143,15 @@ async function main(): Promise<void> {
   if (opts.only.has("notebook")) {
     log("notebook: jupyter nbconvert --execute vs gradlab grade…");
     report.notebook = await notebookBench({ dense: cat.exercises.find((e) => e.id === "dense"), reps: q ? 1 : 3, install: opts.install, log });
+  }
+  if (opts.only.has("scaleOut")) {
+    const byId = (id: string) => cat.exercises.find((e) => e.id === id);
+    const ex = byId("count-params") ?? byId("dense");
+    const longEx = byId("dense") ?? ex;
+    if (ex && longEx) {
+      report.scaleOut = await scaleOutBench({ ex, longEx, workers: 4, submissions: q ? 200 : 1000, learners: q ? 20 : 100, longJobs: 20, longJobMs: q ? 1_000 : 2_000, log });
+      notes.scaleOut = report.scaleOut.note;
+    } else notes.scaleOut = "skipped: neither count-params nor dense is in the catalogue";
   }
   if (report.runtime) notes.runtime = report.runtime.note;
 

@@ -32,6 +32,17 @@ export function formatTable(r: BenchReport): string {
     out.push(`  surge of ${s.submissions} within ${s.windowS} s: last verdict at ${f(s.lastVerdictS, 1)} s (${f(s.drainAfterLastArrivalS, 1)} s after the last arrival); queue wait p50/p95/max ${sm(s.queueWait)} ms; max queue ${s.maxQueueLength}`);
     out.push(`  web server during the surge: ${s.serverP99Ms !== null ? `p99 ${f(s.serverP99Ms)} ms (POST p50 ${f(s.server!.post.p50)}, GET p50 ${f(s.server!.get.p50)})` : (s.serverNote ?? "not measured")}`);
   }
+  const so = r.scaleOut;
+  if (so) {
+    out.push("", `Scale-out: ${so.submissions} ${so.exercise} submissions from ${so.learners} learners, ${so.workers} workers (SQLite queue vs pg-boss on PostgreSQL)`);
+    out.push(`${pad("", 40)}${lpad("SQLite", 14)}${lpad("pg-boss", 14)}`);
+    const { sqlite, pgboss } = so;
+    const both = (name: string, get: (e: typeof sqlite) => string) => out.push(`${pad(name, 40)}${lpad(get(sqlite), 14)}${lpad(pgboss ? get(pgboss) : "—", 14)}`);
+    both("verdicts/s", (e) => f(e.verdictsPerSecond, 2));
+    both("queue wait p50 / p95, ms", (e) => `${f(e.queueWait.p50)} / ${f(e.queueWait.p95)}`);
+    both(`fairness: quick job's wait behind ${so.longJobs} long, ms`, (e) => f(e.fairnessWaitMs));
+    if (!so.pgboss) out.push(`  pg-boss: not measured (${so.pgbossReason})`);
+  }
   const rt = r.runtime;
   if (rt) {
     out.push("", `Learner runtime, ms per op (nd kernel: ${rt.ndKernel}); ratio = tfjs / nd-in-sandbox`);

@@ -21,6 +21,7 @@ export const SUBMISSIONS_PER_MINUTE = Number(process.env.GRADLAB_SUBMISSIONS_PER
 export { db, auth, getCatalogue, findExercise, sessionUser, canReadAll, HttpError, type SessionUser } from "./context.ts";
 export * from "./courses/index.ts";
 export { userLocale, setUserLocale } from "./user-locale.ts";
+export { queueStatus, type QueueStatus } from "./queue-status.ts";
 export { localizedTitle } from "./localized-exercise.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------

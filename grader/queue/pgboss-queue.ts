@@ -28,6 +28,17 @@ export interface PgBossQueueOptions extends EngineOptions, RelayOptions {
   reapEveryMs?: number;
 }
 
+export interface EngineInstance {
+  /** e.g. "worker host:pid gradlab-0.1.0 exercises-<hash>" (queue-from-env.ts, instanceName). */
+  name: string;
+  host: string;
+  pid: number;
+  /** Heard from within three heartbeats. */
+  live: boolean;
+  startedOn: Date;
+  heartbeatOn: Date;
+}
+
 /** How many jobs a pg-boss command changed (its response has `affected`; its declared type is empty). */
 function affected(response: unknown): number {
   return Number((response as { affected?: unknown } | null)?.affected ?? 0);
@@ -145,6 +156,15 @@ export class PgBossQueue implements GradingQueue<SqliteTx> {
       else if (r.state === "failed" || r.state === "cancelled") s.failed += r.n;
     }
     return s;
+  }
+
+  /** For the admin page: the processes connected to the engine (workers, relays), newest first. */
+  async instances(): Promise<EngineInstance[]> {
+    const all = await this.engine.boss.getInstances({ limit: 500 });
+    return all
+      .filter((i) => !i.stoppedOn)
+      .map((i) => ({ name: i.name ?? `${i.host}:${i.pid}`, host: i.host, pid: i.pid, live: i.live, startedOn: new Date(i.startedOn), heartbeatOn: new Date(i.heartbeatOn) }))
+      .sort((a, b) => b.heartbeatOn.getTime() - a.heartbeatOn.getTime());
   }
 
   close(): Promise<void> {

@@ -28,7 +28,7 @@ export function catalogueHash(versions: string[]): string {
 }
 
 /** How a process shows in the engine's instance registry (the admin page's worker list). */
-export function instanceName(role: "worker" | "relay", catalogueVersions: string[]): string {
+export function instanceName(role: "worker" | "relay" | "web", catalogueVersions: string[]): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return `${role} ${hostname()}:${process.pid} gradlab-${pkg.version} exercises-${catalogueHash(catalogueVersions)}`;
 }

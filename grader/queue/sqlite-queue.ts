@@ -100,7 +100,8 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
   complete(job: LeasedJob, result: GradeResult): boolean {
     return this.db.transaction((tx) => {
       const jobRow = tx.select({ kind: gradingJobs.kind, allowLower: gradingJobs.allowLower }).from(gradingJobs).where(this.owns(job)).get();
-      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: new Date(this.now()), leaseOwner: null }).where(this.owns(job)).run();
+      // The lease owner stays: which worker graded it (the admin page's workers seen).
+      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: new Date(this.now()) }).where(this.owns(job)).run();
       if (r.changes !== 1 || !jobRow) return false;
       storeVerdict(tx, { jobId: job.jobId, submissionId: job.submissionId, ...jobRow }, result, this.now());
       return true;

@@ -11,7 +11,7 @@ import { selectOptionalSubmission, submissionStatus, type SubmissionRow } from "
 import { redactForLearner, type GradeResult } from "../lib/result.ts";
 import { readFileSync } from "node:fs";
 import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
-import { staffOfSubmission, submitInCourses } from "./courses/index.ts";
+import { staffOfSubmission, submitInCourses, withheldExercises, withholdFeedback } from "./courses/index.ts";
 import { DEFAULT_LOCALE } from "../lib/i18n/locales.ts";
 import { localizedStatement, localizedTitle, type TranslationState } from "./localized-exercise.ts";
 
@@ -68,15 +68,16 @@ export async function exerciseView(ex: Exercise, locale: string = DEFAULT_LOCALE
   };
 }
 
-/** Best score and attempts per exercise for one user. */
+/** Best score and attempts per exercise for one user (no score for an exam whose feedback is not released: best 0). */
 export function progress(userId: string): Map<string, { best: number; attempts: number }> {
+  const held = withheldExercises(userId);
   const rows = db
     .select({ exerciseId: submissions.exerciseId, best: max(submissions.score), attempts: count() })
     .from(submissions)
     .where(eq(submissions.userId, userId))
     .groupBy(submissions.exerciseId)
     .all();
-  return new Map(rows.map((r) => [r.exerciseId, { best: r.best ?? 0, attempts: r.attempts }]));
+  return new Map(rows.map((r) => [r.exerciseId, { best: held.has(r.exerciseId) ? 0 : (r.best ?? 0), attempts: r.attempts }]));
 }
 
 // ---- submissions ---------------------------------------------------------------------------
@@ -117,6 +118,8 @@ export interface SubmissionView {
   score: number | null;
   maxScore: number | null;
   result: GradeResult | null;
+  /** Exam mode: the result is withheld from the learner until this time (ms); score and result are null. */
+  feedbackAt?: number;
 }
 
 /**
@@ -140,7 +143,7 @@ export function learnerResult(raw: GradeResult): GradeResult {
 function view(row: SubmissionRow, staff: boolean): SubmissionView {
   const raw = (row.result as GradeResult | null) ?? null;
   const status = submissionStatus(row);
-  return {
+  const v: SubmissionView = {
     id: row.id,
     exerciseId: row.exerciseId,
     createdAt: row.createdAt.getTime(),
@@ -149,6 +152,8 @@ function view(row: SubmissionRow, staff: boolean): SubmissionView {
     maxScore: row.maxScore,
     result: status === "done" && raw ? (staff ? raw : learnerResult(raw)) : null,
   };
+  // Exam mode (courses/exam.ts): before the release time a learner reads "submitted", nothing more.
+  return staff ? v : withholdFeedback(v);
 }
 
 /**

@@ -110,6 +110,9 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const [status, setStatus] = useState<string>("");
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Exam mode: the server withholds the result until this time (ms).
+  const [withheld, setWithheld] = useState<number | null>(null);
+  const tExam = useTranslations("exam");
 
   useEffect(() => {
     loadMonaco().then(setMonaco, (e) => setLoadError(String(e)));
@@ -167,8 +170,13 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       for (;;) {
         await new Promise((r) => setTimeout(r, 400));
         const g = await fetch(`/api/submissions/${body.id}`, { cache: "no-store" });
-        const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string };
+        const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string; feedbackAt?: number };
         if (!g.ok) throw new Error(s.error ?? t("serverAnswered", { status: g.status }));
+        if (s.feedbackAt) {
+          setShown(null);
+          setWithheld(s.feedbackAt);
+          break;
+        }
         if (s.status === "done" && s.result) {
           setShown({ kind: "submit", result: s.result, ms: Math.round(performance.now() - t0), id: body.id });
           break;
@@ -277,6 +285,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       </div>
       {status && <p className="status" data-testid="status">{status}</p>}
       {error && <p className="error" role="alert">{error}</p>}
+      {withheld && !shown && <p className="notice" data-testid="exam-submitted">{tExam("submitted", { when: new Date(withheld).toLocaleString() })}</p>}
       {shown?.kind === "submit" && <SubmissionStanding rules={rules} submissionId={shown.id} />}
       {shown && (
         <Results

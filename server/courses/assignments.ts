@@ -54,6 +54,8 @@ export async function createAssignment(user: SessionUser, courseId: string, body
     maxSubmissions: b.maxSubmissions,
     cooldownSeconds: b.cooldownSeconds,
     createdAt: new Date(),
+    feedbackAt: null,
+    timeLimitMinutes: null,
   };
   db.insert(assignments).values(row).run();
   return row;

@@ -4,6 +4,7 @@ import { assignments, courseInvitations, extensions, users } from "../../db/sche
 import { formatInZone } from "../../lib/course/dates.ts";
 import { db, type SessionUser } from "../context.ts";
 import { assignmentView, type AssignmentView } from "./assignments.ts";
+import { withheldExercises, withholdOverrides } from "./exam.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { members, type MemberView } from "./members.ts";
 import { myFeedback, type CommentView, type OverrideView } from "./overrides.ts";
@@ -54,7 +55,7 @@ export async function courseDetail(user: SessionUser, courseId: string): Promise
     course: { id: course.id, title: course.title, timeZone: course.timeZone, inviteToken: role === "instructor" ? course.inviteToken : null, archived: !!course.archivedAt, exported: !!course.exportedAt },
     role,
     mayExtend: mayExtend(user, courseId, role),
-    feedback: staff ? { overrides: [], comments: [] } : myFeedback(user, courseId),
+    feedback: staff ? { overrides: [], comments: [] } : withholdOverrides(myFeedback(user, courseId), user.id),
     assignments: views,
     members: staff ? members(courseId) : [],
     invitations: staff ? db.select({ email: courseInvitations.email, role: courseInvitations.role, section: courseInvitations.section }).from(courseInvitations).where(eq(courseInvitations.courseId, courseId)).orderBy(asc(courseInvitations.email)).all() : [],
@@ -65,5 +66,6 @@ export async function courseDetail(user: SessionUser, courseId: string): Promise
 
 async function myScores(courseId: string, userId: string): Promise<CourseDetail["myScores"]> {
   const { table, overridden } = await gradebookParts(courseId, userId);
-  return Object.fromEntries(Object.entries(table[0]?.cells ?? {}).map(([k, c]) => [k, { best: c.best, attempts: c.attempts, overridden: overridden.has(`${userId}:${k}`) }]));
+  const held = withheldExercises(userId); // exam mode: no score before the release time
+  return Object.fromEntries(Object.entries(table[0]?.cells ?? {}).map(([k, c]) => [k, held.has(k) ? { best: null, attempts: c.attempts, overridden: false } : { best: c.best, attempts: c.attempts, overridden: overridden.has(`${userId}:${k}`) }]));
 }

@@ -7,6 +7,7 @@ import { applyLatePolicy, type LatePolicy } from "../../lib/course/late-policy.t
 import { db, type SessionUser } from "../context.ts";
 import { policyText } from "./assignments.ts";
 import { gradebookParts } from "./gradebook.ts";
+import { examWindow } from "./exam.ts";
 import { madeIn } from "./roles.ts";
 import { attemptsInCourse, learnerAssignments } from "./submission-gate.ts";
 
@@ -47,6 +48,8 @@ export interface ExerciseCourseRules {
   recorded: number | null;
   /** The learner's submissions made in this course, newest first (at most 20). */
   submissions: SubmissionStanding[];
+  /** Exam mode (exam.ts): scores withheld until feedbackAt; a time window from the first open. */
+  exam: { feedbackAt: number | null; feedbackLocal: string | null; minutes: number | null; endsAt: number | null; endsLocal: string | null };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -73,7 +76,9 @@ export async function exerciseCourseRules(user: SessionUser, exerciseId: string,
       .orderBy(desc(submissions.createdAt))
       .limit(20)
       .all();
-    out.push({
+    const held = !!r.a.feedbackAt && r.a.feedbackAt > now;
+    const win = examWindow(r.a, user.id);
+    const rules: ExerciseCourseRules = {
       courseId: r.courseId,
       courseTitle: r.courseTitle,
       timeZone: r.tz,
@@ -98,7 +103,14 @@ export async function exerciseCourseRules(user: SessionUser, exerciseId: string,
         const adj = applyLatePolicy({ score: raw, maxScore: item.maxScore, submittedAt: s.createdAt, dueAt: item.dueAt, extensionUntil: until, policy: item.policy });
         return { id: s.id, createdAt: s.createdAt.getTime(), raw: round2(raw), note: adj.note, penaltyPercent: adj.penaltyPercent, accepted: adj.accepted, recorded: round2(adj.score), countsAsAttempt: true };
       }),
-    });
+      exam: { feedbackAt: r.a.feedbackAt?.getTime() ?? null, feedbackLocal: r.a.feedbackAt ? formatInZone(r.a.feedbackAt, r.tz) : null, minutes: win?.minutes ?? null, endsAt: win?.endsAt?.getTime() ?? null, endsLocal: win?.endsAt ? formatInZone(win.endsAt, r.tz) : null },
+    };
+    // Exam mode: nothing of the scores before the release time.
+    if (held) {
+      rules.recorded = null;
+      rules.submissions = rules.submissions.map((s) => ({ ...s, raw: null, recorded: null }));
+    }
+    out.push(rules);
   }
   return out;
 }

@@ -12,6 +12,7 @@ export * from "./assignments.ts";
 export * from "./assignment-edits.ts";
 export * from "./members.ts";
 export * from "./submission-gate.ts";
+export * from "./exam.ts";
 export * from "./exercise-rules.ts";
 export * from "./gradebook.ts";
 export * from "./gradebook-csv.ts";

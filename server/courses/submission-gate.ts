@@ -7,6 +7,7 @@ import { countsAsAttempt } from "../../lib/course/course-rules.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
 import { db, type SessionUser } from "../context.ts";
+import { examWindowClosed, startExamWindows } from "./exam.ts";
 import { madeIn, type AssignmentRow } from "./roles.ts";
 
 export interface Covering {
@@ -77,7 +78,7 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
       notYet.push(r);
       continue;
     }
-    const reason = r.archivedAt ? `${label(r)}: the course is archived and takes no more submissions.` : pastCutoff(r, user.id, now);
+    const reason = r.archivedAt ? `${label(r)}: the course is archived and takes no more submissions.` : (pastCutoff(r, user.id, now) ?? examWindowClosed(r.a, label(r), user.id, r.tz, now));
     if (reason) closed.push(reason);
     else open.push(r);
   }
@@ -131,6 +132,8 @@ export function submitInCourses(user: SessionUser, ex: Exercise, code: string, n
   return db.transaction(() => {
     const gate = submissionGate(user, ex.id, now);
     if (!gate.ok) return gate;
+    // A timed assignment's window starts at the first submission when the page was never opened.
+    startExamWindows(user, ex.id, now);
     const id = submitCode(db, ex, code, user.id);
     for (const courseId of gate.courseIds) db.insert(submissionCourses).values({ submissionId: id, courseId }).run();
     return { ...gate, id };

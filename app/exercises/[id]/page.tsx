@@ -7,6 +7,7 @@ import { TopBar } from "../../_components/TopBar.tsx";
 import { Markdown } from "../../_components/Markdown.tsx";
 import { Workbench } from "../../_components/Workbench.tsx";
 import { TranslationNote } from "../../_components/TranslationNote.tsx";
+import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
 
 export const dynamic = "force-dynamic";
@@ -17,6 +18,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const be = await loadServer();
   const ex = await be.findExercise(id);
   if (!ex || !be.mayOpenExercise(user, id)) notFound();
+  be.startExamWindows(user, id); // a timed assignment's window runs from the learner's first open
   const locale = await getLocale();
   const t = await getTranslations("exercise");
   const view = await be.exerciseView(ex, locale);
@@ -50,6 +52,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
             {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">{t("authorView")}</Link></>}
           </p>
         </article>
+        <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, ...r.exam }))} serverNow={Date.now()} />
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
           userId={user.id}

@@ -7,5 +7,5 @@ export const GET = apiRoute<{ id: string }>(({ be, user, params, url }) => {
   const s = be.readSubmission(user, params.id);
   if (!s) throw new be.HttpError(404, `No submission ${params.id} of yours.`);
   const withCode = url.searchParams.get("code") === "1";
-  return { id: s.id, exerciseId: s.exerciseId, status: s.status, createdAt: s.createdAt, result: s.result, ...(withCode ? { code: s.code } : {}) };
+  return { id: s.id, exerciseId: s.exerciseId, status: s.status, createdAt: s.createdAt, result: s.result, ...(s.feedbackAt ? { feedbackAt: s.feedbackAt } : {}), ...(withCode ? { code: s.code } : {}) };
 });

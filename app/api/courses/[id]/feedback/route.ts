@@ -3,4 +3,4 @@ import { apiRoute } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ id: string }>(({ be, user, params }) => be.myFeedback(user, params.id));
+export const GET = apiRoute<{ id: string }>(({ be, user, params }) => be.withholdOverrides(be.myFeedback(user, params.id), user.id));

@@ -31,6 +31,8 @@ export interface RelayOptions {
   maxAttempts?: number;
   /** The longest a job may be active, heartbeats or not (beyond every exercise's wall budget). */
   maxActiveMs?: number;
+  /** How often to look for stored submissions without a job (a scan of the unfinished ones; default 30 s). */
+  adoptEveryMs?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -59,6 +61,7 @@ export class PgBossRelay {
   private readonly engine: Engine;
   private readonly opts: Required<Omit<RelayOptions, "versionOf">> & Pick<RelayOptions, "versionOf">;
   private running: Promise<SyncReport> | undefined;
+  private lastAdopt = -Infinity;
 
   constructor(db: Db, engine: Engine, opts: RelayOptions = {}) {
     this.db = db;
@@ -69,6 +72,7 @@ export class PgBossRelay {
       leaseMs: opts.leaseMs ?? 15_000,
       maxAttempts: opts.maxAttempts ?? 3,
       maxActiveMs: opts.maxActiveMs ?? 2 * 3_600_000,
+      adoptEveryMs: opts.adoptEveryMs ?? 30_000,
       now: opts.now ?? Date.now,
       log: opts.log ?? (() => {}),
     };
@@ -100,7 +104,10 @@ export class PgBossRelay {
   }
 
   private async pass(): Promise<SyncReport> {
-    this.adoptOrphans();
+    if (Date.now() - this.lastAdopt >= this.opts.adoptEveryMs) {
+      this.lastAdopt = Date.now();
+      this.adoptOrphans();
+    }
     const open = this.db
       .select({ id: gradingJobs.id, submissionId: gradingJobs.submissionId, userId: gradingJobs.userId, kind: gradingJobs.kind, allowLower: gradingJobs.allowLower, state: gradingJobs.state, attempts: gradingJobs.attempts })
       .from(gradingJobs)

@@ -32,7 +32,7 @@ export async function startWeb(url: string, opts: RelayOptions & { schema?: stri
   const db = openDb(mkdtempSync(join(tmpdir(), "gradlab-scale-web-")));
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
-  const queue = await PgBossQueue.connect({ url, schema, db, leaseMs: LEASE_MS, poolSize: 3, log, ...opts });
+  const queue = await PgBossQueue.connect({ url, schema, db, leaseMs: LEASE_MS, poolSize: 3, adoptEveryMs: 1_000, log, ...opts });
   const abort = new AbortController();
   const relay = queue.runRelay(abort.signal, 100);
   const reaper = setInterval(() => void queue.reapExpired().catch(() => {}), 1_000);

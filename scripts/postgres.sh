@@ -20,7 +20,7 @@ _gradlab_pg() {
   local dir=${GRADLAB_PG_DIR:-/tmp/gradlab-pg}
   local admin=${GRADLAB_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$bin" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "postgres: apt-get install postgresql" >&2
@@ -29,7 +29,7 @@ _gradlab_pg() {
       [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
       apt-get update -qq >&2
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-      bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+      bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
     fi
     if [ -z "$bin" ]; then
       echo "postgres: PostgreSQL is not installed (Debian: apt-get install postgresql) and nothing listens on 127.0.0.1:5432" >&2
@@ -59,7 +59,10 @@ _gradlab_pg() {
   export GRADLAB_TEST_PG_ADMIN_URL=$admin
 
   local db="gradlab_test_$(date +%Y%m%d%H%M%S)_$$"
-  "$bin/psql" -q -v ON_ERROR_STOP=1 "$admin" -c "CREATE DATABASE $db" >/dev/null
+  if ! "$bin/psql" -q -v ON_ERROR_STOP=1 "$admin" -c "CREATE DATABASE $db" >/dev/null; then
+    echo "postgres: could not create a database as ${admin%%@*}@…: set GRADLAB_PG_ADMIN_URL to a role that may (CREATEDB)" >&2
+    return 1
+  fi
   export GRADLAB_TEST_PG_URL="${admin%/*}/$db"
   echo "postgres: tests use $GRADLAB_TEST_PG_URL" >&2
 }

@@ -1,6 +1,7 @@
 /**
  * CLI commands that belong to the web app: accounts, API tokens, serving.
  *   gradlab user add <email> --role learner|instructor|admin [--password P]
+ *   gradlab user list [--search s] | role <email> <role> | disable <email> [--reason r] | enable <email> | reset-link <email>
  *   gradlab token <email>
  *   gradlab regrade <exercise-id> [--user <email>] [--allow-lower] [--wait]
  *   gradlab start        migrate + seed, N grading workers, the built Next app on PORT
@@ -45,6 +46,8 @@ export function registerAppCommands(program: Command): void {
         throw e;
       }
     });
+
+  registerAdminCommands(user);
 
   program
     .command("token")
@@ -187,4 +190,85 @@ export function buildWeb(): boolean {
   if (assets.status !== 0) return false;
   const next = spawnSync(node, [join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   return next.status === 0;
+}
+
+/**
+ * What an admin scripts from the console (server/admin/): through better-auth's admin plugin,
+ * acting as an admin account (`--as <email>`, else the oldest admin).
+ */
+function registerAdminCommands(user: Command): void {
+  const run = async (as: string | undefined, fn: (a: import("../server/admin/accounts-admin.ts").Acting, m: typeof import("../server/admin/accounts-admin.ts")) => Promise<void>) => {
+    const { db, auth } = await accountsContext();
+    const m = await import("../server/admin/accounts-admin.ts");
+    try {
+      await m.withOperator(auth, db, as, (a) => fn(a, m));
+    } catch (e) {
+      if (e instanceof m.AdminError) fail(e.message);
+      throw e;
+    }
+  };
+  const AS = ["--as <admin-email>", "the admin account to act as (default: the oldest admin)"] as const;
+  user
+    .command("list")
+    .description("list accounts (email, role, disabled), by email")
+    .option("--search <text>", "only emails containing this")
+    .option(...AS)
+    .action((opts: { search?: string; as?: string }) =>
+      run(opts.as, async (a, m) => {
+        for (let offset = 0; ; offset += m.PAGE_SIZE) {
+          const page = await m.listUsers(a, { search: opts.search, offset });
+          for (const u of page.users) process.stdout.write(`${u.email}\t${u.role}${u.disabled ? `\tdisabled${u.disabledReason ? ` (${u.disabledReason})` : ""}` : ""}\n`);
+          if (offset + m.PAGE_SIZE >= page.total) break;
+        }
+      }),
+    );
+  user
+    .command("role")
+    .description("change an account's global role")
+    .argument("<email>")
+    .argument("<role>", "learner | instructor | admin")
+    .option(...AS)
+    .action((email: string, role: string, opts: { as?: string }) =>
+      run(opts.as, async (a, m) => {
+        const u = await m.setRole(a, m.userIdByEmail(a.db, email), role);
+        process.stdout.write(`${u.email} is now ${u.role}\n`);
+      }),
+    );
+  user
+    .command("disable")
+    .description("disable an account: no sign-in; its sessions and API tokens end now")
+    .argument("<email>")
+    .option("--reason <text>", "shown to admins")
+    .option(...AS)
+    .action((email: string, opts: { reason?: string; as?: string }) =>
+      run(opts.as, async (a, m) => {
+        const u = await m.disableUser(a, m.userIdByEmail(a.db, email), opts.reason);
+        process.stdout.write(`${u.email} is disabled\n`);
+      }),
+    );
+  user
+    .command("enable")
+    .description("re-enable a disabled account")
+    .argument("<email>")
+    .option(...AS)
+    .action((email: string, opts: { as?: string }) =>
+      run(opts.as, async (a, m) => {
+        const u = await m.enableUser(a, m.userIdByEmail(a.db, email));
+        process.stdout.write(`${u.email} is enabled\n`);
+      }),
+    );
+  user
+    .command("reset-link")
+    .description(`print a one-time password-reset link (valid ${24} hours) to hand to the account's owner`)
+    .argument("<email>")
+    .option("--base-url <url>", "where the app is reached (default: GRADLAB_BASE_URL or http://localhost:PORT)")
+    .option(...AS)
+    .action((email: string, opts: { baseUrl?: string; as?: string }) =>
+      run(opts.as, async (a, m) => {
+        const base = opts.baseUrl ?? process.env.GRADLAB_BASE_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+        const link = await m.passwordResetLink(a, m.userIdByEmail(a.db, email), base);
+        process.stdout.write(link.url + "\n");
+        process.stderr.write(`gradlab: valid until ${new Date(link.expiresAt).toISOString()}, once.\n`);
+      }),
+    );
 }

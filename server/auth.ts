@@ -6,6 +6,9 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { bearer } from "better-auth/plugins/bearer";
+import { admin } from "better-auth/plugins/admin";
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements } from "better-auth/plugins/admin/access";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -33,6 +36,18 @@ function authSecret(dir: string): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * better-auth's admin plugin with GradLab's roles: admins list users, set roles, disable
+ * ("ban": no sign-in, every session and token revoked) and re-enable accounts, and set passwords;
+ * no one may impersonate (a score must be the learner's own work). server/admin/ uses it.
+ */
+const ac = createAccessControl(defaultStatements);
+const ADMIN_ROLE = ac.newRole({ user: ["list", "get", "set-role", "ban", "set-password", "update"], session: ["list", "revoke"] });
+const NO_ADMIN_RIGHTS = ac.newRole({ user: [], session: [] });
+export const DISABLED_ACCOUNT_MESSAGE = "This account is disabled: ask an administrator to re-enable it.";
+const adminPlugin = () =>
+  admin({ ac, roles: { admin: ADMIN_ROLE, instructor: NO_ADMIN_RIGHTS, learner: NO_ADMIN_RIGHTS }, adminRoles: ["admin"], defaultRole: "learner", bannedUserMessage: DISABLED_ACCOUNT_MESSAGE });
+
 export function createAuth(db: Db, dir = dataDir()) {
   const port = process.env.PORT ?? "3000";
   const extra = (process.env.GRADLAB_TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -42,7 +57,8 @@ export function createAuth(db: Db, dir = dataDir()) {
     secret: authSecret(dir),
     database: drizzleAdapter(db, { provider: "sqlite", schema: { user: users, session: sessions, account: accounts, verification: verifications, rateLimit: rateLimits } }),
     // Accounts are made by an admin (`gradlab user add`), never by self sign-up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    // A reset link (server/admin/) ends every session of the account.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, revokeSessionsOnPasswordReset: true },
     user: { additionalFields: { role: { type: "string", required: false, defaultValue: "learner", input: false } } },
     // Same-origin requests are trusted whatever host name the server is reached by; others must be listed.
     trustedOrigins: (request?: Request) => {
@@ -78,7 +94,7 @@ export function createAuth(db: Db, dir = dataDir()) {
       }),
     },
     telemetry: { enabled: false },
-    plugins: [bearer()],
+    plugins: [bearer(), adminPlugin()],
   });
 }
 

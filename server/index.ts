@@ -23,6 +23,7 @@ export * from "./courses/index.ts";
 export { userLocale, setUserLocale } from "./user-locale.ts";
 export { queueStatus, type QueueStatus } from "./queue-status.ts";
 export { localizedTitle } from "./localized-exercise.ts";
+export { admin, type AdminUserView, type CourseOverview } from "./admin/index.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 

@@ -2,6 +2,7 @@
 /** What every course form shares: a submit that calls the course API and refreshes the page, and its status line. */
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { sendJson } from "./api.ts";
 
 export function useSubmit() {
@@ -9,6 +10,7 @@ export function useSubmit() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const t = useTranslations("courseForms");
   async function run(url: string, method: string, body: unknown, ok: (data: Record<string, unknown>) => string | void, onError?: (data: Record<string, unknown>) => void) {
     setBusy(true);
     setError(null);
@@ -20,7 +22,7 @@ export function useSubmit() {
       onError?.(r.data);
       return;
     }
-    setDone(ok(r.data) ?? "Saved.");
+    setDone(ok(r.data) ?? t("saved"));
     router.refresh();
   }
   /** Show a problem found before sending (e.g. nothing chosen). */

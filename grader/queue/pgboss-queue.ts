@@ -15,6 +15,7 @@
  */
 import type { Db } from "../../db/client.ts";
 import type { GradeResult } from "../../lib/result.ts";
+import { maxRunningPerLearner } from "../intake.ts";
 import { GRADING_QUEUE, startEngine, type Engine, type EngineOptions, type GradingJobData, type GradingJobOutput } from "./pgboss-engine.ts";
 import { PgBossRelay, type RelayOptions, type SyncReport } from "./pgboss-relay.ts";
 import type { GradingQueue, LeasedJob, NewJob, QueueStats } from "./queue.ts";
@@ -48,11 +49,14 @@ export class PgBossQueue implements GradingQueue<SqliteTx> {
   readonly engine: Engine;
   private readonly intake: SqliteQueue | undefined;
   private readonly relay: PgBossRelay | undefined;
+  /** At most k of a learner's jobs run at once while anyone else waits. */
+  private readonly k: number;
   private readonly reapEveryMs: number;
   private lastReap = -Infinity;
 
   private constructor(engine: Engine, opts: PgBossQueueOptions) {
     this.engine = engine;
+    this.k = Math.max(1, opts.maxRunningPerLearner ?? maxRunningPerLearner());
     this.reapEveryMs = opts.reapEveryMs ?? 2_000;
     if (opts.db) {
       this.intake = new SqliteQueue(opts.db);
@@ -95,7 +99,7 @@ export class PgBossQueue implements GradingQueue<SqliteTx> {
    */
   async lease(workerId: string): Promise<LeasedJob | undefined> {
     const { boss } = this.engine;
-    let [job] = await boss.fetch<GradingJobData>(GRADING_QUEUE, { groupConcurrency: 99 });
+    let [job] = await boss.fetch<GradingJobData>(GRADING_QUEUE, { groupConcurrency: this.k });
     if (!job) [job] = await boss.fetch<GradingJobData>(GRADING_QUEUE);
     if (!job) return undefined;
     const d = job.data;

@@ -167,6 +167,12 @@ export class PgBossRelay {
         .where(and(eq(gradingJobs.id, job.id), inArray(gradingJobs.state, ["queued", "leased"])))
         .run();
       if (r.changes !== 1) return false;
+      // A quick job can finish between two passes: its start is recorded from the engine's.
+      const startedAt = row.startedOn ? new Date(row.startedOn) : null;
+      if (startedAt) {
+        tx.update(gradingJobs).set({ startedAt }).where(and(eq(gradingJobs.id, job.id), isNull(gradingJobs.startedAt))).run();
+        if (job.kind !== "regrade") tx.update(submissions).set({ startedAt }).where(and(eq(submissions.id, job.submissionId), isNull(submissions.startedAt))).run();
+      }
       storeVerdict(tx, { jobId: job.id, submissionId: job.submissionId, kind: job.kind, allowLower: job.allowLower }, verdict, this.opts.now());
       return true;
     }, { behavior: "immediate" });

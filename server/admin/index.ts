@@ -17,11 +17,11 @@ function acting(user: SessionUser, headers: Headers): Acting {
 const body = (b: unknown) => (b && typeof b === "object" ? (b as Record<string, unknown>) : {});
 
 export const admin = {
-  users: (user: SessionUser, headers: Headers, search?: string, offset?: number) => listUsers(acting(user, headers), { search, offset }),
-  setRole: (user: SessionUser, headers: Headers, userId: string, b: unknown) => setRole(acting(user, headers), userId, String(body(b).role ?? "")),
-  disable: (user: SessionUser, headers: Headers, userId: string, b: unknown) => disableUser(acting(user, headers), userId, String(body(b).reason ?? "")),
-  enable: (user: SessionUser, headers: Headers, userId: string) => enableUser(acting(user, headers), userId),
-  resetLink: (user: SessionUser, headers: Headers, userId: string, baseUrl: string) => passwordResetLink(acting(user, headers), userId, baseUrl),
+  users: async (user: SessionUser, headers: Headers, search?: string, offset?: number) => listUsers(acting(user, headers), { search, offset }),
+  setRole: async (user: SessionUser, headers: Headers, userId: string, b: unknown) => setRole(acting(user, headers), userId, String(body(b).role ?? "")),
+  disable: async (user: SessionUser, headers: Headers, userId: string, b: unknown) => disableUser(acting(user, headers), userId, String(body(b).reason ?? "")),
+  enable: async (user: SessionUser, headers: Headers, userId: string) => enableUser(acting(user, headers), userId),
+  resetLink: async (user: SessionUser, headers: Headers, userId: string, baseUrl: string) => passwordResetLink(acting(user, headers), userId, baseUrl),
   courses: (user: SessionUser) => {
     if (user.role !== "admin") throw new AdminError(403, "Only admins may see every course.");
     return coursesOverview(db);

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
-import type { Backend, RunReply, RunRequest } from "../_run/protocol.ts";
+import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
 import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
@@ -104,6 +104,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const { initial, code } = journal;
 
   const [backend, setBackend] = useState<Backend | null>(null);
+  // Why the backend asked for with ?backend= is not the one in use.
+  const [fallback, setFallback] = useState<{ requested: Backend; why: string } | null>(null);
   const worker = useRef<Worker | null>(null);
   const runId = useRef(0);
   const [busy, setBusy] = useState<null | "run" | "submit">(null);
@@ -120,11 +122,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
 
   useEffect(() => {
     if (!run.run) return;
-    const url = "/gradlab/run/run-worker.js";
-    const w = new Worker(url, { type: "module", name: "gradlab-run" });
+    const w = new Worker(runWorkerUrl(window.location.search), { type: "module", name: "gradlab-run" });
     worker.current = w;
     w.addEventListener("message", (ev: MessageEvent<RunReply>) => {
-      if (ev.data.type === "ready") setBackend(ev.data.backend);
+      if (ev.data.type !== "ready") return;
+      setBackend(ev.data.backend);
+      setFallback(ev.data.requested && ev.data.unavailable ? { requested: ev.data.requested, why: ev.data.unavailable } : null);
     });
     w.addEventListener("error", (ev) => setError(t("workerFailed", { message: ev.message })));
     // Fetch the checks and start a sandbox now, so the first Run pays for neither.
@@ -244,8 +247,9 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
           {t("reset")}
         </button>
         <span className="grow" />
-        <span className="muted small" data-testid="backend">
+        <span className="muted small" data-testid="backend" data-backend={backend ?? undefined} title={fallback ? t("runFallback", { requested: fallback.requested, why: fallback.why }) : undefined}>
           {run.run ? (backend ? t("runOn", { backend }) : t("loadingRun")) : ""}
+          {fallback && <span data-testid="backend-fallback"> {t("runFallbackShort", { requested: fallback.requested })}</span>}
         </span>
         <span className={`muted small save-${journal.state.kind}`} data-testid="saved">{saveText(t, journal.state, journal.keptInBrowser)}</span>
         {rules.length === 0 ? (

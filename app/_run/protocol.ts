@@ -2,6 +2,21 @@
 import type { GradeResult } from "../../lib/result.ts";
 
 export type Backend = "webgpu" | "webgl" | "wasm" | "cpu";
+export const BACKENDS: readonly Backend[] = ["webgpu", "webgl", "wasm", "cpu"];
+
+export function isBackend(v: unknown): v is Backend {
+  return typeof v === "string" && (BACKENDS as readonly string[]).includes(v);
+}
+
+/**
+ * The Run worker's URL for an exercise page whose query is `pageSearch`: `?backend=webgl` (or
+ * webgpu, wasm, cpu) on the page asks Run to use that tfjs backend when it works here (for tests,
+ * and for learners who want to compare); anything else is ignored.
+ */
+export function runWorkerUrl(pageSearch: string): string {
+  const wanted = new URLSearchParams(pageSearch).get("backend");
+  return `/gradlab/run/run-worker.js${isBackend(wanted) ? `?backend=${wanted}` : ""}`;
+}
 
 /** Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the first Run. */
 export type RunRequest =
@@ -10,7 +25,8 @@ export type RunRequest =
 
 /** Run worker → page. */
 export type RunReply =
-  | { type: "ready"; backend: Backend }
+  /** `requested`: the page's ?backend=; `unavailable`: why that one is not the one in use. */
+  | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string }
   | { type: "result"; runId: number; result: GradeResult & { backend: Backend }; ms: number }
   | { type: "failed"; runId: number; message: string };
 
@@ -24,4 +40,5 @@ export type SandboxRequest =
   | { id: number; op: "get"; handle: number }
   | { id: number; op: "logs" };
 
-export type SandboxReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; stack: string } };
+/** `ms`: how long the request ran in the sandbox worker, by its own clock (what the learner's time budget is charged). */
+export type SandboxReply = { id: number; ok: true; value: unknown; ms: number } | { id: number; ok: false; error: { message: string; stack: string }; ms: number };

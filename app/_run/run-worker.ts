@@ -19,90 +19,76 @@ import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { CheckSuite } from "../../lib/checks/define.ts";
 import type { Tf } from "../../lib/checks/tf.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
-import type { Backend, RunReply, RunRequest, SandboxReply, SandboxRequest } from "./protocol.ts";
+import { isBackend, type Backend, type RunReply, type RunRequest, type SandboxReply, type SandboxRequest } from "./protocol.ts";
 import { takeHostOnlyUse } from "./host-only.ts";
+import { LearnerBudget } from "./learner-budget.ts";
+import { pickBackend, watchHealth } from "./pick-backend.ts";
 
 const base = new URL("..", import.meta.url); // /gradlab/
 const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
 
-/**
- * WebGL drawn by a software rasteriser (SwiftShader, llvmpipe: headless browsers, machines
- * without a GPU) compiles a shader per op and is several times slower than wasm on the small
- * tensors of the visible checks: then it is not the best backend available.
- */
-function softwareWebGl(): boolean {
-  try {
-    const gl = new OffscreenCanvas(1, 1).getContext("webgl2") as WebGL2RenderingContext | null;
-    if (!gl) return true;
-    const info = gl.getExtension("WEBGL_debug_renderer_info");
-    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-    return /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
-  } catch {
-    return true;
-  }
-}
+/** The page's ?backend= (app/_run/protocol.ts runWorkerUrl), when it names one. */
+const requested = ((b) => (isBackend(b) ? b : undefined))(new URL(self.location.href).searchParams.get("backend"));
 
-async function pickBackend(): Promise<Backend> {
+/** Pick (again, after a lost GPU device) the backend and say which to the page. */
+async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
   setWasmPaths(new URL("tfjs/", base).href);
-  const candidates: Backend[] = [];
-  // Only try WebGPU where an adapter exists (headless browsers expose navigator.gpu without one).
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (gpu && (await gpu.requestAdapter().catch(() => null))) candidates.push("webgpu");
-  if (typeof OffscreenCanvas !== "undefined" && !softwareWebGl()) candidates.push("webgl");
-  candidates.push("wasm", "cpu");
-  for (const b of candidates) {
-    try {
-      if (!(await tf.setBackend(b))) continue;
-      await tf.ready();
-      // Half-float WebGL would miss float32 tolerances: only use it where float32 renders.
-      if (b === "webgl" && !tf.env().getBool("WEBGL_RENDER_FLOAT32_CAPABLE")) continue;
-      tf.tidy(() => tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).dataSync());
-      return b;
-    } catch {
-      /* next backend */
-    }
-  }
-  await tf.setBackend("cpu");
-  return "cpu";
+  const choice = await pickBackend(tf as unknown as Tf, requested);
+  post({ type: "ready", ...choice });
+  return { backend: choice.backend, healthy: watchHealth(tf as unknown as Tf, choice.backend) };
 }
 
-const ready = (async () => {
-  const [backend] = await Promise.all([pickBackend(), initialize({ wasmURL: new URL("esbuild.wasm", base).href, worker: false })]);
-  post({ type: "ready", backend });
-  return backend;
+let current = (async () => {
+  const [picked] = await Promise.all([choose(), initialize({ wasmURL: new URL("esbuild.wasm", base).href, worker: false })]);
+  return picked;
 })();
 
-/** The sandbox worker behind the packet transport, with the exercise's time budget. */
+/** The backend to compute on now: the one picked, unless it stopped working since. */
+async function ready(): Promise<Backend> {
+  const now = await current;
+  if (now.healthy()) return now.backend;
+  current = choose();
+  return (await current).backend;
+}
+
+/**
+ * The sandbox worker behind the packet transport, with the exercise's time budget: charged only
+ * for the time the learner's code runs (app/_run/learner-budget.ts), never for the reference's
+ * work between calls nor for starting the sandbox.
+ */
 class WorkerTransport implements SandboxTransport {
   private worker: Worker;
   private next = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  /** The learner's time budget runs from loading their module (a prepared sandbox waits unbilled). */
-  private started = performance.now();
+  private pending = new Map<number, { resolve: (v: unknown, ms: number) => void; reject: (e: unknown, ms: number) => void }>();
+  private budget: LearnerBudget;
   private dead: SandboxLimitError | undefined;
   private readonly timeoutMs: number;
 
   constructor(timeoutMs: number) {
     this.timeoutMs = timeoutMs;
+    this.budget = new LearnerBudget(timeoutMs);
     this.worker = new Worker(new URL("sandbox-worker.js", import.meta.url));
     this.worker.onmessage = (ev: MessageEvent<SandboxReply>) => {
       const p = this.pending.get(ev.data.id);
       if (!p) return;
       this.pending.delete(ev.data.id);
-      if (ev.data.ok) p.resolve(ev.data.value);
-      else p.reject(Object.assign(new Error(ev.data.error.message), { sandboxError: ev.data.error }));
+      if (ev.data.ok) p.resolve(ev.data.value, ev.data.ms);
+      else p.reject(Object.assign(new Error(ev.data.error.message), { sandboxError: ev.data.error }), ev.data.ms);
     };
     this.worker.onerror = (ev) => {
       ev.preventDefault();
-      for (const p of this.pending.values()) p.reject(new Error(ev.message || "the sandbox worker crashed"));
+      for (const p of this.pending.values()) p.reject(new Error(ev.message || "the sandbox worker crashed"), 0);
       this.pending.clear();
     };
   }
 
-  private request<T>(m: WithoutId<SandboxRequest>, transfer: Transferable[] = []): Promise<T> {
+  /** One request to the sandbox; `charged` (all but init) counts against the learner's budget. */
+  private request<T>(m: WithoutId<SandboxRequest>, transfer: Transferable[] = [], charged = true): Promise<T> {
     if (this.dead) return Promise.reject(this.dead);
-    const left = this.timeoutMs - (performance.now() - this.started);
+    const left = charged ? this.budget.left() : this.timeoutMs;
     const id = this.next++;
+    const sent = performance.now();
+    const settle = (ms: number) => charged && this.budget.charge(performance.now() - sent, ms);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.dead = new SandboxLimitError(
@@ -114,8 +100,8 @@ class WorkerTransport implements SandboxTransport {
         reject(this.dead);
       }, Math.max(1, left));
       this.pending.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        resolve: (v, ms) => (clearTimeout(timer), settle(ms), resolve(v as T)),
+        reject: (e, ms) => (clearTimeout(timer), settle(ms), reject(e)),
       });
       this.worker.postMessage({ ...m, id }, transfer);
     });
@@ -123,11 +109,10 @@ class WorkerTransport implements SandboxTransport {
 
   async init(hasDriver: boolean, exerciseId: string): Promise<unknown> {
     const [harness, driver] = await Promise.all([scriptText("harness.js"), hasDriver ? scriptText(`drivers/${exerciseId}.js`) : undefined]);
-    return this.request({ op: "init", harness, driver, maxLog: 64 * 1024 });
+    return this.request({ op: "init", harness, driver, maxLog: 64 * 1024 }, [], false);
   }
 
   async load(script: string): Promise<LoadOutcome> {
-    this.started = performance.now();
     try {
       return { ok: true, exportsJson: await this.request<string>({ op: "load", script }) };
     } catch (e) {
@@ -260,7 +245,7 @@ async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriv
 }
 
 async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResult & { backend: Backend }> {
-  const backend = await ready;
+  const backend = await ready();
   const t0 = performance.now();
   const suite = await suiteOf(req.exerciseId);
   const visible = suite.checks.filter((c) => c.visibility === "visible");
@@ -293,7 +278,7 @@ async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResu
 self.onmessage = async (ev: MessageEvent<RunRequest>) => {
   const req = ev.data;
   if (req.type === "prepare") {
-    await ready;
+    await current;
     prepare(req);
     return;
   }

@@ -20,6 +20,9 @@ type HostFns = {
 
 const scope = self as unknown as { importScripts(...urls: string[]): void; postMessage(m: unknown, t?: Transferable[]): void; __gradlab_host?: HostFns };
 let host: HostFns | undefined;
+/** Taken before any learner code runs: the time a request spent here is measured with this clock. */
+const now: () => number = performance.now.bind(performance);
+let began = 0;
 /** Kept for loading the learner's module after the global `importScripts` is gone. */
 const importScriptsNow: (url: string) => void = scope.importScripts.bind(scope);
 
@@ -60,8 +63,13 @@ function cutNetwork(): void {
   for (const name of NAVIGATOR_MEMBERS) cut(self.navigator, name);
 }
 
+/** Each reply says how long this request ran here (the Run worker charges the learner's budget with it). */
 function reply(id: number, value: unknown, transfer: Transferable[] = []): void {
-  scope.postMessage({ id, ok: true, value } satisfies SandboxReply, transfer);
+  scope.postMessage({ id, ok: true, value, ms: now() - began } satisfies SandboxReply, transfer);
+}
+
+function fail(id: number, error: { message: string; stack: string }): void {
+  scope.postMessage({ id, ok: false, error, ms: now() - began } satisfies SandboxReply);
 }
 
 function errorOf(e: unknown): { message: string; stack: string } {
@@ -71,6 +79,7 @@ function errorOf(e: unknown): { message: string; stack: string } {
 
 self.onmessage = (ev: MessageEvent<SandboxRequest>) => {
   const m = ev.data;
+  began = now();
   try {
     switch (m.op) {
       case "init": {
@@ -87,7 +96,7 @@ self.onmessage = (ev: MessageEvent<SandboxRequest>) => {
           runScript(m.script, "learner.js");
         } catch (e) {
           const err = errorOf(e);
-          return scope.postMessage({ id: m.id, ok: false, error: { message: `Your module threw while loading: ${err.message}`, stack: err.stack } } satisfies SandboxReply);
+          return fail(m.id, { message: `Your module threw while loading: ${err.message}`, stack: err.stack });
         }
         return reply(m.id, host!.exportNames());
       }
@@ -105,6 +114,6 @@ self.onmessage = (ev: MessageEvent<SandboxRequest>) => {
         return reply(m.id, host!.takeLogs());
     }
   } catch (e) {
-    scope.postMessage({ id: m.id, ok: false, error: errorOf(e) } satisfies SandboxReply);
+    fail(m.id, errorOf(e));
   }
 };

@@ -19,6 +19,8 @@ const GRADLAB = resolve(ROOT, "bin/gradlab.js");
 export interface ApiClient {
   base: string;
   dataDir: string;
+  /** The `gradlab start` process (the root of the web server's and the workers' process tree). */
+  pid: number;
   /** POST /api/submissions; returns the id and the response time. */
   submit(exerciseId: string, code: string): Promise<{ id: string; ms: number; status: number }>;
   /** GET /api/submissions/:id */
@@ -118,6 +120,7 @@ export async function startApi(opts: { buildWeb: boolean; workers: number; log: 
   const client: ApiClient = {
     base,
     dataDir,
+    pid: server.pid!,
     async submit(exerciseId, code) {
       const t0 = performance.now();
       const r = await fetch(`${base}/api/submissions`, { method: "POST", headers, body: JSON.stringify({ exerciseId, code }) });

@@ -10,7 +10,9 @@
  * Ratios: above 1 means GradLab is ahead. Every comparison runs side by side in the same run,
  * interleaved, because a shared machine is noisy.
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadCatalogue, type Exercise } from "../grader/exercises.ts";
 import { referenceTf } from "../grader/reference/tf.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
@@ -103,6 +105,10 @@ async function main(): Promise<void> {
     report.runtime = await runtimeBench({ rounds: q ? 2 : 5, targetMs: q ? 40 : 80, log });
   }
 
+  // The workers write per-verdict CPU records here (grader/worker/profile-log.ts).
+  const profileLog = join(tmpdir(), `gradlab-bench-profile-${process.pid}.jsonl`);
+  process.env.GRADLAB_PROFILE_LOG = profileLog;
+
   let api: ApiClient | null = null;
   if (opts.api && (opts.only.has("latency") || opts.only.has("throughput"))) {
     const a = await startApi({ buildWeb: opts.buildWeb, workers: 2, log });
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
         workers: 2,
         api,
         log,
+        profileLog,
       });
       notes.throughput = report.throughput.note + " mnist-mlp is left out of the mix (each verdict trains a network for 5-15 s; see latency/runtime).";
     }
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
   if (report.runtime) notes.runtime = report.runtime.note;
 
   closeSandboxes();
+  rmSync(profileLog, { force: true });
   report.durationS = Math.round((performance.now() - t0) / 100) / 10;
   process.stdout.write(formatTable(report) + "\n");
   if (opts.json) {

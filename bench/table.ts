@@ -31,6 +31,15 @@ export function formatTable(r: BenchReport): string {
     const s = t.surge;
     out.push(`  surge of ${s.submissions} within ${s.windowS} s: last verdict at ${f(s.lastVerdictS, 1)} s (${f(s.drainAfterLastArrivalS, 1)} s after the last arrival); queue wait p50/p95/max ${sm(s.queueWait)} ms; max queue ${s.maxQueueLength}`);
     out.push(`  web server during the surge: ${s.serverP99Ms !== null ? `p99 ${f(s.serverP99Ms)} ms (POST p50 ${f(s.server!.post.p50)}, GET p50 ${f(s.server!.get.p50)})` : (s.serverNote ?? "not measured")}`);
+    out.push(`  efficiency ${f(t.efficiency, 3)} = ${f(t.verdictsPerSecond, 2)} verdicts/s × ${f(t.inProcessMs, 1)} ms in process / (${t.cores} cores × 1000); load average ${f(t.loadAverage.burst, 1)} → ${f(t.loadAverage.surgeEnd, 1)}`);
+    const v = t.perVerdict;
+    if (v) {
+      const g = v.gradingThread;
+      out.push(`  CPU ms per verdict in the surge (${v.verdicts}): web server ${f(v.webServer, 1)}; worker queue side (database, JSON, polling) ${f(v.workerQueueSide, 1)}; ` +
+        `grading thread ${f(g.total, 1)} (transpile ${f(g.transpile, 1)}, open sandbox ${f(g.openSandbox, 1)}, load ${f(g.loadModule, 1)}, reference + checks ${f(g.referenceAndChecks, 1)}, result ${f(g.result, 1)}); ` +
+        `sandbox child ${f(v.sandboxChild.total, 1)} (start-up ${f(v.sandboxChild.startUp, 1)}, learner's code and decoding ${f(v.sandboxChild.learnerCode, 1)}); esbuild ${f(v.esbuild, 1)}`);
+      out.push(`  GradLab total ${f(v.gradlabTotal, 1)} ms CPU per verdict for ${f(v.gradingWork, 1)} ms of grading work: CPU efficiency ${f(v.cpuEfficiency, 3)}; the whole machine was busy ${f(v.machineBusy, 1)} ms per verdict`);
+    }
   }
   const so = r.scaleOut;
   if (so) {

@@ -17,6 +17,10 @@ import type { Exercise } from "../grader/exercises.ts";
 import { submitCode } from "../grader/submissions.ts";
 import type { ApiClient } from "./api.ts";
 import { round, sleep, summarize, type Summary } from "./stats.ts";
+import { cpuBetween, snapshotTree } from "./cpu-profile.ts";
+import { inProcessMeanMs, sandboxSetupCpuMs, verdictBreakdown, type VerdictBreakdown } from "./efficiency.ts";
+import { cpus, loadavg } from "node:os";
+import { writeFileSync } from "node:fs";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -25,6 +29,18 @@ export interface ThroughputReport {
   via: "api" | "queue";
   workers: number;
   verdictsPerSecond: number;
+  /**
+   * verdictsPerSecond × inProcessMs / (cores × 1000): the share of the machine spent on the
+   * grading work itself (issue 19). On a shared machine other users' load lowers it.
+   */
+  efficiency: number;
+  /** Mean ms of grading the same mix in process (one isolate each; no child, queue or server). */
+  inProcessMs: number;
+  cores: number;
+  /** The 1-minute load average when the burst started and when the surge ended. */
+  loadAverage: { burst: number; surgeEnd: number };
+  /** CPU ms per verdict during the surge, per process and phase. */
+  perVerdict: VerdictBreakdown | null;
   burst: { submissions: number; wallS: number; verdict: Summary; queueWait: Summary; grading: Summary; statuses: Record<string, number> };
   surge: {
     submissions: number;
@@ -43,6 +59,8 @@ export interface ThroughputReport {
 }
 
 interface Pool {
+  /** Roots of the grading process tree (for the CPU profile). */
+  pids: number[];
   submit(ex: Exercise, code: string): Promise<{ id: string; ms?: number }>;
   db: Db;
   stop(): Promise<void>;
@@ -79,6 +97,7 @@ async function startWorkers(n: number, log: (s: string) => void): Promise<Pool> 
   log(`throughput: ${n} workers on ${dir}`);
   return {
     db,
+    pids: procs.map((p) => p.pid!),
     submit: async (ex, code) => ({ id: submitCode(db, ex, code, null) }),
     failure: () => failure,
     stop: async () => {
@@ -94,6 +113,7 @@ async function startWorkers(n: number, log: (s: string) => void): Promise<Pool> 
 function apiPool(api: ApiClient): Pool {
   return {
     db: openDb(api.dataDir),
+    pids: [api.pid],
     submit: async (ex, code) => api.submit(ex.id, code),
     failure: () => undefined,
     stop: async () => closeAllDbs(),
@@ -158,6 +178,8 @@ export async function throughputBench(opts: {
   workers: number;
   api: ApiClient | null;
   log: (s: string) => void;
+  /** GRADLAB_PROFILE_LOG of the workers (per-verdict CPU by phase), if set. */
+  profileLog?: string;
 }): Promise<ThroughputReport> {
   const pool = opts.api ? apiPool(opts.api) : await startWorkers(opts.workers, opts.log);
   try {
@@ -166,6 +188,12 @@ export async function throughputBench(opts: {
     const warmIds = [];
     for (const s of warm) warmIds.push((await pool.submit(s.ex, s.code)).id);
     await waitAll(pool, warmIds, 300_000);
+
+    // The same mix in process, and a sandbox child's start-up alone, measured in this run.
+    const inProcessMs = await inProcessMeanMs(submissionMix(opts.exercises, opts.exercises.length * 2));
+    const startUpMs = await sandboxSetupCpuMs(opts.exercises[0]!, 5);
+    opts.log(`throughput: in process ${inProcessMs.toFixed(1)} ms a verdict; a sandbox child's start-up ${startUpMs.toFixed(0)} ms CPU`);
+    const loadBurst = loadavg()[0]!;
 
     // Burst: N at once.
     const burst = submissionMix(opts.exercises, opts.burst);
@@ -192,6 +220,8 @@ export async function throughputBench(opts: {
     const postMs: number[] = [];
     const getMs: number[] = [];
     const surgeIds: string[] = [];
+    if (opts.profileLog) writeFileSync(opts.profileLog, "");
+    const cpu0 = snapshotTree(pool.pids);
     const s0 = performance.now();
     let maxQueue = 0;
     let polling = true;
@@ -222,6 +252,10 @@ export async function throughputBench(opts: {
     const srs = await waitAll(pool, surgeIds, 900_000, (q) => (maxQueue = Math.max(maxQueue, q)));
     polling = false;
     await poller;
+    const cpu = cpuBetween(cpu0, snapshotTree(pool.pids));
+    const perVerdict = verdictBreakdown(cpu, opts.profileLog, srs.length, startUpMs, inProcessMs);
+    const cores = cpus().length;
+    const vps = ids.length / wallS;
     const sFirst = Math.min(...srs.map((r) => r.createdAt.getTime()));
     const sLastArr = Math.max(...srs.map((r) => r.createdAt.getTime()));
     const sLast = Math.max(...srs.map((r) => r.finishedAt!.getTime()));
@@ -235,7 +269,12 @@ export async function throughputBench(opts: {
         `verdictsPerSecond = burst submissions / (last verdict − first queued). Surge arrivals ramp up linearly toward the deadline.`,
       via: opts.api ? "api" : "queue",
       workers: opts.workers,
-      verdictsPerSecond: round(ids.length / wallS, 2),
+      verdictsPerSecond: round(vps, 2),
+      efficiency: round((vps * inProcessMs) / (cores * 1000), 3),
+      inProcessMs: round(inProcessMs, 1),
+      cores,
+      loadAverage: { burst: round(loadBurst, 2), surgeEnd: round(loadavg()[0]!, 2) },
+      perVerdict,
       burst: burstReport,
       surge: {
         submissions: srs.length,

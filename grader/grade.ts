@@ -29,6 +29,37 @@ export interface GradeOptions {
   openTransport?: (limits: SandboxLimits, scripts: SandboxScripts) => Promise<SandboxTransport>;
   /** Where details of an internal grader error go, for staff (default: this process's stderr, the worker's log). */
   logInternal?: (line: string) => void;
+  /** Filled with this thread's CPU ms per phase (the bench's per-verdict breakdown). */
+  phases?: GradePhases;
+}
+
+/**
+ * CPU ms this thread spent per phase of one grading. The learner's code runs elsewhere (the
+ * sandbox child; in process: inside `load` and `checks`); `checks` is the reference engine, the
+ * checks' own logic and the encoding of values to and from the sandbox.
+ */
+export interface GradePhases {
+  transpile: number;
+  open: number;
+  load: number;
+  checks: number;
+  finish: number;
+}
+
+const threadCpuMs = () => {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Adds each phase's thread CPU to `into` (when given). */
+function phaseClock(into: GradePhases | undefined) {
+  let last = threadCpuMs();
+  return (phase: keyof GradePhases) => {
+    if (!into) return;
+    const now = threadCpuMs();
+    into[phase] += now - last;
+    last = now;
+  };
 }
 
 /** Characters of one test's output, of the result's message, and of stdout in a result. */
@@ -84,6 +115,7 @@ function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], 
 
 export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions = {}): Promise<GradeResult> {
   const t0 = performance.now();
+  const lap = phaseClock(opts.phases);
   const seed = opts.hiddenSeed ?? newHiddenSeed();
   const filename = opts.filename ?? "solution.ts";
   const fail = (status: GradeResult["status"], message: string) => finish(ex, t0, seed, notRun(ex, message, opts), status, "", message);
@@ -92,6 +124,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     return fail("error", `Your file is ${Buffer.byteLength(code, "utf8")} bytes; the limit is ${MAX_CODE_BYTES} bytes.`);
   }
   const compiled = await transpileLearner(code, filename);
+  lap("transpile");
   if (!compiled.ok) return fail("error", `Your code does not compile:\n${compiled.message}`);
   // The reference engine (slow only in a fresh process) loads while the sandbox starts and runs
   // the learner's module (a child process, on the other core).
@@ -109,6 +142,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     throw e;
   }
   const session = new PacketSession(transport, compiled.mapLocation);
+  lap("open");
   try {
     let loaded;
     try {
@@ -120,12 +154,15 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     }
     if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
     const tf = await tfReady;
+    lap("load");
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
+    lap("checks");
     const stdout = await transport.logs();
     if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);
     if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, internalError("while running the checks", run.internalError, opts));
     return finish(ex, t0, seed, run.tests, undefined, stdout);
   } finally {
     transport.dispose();
+    lap("finish");
   }
 }

@@ -11,6 +11,7 @@ import type { Exercise } from "./exercises.ts";
 import { maxQueuedPerLearner, newHiddenSeed, QueueFullError } from "./intake.ts";
 import type { NewJob } from "./queue/queue.ts";
 import { SqliteQueue, type SqliteTx } from "./queue/sqlite-queue.ts";
+import { dataFolderOf, wakeWorkers } from "./worker/wake.ts";
 
 export { QueueFullError };
 
@@ -50,7 +51,16 @@ export function submitCode(db: Db, ex: Exercise, code: string, userId: string | 
     tx.insert(submissions).values({ id, userId, exerciseId: ex.id, exerciseVersion: ex.version, code, hiddenSeed: newHiddenSeed(), createdAt: now }).run();
     queue.enqueue(tx, { submissionId: id, userId });
   }, { behavior: "immediate" });
+  wakeAfterCommit(db);
   return id;
+}
+
+/**
+ * Wake this machine's idle workers once the job is visible: after the outermost transaction
+ * commits. Transactions here are synchronous, so a microtask runs after a caller's enclosing one.
+ */
+function wakeAfterCommit(db: Db): void {
+  queueMicrotask(() => wakeWorkers(dataFolderOf(db)));
 }
 
 /** The submission with this id (throws when missing). */
@@ -87,6 +97,7 @@ export interface RegradeRequest {
 export function queueRegrade(db: Db, req: RegradeRequest, queue: SqliteIntake = new SqliteQueue(db)): { batchId: string; total: number } {
   const batchId = randomUUID();
   const now = new Date();
+  wakeAfterCommit(db);
   return db.transaction((tx) => {
     let rows = tx
       .select({ id: submissions.id, userId: submissions.userId })

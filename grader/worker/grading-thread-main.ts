@@ -6,11 +6,12 @@
  */
 import { parentPort } from "node:worker_threads";
 import { loadCatalogue, refreshExercise, type Catalogue, type Exercise } from "../exercises.ts";
-import { gradeCode, sandboxLimits } from "../grade.ts";
+import { gradeCode, sandboxLimits, type GradePhases } from "../grade.ts";
 import { referenceTf } from "../reference/tf.ts";
 import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import { notGradedResult } from "../verdicts.ts";
 import type { GradeReply, GradeRequest } from "./grading-thread.ts";
+import { profileRecord, profiling, threadCpuMs } from "./profile-log.ts";
 
 /**
  * Test hook: with GRADLAB_TEST_HOST_STALL_MS set, a submission whose code contains this marker
@@ -67,7 +68,10 @@ async function grade(catalogue: Catalogue, req: GradeRequest): Promise<GradeRepl
     return { id: req.id, ok: false, why, beforeLearnerCode: true };
   }
   try {
-    const result = await gradeCode(ex, req.code, { hiddenSeed: req.hiddenSeed, revealHidden: true, openTransport: sharedChildPool().open });
+    const phases: GradePhases | undefined = profiling() ? { transpile: 0, open: 0, load: 0, checks: 0, finish: 0 } : undefined;
+    const cpu0 = phases ? threadCpuMs() : 0;
+    const result = await gradeCode(ex, req.code, { hiddenSeed: req.hiddenSeed, revealHidden: true, openTransport: sharedChildPool().open, phases });
+    if (phases) profileRecord("grading", { exercise: ex.id, cpuMs: threadCpuMs() - cpu0, gradingMs: result.durationMs, ...phases });
     stallForTests(req.code);
     return { id: req.id, ok: true, result };
   } catch (e) {

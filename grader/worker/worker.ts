@@ -13,6 +13,8 @@ import type { GradingQueue, JobPayload, LeasedJob } from "../queue/queue.ts";
 import { selectOptionalSubmission } from "../submissions.ts";
 import { learnerStoppedResult } from "../verdicts.ts";
 import { GradingThread } from "./grading-thread.ts";
+import { profileRecord, profiling, threadCpuMs } from "./profile-log.ts";
+import { dataFolderOf, WakeWatcher } from "./wake.ts";
 
 export interface WorkerOptions {
   /**
@@ -29,7 +31,17 @@ export interface WorkerOptions {
   /** A lease outlives a missed heartbeat or two, no more. */
   leaseMs?: number;
   heartbeatMs?: number;
+  /** Between looks at an empty queue when nothing wakes this worker (default 50 ms). */
   pollMs?: number;
+  /**
+   * With a wake signal (a local SQLite queue: wake.ts), an idle worker sleeps until a job is
+   * queued, looking anyway this often (expired leases, a missed wake); default 2 s.
+   */
+  wakePollMs?: number;
+  /** Where wakes come from; default: the SQLite database's folder when `db` is given. */
+  wake?: WakeWatcher;
+  /** Called each time the worker finds the queue empty and goes to sleep (tests). */
+  onIdle?: () => void;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -92,6 +104,7 @@ export async function processOne(opts: WorkerOptions & { workerId: string }): Pr
   const leaseMs = opts.leaseMs ?? 15_000;
   const job = await retryBusy(() => opts.queue.lease(opts.workerId, leaseMs), opts.log);
   if (!job) return false;
+  const cpu0 = profiling() ? threadCpuMs() : 0;
   const heartbeat = setInterval(() => {
     // A missed heartbeat is harmless (the lease outlives it); a busy database must not crash the worker.
     Promise.resolve()
@@ -102,6 +115,7 @@ export async function processOne(opts: WorkerOptions & { workerId: string }): Pr
     await gradeJob(opts, job);
   } finally {
     clearInterval(heartbeat);
+    if (profiling()) profileRecord("main", { cpuMs: threadCpuMs() - cpu0 });
   }
   return true;
 }
@@ -153,10 +167,20 @@ async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJ
 /** Run until `signal` aborts: reap expired leases, lease, grade, repeat. */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const workerId = opts.workerId ?? newWorkerId();
-  const pollMs = opts.pollMs ?? 50;
-  while (!opts.signal?.aborted) {
-    await retryBusy(() => opts.queue.reapExpired(), opts.log);
-    const worked = await processOne({ ...opts, workerId });
-    if (!worked) await new Promise((r) => setTimeout(r, pollMs));
+  // Jobs queued into this machine's SQLite file wake us; a distributed queue's workers (no db) keep polling.
+  const wake = opts.wake ?? (opts.db ? new WakeWatcher(dataFolderOf(opts.db)) : undefined);
+  const idleMs = wake?.watching ? (opts.wakePollMs ?? 2_000) : (opts.pollMs ?? 50);
+  try {
+    while (!opts.signal?.aborted) {
+      wake?.arm();
+      await retryBusy(() => opts.queue.reapExpired(), opts.log);
+      const worked = await processOne({ ...opts, workerId });
+      if (worked) continue;
+      opts.onIdle?.();
+      if (wake?.watching) await wake.sleep(idleMs, opts.signal);
+      else await new Promise((r) => setTimeout(r, idleMs));
+    }
+  } finally {
+    if (wake !== opts.wake) wake?.close();
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * CPU time per GradLab process while the bench runs, from /proc (Linux): the web server, the
+ * workers (their own threads), the sandbox children they reaped (a worker's cutime/cstime: the
+ * bubblewrap + node children of finished submissions), esbuild's service and the supervisor.
+ * Snapshots of a process tree are subtracted; a process born between them counts from zero.
+ * The machine's total busy CPU over the same time is kept too (other engineers' load shows there).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+export type ProcessClass = "web" | "worker" | "sandbox" | "esbuild" | "supervisor" | "other";
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  cls: ProcessClass;
+  /** utime + stime, ms. */
+  self: number;
+  /** cutime + cstime (reaped children), ms. */
+  reaped: number;
+}
+
+export interface TreeSnapshot {
+  at: number;
+  procs: Map<number, Proc>;
+  /** Busy CPU ms of the whole machine (all cores). */
+  machineBusyMs: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux everywhere in practice). */
+const TICK_MS = 10;
+
+function classify(cmdline: string): ProcessClass {
+  if (/sandbox-child\.mjs|^bwrap|\/bwrap\b|prlimit/.test(cmdline)) return "sandbox";
+  if (/esbuild/.test(cmdline)) return "esbuild";
+  if (/web-server\.ts|next-server|next\/dist/.test(cmdline)) return "web";
+  if (/gradlab\.js\s+worker/.test(cmdline)) return "worker";
+  if (/gradlab\.js\s+start/.test(cmdline)) return "supervisor";
+  return "other";
+}
+
+function readProc(pid: number): Proc | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces), closed by the last ')'.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const n = (i: number) => Number(f[i - 3]);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+    return { pid, ppid: n(4), cls: classify(cmdline), self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS };
+  } catch {
+    return undefined; // exited while we read
+  }
+}
+
+function machineBusyMs(): number {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy = all − idle − iowait.
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - cpu[3]! - cpu[4]!) * TICK_MS;
+}
+
+/** The processes `roots` and all their descendants, now. */
+export function snapshotTree(roots: number[]): TreeSnapshot {
+  const all: Proc[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const p = readProc(Number(name));
+    if (p) all.push(p);
+  }
+  const children = new Map<number, Proc[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const procs = new Map<number, Proc>();
+  const stack = all.filter((p) => roots.includes(p.pid));
+  while (stack.length) {
+    const p = stack.pop()!;
+    procs.set(p.pid, p);
+    // Children inherit their parent's class when their own command line does not say (bwrap's node).
+    for (const c of children.get(p.pid) ?? []) stack.push(c.cls === "other" && p.cls === "sandbox" ? { ...c, cls: "sandbox" } : c);
+  }
+  return { at: performance.now(), procs, machineBusyMs: machineBusyMs() };
+}
+
+export type CpuByClass = Record<ProcessClass, number> & { wallMs: number; machineBusyMs: number };
+
+/**
+ * CPU ms per class between two snapshots. A worker's reaped-children time is sandbox time (its
+ * only short-lived children are sandbox processes; esbuild's service lives as long as it does).
+ */
+export function cpuBetween(a: TreeSnapshot, b: TreeSnapshot): CpuByClass {
+  const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: b.at - a.at, machineBusyMs: b.machineBusyMs - a.machineBusyMs };
+  for (const p of b.procs.values()) {
+    const before = a.procs.get(p.pid);
+    out[p.cls] += p.self - (before?.self ?? 0);
+    const reaped = p.reaped - (before?.reaped ?? 0);
+    out[p.cls === "worker" ? "sandbox" : p.cls] += reaped;
+  }
+  return out;
+}
+
+/** CPU ms of this process's reaped children so far (the bench measuring sandbox start-up alone). */
+export function reapedChildrenMs(): number {
+  return readProc(process.pid)?.reaped ?? 0;
+}

@@ -65,8 +65,9 @@ run("running a class in Chromium: editing, manual grading, downloads, TAs", () =
     await instructor.goto(`${server.url}/courses/${courseId}`);
     expect(await instructor.locator('[data-testid="exercise-picker"] fieldset').count()).toBeGreaterThan(3); // grouped by set
     await instructor.fill('[data-testid="assignment-form"] input[name="title"]', "Layers");
-    await instructor.fill('[data-testid="picker-search"]', "dense");
-    expect(await instructor.locator('[data-testid^="pick-"]').count()).toBeLessThan(6);
+    const all = await instructor.locator('[data-testid^="pick-"]').count();
+    await instructor.fill('[data-testid="picker-search"]', "dense layer");
+    await expect.poll(() => instructor.locator('[data-testid^="pick-"]').count()).toBeLessThan(Math.min(4, all));
     await instructor.check('[data-testid="pick-dense"]');
     expect(await instructor.textContent('[data-testid="picker-chosen"]')).toContain("Dense layer");
     await instructor.fill('[data-testid="assignment-form"] input[name="releaseAt"]', local(Date.now() - 5 * DAY));
@@ -75,7 +76,7 @@ run("running a class in Chromium: editing, manual grading, downloads, TAs", () =
     await instructor.fill('[data-testid="assignment-form"] input[name="percentPerDay"]', "10");
     await instructor.click('[data-testid="assignment-form"] button.primary');
     await instructor.waitForSelector('[data-testid="assignment-Layers"]');
-    const extra = await instructor.request.post(`${server.url}/api/courses/${courseId}/assignments`, { data: { title: "Extra", exerciseIds: ["mse-loss"] } });
+    const extra = await instructor.request.post(`${server.url}/api/courses/${courseId}/assignments`, { data: { title: "Extra", exerciseIds: ["mse"] } });
     expect(extra.status()).toBe(201);
   });
 
@@ -102,7 +103,7 @@ run("running a class in Chromium: editing, manual grading, downloads, TAs", () =
     await instructor.waitForSelector('[data-testid="assignment-done"]');
     expect(await instructor.textContent('[data-testid="assignment-done"]')).toBe("Saved: 1 change; scores recomputed.");
     await instructor.waitForSelector('[data-testid="history-entry"]');
-    expect(await instructor.textContent('[data-testid="history-entry"]')).toMatch(/instructor@.*due: .* → /s);
+    expect(await instructor.textContent('[data-testid="history-entry"]')).toMatch(/due: .* → /);
     await instructor.screenshot({ path: join(ARTIFACTS, "assignment-editor.png"), fullPage: true });
     expect(await cell(instructor)).toBe("10");
   });
@@ -167,7 +168,7 @@ run("running a class in Chromium: editing, manual grading, downloads, TAs", () =
     await instructor.selectOption('[data-testid="member-actions-tia@example.com"] [data-testid="member-role"]', "ta");
     await instructor.waitForSelector('[data-testid="member-actions-tia@example.com"] [data-testid="member-can-extend"]');
     await instructor.check('[data-testid="member-actions-tia@example.com"] [data-testid="member-can-extend"]');
-    await expect.poll(async () => (await (await instructor.request.get(`${server.url}/api/courses/${courseId}`)).json()).members.find((m: { email: string }) => m.email === "tia@example.com").canExtend).toBe(true);
+    await expect.poll(async () => (await (await instructor.request.get(`${server.url}/api/courses/${courseId}`)).json()).members.find((m: { email: string }) => m.email === "tia@example.com").canExtend, { timeout: 20_000, interval: 250 }).toBe(true);
 
     const ta = await page();
     await signIn(ta, server, people.tia, `/courses/${courseId}`);

@@ -5,6 +5,7 @@
  * ids are posted as form fields named `exerciseIds`.
  */
 import { useMemo, useState } from "react";
+import { useTranslations } from "next-intl";
 import "./course.css";
 
 export interface PickerExercise {
@@ -17,6 +18,7 @@ export interface PickerExercise {
 }
 
 export function ExercisePicker({ exercises, initial = [] }: { exercises: PickerExercise[]; initial?: string[] }) {
+  const t = useTranslations("assignmentEditor");
   const [chosen, setChosen] = useState<string[]>(initial);
   const [q, setQ] = useState("");
   const groups = useMemo(() => {
@@ -32,20 +34,20 @@ export function ExercisePicker({ exercises, initial = [] }: { exercises: PickerE
     <div className="picker" data-testid="exercise-picker">
       {chosen.map((id) => <input key={id} type="hidden" name="exerciseIds" value={id} />)}
       <div className="picker-chosen" data-testid="picker-chosen">
-        {chosen.length === 0 ? <span className="muted small">No exercise chosen yet: search or browse below.</span> : chosen.map((id) => (
-          <button type="button" key={id} className="chip" onClick={() => toggle(id)} title="Remove">{titleOf(id)} ×</button>
+        {chosen.length === 0 ? <span className="muted small">{t("noneChosen")}</span> : chosen.map((id) => (
+          <button type="button" key={id} className="chip" onClick={() => toggle(id)} title={t("remove")}>{titleOf(id)} ×</button>
         ))}
       </div>
-      <input type="search" placeholder="Search exercises by title, id or topic" value={q} onChange={(e) => setQ(e.target.value)} data-testid="picker-search" />
+      <input type="search" placeholder={t("search")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="picker-search" />
       <div className="picker-groups">
-        {groups.length === 0 && <p className="muted small">No exercise matches “{q}”.</p>}
+        {groups.length === 0 && <p className="muted small">{t("noMatch", { q })}</p>}
         {groups.map(([set, xs]) => (
           <fieldset key={set}>
             <legend>{set} <span className="muted small">({xs.length})</span></legend>
             {xs.map((x) => (
               <label key={x.id} className={x.takenBy ? "muted" : ""}>
                 <input type="checkbox" checked={chosen.includes(x.id)} disabled={!!x.takenBy && !chosen.includes(x.id)} onChange={() => toggle(x.id)} data-testid={`pick-${x.id}`} />
-                {" "}{x.title} <code className="small">{x.id}</code>{x.takenBy ? <span className="small"> (in “{x.takenBy}”)</span> : null}
+                {" "}{x.title} <code className="small">{x.id}</code>{x.takenBy ? <span className="small">{t("takenBy", { assignment: x.takenBy })}</span> : null}
               </label>
             ))}
           </fieldset>

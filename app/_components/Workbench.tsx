@@ -171,8 +171,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
       if (res.status !== 202 || !body.id) throw new Error(body.error ?? t("serverAnswered", { status: res.status }));
       for (;;) {
-        await new Promise((r) => setTimeout(r, 400));
-        const g = await fetch(`/api/submissions/${body.id}`, { cache: "no-store" });
+        // A long poll: the server answers when the verdict is in (or after 25 s, and we ask again).
+        const g = await fetch(`/api/submissions/${body.id}/wait`, { cache: "no-store" });
         const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string; feedbackAt?: number };
         if (!g.ok) throw new Error(s.error ?? t("serverAnswered", { status: g.status }));
         if (s.feedbackAt) {

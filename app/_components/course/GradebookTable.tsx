@@ -63,7 +63,7 @@ export function GradebookTable({ data }: { data: GradebookData }) {
                   return (
                     <td key={i.exerciseId} className="num" data-testid={`cell-${r.learner.email}-${i.exerciseId}`}>
                       <span className={c?.late ? "late" : ""} title={c?.bestRaw != null && c.bestRaw !== c.best ? t("rawBefore", { raw: fmt(c.bestRaw) }) : undefined}>{fmt(c?.best ?? null)}</span>
-                      {c?.overridden && <span className="small" title="Set by an instructor (see the learner's page)" data-testid="overridden"> ✎</span>}
+                      {c?.overridden && <span className="small" title={t("overridden")} data-testid="overridden"> ✎</span>}
                       <div className="muted small">{c?.attempts ? t("attemptsLast", { n: c.attempts, last: c.lastLocal ?? "" }) : t("noAttempt")}</div>
                     </td>
                   );

@@ -50,21 +50,21 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
           </tbody>
         </table>
         <section className="card" data-testid="manual-grading">
-          <h2>Scores set by hand</h2>
-          <p className="muted small">An override replaces the autograder’s score for one exercise in this course; the learner sees the score and your comment. Every change is kept below; an empty score ends the override.</p>
+          <h2>{t("overrides")}</h2>
+          <p className="muted small">{t("overridesNote")}</p>
           {h.role === "instructor" && !h.course.archived && h.items.length > 0 && <OverrideForm courseId={id} email={h.learner.email} items={h.items} />}
           {h.overrides.length > 0 ? (
             <ul data-testid="override-history">
-              {h.overrides.map((o, i) => <li key={i}>{o.atLocal} · {h.items.find((x) => x.exerciseId === o.exerciseId)?.title ?? o.exerciseId}: {o.score === null ? "override ended" : fmt(o.score)} — “{o.comment}”{o.by ? ` (${o.by})` : ""}</li>)}
+              {h.overrides.map((o, i) => <li key={i}>{o.atLocal} · {h.items.find((x) => x.exerciseId === o.exerciseId)?.title ?? o.exerciseId}: {o.score === null ? t("overrideEnded") : fmt(o.score)} — “{o.comment}”{o.by ? ` (${o.by})` : ""}</li>)}
             </ul>
-          ) : <p className="muted small">No override.</p>}
+          ) : <p className="muted small">{t("noOverride")}</p>}
         </section>
         <section className="card" data-testid="drafts">
-          <h2>Current drafts (read-only)</h2>
-          <p className="muted small">What the learner has in the editor now, as last autosaved: to help them, not to grade.</p>
-          {h.drafts.length === 0 ? <p className="muted small">No draft saved for this course’s exercises.</p> : h.drafts.map((d) => (
+          <h2>{t("drafts")}</h2>
+          <p className="muted small">{t("draftsNote")}</p>
+          {h.drafts.length === 0 ? <p className="muted small">{t("noDrafts")}</p> : h.drafts.map((d) => (
             <details key={d.exerciseId} data-testid={`draft-${d.exerciseId}`}>
-              <summary>{d.title} <span className="muted small">saved {d.savedLocal}</span></summary>
+              <summary>{d.title} <span className="muted small">{t("savedAt", { when: d.savedLocal })}</span></summary>
               <pre className="code" data-testid="draft-code">{d.code}</pre>
             </details>
           ))}

@@ -24,6 +24,7 @@ export { userLocale, setUserLocale } from "./user-locale.ts";
 export { queueStatus, type QueueStatus } from "./queue-status.ts";
 export { localizedTitle } from "./localized-exercise.ts";
 export { admin, type AdminUserView, type CourseOverview } from "./admin/index.ts";
+export * from "./similarity/index.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 

@@ -7,6 +7,7 @@ import { localeChoices } from "../_i18n/choices.ts";
 
 export async function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?: { href?: string; label: string }[] }) {
   const t = await getTranslations("common");
+  const ta = await getTranslations("account");
   return (
     <header className="topbar">
       <nav className="crumbs">
@@ -20,6 +21,8 @@ export async function TopBar({ user, crumbs = [] }: { user: SessionUser; crumbs?
       </nav>
       <div className="who">
         <Link href="/courses" data-testid="courses-link">{t("courses")}</Link>
+        {user.role === "admin" && <Link href="/admin" data-testid="admin-link">{ta("adminLink")}</Link>}
+        <Link href="/account" data-testid="account-link">{ta("link")}</Link>
         <span data-testid="who">{user.email}</span>
         <span className={`role role-${user.role}`}>{t(`roles.${user.role}`)}</span>
         <LocaleSwitch current={await getLocale()} choices={localeChoices()} />

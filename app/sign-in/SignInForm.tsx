@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 
 export function SignInForm({ next }: { next: string }) {
   const t = useTranslations("signIn");
+  const tAccount = useTranslations("account");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
@@ -22,11 +23,14 @@ export function SignInForm({ next }: { next: string }) {
         setBusy(false);
         if (res.ok) window.location.href = next;
         else {
-          const message = ((await res.json().catch(() => ({}))) as { message?: string }).message ?? "";
+          const reply = (await res.json().catch(() => ({}))) as { message?: string; code?: string };
+          const message = reply.message ?? "";
           const retryAfter = Number(res.headers.get("retry-after"));
           setError(
             res.status === 401
               ? t("wrongPassword")
+              : reply.code === "BANNED_USER"
+                ? tAccount("disabledAccount")
               : res.status === 429
                 ? Number.isFinite(retryAfter) && retryAfter > 0
                   ? t("tooManyTries", retryAfter < 90 ? { unit: "seconds", n: retryAfter } : { unit: "minutes", n: Math.ceil(retryAfter / 60) })

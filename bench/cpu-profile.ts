@@ -100,3 +100,32 @@ export function cpuBetween(a: TreeSnapshot, b: TreeSnapshot): CpuByClass {
 export function reapedChildrenMs(): number {
   return readProc(process.pid)?.reaped ?? 0;
 }
+
+/**
+ * Samples the tree every `everyMs` until stopped: a sandbox child is SIGKILLed after its
+ * submission, and bubblewrap's killed processes are not waited for by anyone who would pass their
+ * time up to the worker's cutime, so each process's last sampled CPU is kept instead (losing at
+ * most one interval of a child's life).
+ */
+export function sampleTree(roots: number[], everyMs = 100): { stop(): CpuByClass } {
+  const first = snapshotTree(roots);
+  const last = new Map(first.procs);
+  const timer = setInterval(() => {
+    for (const [pid, p] of snapshotTree(roots).procs) last.set(pid, p);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const end = snapshotTree(roots);
+      for (const [pid, p] of end.procs) last.set(pid, p);
+      const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: end.at - first.at, machineBusyMs: end.machineBusyMs - first.machineBusyMs };
+      for (const p of last.values()) {
+        const before = first.procs.get(p.pid);
+        out[p.cls] += p.self - (before?.self ?? 0);
+        // Reaped time of non-sandbox children only (esbuild's service outlives the run; sandbox children are sampled).
+        if (p.cls !== "worker") out[p.cls] += p.reaped - (before?.reaped ?? 0);
+      }
+      return out;
+    },
+  };
+}

@@ -4,13 +4,12 @@
  * and, from a profile of the surge, where each verdict's CPU goes (ms per verdict, per process
  * and per phase of the grading thread).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Exercise } from "../grader/exercises.ts";
 import { gradeCode, sandboxLimits } from "../grader/grade.ts";
 import { harnessScript } from "../grader/sandbox/bundle.ts";
 import { ChildTransport } from "../grader/sandbox/child-transport.ts";
-import type { CpuByClass } from "./cpu-profile.ts";
-import { reapedChildrenMs } from "./cpu-profile.ts";
+import { cpuBetween, snapshotTree, type CpuByClass } from "./cpu-profile.ts";
 import { round } from "./stats.ts";
 
 /** Mean ms of grading the mix in this process (one isolate per submission, no child, no queue). */
@@ -26,19 +25,18 @@ export async function inProcessMeanMs(mix: { ex: Exercise; code: string }[]): Pr
   return total / mix.length;
 }
 
-/** CPU ms to start one sandbox child (bubblewrap, node, isolated-vm, the harness) and stop it. */
+/** CPU ms to start one sandbox child (bubblewrap, node, isolated-vm, the harness), read from its process tree once ready. */
 export async function sandboxSetupCpuMs(ex: Exercise, reps: number): Promise<number> {
   const harness = await harnessScript();
-  const before = reapedChildrenMs();
+  let total = 0;
   for (let i = 0; i < reps; i++) {
     const c = await ChildTransport.prepare(sandboxLimits(ex), harness);
     await c.ready;
-    const pid = c.pid;
+    const cpu = cpuBetween({ at: 0, procs: new Map(), machineBusyMs: 0 }, snapshotTree(c.pid ? [c.pid] : []));
+    total += cpu.sandbox + cpu.other;
     c.dispose();
-    // Reaped-children time counts a child once its exit has been collected (its /proc entry gone).
-    for (let k = 0; k < 200 && pid && existsSync(`/proc/${pid}`); k++) await new Promise((r) => setTimeout(r, 10));
   }
-  return (reapedChildrenMs() - before) / reps;
+  return total / reps;
 }
 
 interface GradingRecord {

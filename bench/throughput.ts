@@ -17,7 +17,7 @@ import type { Exercise } from "../grader/exercises.ts";
 import { submitCode } from "../grader/submissions.ts";
 import type { ApiClient } from "./api.ts";
 import { round, sleep, summarize, type Summary } from "./stats.ts";
-import { cpuBetween, snapshotTree } from "./cpu-profile.ts";
+import { sampleTree } from "./cpu-profile.ts";
 import { inProcessMeanMs, sandboxSetupCpuMs, verdictBreakdown, type VerdictBreakdown } from "./efficiency.ts";
 import { cpus, loadavg } from "node:os";
 import { writeFileSync } from "node:fs";
@@ -221,7 +221,7 @@ export async function throughputBench(opts: {
     const getMs: number[] = [];
     const surgeIds: string[] = [];
     if (opts.profileLog) writeFileSync(opts.profileLog, "");
-    const cpu0 = snapshotTree(pool.pids);
+    const sampler = sampleTree(pool.pids);
     const s0 = performance.now();
     let maxQueue = 0;
     let polling = true;
@@ -252,7 +252,7 @@ export async function throughputBench(opts: {
     const srs = await waitAll(pool, surgeIds, 900_000, (q) => (maxQueue = Math.max(maxQueue, q)));
     polling = false;
     await poller;
-    const cpu = cpuBetween(cpu0, snapshotTree(pool.pids));
+    const cpu = sampler.stop();
     const perVerdict = verdictBreakdown(cpu, opts.profileLog, srs.length, startUpMs, inProcessMs);
     const cores = cpus().length;
     const vps = ids.length / wallS;

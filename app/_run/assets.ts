@@ -9,10 +9,14 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { RUN_ASSETS_DIR } from "./assets-dir.ts";
+import { PRACTICE } from "./mnist-practice-layout.ts";
 import { NOT_SIGNED_IN } from "../_lib/server-loader.ts";
 
-/** What a request path names: a file shared by every exercise (no exercise code), or one exercise's. */
-export type RunAsset = { file: string; exercise?: string; immutable: boolean };
+/**
+ * What a request path names: a file shared by every exercise (no exercise code), or one
+ * exercise's. `gzipped`: stored gzipped (`file` + ".gz") and sent as such.
+ */
+export type RunAsset = { file: string; exercise?: string; immutable: boolean; type?: string; gzipped?: boolean };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const SHARED = new Set(["run-worker.js", "sandbox-worker.js", "harness.js"]);
@@ -20,6 +24,8 @@ const SHARED = new Set(["run-worker.js", "sandbox-worker.js", "harness.js"]);
 /** The asset a URL path (segments after /gradlab/run/) names, or undefined. */
 export function runAssetOf(segments: string[]): RunAsset | undefined {
   if (segments.length === 1 && SHARED.has(segments[0])) return { file: segments[0], immutable: false };
+  // Run's practice digits (public training images, never the hidden pool): for any signed-in user.
+  if (segments.join("/") === PRACTICE.file) return { file: PRACTICE.file, immutable: false, type: "application/octet-stream", gzipped: true };
   if (segments.length !== 2 || !segments[1].endsWith(".js")) return undefined;
   const [dir, base] = [segments[0], segments[1].slice(0, -3)];
   if (!NAME.test(base)) return undefined;
@@ -64,7 +70,7 @@ export async function serveRunAsset(req: Request, segments: string[], rules: Acc
   if (!user) return plain(401, NOT_SIGNED_IN);
   const asset = runAssetOf(segments);
   if (!asset || (asset.exercise && !(await rules.mayOpen(user, asset.exercise)))) return plain(404, "Not found.");
-  const path = join(root, RUN_ASSETS_DIR, asset.file);
+  const path = join(root, RUN_ASSETS_DIR, asset.gzipped ? `${asset.file}.gz` : asset.file);
   let body: Buffer;
   try {
     body = await readFile(path);
@@ -73,7 +79,8 @@ export async function serveRunAsset(req: Request, segments: string[], rules: Acc
   }
   const etag = await etagOf(path, body);
   const headers: Record<string, string> = {
-    "Content-Type": "text/javascript; charset=utf-8",
+    "Content-Type": asset.type ?? "text/javascript; charset=utf-8",
+    ...(asset.gzipped ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {}),
     // Per user (the access check), so never in a shared cache; unhashed files revalidate every time.
     "Cache-Control": asset.immutable ? "private, max-age=31536000, immutable" : "private, no-cache",
     ETag: etag,

@@ -21,12 +21,19 @@ export function runWorkerUrl(pageSearch: string): string {
 /** Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the first Run. */
 export type RunRequest =
   | { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean }
-  | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean };
+  | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean }
+  /** Stop that run now: its sandbox is ended, checks not yet run are reported as not run. */
+  | { type: "stop"; runId: number };
 
 /** Run worker → page. */
 export type RunReply =
   /** `requested`: the page's ?backend=; `unavailable`: why that one is not the one in use. */
   | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string }
+  /**
+   * While a run goes on: `done` of `total` checks finished, the one running, and the lines the
+   * learner's code logged since the last progress message (live, as it runs).
+   */
+  | { type: "progress"; runId: number; done?: number; total?: number; check?: string; lines?: string[] }
   | { type: "result"; runId: number; result: GradeResult & { backend: Backend }; ms: number }
   | { type: "failed"; runId: number; message: string };
 
@@ -41,4 +48,8 @@ export type SandboxRequest =
   | { id: number; op: "logs" };
 
 /** `ms`: how long the request ran in the sandbox worker, by its own clock (what the learner's time budget is charged). */
-export type SandboxReply = { id: number; ok: true; value: unknown; ms: number } | { id: number; ok: false; error: { message: string; stack: string }; ms: number };
+export type SandboxReply =
+  /** Lines the learner's code logged while a request still runs (no id: not a reply). */
+  | { id?: undefined; live: string[] }
+  | { id: number; ok: true; value: unknown; ms: number }
+  | { id: number; ok: false; error: { message: string; stack: string }; ms: number };

@@ -21,6 +21,7 @@ import type { Tf } from "../../lib/checks/tf.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
 import { isBackend, type Backend, type RunReply, type RunRequest, type SandboxReply, type SandboxRequest } from "./protocol.ts";
 import { takeHostOnlyUse } from "./host-only.ts";
+import { takePracticeUse } from "./practice-note.ts";
 import { LearnerBudget } from "./learner-budget.ts";
 import { pickBackend, watchHealth } from "./pick-backend.ts";
 
@@ -62,6 +63,10 @@ class WorkerTransport implements SandboxTransport {
   private pending = new Map<number, { resolve: (v: unknown, ms: number) => void; reject: (e: unknown, ms: number) => void }>();
   private budget: LearnerBudget;
   private dead: SandboxLimitError | undefined;
+  /** Lines the learner's code logs while a request runs. */
+  onLive: ((lines: string[]) => void) | undefined;
+  /** Set when the learner pressed Stop. */
+  stoppedByUser = false;
   private readonly timeoutMs: number;
 
   constructor(timeoutMs: number) {
@@ -69,6 +74,10 @@ class WorkerTransport implements SandboxTransport {
     this.budget = new LearnerBudget(timeoutMs);
     this.worker = new Worker(new URL("sandbox-worker.js", import.meta.url));
     this.worker.onmessage = (ev: MessageEvent<SandboxReply>) => {
+      if (ev.data.id === undefined) {
+        if (Array.isArray(ev.data.live)) this.onLive?.(ev.data.live.filter((l): l is string => typeof l === "string").slice(-50));
+        return;
+      }
       const p = this.pending.get(ev.data.id);
       if (!p) return;
       this.pending.delete(ev.data.id);
@@ -107,6 +116,15 @@ class WorkerTransport implements SandboxTransport {
     });
   }
 
+  /** The learner pressed Stop: end the sandbox now; what is pending fails as a stop. */
+  stop(): void {
+    this.stoppedByUser = true;
+    this.dead = new SandboxLimitError("timeout", STOPPED);
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(this.dead, 0);
+    this.pending.clear();
+  }
+
   async init(hasDriver: boolean, exerciseId: string): Promise<unknown> {
     const [harness, driver] = await Promise.all([scriptText("harness.js"), hasDriver ? scriptText(`drivers/${exerciseId}.js`) : undefined]);
     return this.request({ op: "init", harness, driver, maxLog: 64 * 1024 }, [], false);
@@ -143,6 +161,8 @@ class WorkerTransport implements SandboxTransport {
   }
 }
 
+const STOPPED = "You stopped this Run.";
+
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
 /** The sandbox's trusted scripts, fetched here (the sandbox itself has no network). */
@@ -160,6 +180,7 @@ function scriptText(path: string): Promise<string> {
   return p;
 }
 
+const PRACTICE_NOTE = "In Run this is scored on practice digits (public training images, not the graded ones): Submit for the graded accuracy.";
 const DIAGNOSIS_ON_SUBMIT = "Submit to get a diagnosis of this mistake: naming it needs the server's reference, which Run does not load.";
 
 /**
@@ -169,10 +190,12 @@ const DIAGNOSIS_ON_SUBMIT = "Submit to get a diagnosis of this mistake: naming i
  */
 function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(tests: TestResult[]): TestResult[] } {
   const wanted = new Set<string>();
+  const practiced = new Set<string>();
   const checks = suite.checks.map((c) => ({
     ...c,
     run: async (ctx: Parameters<typeof c.run>[0]) => {
       takeHostOnlyUse();
+      takePracticeUse();
       try {
         return await c.run(ctx);
       } catch (e) {
@@ -184,12 +207,17 @@ function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(te
         throw e;
       } finally {
         if (takeHostOnlyUse()) wanted.add(c.name);
+        if (takePracticeUse()) practiced.add(c.name);
       }
     },
   }));
   return {
     suite: { ...suite, checks },
-    annotate: (tests) => tests.map((t) => (t.status === "failed" && wanted.has(t.name) ? { ...t, output: `${t.output}\n${DIAGNOSIS_ON_SUBMIT}` } : t)),
+    annotate: (tests) =>
+      tests.map((t) => {
+        const notes = [t.status === "failed" && wanted.has(t.name) ? DIAGNOSIS_ON_SUBMIT : "", practiced.has(t.name) ? PRACTICE_NOTE : ""].filter(Boolean);
+        return notes.length ? { ...t, output: [t.output, ...notes].filter(Boolean).join("\n") } : t;
+      }),
   };
 }
 
@@ -244,7 +272,32 @@ async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriv
   return mine;
 }
 
-async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResult & { backend: Backend }> {
+/** The run going on now, for Stop. */
+let active: { runId: number; transport?: WorkerTransport; stopped: boolean } | undefined;
+
+type Progress = Omit<Extract<RunReply, { type: "progress" }>, "type" | "runId">;
+
+/** The suite with each check reporting when it starts and ends (the page's progress bar). */
+function withProgress(suite: CheckSuite, report: (p: Progress) => void): CheckSuite {
+  const total = suite.checks.length;
+  let done = 0;
+  return {
+    ...suite,
+    checks: suite.checks.map((c) => ({
+      ...c,
+      run: async (ctx: Parameters<typeof c.run>[0]) => {
+        report({ done, total, check: c.name });
+        try {
+          return await c.run(ctx);
+        } finally {
+          report({ done: ++done, total });
+        }
+      },
+    })),
+  };
+}
+
+async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progress) => void): Promise<GradeResult & { backend: Backend }> {
   const backend = await ready();
   const t0 = performance.now();
   const suite = await suiteOf(req.exerciseId);
@@ -253,6 +306,11 @@ async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResu
   const compiled = await transpileLearner(req.code, "solution.ts");
   if (!compiled.ok) return finish(req.exerciseId, notRun(`Your code does not compile:\n${compiled.message}`), "", t0, backend, "error", `Your code does not compile:\n${compiled.message}`);
   const transport = await takeSandbox(req);
+  if (active?.runId === req.runId) {
+    active.transport = transport;
+    if (active.stopped) transport.stop();
+  }
+  transport.onLive = (lines) => report({ lines });
   try {
     const session = new PacketSession(transport, compiled.mapLocation);
     let loaded;
@@ -264,8 +322,12 @@ async function run(req: Extract<RunRequest, { type: "run" }>): Promise<GradeResu
     }
     if (!loaded.ok) return finish(req.exerciseId, notRun(loaded.message), await transport.logs(), t0, backend, "error", loaded.message);
     const noted = withDiagnosisNotes(suite);
-    const out = await runChecks(noted.suite, { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
+    const out = await runChecks(withProgress(noted.suite, report), { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
     out.tests = noted.annotate(out.tests);
+    if (transport.stoppedByUser) {
+      const tests = out.tests.map((t) => (t.status === "failed" && /^Not run: grading stopped/.test(t.output) ? { ...t, output: "Not run: you stopped this Run." } : t));
+      return finish(req.exerciseId, tests, "", t0, backend, "failed", `${STOPPED} The checks after that point did not run.`);
+    }
     const stdout = await transport.logs();
     if (out.stopped) return finish(req.exerciseId, out.tests, stdout, t0, backend, out.stopped.status, out.stopped.message);
     if (out.internalError) return finish(req.exerciseId, out.tests, stdout, t0, backend, "error", `Internal error in the checks: ${out.internalError}`);
@@ -282,12 +344,21 @@ self.onmessage = async (ev: MessageEvent<RunRequest>) => {
     prepare(req);
     return;
   }
+  if (req.type === "stop") {
+    if (active?.runId !== req.runId) return;
+    active.stopped = true;
+    active.transport?.stop();
+    return;
+  }
   if (req.type !== "run") return;
   const t0 = performance.now();
+  active = { runId: req.runId, stopped: false };
   try {
-    const result = await run(req);
+    const result = await run(req, (p) => post({ type: "progress", runId: req.runId, ...p }));
     post({ type: "result", runId: req.runId, result, ms: Math.round(performance.now() - t0) });
   } catch (e) {
     post({ type: "failed", runId: req.runId, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    if (active?.runId === req.runId) active = undefined;
   }
 };

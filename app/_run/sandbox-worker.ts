@@ -63,12 +63,54 @@ function cutNetwork(): void {
   for (const name of NAVIGATOR_MEMBERS) cut(self.navigator, name);
 }
 
+// ---- the learner's console, live ------------------------------------------------------------
+// While a long call runs (a training loop), the lines it logs are also sent to the page as they
+// come (at most every LIVE_EVERY_MS, the last LIVE_KEEP lines), so Run can draw a loss curve and
+// show progress before the call returns. Only numbers and strings are shown live (the harness
+// still captures everything, bounded, for the result); learner code could post such messages
+// itself, which changes nothing but its own display.
+const LIVE_EVERY_MS = 100;
+const LIVE_KEEP = 50;
+let liveLines: string[] = [];
+let lastLive = 0;
+
+function flushLive(): void {
+  if (!liveLines.length) return;
+  scope.postMessage({ live: liveLines });
+  liveLines = [];
+  lastLive = now();
+}
+
+function liveLine(args: unknown[]): void {
+  let line = "";
+  for (const a of args) line += (line ? " " : "") + (typeof a === "number" || typeof a === "string" ? String(a).slice(0, 200) : "…");
+  liveLines.push(line.slice(0, 200));
+  if (liveLines.length > LIVE_KEEP) liveLines.shift();
+  if (now() - lastLive >= LIVE_EVERY_MS) flushLive();
+}
+
+/** The harness's console (capture, bounded), each method also feeding the live lines. */
+function liveConsole(): void {
+  const captured = (self as unknown as { console: Record<string, (...a: unknown[]) => void> }).console;
+  const live: Record<string, (...a: unknown[]) => void> = {};
+  for (const m of ["log", "info", "warn", "error", "debug", "trace"]) {
+    const inner = captured[m];
+    live[m] = (...a: unknown[]) => {
+      inner(...a);
+      liveLine(a);
+    };
+  }
+  (self as unknown as { console: unknown }).console = live;
+}
+
 /** Each reply says how long this request ran here (the Run worker charges the learner's budget with it). */
 function reply(id: number, value: unknown, transfer: Transferable[] = []): void {
+  flushLive();
   scope.postMessage({ id, ok: true, value, ms: now() - began } satisfies SandboxReply, transfer);
 }
 
 function fail(id: number, error: { message: string; stack: string }): void {
+  flushLive();
   scope.postMessage({ id, ok: false, error, ms: now() - began } satisfies SandboxReply);
 }
 
@@ -87,6 +129,7 @@ self.onmessage = (ev: MessageEvent<SandboxRequest>) => {
         host = scope.__gradlab_host;
         delete scope.__gradlab_host;
         host!.setup(m.maxLog);
+        liveConsole();
         if (m.driver) runScript(m.driver, "driver.js");
         cutNetwork();
         return reply(m.id, true);

@@ -97,6 +97,7 @@ export function train(data: { x: Tensor; y: Int32Array }, random: () => number):
       }
     }
     model.losses.push(epochLoss / n);
+    console.log(`epoch ${epoch + 1}/${EPOCHS} loss ${(epochLoss / n).toFixed(4)}`);
   }
   return model;
 }

@@ -20,7 +20,8 @@ export interface MlpModel {
  */
 export function train(data: { x: Tensor; y: Int32Array }, random: () => number): MlpModel {
   // TODO: initialise the layers, then loop over epochs and shuffled minibatches,
-  // pushing each epoch's mean loss onto losses.
+  // pushing each epoch's mean loss onto losses. Log it as you go, e.g.
+  // console.log(`epoch ${epoch + 1}/${epochs} loss ${loss.toFixed(4)}`), and Run draws it live.
   return { layers: [], losses: [] };
 }
 

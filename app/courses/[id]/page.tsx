@@ -28,6 +28,8 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
   const gradebook = await getTranslations("gradebook");
   const courseRules = await getTranslations("courseRules");
   const home = await getTranslations("home");
+  const tSim = await getTranslations("similarity");
+  const tExam = await getTranslations("exam.settings");
   const locale = await getLocale();
   const localTitle = (exerciseId: string, english: string) => {
     const ex = cat.exercises.find((e) => e.id === exerciseId);
@@ -44,6 +46,7 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
         <p className="muted">
           {t("datesIn", { zone: d.course.timeZone, role: d.role })}
           {staff && <> · <Link href={`/courses/${id}/gradebook`} data-testid="gradebook-link">{t("gradebookLink", { title: gradebook("title") })}</Link></>}
+          {staff && <> · <Link href={`/courses/${id}/similarity`} data-testid="similarity-link">{tSim("link")}</Link></>}
         </p>
         <Section title={t("assignments")} testid="assignments">
           {d.assignments.length === 0 && <p className="muted">{staff ? t("noAssignment") : t("noAssignmentReleased")}</p>}
@@ -56,6 +59,7 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
               {staff && (
                 <p className="small">
                   {instructor && <><Link href={`/courses/${id}/assignments/${a.id}`} data-testid="edit-assignment">{t("editOrDelete")}</Link> · </>}
+                  {staff && <><Link href={`/courses/${id}/assignments/${a.id}/exam`} data-testid="exam-link">{tExam("title")}</Link> · </>}
                   <a href={`/api/courses/${id}/assignments/${a.id}/submissions`} download data-testid="download-submissions">{t("downloadSubmissions")}</a>
                 </p>
               )}

@@ -1,4 +1,7 @@
 /** The grader's verdict. Field names follow Gradescope's results.json (see DESIGN.md). */
+import { en, textOf, type LocalText } from "./messages/text.ts";
+
+export type { LocalText } from "./messages/text.ts";
 export type GradeStatus = "passed" | "failed" | "error" | "timeout" | "memory";
 
 export interface TestResult {
@@ -19,6 +22,12 @@ export interface TestResult {
    */
   case?: string;
   visibility: "visible" | "hidden";
+  /**
+   * The same words as translatable texts (lib/messages/text.ts): `message` is `output` without its
+   * "Case:" and "Hint:" lines, `hint` and `case` the fields above. Each is there when the grader made
+   * that text with `en`; a page or the CLI shows it in the reader's language, else the English.
+   */
+  text?: { message?: LocalText; hint?: LocalText; case?: LocalText };
   /** Pictures' data for the results panel (heatmaps, curves). Never hidden inputs. */
   data?: Record<string, unknown>;
 }
@@ -37,6 +46,20 @@ export interface GradeResult {
   version?: string;
   /** Why grading stopped early (compile error, limit), when it did. */
   message?: string;
+  /** `message` as a translatable text, when it was made with `en`. */
+  messageText?: LocalText;
+}
+
+/** The translatable texts of a test result's message, hint and case (those made with `en`); undefined when none is. */
+export function testTexts(message: string | undefined, hint: string | undefined, kind: string | undefined): TestResult["text"] {
+  const text: NonNullable<TestResult["text"]> = {};
+  const m = textOf(message);
+  const h = textOf(hint);
+  const k = textOf(kind);
+  if (m) text.message = m;
+  if (h) text.hint = h;
+  if (k) text.case = k;
+  return m || h || k ? text : undefined;
 }
 
 /** The output of a failed check as graded with its details: the message, then its case and hint lines. */
@@ -44,10 +67,16 @@ export function failureOutput(message: string, kind: string | undefined, hint: s
   return `${message}${kind ? `\nCase: ${kind}` : ""}${hint ? `\nHint: ${hint}` : ""}`;
 }
 
+/** The message of a failed hidden check as its learner sees it: the kind of case, never the inputs or the expected values. */
+export function hiddenFailureMessage(kind: string | undefined, hint: string | undefined): string {
+  if (kind) return en`Failed on a hidden case: ${kind} (its inputs are drawn fresh for each submission).`;
+  if (hint) return en`Failed on a hidden case (its inputs are drawn fresh for each submission).`;
+  return en`Failed on a hidden case (its inputs are drawn fresh for each submission).\nCompare with the visible checks of the same function: they show the details.`;
+}
+
 /** What a learner sees of a failed hidden check: the kind of case, the hint, never the inputs or the expected values. */
 export function hiddenFailureOutput(kind: string | undefined, hint: string | undefined): string {
-  const what = `Failed on a hidden case${kind ? `: ${kind}` : ""} (its inputs are drawn fresh for each submission).`;
-  return `${what}${hint ? `\nHint: ${hint}` : kind ? "" : "\nCompare with the visible checks of the same function: they show the details."}`;
+  return `${hiddenFailureMessage(kind, hint)}${hint ? `\nHint: ${hint}` : ""}`;
 }
 
 /**
@@ -57,8 +86,12 @@ export function hiddenFailureOutput(kind: string | undefined, hint: string | und
  */
 function redactTestForLearner(t: TestResult): TestResult {
   if (t.visibility !== "hidden") return t;
-  const { data: _hiddenData, ...rest } = t;
-  return t.status === "failed" ? { ...rest, output: hiddenFailureOutput(t.case, t.hint) } : rest;
+  const { data: _hiddenData, text, ...rest } = t;
+  if (t.status !== "failed") return { ...rest, ...(text ? { text } : {}) };
+  // The message's texts may hold hidden values: only the hint's and the case's are kept.
+  const message = textOf(hiddenFailureMessage(t.case, t.hint));
+  const kept = { ...(message ? { message } : {}), ...(text?.hint ? { hint: text.hint } : {}), ...(text?.case ? { case: text.case } : {}) };
+  return { ...rest, output: hiddenFailureOutput(t.case, t.hint), ...(Object.keys(kept).length ? { text: kept } : {}) };
 }
 
 /** Hide hidden checks' details (and any picture data) from a learner. */

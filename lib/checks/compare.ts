@@ -7,6 +7,7 @@ import { CheckFailure } from "./failure.ts";
 import { GENERIC_HINTS, type HintRule } from "./hints.ts";
 import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
 import { describeTolerance, isClose, toleranceRatio, VS_TFJS, VS_TFJS_RELATIVE, type Tolerance } from "./tolerance.ts";
+import { en } from "../messages/text.ts";
 
 export interface CompareOptions {
   tol?: Tolerance;
@@ -56,10 +57,11 @@ export function expectClose(label: string, expected: Tensor, got: unknown, opts:
   }
   if (first < 0) return t;
   const at = (i: number) => `${label}${indexLabel(expected.shape, i)}`;
-  let msg = `${at(first)} is wrong: expected ${fmt(expected.data[first])}, got ${fmt(t.data[first])}`;
-  msg += ` (${count} of ${expected.data.length} elements differ from ${opts.against ?? "the reference"} by more than ${describeTolerance(tol)})`;
-  if (worst !== first && worst >= 0) msg += `; the worst is ${at(worst)}: expected ${fmt(expected.data[worst])}, got ${fmt(t.data[worst])}`;
-  msg += ".";
+  const [e, g, n, against, within] = [fmt(expected.data[first]), fmt(t.data[first]), expected.data.length, opts.against ?? en`the reference`, describeTolerance(tol)];
+  const msg =
+    worst !== first && worst >= 0
+      ? en`${at(first)} is wrong: expected ${e}, got ${g} (${count} of ${n} elements differ from ${against} by more than ${within}); the worst is ${at(worst)}: expected ${fmt(expected.data[worst])}, got ${fmt(t.data[worst])}.`
+      : en`${at(first)} is wrong: expected ${e}, got ${g} (${count} of ${n} elements differ from ${against} by more than ${within}).`;
   let hint: string | undefined;
   for (const rule of [...(opts.hints ?? []), ...GENERIC_HINTS]) {
     hint = rule(expected, t);
@@ -75,20 +77,20 @@ export function expectNumberClose(label: string, expected: number, got: unknown,
   const g = asNumberResult(label, got);
   if (isClose(expected, g, tol)) return g;
   let hint = opts.hint?.(expected, g);
-  if (!hint && expected !== 0 && isClose(-1, g / expected, VS_TFJS_RELATIVE)) hint = "Right size, opposite sign.";
-  throw new CheckFailure(`${label} is wrong: expected ${fmt(expected)}, got ${fmt(g)} (compared with ${opts.against ?? "the reference"} within ${describeTolerance(tol)}).`, { hint });
+  if (!hint && expected !== 0 && isClose(-1, g / expected, VS_TFJS_RELATIVE)) hint = en`Right size, opposite sign.`;
+  throw new CheckFailure(en`${label} is wrong: expected ${fmt(expected)}, got ${fmt(g)} (compared with ${opts.against ?? en`the reference`} within ${describeTolerance(tol)}).`, { hint });
 }
 
 /** Fail unless two exact integer values agree. */
 export function expectEqual(label: string, expected: number | string | boolean, got: unknown, hint?: string): void {
   if (got !== expected) {
-    throw new CheckFailure(`${label} is wrong: expected ${JSON.stringify(expected)}, got ${typeof got === "number" || typeof got === "string" || typeof got === "boolean" ? JSON.stringify(got) : describeShort(got)}.`, { hint });
+    throw new CheckFailure(en`${label} is wrong: expected ${JSON.stringify(expected)}, got ${typeof got === "number" || typeof got === "string" || typeof got === "boolean" ? JSON.stringify(got) : describeShort(got)}.`, { hint });
   }
 }
 
 function describeShort(v: unknown): string {
   if (v === undefined) return "undefined";
   if (v === null) return "null";
-  if (v instanceof Tensor) return `a tensor of shape [${v.shape}]`;
-  return typeof v === "object" ? "an object" : typeof v;
+  if (v instanceof Tensor) return en`a tensor of shape [${v.shape}]`;
+  return typeof v === "object" ? en`an object` : typeof v;
 }

@@ -8,6 +8,7 @@ import { CheckFailure } from "./failure.ts";
 import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
 import { describeTolerance, FD_STEP, isClose, VS_FINITE_DIFF, VS_FINITE_DIFF_FLOAT32 } from "./tolerance.ts";
 import { fmt } from "./compare.ts";
+import { en } from "../messages/text.ts";
 
 export interface FiniteDiffSpec {
   /** Name of the argument differentiated, as the learner knows it ("x", "w"). */
@@ -117,23 +118,22 @@ export async function expectGradMatchesForward(spec: FiniteDiffSpec): Promise<vo
       const coarse = noisy ? await slope(i, FD_STEP_FLOAT32 * scale, true) : undefined;
       if (coarse && isClose(coarse.numeric, analytic, { rtol: VS_FINITE_DIFF_FLOAT32.rtol, atol: VS_FINITE_DIFF_FLOAT32.atol + coarse.noise })) {
         throw new CheckFailure(
-          `${where} = ${fmt(analytic)} agrees with your own ${spec.forwardLabel} at a coarse step (${fmt(coarse.numeric)}) but not at a fine one ` +
-            `(${fmt(numeric)}, step ${h.toExponential(1)}): your forward's values are only accurate to about 7 digits, as float32 arithmetic ` +
-            `(Float32Array, Math.fround) gives. This exercise needs float64 so that the slope of your forward can be measured.`,
-          { hint: "Compute in float64: plain numbers, Float64Array or gradlab/nd tensors (all float64), not Float32Array or Math.fround. Your backward looks consistent with your forward." },
+          en`${where} = ${fmt(analytic)} agrees with your own ${spec.forwardLabel} at a coarse step (${fmt(coarse.numeric)}) but not at a fine one (${fmt(numeric)}, step ${h.toExponential(1)}): your forward's values are only accurate to about 7 digits, as float32 arithmetic (Float32Array, Math.fround) gives. This exercise needs float64 so that the slope of your forward can be measured.`,
+          { hint: en`Compute in float64: plain numbers, Float64Array or gradlab/nd tensors (all float64), not Float32Array or Math.fround. Your backward looks consistent with your forward.` },
         );
       }
     }
-    const used = float32 ? `; your ${spec.forwardLabel} returns float32 values, so the step is larger and the tolerance is float32's` : "";
+    const step = h.toExponential(1);
     throw new CheckFailure(
-      `${where} = ${fmt(analytic)} disagrees with your own ${spec.forwardLabel}: ` +
-        `centred differences give ${fmt(numeric)} (step ${h.toExponential(1)}, ${describeTolerance(tol)}${used}).`,
-      { hint: `Your backward is not the derivative of your forward with respect to ${spec.wrt}. If your forward is right (see the forward checks), the bug is in the backward.` },
+      float32
+        ? en`${where} = ${fmt(analytic)} disagrees with your own ${spec.forwardLabel}: centred differences give ${fmt(numeric)} (step ${step}, ${describeTolerance(tol)}; your ${spec.forwardLabel} returns float32 values, so the step is larger and the tolerance is float32's).`
+        : en`${where} = ${fmt(analytic)} disagrees with your own ${spec.forwardLabel}: centred differences give ${fmt(numeric)} (step ${step}, ${describeTolerance(tol)}).`,
+      { hint: en`Your backward is not the derivative of your forward with respect to ${spec.wrt}. If your forward is right (see the forward checks), the bug is in the backward.` },
     );
   }
   if (!anySlope && n > 0) {
-    throw new CheckFailure(`Your ${spec.forwardLabel} does not change at all when ${spec.wrt} changes, and ${spec.gradLabel} is all zeros: there is nothing to compare yet.`, {
-      hint: `Implement ${spec.forwardLabel} first; this check then tells you whether your backward matches it.`,
+    throw new CheckFailure(en`Your ${spec.forwardLabel} does not change at all when ${spec.wrt} changes, and ${spec.gradLabel} is all zeros: there is nothing to compare yet.`, {
+      hint: en`Implement ${spec.forwardLabel} first; this check then tells you whether your backward matches it.`,
     });
   }
 }

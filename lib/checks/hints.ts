@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../nd/index.ts";
 import { isClose, VS_TFJS, VS_TFJS_RELATIVE, worstError, type Tolerance } from "./tolerance.ts";
+import { en } from "../messages/text.ts";
 
 export type HintRule = (expected: Tensor, got: Tensor) => string | undefined;
 
@@ -75,8 +76,8 @@ export function scaleHint(factors: { value: number; hint: string }[] = [], tol: 
     // A constant factor is read to the reference's relative tolerance: the fit's residual and the factor itself.
     const { scale, residual } = scaleFit(expected, got);
     if (!Number.isFinite(scale) || residual > VS_TFJS.rtol || Math.abs(scale) <= 1e-9 || isClose(1, scale, VS_TFJS_RELATIVE)) return undefined;
-    if (isClose(-1, scale, VS_TFJS_RELATIVE)) return "Your values have the right size but the opposite sign (the reference times -1).";
-    return `Your values are the reference times ${describeFactor(scale)}, the same factor for every element.`;
+    if (isClose(-1, scale, VS_TFJS_RELATIVE)) return en`Your values have the right size but the opposite sign (the reference times -1).`;
+    return en`Your values are the reference times ${describeFactor(scale)}, the same factor for every element.`;
   };
 }
 
@@ -88,12 +89,12 @@ export const transposedHint: HintRule = (expected, got) => {
   const transposed = new Float64Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) transposed[j * r + i] = expected.data[i * c + j];
   if (!mistakeExplains(expected.data, transposed, got.data)) return undefined;
-  return r !== c ? "Your values are the reference transposed: swap the order of the matmul operands or transpose." : "Your matrix is the transpose of the expected one.";
+  return r !== c ? en`Your values are the reference transposed: swap the order of the matmul operands or transpose.` : en`Your matrix is the transpose of the expected one.`;
 };
 
 /** All zeros where something else was expected. */
 const zerosHint: HintRule = (expected, got) => {
-  if (norm(got.data) === 0 && norm(expected.data) > 0) return "Your result is all zeros: is the function still the starter's stub, or is a loop never writing its output?";
+  if (norm(got.data) === 0 && norm(expected.data) > 0) return en`Your result is all zeros: is the function still the starter's stub, or is a loop never writing its output?`;
   return undefined;
 };
 
@@ -112,7 +113,7 @@ export const firstRowOnlyHint: HintRule = (expected, got) => {
   if (!rowRight(0)) return undefined;
   let wrongRows = 0;
   for (let r = 1; r < rows; r++) if (!rowRight(r)) wrongRows++;
-  if (wrongRows > (rows - 1) / 2) return "Only the first row is right: does your loop cover the whole batch (every row), with the right row offset?";
+  if (wrongRows > (rows - 1) / 2) return en`Only the first row is right: does your loop cover the whole batch (every row), with the right row offset?`;
   return undefined;
 };
 

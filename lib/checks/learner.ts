@@ -5,6 +5,7 @@
  */
 import type { Handle } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
+import { en } from "../messages/text.ts";
 
 export type RawOutcome =
   | { status: "ok"; value: unknown; args?: unknown[] }
@@ -23,14 +24,16 @@ function outcomeFailure(label: string, o: Exclude<RawOutcome, { status: "ok" }>)
   switch (o.status) {
     case "missing":
       return new CheckFailure(
-        `${label}: your module does not export a function named ${label.split("(")[0]} (found ${o.type === "undefined" ? "nothing" : "a " + o.type}).`,
-        { hint: "Export it exactly as the starter does: `export function name(...) { ... }`." },
+        o.type === "undefined"
+          ? en`${label}: your module does not export a function named ${label.split("(")[0]} (found nothing).`
+          : en`${label}: your module does not export a function named ${label.split("(")[0]} (found a ${o.type}).`,
+        { hint: en`Export it exactly as the starter does: \`export function name(...) { ... }\`.` },
       );
     case "promise":
-      return new CheckFailure(`${label} returned a Promise; exercise functions must be synchronous (no async, no await).`);
+      return new CheckFailure(en`${label} returned a Promise; exercise functions must be synchronous (no async, no await).`);
     case "threw": {
-      const where = o.error.location ? ` (at ${o.error.location})` : "";
-      return new CheckFailure(`${label} threw ${o.error.name}: ${o.error.message}${where}`);
+      const { name, message, location } = o.error;
+      return new CheckFailure(location ? en`${label} threw ${name}: ${message} (at ${location})` : en`${label} threw ${name}: ${message}`);
     }
   }
 }

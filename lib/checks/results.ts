@@ -3,23 +3,24 @@ import { Tensor } from "../nd/index.ts";
 import { flatToIndex } from "../nd/util.ts";
 import { InvalidValue, describe } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
+import { en } from "../messages/text.ts";
 
 // Checked in order: missing → type → shape → non-finite.
 
 /** The returned value as a Tensor of `shape`, or a CheckFailure naming what is wrong. */
 export function asTensorResult(label: string, v: unknown, shape?: number[]): Tensor {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
-  if (v === undefined) throw new CheckFailure(`${label} returned nothing (undefined); expected a tensor${shape ? ` of shape [${shape}]` : ""}.`, { hint: "Did you forget a `return`?" });
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
+  if (v === undefined) throw new CheckFailure(shape ? en`${label} returned nothing (undefined); expected a tensor of shape [${shape}].` : en`${label} returned nothing (undefined); expected a tensor.`, { hint: forgotReturn() });
   if (!(v instanceof Tensor)) {
-    throw new CheckFailure(`${label} returned ${describe(v)}; expected a tensor (an nd Tensor or {shape, data})${shape ? ` of shape [${shape}]` : ""}.`);
+    throw new CheckFailure(shape ? en`${label} returned ${describe(v)}; expected a tensor (an nd Tensor or {shape, data}) of shape [${shape}].` : en`${label} returned ${describe(v)}; expected a tensor (an nd Tensor or {shape, data}).`);
   }
   if (shape && (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i]))) {
-    throw new CheckFailure(`${label} has shape [${v.shape}], expected [${shape}].`, { hint: shapeHint(v.shape, shape) });
+    throw new CheckFailure(en`${label} has shape [${v.shape}], expected [${shape}].`, { hint: shapeHint(v.shape, shape) });
   }
   const bad = firstNonFinite(v.data);
   if (bad >= 0) {
-    throw new CheckFailure(`${label} contains ${v.data[bad]} at ${indexLabel(v.shape, bad)}; every element must be a finite number.`, {
-      hint: Number.isNaN(v.data[bad]) ? "NaN usually comes from log(0), 0/0, or exp overflow: subtract the max before exp, clamp before log." : "An infinity usually comes from exp overflow or division by zero.",
+    throw new CheckFailure(en`${label} contains ${v.data[bad]} at ${indexLabel(v.shape, bad)}; every element must be a finite number.`, {
+      hint: Number.isNaN(v.data[bad]) ? en`NaN usually comes from log(0), 0/0, or exp overflow: subtract the max before exp, clamp before log.` : en`An infinity usually comes from exp overflow or division by zero.`,
     });
   }
   return v;
@@ -27,27 +28,27 @@ export function asTensorResult(label: string, v: unknown, shape?: number[]): Ten
 
 /** The returned value as a finite number. Accepts a size-1 tensor too. */
 export function asNumberResult(label: string, v: unknown): number {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
   let x = v;
   if (v instanceof Tensor && v.data.length === 1) x = v.data[0];
-  if (typeof x !== "number") throw new CheckFailure(`${label} returned ${describe(v)}; expected a number.`, x === undefined ? { hint: "Did you forget a `return`?" } : {});
-  if (!Number.isFinite(x)) throw new CheckFailure(`${label} returned ${x}; expected a finite number.`);
+  if (typeof x !== "number") throw new CheckFailure(en`${label} returned ${describe(v)}; expected a number.`, x === undefined ? { hint: forgotReturn() } : {});
+  if (!Number.isFinite(x)) throw new CheckFailure(en`${label} returned ${x}; expected a finite number.`);
   return x;
 }
 
 /** The returned value as an Int32Array-like list of integers of `length`. */
 export function asIntsResult(label: string, v: unknown, length: number): Int32Array {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
   let data: ArrayLike<number> | undefined;
   if (v instanceof Int32Array || v instanceof Float64Array) data = v;
   else if (v instanceof Tensor) data = v.data;
   else if (Array.isArray(v)) data = v as number[];
-  if (!data) throw new CheckFailure(`${label} returned ${describe(v)}; expected an Int32Array of ${length} class ids.`);
-  if (data.length !== length) throw new CheckFailure(`${label} returned ${data.length} values; expected ${length} (one per row).`);
+  if (!data) throw new CheckFailure(en`${label} returned ${describe(v)}; expected an Int32Array of ${length} class ids.`);
+  if (data.length !== length) throw new CheckFailure(en`${label} returned ${data.length} values; expected ${length} (one per row).`);
   const out = new Int32Array(length);
   for (let i = 0; i < length; i++) {
     const x = data[i];
-    if (typeof x !== "number" || !Number.isInteger(x)) throw new CheckFailure(`${label}[${i}] is ${x}; expected an integer class id.`);
+    if (typeof x !== "number" || !Number.isInteger(x)) throw new CheckFailure(en`${label}[${i}] is ${x}; expected an integer class id.`);
     out[i] = x;
   }
   return out;
@@ -55,15 +56,17 @@ export function asIntsResult(label: string, v: unknown, length: number): Int32Ar
 
 /** A plain object result with the listed keys. */
 export function asObjectResult(label: string, v: unknown, keys: string[]): Record<string, unknown> {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
   if (v === null || typeof v !== "object" || v instanceof Tensor || Array.isArray(v)) {
-    throw new CheckFailure(`${label} returned ${describe(v)}; expected an object with ${keys.map((k) => `'${k}'`).join(", ")}.`);
+    throw new CheckFailure(en`${label} returned ${describe(v)}; expected an object with ${keys.map((k) => `'${k}'`).join(", ")}.`);
   }
   const o = v as Record<string, unknown>;
   const missing = keys.filter((k) => !(k in o) || o[k] === undefined);
-  if (missing.length) throw new CheckFailure(`${label} returned an object without ${missing.map((k) => `'${k}'`).join(", ")}; expected keys ${keys.map((k) => `'${k}'`).join(", ")}.`);
+  if (missing.length) throw new CheckFailure(en`${label} returned an object without ${missing.map((k) => `'${k}'`).join(", ")}; expected keys ${keys.map((k) => `'${k}'`).join(", ")}.`);
   return o;
 }
+
+const forgotReturn = () => en`Did you forget a \`return\`?`;
 
 function firstNonFinite(data: Float64Array): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
@@ -76,11 +79,11 @@ export function indexLabel(shape: number[], pos: number): string {
 }
 
 function shapeHint(got: number[], want: number[]): string | undefined {
-  if (got.length === want.length && got.length === 2 && got[0] === want[1] && got[1] === want[0]) return "The shape is transposed: check the order of the matmul operands or a missing transpose.";
-  if (got.length === want.length + 1 && got[got.length - 1] === 1) return "There is an extra trailing dimension of size 1: reshape or sum it away.";
-  if (got.length + 1 === want.length) return "A dimension is missing: did you reduce (sum/mean) along an axis you should keep?";
+  if (got.length === want.length && got.length === 2 && got[0] === want[1] && got[1] === want[0]) return en`The shape is transposed: check the order of the matmul operands or a missing transpose.`;
+  if (got.length === want.length + 1 && got[got.length - 1] === 1) return en`There is an extra trailing dimension of size 1: reshape or sum it away.`;
+  if (got.length + 1 === want.length) return en`A dimension is missing: did you reduce (sum/mean) along an axis you should keep?`;
   const gotN = got.reduce((a, b) => a * b, 1);
   const wantN = want.reduce((a, b) => a * b, 1);
-  if (gotN === wantN) return "Right number of elements, wrong shape: reshape to the expected shape.";
+  if (gotN === wantN) return en`Right number of elements, wrong shape: reshape to the expected shape.`;
   return undefined;
 }

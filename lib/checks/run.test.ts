@@ -108,8 +108,8 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
     const out = await run([visible("exports", 1, async () => { throw new CheckFailure("missing"); }, { critical: true }), visible("v2", 2, later), hidden("h", 3, later)]);
     expect(later).not.toHaveBeenCalled();
     expect(out.tests.slice(1)).toEqual([
-      { name: "v2", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: 'Not run: "exports" must pass first.' },
-      { name: "h", maxScore: 3, visibility: "hidden", score: 0, status: "failed", output: 'Not run: "exports" must pass first.' },
+      { name: "v2", maxScore: 2, visibility: "visible", score: 0, status: "failed", output: 'Not run: "exports" must pass first.', text: { message: { key: expect.any(String), params: ["exports"] } } },
+      { name: "h", maxScore: 3, visibility: "hidden", score: 0, status: "failed", output: 'Not run: "exports" must pass first.', text: { message: { key: expect.any(String), params: ["exports"] } } },
     ]);
   });
 
@@ -159,6 +159,7 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
     expect(learner.tests[1]).toEqual({
       name: "h", maxScore: 1, visibility: "hidden", score: 0, status: "failed",
       output: "Failed on a hidden case (its inputs are drawn fresh for each submission).\nCompare with the visible checks of the same function: they show the details.",
+      text: { message: { key: expect.any(String) } },
     });
     expect(learner.tests[2].data).toBeUndefined();
     const staff = await run(checks, { revealHidden: true });

@@ -5,7 +5,8 @@
 import { Rng, Tensor } from "../nd/index.ts";
 import type { CheckSuite } from "./define.ts";
 import type { Tf } from "./tf.ts";
-import { failureOutput, hiddenFailureOutput, type GradeStatus, type TestResult } from "../result.ts";
+import { failureOutput, hiddenFailureMessage, hiddenFailureOutput, testTexts, type GradeStatus, type TestResult } from "../result.ts";
+import { en } from "../messages/text.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner } from "./learner.ts";
 
@@ -43,8 +44,11 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 /** "a tensor [2,5,5,3]", "an integer array of 4", "2 tensors ([3,4], [4])": an argument's shape, never its values. */
 function describeArg(a: unknown): string | undefined {
   if (a instanceof Tensor) return `[${a.shape}]`;
-  if (a instanceof Int32Array || a instanceof Float64Array) return `an array of ${a.length}`;
-  if (Array.isArray(a) && a.length > 0 && a.every((x) => x instanceof Tensor)) return `${a.length} tensor${a.length > 1 ? "s" : ""} (${a.map((x: Tensor) => `[${x.shape}]`).join(", ")})`;
+  if (a instanceof Int32Array || a instanceof Float64Array) return en`an array of ${a.length}`;
+  if (Array.isArray(a) && a.length > 0 && a.every((x) => x instanceof Tensor)) {
+    const shapes = a.map((x: Tensor) => `[${x.shape}]`).join(", ");
+    return a.length > 1 ? en`${a.length} tensors (${shapes})` : en`1 tensor (${shapes})`;
+  }
   return undefined;
 }
 
@@ -61,8 +65,8 @@ class CaseTracker extends Learner {
   }
   private note(name: string, args: unknown[]): void {
     const shapes = args.map(describeArg).filter((d): d is string => d !== undefined);
-    const fn = name.startsWith("driver:") ? "your code" : name;
-    this.lastCall = shapes.length ? `${fn} with ${shapes.join(", ")}` : fn;
+    const fn = name.startsWith("driver:") ? en`your code` : name;
+    this.lastCall = shapes.length ? en`${fn} with ${shapes.join(", ")}` : fn;
   }
   override call(name: string, ...args: unknown[]) {
     this.note(name, args);
@@ -78,8 +82,14 @@ class CaseTracker extends Learner {
   }
   /** "" when nothing describes the case. */
   kind(): string {
-    return this.described ?? (this.lastCall ? `a call of ${this.lastCall}` : "");
+    return this.described ?? (this.lastCall ? en`a call of ${this.lastCall}` : "");
   }
+}
+
+/** `{ text }` for a test result whose words were made with `en`, else nothing. */
+function withTexts(message: string | undefined, hint: string | undefined, kind: string | undefined): Pick<TestResult, "text"> {
+  const text = testTexts(message, hint, kind);
+  return text ? { text } : {};
 }
 
 export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<RunOutcome> {
@@ -92,7 +102,7 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
     const hiddenCheck = check.visibility === "hidden";
     const base: Omit<TestResult, "score" | "status" | "output"> = { name: check.name, maxScore: check.points, visibility: check.visibility };
     if (skipReason) {
-      tests.push({ ...base, score: 0, status: "failed", output: skipReason });
+      tests.push({ ...base, score: 0, status: "failed", output: skipReason, ...withTexts(skipReason, undefined, undefined) });
       continue;
     }
     const seed = seedFrom(hiddenCheck ? `${opts.hiddenSeed}:${check.name}` : `visible:${check.name}`);
@@ -110,19 +120,21 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
         status: fraction >= 1 ? "passed" : "failed",
         output: [outcome.output, outcome.hint && `Hint: ${outcome.hint}`].filter(Boolean).join("\n"),
         ...(outcome.hint ? { hint: outcome.hint } : {}),
+        ...withTexts(outcome.output, outcome.hint, undefined),
         // Picture data of a hidden check could reveal its inputs: learners never get it.
         ...(outcome.data && (!hiddenCheck || opts.revealHidden) ? { data: outcome.data } : {}),
       });
     } catch (e) {
       if (e instanceof SandboxLimitError) {
         stopped = { status: e.kind, message: e.message };
-        tests.push({ ...base, score: 0, status: "failed", output: e.message });
-        skipReason = `Not run: grading stopped at an earlier check (${e.kind}).`;
+        tests.push({ ...base, score: 0, status: "failed", output: e.message, ...withTexts(e.message, undefined, undefined) });
+        skipReason = en`Not run: grading stopped at an earlier check (${e.kind}).`;
         continue;
       }
       if (e instanceof CheckFailure) {
         const kind = hiddenCheck ? tracker.kind() : "";
-        const output = hiddenCheck && !opts.revealHidden ? hiddenFailureOutput(kind, e.hint) : failureOutput(e.message, kind, e.hint);
+        const redacted = hiddenCheck && !opts.revealHidden;
+        const output = redacted ? hiddenFailureOutput(kind, e.hint) : failureOutput(e.message, kind, e.hint);
         tests.push({
           ...base,
           score: 0,
@@ -130,13 +142,16 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
           output,
           ...(e.hint ? { hint: e.hint } : {}),
           ...(kind ? { case: kind } : {}),
+          // A hidden check's own message may hold its inputs: its learner gets the hidden-case message's text.
+          ...withTexts(redacted ? hiddenFailureMessage(kind, e.hint) : e.message, e.hint, kind || undefined),
           ...(e.data && (!hiddenCheck || opts.revealHidden) ? { data: e.data } : {}),
         });
-        if (check.critical) skipReason = `Not run: "${check.name}" must pass first.`;
+        if (check.critical) skipReason = en`Not run: "${check.name}" must pass first.`;
         continue;
       }
       internalError = `check "${check.name}" crashed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
-      tests.push({ ...base, score: 0, status: "failed", output: "The grader could not run this check (an error in the grader, not in your code). Your submission can be regraded." });
+      const output = en`The grader could not run this check (an error in the grader, not in your code). Your submission can be regraded.`;
+      tests.push({ ...base, score: 0, status: "failed", output, ...withTexts(output, undefined, undefined) });
     }
   }
   return { tests, stopped, internalError };

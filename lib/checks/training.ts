@@ -12,6 +12,7 @@ import { asObjectResult, asTensorResult } from "./results.ts";
 import type { CheckOutcome } from "./define.ts";
 import type { Tf } from "./tf.ts";
 import { VS_TFJS } from "./tolerance.ts";
+import { en } from "../messages/text.ts";
 
 const MAX_CURVE_POINTS = 1000;
 
@@ -85,11 +86,11 @@ export function curveData(curves: Curves): CurveData | undefined {
 export function predictionHint(pred: Int32Array, labels: Int32Array, numClasses: number): string | undefined {
   if (pred.length === 0) return undefined;
   if (pred.every((p) => p === pred[0])) {
-    return `Your model predicts ${pred[0]} for every input: it has not learned. Check the sign of the update (parameters move against the gradient), the learning rate, and that the gradient reaches every layer.`;
+    return en`Your model predicts ${pred[0]} for every input: it has not learned. Check the sign of the update (parameters move against the gradient), the learning rate, and that the gradient reaches every layer.`;
   }
   const acc = accuracyOf(pred, labels);
   if (acc < 1.5 / numClasses) {
-    return "Your accuracy is at chance level: does the model see each input with its own label (shuffle inputs and labels with the same permutation)? Is the loss going down?";
+    return en`Your accuracy is at chance level: does the model see each input with its own label (shuffle inputs and labels with the same permutation)? Is the loss going down?`;
   }
   return undefined;
 }
@@ -106,18 +107,18 @@ export function gradeAccuracy(
   opts: { count?: number; hint?: string; data?: Record<string, unknown> } = {},
 ): CheckOutcome {
   const sorted = [...tiers].sort((a, b) => b.min - a.min);
-  const of = opts.count ? ` (${Math.round(acc * opts.count)} of ${opts.count})` : "";
+  const of = opts.count ? en` (${Math.round(acc * opts.count)} of ${opts.count})` : "";
   const full = sorted[0];
   const tier = sorted.find((t) => acc >= t.min);
   if (!tier) {
     const lowest = sorted[sorted.length - 1];
-    throw new CheckFailure(`${label} is ${pct(acc)}${of}; at least ${pct(lowest.min)} earns points, ${pct(full.min)} full marks.`, {
+    throw new CheckFailure(en`${label} is ${pct(acc)}${of}; at least ${pct(lowest.min)} earns points, ${pct(full.min)} full marks.`, {
       hint: opts.hint,
       data: opts.data,
     });
   }
-  if (tier.fraction >= 1) return { fraction: tier.fraction, output: `${label}: ${pct(acc)}${of} (full marks from ${pct(full.min)}).`, ...(opts.data ? { data: opts.data } : {}) };
-  const output = `${label}: ${pct(acc)}${of}: ${Math.round(tier.fraction * 100)}% of the points (reached ${pct(tier.min)}; full marks from ${pct(full.min)}).`;
+  if (tier.fraction >= 1) return { fraction: tier.fraction, output: en`${label}: ${pct(acc)}${of} (full marks from ${pct(full.min)}).`, ...(opts.data ? { data: opts.data } : {}) };
+  const output = en`${label}: ${pct(acc)}${of}: ${Math.round(tier.fraction * 100)}% of the points (reached ${pct(tier.min)}; full marks from ${pct(full.min)}).`;
   return { fraction: tier.fraction, output, ...(opts.hint ? { hint: opts.hint } : {}), ...(opts.data ? { data: opts.data } : {}) };
 }
 
@@ -147,31 +148,34 @@ const MAX_LAYERS = 16;
  */
 export function asMlpLayers(label: string, v: unknown, rules: MlpRules): DenseParams[] {
   const chain = `${rules.inputs} → … → ${rules.outputs}`;
-  const shapeHint = `Return { layers: [{ w, b }, ...], losses } with w [in, out] and b [out], chaining ${chain}: e.g. 784 → 128 → 10.`;
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} could not be read: it holds ${v.why}.`, { hint: shapeHint });
-  if (!Array.isArray(v)) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of dense layers { w, b }.`, { hint: shapeHint });
+  const shapeHint = en`Return { layers: [{ w, b }, ...], losses } with w [in, out] and b [out], chaining ${chain}: e.g. 784 → 128 → 10.`;
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${v.why}.`, { hint: shapeHint });
+  if (!Array.isArray(v)) throw new CheckFailure(en`${label} is ${describe(v)}; expected an array of dense layers { w, b }.`, { hint: shapeHint });
   if (v.length < rules.minHidden + 1) {
-    throw new CheckFailure(`${label} has ${v.length} layer${v.length === 1 ? "" : "s"}; the exercise asks for an MLP with at least ${rules.minHidden} hidden layer${rules.minHidden === 1 ? "" : "s"} (${rules.minHidden + 1} dense layers or more).`, {
-      hint: "A single dense layer is a linear model: put a hidden layer with a ReLU between the input and the logits.",
+    const layers = v.length === 1 ? en`${label} has 1 layer;` : en`${label} has ${v.length} layers;`;
+    const asked = rules.minHidden === 1 ? en`the exercise asks for an MLP with at least 1 hidden layer (2 dense layers or more).` : en`the exercise asks for an MLP with at least ${rules.minHidden} hidden layers (${rules.minHidden + 1} dense layers or more).`;
+    throw new CheckFailure(en`${layers} ${asked}`, {
+      hint: en`A single dense layer is a linear model: put a hidden layer with a ReLU between the input and the logits.`,
     });
   }
-  if (v.length > MAX_LAYERS) throw new CheckFailure(`${label} has ${v.length} layers; at most ${MAX_LAYERS} are accepted.`);
+  if (v.length > MAX_LAYERS) throw new CheckFailure(en`${label} has ${v.length} layers; at most ${MAX_LAYERS} are accepted.`);
   let width = rules.inputs;
   const layers = v.map((item, i) => {
     const o = asObjectResult(`${label}[${i}]`, item, ["w", "b"]);
     const w = asTensorResult(`${label}[${i}].w`, o.w);
     if (w.shape.length !== 2 || w.shape[0] !== width) {
-      throw new CheckFailure(`${label}[${i}].w has shape [${w.shape}]; its input size must be ${width} (${i === 0 ? "the 784 pixels" : `the output size of layer ${i - 1}`}), i.e. [${width}, units].`, { hint: shapeHint });
+      const source = i === 0 ? en`the 784 pixels` : en`the output size of layer ${i - 1}`;
+      throw new CheckFailure(en`${label}[${i}].w has shape [${w.shape}]; its input size must be ${width} (${source}), i.e. [${width}, units].`, { hint: shapeHint });
     }
     width = w.shape[1];
     const b = asTensorResult(`${label}[${i}].b`, o.b, [width]);
     return { w, b };
   });
-  if (width !== rules.outputs) throw new CheckFailure(`The last layer has ${width} outputs; the logits are ${rules.outputs} (one per class).`, { hint: shapeHint });
+  if (width !== rules.outputs) throw new CheckFailure(en`The last layer has ${width} outputs; the logits are ${rules.outputs} (one per class).`, { hint: shapeHint });
   const n = mlpParamCount(layers);
   if (n > rules.maxParams) {
-    throw new CheckFailure(`Your MLP (${[rules.inputs, ...layers.map((l) => l.w.shape[1])].join(" → ")}) has ${n.toLocaleString("en")} parameters; at most ${rules.maxParams.toLocaleString("en")} are allowed.`, {
-      hint: "Use narrower hidden layers (784 → 128 → 64 → 10 has 109,386 parameters).",
+    throw new CheckFailure(en`Your MLP (${[rules.inputs, ...layers.map((l) => l.w.shape[1])].join(" → ")}) has ${n.toLocaleString("en")} parameters; at most ${rules.maxParams.toLocaleString("en")} are allowed.`, {
+      hint: en`Use narrower hidden layers (784 → 128 → 64 → 10 has 109,386 parameters).`,
     });
   }
   return layers;

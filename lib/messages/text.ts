@@ -1,0 +1,121 @@
+/**
+ * Translatable grader texts. Every message and hint the check library and the exercises write is an
+ * English template tagged with `en`:
+ *
+ *   throw new CheckFailure(en`${label} has shape [${got}], expected [${want}].`, { hint: en`Reshape it.` });
+ *
+ * `en` returns the plain English string (so `output`, hints and every existing type stay strings)
+ * and remembers how it was made: the template's key and the interpolated values. Where results are
+ * built (lib/checks/run.ts) `textOf(string)` gives that back as `{ key, params }` for the result
+ * JSON; a page or the CLI renders it in the reader's language (`renderText`), falling back to the
+ * English string when a translation is missing.
+ *
+ * The key is a hash of the English template with its values as {0}, {1}…: translations are files
+ * that map that template to the translated one (lib/messages/catalog.ts). Changing the English
+ * changes the key, so a translation of the old wording is no longer used (and the translations test
+ * names it). Isomorphic: runs in the grader, the browser's Run worker and the page.
+ */
+
+/** A value put into a template: a string or number as written, or another translatable text. */
+export type TextParam = string | number | NestedText;
+/** A translatable text inside another (a hint's phrase, a label): its English kept for the fallback. */
+export interface NestedText {
+  key: string;
+  params?: TextParam[];
+  en: string;
+}
+/** A text as the result JSON carries it: the template's key and the values, in order ({0}, {1}…). */
+export interface LocalText {
+  key: string;
+  params?: TextParam[];
+}
+
+/** cyrb53: a fast 53-bit string hash (no crypto: this runs in the browser too). */
+function hash53(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The key of an English template ("{0} is wrong: expected {1}, got {2}."): "g" and 11 base-36 digits. */
+export function templateKey(template: string): string {
+  return `g${hash53(template).toString(36).padStart(11, "0")}`;
+}
+
+/** The template of a tagged literal: its literal parts joined by {0}, {1}… */
+export function templateOf(parts: readonly string[]): string {
+  return parts.reduce((acc, part, i) => (i === 0 ? part : `${acc}{${i - 1}}${part}`), "");
+}
+
+// The strings `en` made, by their text: one table per JavaScript realm (Symbol.for), so that a bundle
+// that carries its own copy of this module (the browser's Run) still shares it. Bounded: it only has
+// to remember a text from the check that wrote it to the result built right after.
+const REGISTRY_LIMIT = 20_000;
+const REGISTRY = Symbol.for("gradlab.texts");
+type Registry = Map<string, LocalText>;
+function registry(): Registry {
+  const g = globalThis as { [REGISTRY]?: Registry };
+  return (g[REGISTRY] ??= new Map());
+}
+
+const keys = new WeakMap<TemplateStringsArray, string>();
+
+/** Tag an English template as translatable; returns the English text. */
+export function en(parts: TemplateStringsArray, ...values: unknown[]): string {
+  let key = keys.get(parts);
+  if (!key) {
+    key = templateKey(templateOf(parts));
+    keys.set(parts, key);
+  }
+  const reg = registry();
+  let out = parts[0];
+  const params: TextParam[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const s = String(v);
+    const inner = typeof v === "string" ? reg.get(v) : undefined;
+    // Numbers stay numbers (JSON has no NaN or Infinity: those as text).
+    params.push(inner ? { ...inner, en: v as string } : typeof v === "number" && Number.isFinite(v) ? v : s);
+    out += s + parts[i + 1];
+  }
+  if (reg.size >= REGISTRY_LIMIT) reg.delete(reg.keys().next().value!);
+  reg.set(out, params.length ? { key, params } : { key });
+  return out;
+}
+
+/** How `text` was made by `en`, or undefined (text built another way: shown as it is). */
+export function textOf(text: string | undefined): LocalText | undefined {
+  if (!text) return undefined;
+  return registry().get(text);
+}
+
+/** Translations of one language: template key → translated template. */
+export type TextCatalog = Record<string, string>;
+
+/**
+ * `text` in the catalogue's language, or undefined when its template (or a nested one) has no
+ * translation there and no English to fall back on; nested texts without a translation read in English.
+ */
+export function renderText(text: LocalText, catalog: TextCatalog): string | undefined {
+  const template = catalog[text.key];
+  if (template === undefined) return undefined;
+  const params = text.params ?? [];
+  return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
+    const p = params[Number(n)];
+    if (p === undefined) return whole;
+    if (typeof p === "object") return renderText(p, catalog) ?? p.en;
+    return String(p);
+  });
+}
+
+/** Every key a text uses (its own and its nested texts'). */
+export function keysOf(text: LocalText): string[] {
+  return [text.key, ...(text.params ?? []).flatMap((p) => (typeof p === "object" ? keysOf(p) : []))];
+}

@@ -38,7 +38,8 @@ import { PRACTICE, decodePixel, encodePixel } from "../_run/mnist-practice-layou
 /** Server-only modules, by file name: `mistakes.host.ts`, `reference.host.ts`... */
 export const HOST_ONLY = /\.host(\.ts)?$/;
 
-export type RunManifest = Record<string, { run: boolean; reason?: string; driver: boolean }>;
+/** `needs`: for authors (not learners: no paths on the page), what keeps an exercise's checks on the server. */
+export type RunManifest = Record<string, { run: boolean; needs?: string[]; driver: boolean }>;
 
 export interface RunAssetsOptions {
   root: string;
@@ -368,7 +369,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
       found.push(e.message);
     });
     manifest[ex.id] = found.length
-      ? { run: false, reason: `its checks need the server (${[...new Set(found)].slice(0, 3).join(", ")})`, driver: !!ex.files.driver }
+      ? { run: false, needs: [...new Set(found)].slice(0, 3), driver: !!ex.files.driver }
       : { run: true, driver: !!ex.files.driver };
     if (!found.length) entries[`checks/${ex.id}`] = ex.files.checks;
     if (!found.length && hosts.size) withHost.push(ex);

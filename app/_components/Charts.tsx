@@ -20,6 +20,12 @@ function ticks(lo: number, hi: number): number[] {
 
 const short = (x: number) => (Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : Number(x.toPrecision(3)).toString());
 
+/** The first index whose value is not finite, when one is (a run that diverged there). */
+export function divergedAt(values: number[]): number | undefined {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  return i < 0 ? undefined : i;
+}
+
 export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: number[]; xLabel?: string; title?: string }) {
   const t = useTranslations("charts");
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
@@ -51,6 +57,22 @@ export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: 
           const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${px(xs[i]).toFixed(1)},${py(v).toFixed(1)}` : "")).filter(Boolean).join(" ");
           return <polyline key={s.name} points={pts} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dashed ? "5 3" : undefined} />;
         })}
+        {series.map((s) => {
+          // Where a run blew up (NaN or ±Infinity after finite values): mark it, rather than let the line just stop.
+          const at = divergedAt(s.values);
+          if (at === undefined || s.dashed) return null;
+          const x = px(xs[at]);
+          const last = s.values[at - 1];
+          return (
+            <g key={`div-${s.name}`} className="diverged" data-testid="diverged">
+              <line x1={x} x2={x} y1={PAD.t} y2={H - PAD.b} stroke="#b91c1c" strokeDasharray="3 2" />
+              {at > 0 && Number.isFinite(last) && <circle cx={px(xs[at - 1])} cy={py(last)} r={3} fill="#b91c1c" />}
+              <text x={Math.min(x + 3, W - PAD.r - 2)} y={PAD.t + 10} textAnchor={x > W - 90 ? "end" : "start"} className="axis" fill="#b91c1c">
+                {t("diverged", { value: String(s.values[at]), at: short(xs[at]) })}
+              </text>
+            </g>
+          );
+        })}
       </svg>
       <div className="legend">
         {series.map((s) => (
@@ -63,8 +85,20 @@ export function LineChart({ series, x, xLabel, title }: { series: Series[]; x?: 
   );
 }
 
+/** The N-D index of flat position `pos` in `shape`, written as the checks' messages write it: "[0,2,1]". */
+export function cellIndex(pos: number, shape: number[] | undefined, cols: number): string {
+  const dims = shape && shape.length && shape.reduce((a, b) => a * b, 1) > pos ? shape : [Math.ceil((pos + 1) / Math.max(cols, 1)), cols];
+  const idx: number[] = [];
+  let rest = pos;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    idx.unshift(rest % dims[k]);
+    rest = Math.floor(rest / dims[k]);
+  }
+  return `[${idx.join(",")}]`;
+}
+
 /** Per-element |error| / tolerance: ≤ 1 is within tolerance (green), above is off (red, darker = worse). */
-export function Heatmap({ label, rows, cols, values }: { label: string; rows: number; cols: number; values: number[] }) {
+export function Heatmap({ label, rows, cols, values, shape }: { label: string; rows: number; cols: number; values: number[]; shape?: number[] }) {
   const t = useTranslations("charts");
   const R = Math.min(rows, 48);
   const C = Math.min(cols, 48);
@@ -87,7 +121,7 @@ export function Heatmap({ label, rows, cols, values }: { label: string; rows: nu
             const v = values[r * cols + c];
             return (
               <rect key={`${r}-${c}`} x={c * cell} y={r * cell} width={cell - 1} height={cell - 1} fill={color(v)}>
-                <title>{t("cellTitle", { r, c, v: Number.isFinite(v) ? v.toPrecision(3) : String(v) })}</title>
+                <title>{t("cellTitle", { index: `${label}${cellIndex(r * cols + c, shape, cols)}`, v: Number.isFinite(v) ? v.toPrecision(3) : String(v) })}</title>
               </rect>
             );
           }),

@@ -15,9 +15,9 @@ function splitHint(output: string): { message: string; hint?: string } {
 function Pictures({ data }: { data: Record<string, unknown> }) {
   const tc = useTranslations("charts");
   const out = [];
-  const hm = data.heatmap as { label?: string; rows?: number; cols?: number; values?: number[] } | undefined;
+  const hm = data.heatmap as { label?: string; rows?: number; cols?: number; values?: number[]; shape?: number[] } | undefined;
   if (hm && Array.isArray(hm.values) && typeof hm.rows === "number" && typeof hm.cols === "number") {
-    out.push(<Heatmap key="hm" label={hm.label ?? tc("value")} rows={hm.rows} cols={hm.cols} values={hm.values} />);
+    out.push(<Heatmap key="hm" label={hm.label ?? tc("value")} rows={hm.rows} cols={hm.cols} values={hm.values} shape={Array.isArray(hm.shape) ? hm.shape : undefined} />);
   }
   const curves = data.curves as { loss?: number[]; accuracy?: number[] } | undefined;
   if (curves) {
@@ -45,9 +45,11 @@ function Pictures({ data }: { data: Record<string, unknown> }) {
   return out.length ? <div className="pictures">{out}</div> : null;
 }
 
-function TestRow({ t }: { t: TestResult }) {
+/** `above`: the result's own message; a check whose output only repeats it (a compile error, a module that threw) says "see above" instead. */
+function TestRow({ t, above }: { t: TestResult; above?: string }) {
   const tr = useTranslations("results");
-  const { message, hint } = splitHint(t.output);
+  const repeats = !!above && t.status !== "passed" && t.output.trim() === above.trim();
+  const { message, hint } = repeats ? { message: "", hint: undefined } : splitHint(t.output);
   return (
     <li className={`test ${t.status}`} data-testid="test" data-status={t.status}>
       <div className="test-head">
@@ -57,6 +59,7 @@ function TestRow({ t }: { t: TestResult }) {
         <span className="pts">{fmt(t.score)} / {fmt(t.maxScore)}</span>
       </div>
       {/* The grader's words (English until they carry message keys): marked for the i18n scan. */}
+      {repeats && <p className="muted small" data-testid="see-above">{tr("notRunSeeAbove")}</p>}
       {message && <pre className="msg" data-i18n="grader-message">{message}</pre>}
       {hint && <p className="hint"><b>{tr("hint")}</b> <span data-i18n="grader-message">{hint}</span></p>}
       {t.data && <Pictures data={t.data} />}
@@ -75,7 +78,7 @@ export function Results({ result, title, footer }: { result: GradeResult; title:
       </div>
       {footer && <p className="muted small">{footer}</p>}
       {result.message && <pre className="msg top" data-i18n="grader-message">{result.message}</pre>}
-      <ul className="tests">{result.tests.map((t) => <TestRow key={t.name} t={t} />)}</ul>
+      <ul className="tests">{result.tests.map((t) => <TestRow key={t.name} t={t} above={result.message} />)}</ul>
       {result.stdout && (
         <details open className="stdout">
           <summary>{tr("console")}</summary>

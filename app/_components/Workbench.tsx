@@ -116,6 +116,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const [progress, setProgress] = useState<RunProgressState | null>(null);
   const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A Submit answered 401: the session ended (the draft stays in this browser's journal).
+  const [sessionEnded, setSessionEnded] = useState(false);
   // Exam mode: the server withholds the result until this time (ms).
   const [withheld, setWithheld] = useState<number | null>(null);
   const tExam = useTranslations("exam");
@@ -177,6 +179,13 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       void journal.saveNow();
       const res = await fetch("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ exerciseId: exercise.id, code: code.current }) });
       const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
+      // A refused Submit leaves no result of an earlier attempt on screen as if it were this one's.
+      if (res.status !== 202) setShown(null);
+      if (res.status === 401) {
+        setSessionEnded(true);
+        return;
+      }
+      setSessionEnded(false);
       if (res.status !== 202 || !body.id) throw new Error(body.error ?? t("serverAnswered", { status: res.status }));
       for (;;) {
         // A long poll: the server answers when the verdict is in (or after 25 s, and we ask again).
@@ -307,6 +316,11 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
         />
       )}
       {error && <p className="error" role="alert">{error}</p>}
+      {sessionEnded && (
+        <p className="draft-alert" role="alert" data-testid="session-ended">
+          {t.rich("sessionEnded", { link: (chunks) => <a href={`/sign-in?next=${encodeURIComponent(`/exercises/${exercise.id}`)}`}>{chunks}</a> })}
+        </p>
+      )}
       {withheld && !shown && <p className="notice" data-testid="exam-submitted">{tExam("submitted", { when: new Date(withheld).toLocaleString() })}</p>}
       {shown?.kind === "submit" && <SubmissionStanding rules={rules} submissionId={shown.id} />}
       {shown && (

@@ -24,14 +24,14 @@ export function fmt(x: number): string {
   return a >= 1e-3 && a < 1e6 ? String(Number(x.toPrecision(6))) : x.toExponential(4);
 }
 
-/** Per-element error over tolerance, folded to 2-D for a heatmap (rows × last axis). */
-function heatmap(expected: Tensor, got: Tensor, tol: Tolerance): { rows: number; cols: number; values: number[] } | undefined {
+/** Per-element error over tolerance, folded to 2-D for a heatmap (rows × last axis); `shape` names each cell as the messages do. */
+function heatmap(expected: Tensor, got: Tensor, tol: Tolerance): { rows: number; cols: number; values: number[]; shape: number[] } | undefined {
   const n = expected.data.length;
   if (n === 0 || n > 4096) return undefined;
   const cols = expected.shape.length ? expected.shape[expected.shape.length - 1] : 1;
   const values: number[] = new Array(n);
   for (let i = 0; i < n; i++) values[i] = toleranceRatio(expected.data[i], got.data[i], tol);
-  return { rows: n / Math.max(cols, 1), cols, values };
+  return { rows: n / Math.max(cols, 1), cols, values, shape: expected.shape.slice() };
 }
 
 /** Fail unless `got` is a tensor of expected's shape whose values are all close. */

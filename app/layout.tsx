@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 export async function generateMetadata() {
   const t = await getTranslations("common");
-  return { title: "GradLab", description: t("tagline") };
+  // Each page names itself ("Dense layer · GradLab"); pages without a name of their own are "GradLab".
+  return { title: { default: "GradLab", template: "%s · GradLab" }, description: t("tagline") };
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -8,6 +8,10 @@ import { Invitations } from "./Invitations.tsx";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata() {
+  return { title: (await getTranslations("common"))("courses") };
+}
+
 export default async function CoursesPage() {
   const user = await requireUser("/courses");
   const be = await loadServer();

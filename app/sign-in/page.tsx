@@ -6,6 +6,10 @@ import { localeChoices } from "../_i18n/choices.ts";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata() {
+  return { title: (await getTranslations("signIn"))("signIn") };
+}
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   const t = await getTranslations("signIn");

@@ -31,11 +31,16 @@ export function GradebookTable({ data }: { data: GradebookData }) {
   return (
     <>
       <div className="toolbar">
-        <input placeholder={t("filter")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="gb-filter" />
-        <select value={section} onChange={(e) => setSection(e.target.value)} data-testid="gb-section">
-          <option value="">{t("allSections")}</option>
-          {sections.map((s) => <option key={s} value={s}>{t("sectionNamed", { section: s })}</option>)}
-        </select>
+        <label className="small">
+          {t("filterLabel")} <input type="search" placeholder={t("filter")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="gb-filter" />
+        </label>
+        <label className="small">
+          {t("section")}{" "}
+          <select value={section} onChange={(e) => setSection(e.target.value)} data-testid="gb-section">
+            <option value="">{t("allSections")}</option>
+            {sections.map((s) => <option key={s} value={s}>{t("sectionNamed", { section: s })}</option>)}
+          </select>
+        </label>
         <span className="muted small">{t("shown", { n: rows.length, total: data.rows.length, zone: data.course.timeZone })}</span>
       </div>
       <div className="scroll-x">

@@ -12,6 +12,14 @@ import { catalogueText } from "../../_i18n/catalogue.ts";
 
 export const dynamic = "force-dynamic";
 
+/** The exercise's title in the reader's language (the catalogue's titles are public: no access check needed to name it). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const be = await loadServer();
+  const ex = await be.findExercise(id);
+  return ex ? { title: be.localizedTitle(ex.meta.title, ex.files.statement, await getLocale()) } : {};
+}
+
 export default async function ExercisePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/exercises/${id}`);

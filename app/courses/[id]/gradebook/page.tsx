@@ -8,6 +8,10 @@ import { RegradePanel } from "../../../_components/course/RegradePanel.tsx";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata() {
+  return { title: (await getTranslations("gradebook"))("title") };
+}
+
 export default async function GradebookPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/courses/${id}/gradebook`);

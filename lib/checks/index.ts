@@ -17,3 +17,5 @@ export * from "./tolerance.ts";
 export * from "./training.ts";
 export * from "./variants.ts";
 export { SandboxFn, InvalidValue, describe, type Handle } from "../wire.ts";
+/** Translatable English for messages and hints: en`Your values are ${n} times the reference.` (lib/messages/text.ts). */
+export { en } from "../messages/text.ts";

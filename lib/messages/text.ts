@@ -55,15 +55,21 @@ export function templateOf(parts: readonly string[]): string {
 }
 
 // The strings `en` made, by their text: one table per JavaScript realm (Symbol.for), so that a bundle
-// that carries its own copy of this module (the browser's Run) still shares it. Bounded: it only has
-// to remember a text from the check that wrote it to the result built right after.
-const REGISTRY_LIMIT = 20_000;
+// that carries its own copy of this module (the browser's Run) still shares it. Fixed sentences (no
+// values) are as many as the templates in the code: kept for good. Texts with values (the learner's
+// numbers) are many: that table is bounded, since it only has to remember a text from the check that
+// wrote it to the result built right after. So a module constant takes no values (make it a function).
+const WITH_VALUES_LIMIT = 20_000;
 const REGISTRY = Symbol.for("gradlab.texts");
-type Registry = Map<string, LocalText>;
+interface Registry {
+  fixed: Map<string, LocalText>;
+  withValues: Map<string, LocalText>;
+}
 function registry(): Registry {
   const g = globalThis as { [REGISTRY]?: Registry };
-  return (g[REGISTRY] ??= new Map());
+  return (g[REGISTRY] ??= { fixed: new Map(), withValues: new Map() });
 }
+const lookup = (reg: Registry, s: string) => reg.fixed.get(s) ?? reg.withValues.get(s);
 
 const keys = new WeakMap<TemplateStringsArray, string>();
 
@@ -80,20 +86,23 @@ export function en(parts: TemplateStringsArray, ...values: unknown[]): string {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const s = String(v);
-    const inner = typeof v === "string" ? reg.get(v) : undefined;
+    const inner = typeof v === "string" ? lookup(reg, v) : undefined;
     // Numbers stay numbers (JSON has no NaN or Infinity: those as text).
     params.push(inner ? { ...inner, en: v as string } : typeof v === "number" && Number.isFinite(v) ? v : s);
     out += s + parts[i + 1];
   }
-  if (reg.size >= REGISTRY_LIMIT) reg.delete(reg.keys().next().value!);
-  reg.set(out, params.length ? { key, params } : { key });
+  if (!params.length) reg.fixed.set(out, { key });
+  else {
+    if (reg.withValues.size >= WITH_VALUES_LIMIT) reg.withValues.delete(reg.withValues.keys().next().value!);
+    reg.withValues.set(out, { key, params });
+  }
   return out;
 }
 
 /** How `text` was made by `en`, or undefined (text built another way: shown as it is). */
 export function textOf(text: string | undefined): LocalText | undefined {
   if (!text) return undefined;
-  return registry().get(text);
+  return lookup(registry(), text);
 }
 
 /** Translations of one language: template key → translated template. */

@@ -1,6 +1,6 @@
 import type { Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult, en } from "gradlab/checks";
 
 type LayerSpec =
   | { kind: "dense"; inputDim: number; units: number; useBias?: boolean }
@@ -90,71 +90,71 @@ const MISTAKES: Record<LayerSpec["kind"], Mistake[]> = {
   dense: [
     {
       counts: (s) => (s.kind === "dense" && s.useBias === false ? tr(s.inputDim * s.units + s.units) : undefined),
-      hint: "useBias: false means the layer has no bias vector: count only the kernel.",
+      hint: en`useBias: false means the layer has no bias vector: count only the kernel.`,
     },
     {
       counts: (s) => (s.kind === "dense" && s.useBias !== false ? tr(s.inputDim * s.units) : undefined),
-      hint: "You counted only the kernel [inputDim, units]: a dense layer also has a bias of `units` values (useBias defaults to true).",
+      hint: en`You counted only the kernel [inputDim, units]: a dense layer also has a bias of \`units\` values (useBias defaults to true).`,
     },
   ],
   conv2d: [
     {
       counts: (s) => (s.kind === "conv2d" && s.useBias === false ? tr(s.kernelSize[0] * s.kernelSize[1] * s.inChannels * s.filters + s.filters) : undefined),
-      hint: "useBias: false means the layer has no bias vector: count only the kernel.",
+      hint: en`useBias: false means the layer has no bias vector: count only the kernel.`,
     },
     {
       counts: (s) => (s.kind === "conv2d" && s.useBias !== false ? tr(s.kernelSize[0] * s.kernelSize[1] * s.inChannels * s.filters) : undefined),
-      hint: "You counted only the kernel: a conv2d layer also has one bias per filter (useBias defaults to true).",
+      hint: en`You counted only the kernel: a conv2d layer also has one bias per filter (useBias defaults to true).`,
     },
     {
       counts: (s) => (s.kind === "conv2d" && s.useBias !== false ? tr((s.kernelSize[0] * s.kernelSize[1] * s.inChannels + s.kernelSize[0] * s.kernelSize[1]) * s.filters) : undefined),
-      hint: "The bias is one number per filter (output channel), shared by every position: not one per kernel position.",
+      hint: en`The bias is one number per filter (output channel), shared by every position: not one per kernel position.`,
     },
     {
       counts: (s) => (s.kind === "conv2d" && s.useBias !== false ? tr(s.kernelSize[0] * s.kernelSize[1] * s.inChannels * s.filters + s.inChannels) : undefined),
-      hint: "The bias is one number per filter (output channel), not per input channel.",
+      hint: en`The bias is one number per filter (output channel), not per input channel.`,
     },
     {
       counts: (s) => (s.kind === "conv2d" ? tr(s.kernelSize[0] * s.kernelSize[1] * s.filters + (s.useBias === false ? 0 : s.filters)) : undefined),
-      hint: "Each filter spans every input channel: the kernel is [kh, kw, inChannels, filters].",
+      hint: en`Each filter spans every input channel: the kernel is [kh, kw, inChannels, filters].`,
     },
   ],
   embedding: [
-    { counts: (s) => (s.kind === "embedding" ? tr(s.inputDim * s.outputDim + s.outputDim) : undefined), hint: "An embedding is a lookup table [inputDim, outputDim]: it has no bias." },
-    { counts: (s) => (s.kind === "embedding" ? tr(s.inputDim + s.outputDim) : undefined), hint: "The table has one row of outputDim values per id: inputDim × outputDim, not a sum." },
+    { counts: (s) => (s.kind === "embedding" ? tr(s.inputDim * s.outputDim + s.outputDim) : undefined), hint: en`An embedding is a lookup table [inputDim, outputDim]: it has no bias.` },
+    { counts: (s) => (s.kind === "embedding" ? tr(s.inputDim + s.outputDim) : undefined), hint: en`The table has one row of outputDim values per id: inputDim × outputDim, not a sum.` },
   ],
   simpleRNN: [
-    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units), hint: "A simpleRNN also has a recurrent kernel [units, units] applied to the previous state h_{t-1}." },
-    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units), hint: "tfjs has a single bias of `units` values (PyTorch keeps two, b_ih and b_hh; tfjs does not)." },
-    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units), hint: "Do not forget the bias of `units` values." },
+    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units), hint: en`A simpleRNN also has a recurrent kernel [units, units] applied to the previous state h_{t-1}.` },
+    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units), hint: en`tfjs has a single bias of \`units\` values (PyTorch keeps two, b_ih and b_hh; tfjs does not).` },
+    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units), hint: en`Do not forget the bias of \`units\` values.` },
   ],
   lstm: [
-    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units), hint: "That is one gate's worth: an LSTM has 4 gates (input, forget, cell, output), each with its own kernel, recurrent kernel and bias." },
-    { counts: (s) => tr(3 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units)), hint: "That is 3 gates (a GRU's count): an LSTM has 4 — input, forget, cell candidate and output." },
-    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units)), hint: "tfjs's LSTM has a single bias of 4·units values (PyTorch keeps two, b_ih and b_hh; tfjs does not)." },
-    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units)), hint: "Do not forget the LSTM's bias (4·units values, one per gate unit)." },
+    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units), hint: en`That is one gate's worth: an LSTM has 4 gates (input, forget, cell, output), each with its own kernel, recurrent kernel and bias.` },
+    { counts: (s) => tr(3 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units)), hint: en`That is 3 gates (a GRU's count): an LSTM has 4 — input, forget, cell candidate and output.` },
+    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units)), hint: en`tfjs's LSTM has a single bias of 4·units values (PyTorch keeps two, b_ih and b_hh; tfjs does not).` },
+    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units)), hint: en`Do not forget the LSTM's bias (4·units values, one per gate unit).` },
   ],
   gru: [
-    { counts: (s) => tr(3 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units)), hint: "You counted two biases (Keras' reset_after=True default, or PyTorch's b_ih and b_hh). tfjs 4.22's GRU has ONE bias of 3·units values." },
-    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units)), hint: "That is 4 gates (an LSTM's count): a GRU has 3 — update, reset and candidate." },
-    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units), hint: "That is one gate's worth: a GRU has 3 gates (update, reset, candidate)." },
+    { counts: (s) => tr(3 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + 2 * rnn(s).units)), hint: en`You counted two biases (Keras' reset_after=True default, or PyTorch's b_ih and b_hh). tfjs 4.22's GRU has ONE bias of 3·units values.` },
+    { counts: (s) => tr(4 * (rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units)), hint: en`That is 4 gates (an LSTM's count): a GRU has 3 — update, reset and candidate.` },
+    { counts: (s) => tr(rnn(s).inputDim * rnn(s).units + rnn(s).units * rnn(s).units + rnn(s).units), hint: en`That is one gate's worth: a GRU has 3 gates (update, reset, candidate).` },
   ],
   batchNormalization: [
-    { counts: (s) => (s.kind === "batchNormalization" ? tr(4 * s.features) : undefined), hint: "The moving mean and moving variance are weights, but NOT trainable (they are updated by averaging, not by gradients): count them as nonTrainable." },
-    { counts: (s) => (s.kind === "batchNormalization" ? tr(2 * s.features) : undefined), hint: "The moving mean and moving variance (features values each) are non-trainable parameters: count them in nonTrainable." },
-    { counts: (s) => (s.kind === "batchNormalization" ? tr(s.features, s.features) : undefined), hint: "Two trainable vectors (gamma and beta) and two non-trainable ones (moving mean and variance), each of `features` values." },
+    { counts: (s) => (s.kind === "batchNormalization" ? tr(4 * s.features) : undefined), hint: en`The moving mean and moving variance are weights, but NOT trainable (they are updated by averaging, not by gradients): count them as nonTrainable.` },
+    { counts: (s) => (s.kind === "batchNormalization" ? tr(2 * s.features) : undefined), hint: en`The moving mean and moving variance (features values each) are non-trainable parameters: count them in nonTrainable.` },
+    { counts: (s) => (s.kind === "batchNormalization" ? tr(s.features, s.features) : undefined), hint: en`Two trainable vectors (gamma and beta) and two non-trainable ones (moving mean and variance), each of \`features\` values.` },
   ],
   layerNormalization: [
-    { counts: (s) => (s.kind === "layerNormalization" ? tr(2 * s.features, 2 * s.features) : undefined), hint: "Layer normalization computes its statistics from each example: it keeps no moving mean or variance." },
-    { counts: (s) => (s.kind === "layerNormalization" ? tr(0) : undefined), hint: "Layer normalization has a learnable scale gamma and offset beta, one per feature." },
-    { counts: (s) => (s.kind === "layerNormalization" ? tr(s.features) : undefined), hint: "Two trainable vectors: scale gamma and offset beta." },
+    { counts: (s) => (s.kind === "layerNormalization" ? tr(2 * s.features, 2 * s.features) : undefined), hint: en`Layer normalization computes its statistics from each example: it keeps no moving mean or variance.` },
+    { counts: (s) => (s.kind === "layerNormalization" ? tr(0) : undefined), hint: en`Layer normalization has a learnable scale gamma and offset beta, one per feature.` },
+    { counts: (s) => (s.kind === "layerNormalization" ? tr(s.features) : undefined), hint: en`Two trainable vectors: scale gamma and offset beta.` },
   ],
   multiHeadAttention: [
-    { counts: (s) => (s.kind === "multiHeadAttention" ? tr(4 * s.modelDim * s.modelDim) : undefined), hint: "Each of the four projections (Q, K, V, output) also has a bias." },
-    { counts: (s) => (s.kind === "multiHeadAttention" ? tr(3 * (s.modelDim * s.modelDim + s.modelDim)) : undefined), hint: "Do not forget the output projection that maps the concatenated heads back to modelDim." },
+    { counts: (s) => (s.kind === "multiHeadAttention" ? tr(4 * s.modelDim * s.modelDim) : undefined), hint: en`Each of the four projections (Q, K, V, output) also has a bias.` },
+    { counts: (s) => (s.kind === "multiHeadAttention" ? tr(3 * (s.modelDim * s.modelDim + s.modelDim)) : undefined), hint: en`Do not forget the output projection that maps the concatenated heads back to modelDim.` },
     {
       counts: (s) => (s.kind === "multiHeadAttention" ? tr(s.numHeads * 4 * (s.modelDim * s.modelDim + s.modelDim)) : undefined),
-      hint: "The heads split modelDim (each head has keyDim = modelDim / numHeads), they do not multiply the parameters: numHeads · keyDim = modelDim.",
+      hint: en`The heads split modelDim (each head has keyDim = modelDim / numHeads), they do not multiply the parameters: numHeads · keyDim = modelDim.`,
     },
     {
       counts: (s) => {
@@ -162,7 +162,7 @@ const MISTAKES: Record<LayerSpec["kind"], Mistake[]> = {
         const { modelDim: d, numHeads: h } = s;
         return tr(3 * (d * h * d + h * d) + h * d * d + d);
       },
-      hint: "The heads split modelDim (each head has keyDim = modelDim / numHeads): numHeads · keyDim = modelDim, so each projection is [modelDim, modelDim].",
+      hint: en`The heads split modelDim (each head has keyDim = modelDim / numHeads): numHeads · keyDim = modelDim, so each projection is [modelDim, modelDim].`,
     },
   ],
 };
@@ -180,7 +180,7 @@ async function checkLayer({ learner, tf }: CheckContext, spec: LayerSpec): Promi
   };
   if (got.trainable === expected.trainable && got.nonTrainable === expected.nonTrainable) return;
   const field = got.trainable !== expected.trainable ? "trainable" : "nonTrainable";
-  const source = spec.kind === "multiHeadAttention" ? "by the Keras formula; tfjs 4.22 has no multiHeadAttention layer" : `from tfjs's layer.${field}Weights`;
+  const source = spec.kind === "multiHeadAttention" ? en`by the Keras formula; tfjs 4.22 has no multiHeadAttention layer` : en`from tfjs's layer.${field}Weights`;
   let hint: string | undefined;
   for (const m of MISTAKES[spec.kind]) {
     const c = m.counts(spec);
@@ -190,10 +190,10 @@ async function checkLayer({ learner, tf }: CheckContext, spec: LayerSpec): Promi
     }
   }
   if (!hint && got.trainable + got.nonTrainable === expected.trainable + expected.nonTrainable) {
-    hint = "Your total is right, but the split between trainable and non-trainable is not.";
+    hint = en`Your total is right, but the split between trainable and non-trainable is not.`;
   }
-  if (!hint && got.trainable === 0 && got.nonTrainable === 0) hint = "Zero parameters: is this kind of layer still the starter's stub?";
-  throw new CheckFailure(`${label(spec)}.${field} is wrong: expected ${expected[field]} (${source}), got ${got[field]}.`, { hint });
+  if (!hint && got.trainable === 0 && got.nonTrainable === 0) hint = en`Zero parameters: is this kind of layer still the starter's stub?`;
+  throw new CheckFailure(en`${label(spec)}.${field} is wrong: expected ${expected[field]} (${source}), got ${got[field]}.`, { hint });
 }
 
 async function checkAll(ctx: CheckContext, specs: LayerSpec[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult, InvalidValue, describe } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, CheckFailure, asNumberResult, asObjectResult, InvalidValue, describe, en } from "gradlab/checks";
 
 type SeqLayer =
   | { kind: "dense"; units: number; useBias?: boolean }
@@ -84,17 +84,17 @@ const LABEL = "summarize(inputShape, layers)";
 function asShape(label: string, v: unknown): number[] {
   if (v instanceof InvalidValue) throw new CheckFailure(`${label} is ${v.why}.`);
   const arr = v instanceof Float64Array || v instanceof Int32Array ? Array.from(v) : v;
-  if (!Array.isArray(arr)) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of sizes like [26, 26, 8].`);
-  if (arr.some((d) => d === null)) throw new CheckFailure(`${label} contains null.`, { hint: "Shapes are given without the batch dimension: drop tfjs's leading null." });
-  for (const d of arr) if (typeof d !== "number" || !Number.isInteger(d)) throw new CheckFailure(`${label} contains ${describe(d)}; sizes are integers.`);
+  if (!Array.isArray(arr)) throw new CheckFailure(en`${label} is ${describe(v)}; expected an array of sizes like [26, 26, 8].`);
+  if (arr.some((d) => d === null)) throw new CheckFailure(en`${label} contains null.`, { hint: en`Shapes are given without the batch dimension: drop tfjs's leading null.` });
+  for (const d of arr) if (typeof d !== "number" || !Number.isInteger(d)) throw new CheckFailure(en`${label} contains ${describe(d)}; sizes are integers.`);
   return arr as number[];
 }
 
 function asSummary(v: unknown, n: number): { layers: Record<string, unknown>[]; raw: Record<string, unknown> } {
   const o = asObjectResult(LABEL, v, ["layers", "totalTrainable", "totalNonTrainable", "depth"]);
   const layers = o.layers;
-  if (!Array.isArray(layers)) throw new CheckFailure(`${LABEL}.layers is ${describe(layers)}; expected an array with one entry per layer.`);
-  if (layers.length !== n) throw new CheckFailure(`${LABEL}.layers has ${layers.length} entries; the model has ${n} layers (one entry each, the input not included).`);
+  if (!Array.isArray(layers)) throw new CheckFailure(en`${LABEL}.layers is ${describe(layers)}; expected an array with one entry per layer.`);
+  if (layers.length !== n) throw new CheckFailure(en`${LABEL}.layers has ${layers.length} entries; the model has ${n} layers (one entry each, the input not included).`);
   return { layers: layers.map((l, i) => asObjectResult(`${LABEL}.layers[${i}]`, l, ["outputShape", "trainable", "nonTrainable"])), raw: o };
 }
 
@@ -105,7 +105,7 @@ function describeLayer(l: SeqLayer): string {
     case "dense":
       return `dense(units ${l.units}${l.useBias === false ? ", useBias false" : ""})`;
     case "conv2d":
-      return `conv2d(filters ${l.filters}, kernel ${l.kernelSize[0]}x${l.kernelSize[1]}, strides ${l.strides ?? "1 (default)"}, padding ${l.padding ?? "valid (default)"}${l.useBias === false ? ", useBias false" : ""})`;
+      return en`conv2d(filters ${l.filters}, kernel ${l.kernelSize[0]}x${l.kernelSize[1]}, strides ${l.strides ?? "1 (default)"}, padding ${l.padding ?? "valid (default)"}${l.useBias === false ? ", useBias false" : ""})`;
     case "maxPooling2d":
       return `maxPooling2d(pool ${l.poolSize[0]}x${l.poolSize[1]}, strides ${l.strides ?? `${l.poolSize[0]} (default)`})`;
     case "dropout":
@@ -123,45 +123,45 @@ function spatialMistakes(l: SeqLayer, n: number, k: number): [number, string][] 
     const s = l.strides ?? 1;
     if ((l.padding ?? "valid") === "same") {
       return [
-        [Math.floor((n - k) / s) + 1, "With padding 'same' the output size is ceil(n / stride), independent of the kernel; you used the 'valid' formula."],
-        [Math.floor(n / s), "With padding 'same' the output size is ceil(n / stride): round up, not down."],
-        [n, "With padding 'same' and a stride, the output size is ceil(n / stride): the stride still shrinks it."],
-        [n - k + 1, "padding 'same' keeps ceil(n / stride) positions: it pads so that the kernel fits everywhere."],
+        [Math.floor((n - k) / s) + 1, en`With padding 'same' the output size is ceil(n / stride), independent of the kernel; you used the 'valid' formula.`],
+        [Math.floor(n / s), en`With padding 'same' the output size is ceil(n / stride): round up, not down.`],
+        [n, en`With padding 'same' and a stride, the output size is ceil(n / stride): the stride still shrinks it.`],
+        [n - k + 1, en`padding 'same' keeps ceil(n / stride) positions: it pads so that the kernel fits everywhere.`],
       ];
     }
     return [
-      [Math.ceil((n - k) / s) + 1, "With padding 'valid' the output size is floor((n - k) / stride) + 1: round down (a window that does not fit entirely is dropped)."],
-      [n - k + 1, "The stride divides the number of positions: floor((n - k) / stride) + 1."],
-      [Math.ceil(n / s), "That is the 'same' formula: padding 'valid' (the default) pads nothing, so the output size is floor((n - k) / stride) + 1."],
-      [Math.floor((n - k) / s), "Off by one: floor((n - k) / stride) + 1 positions (the first window starts at 0)."],
-      [n, "padding 'valid' (the default) shrinks the image: floor((n - k) / stride) + 1."],
+      [Math.ceil((n - k) / s) + 1, en`With padding 'valid' the output size is floor((n - k) / stride) + 1: round down (a window that does not fit entirely is dropped).`],
+      [n - k + 1, en`The stride divides the number of positions: floor((n - k) / stride) + 1.`],
+      [Math.ceil(n / s), en`That is the 'same' formula: padding 'valid' (the default) pads nothing, so the output size is floor((n - k) / stride) + 1.`],
+      [Math.floor((n - k) / s), en`Off by one: floor((n - k) / stride) + 1 positions (the first window starts at 0).`],
+      [n, en`padding 'valid' (the default) shrinks the image: floor((n - k) / stride) + 1.`],
     ];
   }
   if (l.kind === "maxPooling2d") {
     const s = l.strides ?? l.poolSize[0];
     return [
-      [n - k + 1, l.strides === undefined ? "maxPooling2d strides default to the pool size (poolSize[0]), not 1: windows do not overlap." : "The stride divides the number of positions: floor((n - p) / stride) + 1."],
-      [Math.ceil((n - k) / s) + 1, "Pooling pads nothing ('valid'): the output size is floor((n - p) / stride) + 1, a window that does not fit entirely is dropped."],
-      [Math.ceil(n / s), "Pooling pads nothing ('valid'): the output size is floor((n - p) / stride) + 1, not ceil(n / stride)."],
-      [n, "maxPooling2d shrinks the image: floor((n - p) / stride) + 1 along each axis."],
+      [n - k + 1, l.strides === undefined ? en`maxPooling2d strides default to the pool size (poolSize[0]), not 1: windows do not overlap.` : en`The stride divides the number of positions: floor((n - p) / stride) + 1.`],
+      [Math.ceil((n - k) / s) + 1, en`Pooling pads nothing ('valid'): the output size is floor((n - p) / stride) + 1, a window that does not fit entirely is dropped.`],
+      [Math.ceil(n / s), en`Pooling pads nothing ('valid'): the output size is floor((n - p) / stride) + 1, not ceil(n / stride).`],
+      [n, en`maxPooling2d shrinks the image: floor((n - p) / stride) + 1 along each axis.`],
     ];
   }
   return [];
 }
 
 function shapeHint(l: SeqLayer, input: number[], expected: number[], got: number[]): string | undefined {
-  if (got.length === expected.length + 1 && sameShape(got.slice(1), expected)) return "Shapes are given without the batch dimension.";
+  if (got.length === expected.length + 1 && sameShape(got.slice(1), expected)) return en`Shapes are given without the batch dimension.`;
   if ((l.kind === "conv2d" || l.kind === "maxPooling2d") && got.length === 3 && input.length === 3) {
     const k = l.kind === "conv2d" ? l.kernelSize : l.poolSize;
-    if (got[2] !== expected[2]) return l.kind === "conv2d" ? "A conv2d outputs `filters` channels." : "Pooling keeps the number of channels.";
+    if (got[2] !== expected[2]) return l.kind === "conv2d" ? en`A conv2d outputs \`filters\` channels.` : en`Pooling keeps the number of channels.`;
     if (k[0] !== k[1]) {
       const same = l.kind === "conv2d" && l.padding === "same";
       const stride = l.kind === "conv2d" ? l.strides ?? 1 : l.strides ?? l.poolSize[0];
       const squareW = outSize(input[1], k[0], stride, same);
       const squareH = outSize(input[0], k[1], stride, same);
       const name = l.kind === "conv2d" ? "kernelSize" : "poolSize";
-      if (got[1] === squareW && got[1] !== expected[1] && got[0] === expected[0]) return `The width uses ${name}[1]: ${name} is [height, width], and this window is not square.`;
-      if (got[0] === squareH && got[0] !== expected[0] && got[1] === expected[1]) return `The height uses ${name}[0]: ${name} is [height, width], and this window is not square.`;
+      if (got[1] === squareW && got[1] !== expected[1] && got[0] === expected[0]) return en`The width uses ${name}[1]: ${name} is [height, width], and this window is not square.`;
+      if (got[0] === squareH && got[0] !== expected[0] && got[1] === expected[1]) return en`The height uses ${name}[0]: ${name} is [height, width], and this window is not square.`;
     }
     const a = spatialMistakes(l, input[0], k[0]);
     const b = spatialMistakes(l, input[1], k[1]);
@@ -169,12 +169,12 @@ function shapeHint(l: SeqLayer, input: number[], expected: number[], got: number
     for (let i = 0; i < a.length; i++) {
       if ((got[0] === a[i][0] || got[0] === expected[0]) && (got[1] === b[i][0] || got[1] === expected[1])) matches.push(a[i][1]);
     }
-    if (matches.length) return matches.length === 1 ? matches[0] : `One of these: ${matches.join(" / ")}`;
-    if (got[0] === expected[1] && got[1] === expected[0]) return "Height and width are swapped: kernelSize is [kh, kw] and shapes are [height, width, channels].";
+    if (matches.length) return matches.length === 1 ? matches[0] : en`One of these: ${matches.join(" / ")}`;
+    if (got[0] === expected[1] && got[1] === expected[0]) return en`Height and width are swapped: kernelSize is [kh, kw] and shapes are [height, width, channels].`;
   }
-  if (l.kind === "dense" && input.length > 1 && sameShape(got, [expected[expected.length - 1]])) return "A dense layer acts on the last axis only (as in tfjs): other axes are kept, [h, w, c] becomes [h, w, units].";
-  if (l.kind === "flatten" && got.length === 1) return "flatten multiplies every size of its input (without the batch).";
-  if ((l.kind === "dropout" || l.kind === "batchNormalization") && !sameShape(got, input)) return `${l.kind} does not change the shape.`;
+  if (l.kind === "dense" && input.length > 1 && sameShape(got, [expected[expected.length - 1]])) return en`A dense layer acts on the last axis only (as in tfjs): other axes are kept, [h, w, c] becomes [h, w, units].`;
+  if (l.kind === "flatten" && got.length === 1) return en`flatten multiplies every size of its input (without the batch).`;
+  if ((l.kind === "dropout" || l.kind === "batchNormalization") && !sameShape(got, input)) return en`${l.kind} does not change the shape.`;
   return undefined;
 }
 
@@ -183,31 +183,31 @@ function paramsHint(l: SeqLayer, input: number[], output: number[], expected: La
   switch (l.kind) {
     case "dense": {
       const bias = l.useBias === false ? 0 : l.units;
-      if (l.useBias === false && got.trainable === expected.trainable + l.units) return "useBias: false means no bias vector.";
-      if (input.length > 1 && got.trainable === size(input) * l.units + bias) return "A dense layer acts on the last axis only (as in tfjs): its kernel is [lastDim, units], shared across the other axes.";
-      if (got.trainable === last * l.units) return "A dense layer has a bias of `units` values (useBias defaults to true).";
+      if (l.useBias === false && got.trainable === expected.trainable + l.units) return en`useBias: false means no bias vector.`;
+      if (input.length > 1 && got.trainable === size(input) * l.units + bias) return en`A dense layer acts on the last axis only (as in tfjs): its kernel is [lastDim, units], shared across the other axes.`;
+      if (got.trainable === last * l.units) return en`A dense layer has a bias of \`units\` values (useBias defaults to true).`;
       return undefined;
     }
     case "conv2d": {
       const w = l.kernelSize[0] * l.kernelSize[1] * last * l.filters;
-      if (l.useBias === false && got.trainable === w + l.filters) return "useBias: false means no bias vector.";
-      if (l.useBias !== false && got.trainable === w + size(output)) return "The conv bias is one number per filter, shared by every position: not one per output position.";
-      if (got.trainable === l.kernelSize[0] * l.kernelSize[1] * l.filters + (l.useBias === false ? 0 : l.filters)) return "Each filter spans every input channel: the kernel is [kh, kw, inChannels, filters].";
+      if (l.useBias === false && got.trainable === w + l.filters) return en`useBias: false means no bias vector.`;
+      if (l.useBias !== false && got.trainable === w + size(output)) return en`The conv bias is one number per filter, shared by every position: not one per output position.`;
+      if (got.trainable === l.kernelSize[0] * l.kernelSize[1] * l.filters + (l.useBias === false ? 0 : l.filters)) return en`Each filter spans every input channel: the kernel is [kh, kw, inChannels, filters].`;
       for (const k of [l.kernelSize[0], l.kernelSize[1]]) {
         if (l.kernelSize[0] !== l.kernelSize[1] && got.trainable === k * k * last * l.filters + (l.useBias === false ? 0 : l.filters)) {
-          return "This kernel is not square (kernelSize is [kh, kw]): it has kh·kw·inChannels·filters weights.";
+          return en`This kernel is not square (kernelSize is [kh, kw]): it has kh·kw·inChannels·filters weights.`;
         }
       }
-      if (l.useBias !== false && got.trainable === w) return "A conv2d layer has one bias per filter (useBias defaults to true).";
+      if (l.useBias !== false && got.trainable === w) return en`A conv2d layer has one bias per filter (useBias defaults to true).`;
       return undefined;
     }
     case "batchNormalization":
-      if (got.trainable === 4 * last) return "The moving mean and moving variance are non-trainable: 2C trainable (gamma, beta), 2C non-trainable.";
-      if (got.trainable === 2 * size(input)) return "batchNormalization normalises over the last axis (the channels): C is the last size, not the product of all sizes.";
-      if (got.trainable === 2 * last && got.nonTrainable === 0) return "The moving mean and moving variance (C values each) are non-trainable parameters: count them.";
+      if (got.trainable === 4 * last) return en`The moving mean and moving variance are non-trainable: 2C trainable (gamma, beta), 2C non-trainable.`;
+      if (got.trainable === 2 * size(input)) return en`batchNormalization normalises over the last axis (the channels): C is the last size, not the product of all sizes.`;
+      if (got.trainable === 2 * last && got.nonTrainable === 0) return en`The moving mean and moving variance (C values each) are non-trainable parameters: count them.`;
       return undefined;
     default:
-      return `${l.kind} has no parameters.`;
+      return en`${l.kind} has no parameters.`;
   }
 }
 
@@ -221,10 +221,10 @@ async function checkLayers({ learner, tf }: CheckContext, model: Model): Promise
     const l = model.layers[i];
     const input = i === 0 ? model.inputShape : ref.layers[i - 1].outputShape;
     const e = ref.layers[i];
-    const at = `layers[${i}] ${describeLayer(l)} on input [${input}]`;
+    const at = en`layers[${i}] ${describeLayer(l)} on input [${input}]`;
     const shape = asShape(`${LABEL}.layers[${i}].outputShape`, layers[i].outputShape);
     if (!sameShape(shape, e.outputShape)) {
-      throw new CheckFailure(`${at}: outputShape is wrong: expected [${e.outputShape}], got [${shape}] (tfjs's layer.outputShape without the batch).`, {
+      throw new CheckFailure(en`${at}: outputShape is wrong: expected [${e.outputShape}], got [${shape}] (tfjs's layer.outputShape without the batch).`, {
         hint: shapeHint(l, input, e.outputShape, shape),
       });
     }
@@ -234,7 +234,7 @@ async function checkLayers({ learner, tf }: CheckContext, model: Model): Promise
     };
     for (const field of ["trainable", "nonTrainable"] as const) {
       if (got[field] !== e[field]) {
-        throw new CheckFailure(`${at}: ${field} is wrong: expected ${e[field]}, got ${got[field]} (tfjs's layer.${field}Weights).`, {
+        throw new CheckFailure(en`${at}: ${field} is wrong: expected ${e[field]}, got ${got[field]} (tfjs's layer.${field}Weights).`, {
           hint: paramsHint(l, input, e.outputShape, e, got),
         });
       }
@@ -252,13 +252,13 @@ async function checkTotals({ learner, tf }: CheckContext, model: Model): Promise
       const perLayer = field === "totalTrainable" ? "trainable" : "nonTrainable";
       const own = layers.reduce((s, l) => s + (typeof l[perLayer] === "number" ? (l[perLayer] as number) : NaN), 0);
       const all = ref.totalTrainable + ref.totalNonTrainable;
-      throw new CheckFailure(`${LABEL}.${field} is wrong: expected ${ref[field]}, got ${got}.`, {
+      throw new CheckFailure(en`${LABEL}.${field} is wrong: expected ${ref[field]}, got ${got}.`, {
         hint:
           got === own
-            ? `Your ${field} is the sum of your layers' ${perLayer} counts, so a layer's count is wrong: see the per-layer checks.`
+            ? en`Your ${field} is the sum of your layers' ${perLayer} counts, so a layer's count is wrong: see the per-layer checks.`
             : got === all && field === "totalTrainable"
-              ? "totalTrainable counts trainable parameters only: batchNormalization's moving statistics are non-trainable."
-              : `${field} is the sum of every layer's ${perLayer} count.`,
+              ? en`totalTrainable counts trainable parameters only: batchNormalization's moving statistics are non-trainable.`
+              : en`${field} is the sum of every layer's ${perLayer} count.`,
       });
     }
   }
@@ -271,17 +271,17 @@ async function checkDepth({ learner }: CheckContext, model: Model, ref: Summary)
   const withParams = model.layers.filter((l) => l.kind === "dense" || l.kind === "conv2d").length;
   const hint =
     got === model.layers.length
-      ? "depth counts only the layers that hold trainable parameters: dropout, flatten and maxPooling2d do not count."
+      ? en`depth counts only the layers that hold trainable parameters: dropout, flatten and maxPooling2d do not count.`
       : got === withParams
-        ? "batchNormalization holds trainable parameters (gamma and beta), so it counts towards the depth."
-        : "depth is the number of layers whose trainable count is positive.";
-  throw new CheckFailure(`${LABEL}.depth is wrong for [${model.layers.map((l) => l.kind).join(", ")}]: expected ${ref.depth}, got ${got}.`, { hint });
+        ? en`batchNormalization holds trainable parameters (gamma and beta), so it counts towards the depth.`
+        : en`depth is the number of layers whose trainable count is positive.`;
+  throw new CheckFailure(en`${LABEL}.depth is wrong for [${model.layers.map((l) => l.kind).join(", ")}]: expected ${ref.depth}, got ${got}.`, { hint });
 }
 
 /** "input [20,14,3]; conv2d(...), maxPooling2d(...), ...": the model's structure (sizes and settings, no values exist here). */
 function describeModel(model: Model): string {
   const special = model.layers.some((l) => (l.kind === "conv2d" && l.kernelSize[0] !== l.kernelSize[1]) || (l.kind === "maxPooling2d" && l.poolSize[0] !== l.poolSize[1]));
-  return `a random ${model.inputShape.length === 1 ? "MLP" : "CNN"} of ${model.layers.length} layers${special ? " with non-square kernels or pooling windows" : ""}`;
+  return en`a random ${model.inputShape.length === 1 ? "MLP" : "CNN"} of ${model.layers.length} layers${special ? en` with non-square kernels or pooling windows` : ""}`;
 }
 
 // ---- models --------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, CheckFailure, fmt, isClose, asNumberResult, asObjectResult, expectGradMatchesForward, describeTolerance, VS_TFJS, InvalidValue, describe } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, CheckFailure, fmt, isClose, asNumberResult, asObjectResult, expectGradMatchesForward, describeTolerance, VS_TFJS, InvalidValue, describe, en } from "gradlab/checks";
 import { build, built, randomProgram, tfReference, type Built, type Program } from "./program.ts";
 import { knownMistake } from "./mistakes.host.ts";
 
@@ -8,10 +8,10 @@ import { knownMistake } from "./mistakes.host.ts";
 function asNumbers(label: string, v: unknown, n: number, names: string[], field: "data" | "grad"): number[] {
   if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
   const arr = v instanceof Float64Array ? Array.from(v) : v;
-  if (!Array.isArray(arr) || arr.length !== n) throw new CheckFailure(`${label}: expected ${n} values, got ${describe(v)}.`);
+  if (!Array.isArray(arr) || arr.length !== n) throw new CheckFailure(en`${label}: expected ${n} values, got ${describe(v)}.`);
   return arr.map((x, i) => {
     if (x === undefined) {
-      throw new CheckFailure(`${names[i]}.${field} is undefined.`, { hint: field === "grad" ? "Every Value starts with grad = 0." : "Every Value keeps its number in .data." });
+      throw new CheckFailure(en`${names[i]}.${field} is undefined.`, { hint: field === "grad" ? en`Every Value starts with grad = 0.` : en`Every Value keeps its number in .data.` });
     }
     return asNumberResult(`${names[i]}.${field}`, x);
   });
@@ -20,7 +20,7 @@ function asNumbers(label: string, v: unknown, n: number, names: string[], field:
 async function runLearner({ learner }: CheckContext, b: Built, backward: boolean): Promise<{ data: number[]; grads: number[] }> {
   const n = b.exprs.length;
   const out = asObjectResult("your Value", await learner.call("driver:run", b.prog, backward), ["data", "grads"]);
-  const data = asNumbers("the forward pass", out.data, n, b.exprs, "data");
+  const data = asNumbers(en`the forward pass`, out.data, n, b.exprs, "data");
   return { data, grads: backward ? asNumbers("backward()", out.grads, n, b.exprs, "grad") : [] };
 }
 
@@ -34,8 +34,8 @@ async function checkForward(ctx: CheckContext, b: Built): Promise<void> {
   const got = await runLearner(ctx, b, false);
   for (let i = b.prog.inputs.length; i < b.exprs.length; i++) {
     if (!isClose(ref.data[i], got.data[i], tol)) {
-      throw new CheckFailure(`${b.exprs[i]}.data is wrong: expected ${fmt(ref.data[i])}, got ${fmt(got.data[i])} (tfjs, within ${describeTolerance(tol)}).`, {
-        hint: got.data[i] === 0 ? "0: is this operation still the starter's stub?" : undefined,
+      throw new CheckFailure(en`${b.exprs[i]}.data is wrong: expected ${fmt(ref.data[i])}, got ${fmt(got.data[i])} (tfjs, within ${describeTolerance(tol)}).`, {
+        hint: got.data[i] === 0 ? en`0: is this operation still the starter's stub?` : undefined,
       });
     }
   }
@@ -44,7 +44,7 @@ async function checkForward(ctx: CheckContext, b: Built): Promise<void> {
 function mistakeHint(prog: Program, expected: number[], got: number[]): string | undefined {
   const known = knownMistake(prog, expected, got, tol);
   if (known) return known;
-  if (got.every((g) => g === 0)) return "Every gradient is 0: does backward() set this.grad = 1 and then visit every node the output depends on?";
+  if (got.every((g) => g === 0)) return en`Every gradient is 0: does backward() set this.grad = 1 and then visit every node the output depends on?`;
   return undefined;
 }
 
@@ -54,8 +54,8 @@ async function checkGrads(ctx: CheckContext, b: Built): Promise<{ grads: number[
   const got = await runLearner(ctx, b, true);
   const out = b.exprs.length - 1;
   if (got.grads[out] !== 1) {
-    throw new CheckFailure(`After out.backward(), out.grad should be 1 (d out / d out), got ${fmt(got.grads[out])} (${b.title}).`, {
-      hint: "backward() starts with this.grad = 1.",
+    throw new CheckFailure(en`After out.backward(), out.grad should be 1 (d out / d out), got ${fmt(got.grads[out])} (${b.title}).`, {
+      hint: en`backward() starts with this.grad = 1.`,
     });
   }
   const n = b.prog.inputs.length;
@@ -63,7 +63,7 @@ async function checkGrads(ctx: CheckContext, b: Built): Promise<{ grads: number[
   for (let i = 0; i < n; i++) {
     if (!isClose(ref.grads[i], grads[i], tol)) {
       throw new CheckFailure(
-        `x${i}.grad = d(out)/d(x${i}) is wrong for ${b.title}: expected ${fmt(ref.grads[i])}, got ${fmt(grads[i])} (tf.grads, within ${describeTolerance(tol)}).`,
+        en`x${i}.grad = d(out)/d(x${i}) is wrong for ${b.title}: expected ${fmt(ref.grads[i])}, got ${fmt(grads[i])} (tf.grads, within ${describeTolerance(tol)}).`,
         { hint: mistakeHint(b.prog, ref.grads, grads) },
       );
     }

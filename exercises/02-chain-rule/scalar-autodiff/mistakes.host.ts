@@ -3,7 +3,7 @@
  * Server-only (*.host.ts): with no mistake switched on this is a complete reverse-mode autodiff,
  * so the browser's Run gets a stub instead (see docs/authoring.md).
  */
-import { mistakeExplains, type Tolerance } from "gradlab/checks";
+import { mistakeExplains, type Tolerance, en } from "gradlab/checks";
 import type { Op, Program } from "./program.ts";
 
 interface Mistakes {
@@ -147,17 +147,17 @@ function simulate(prog: Program, m: Mistakes, composite = false): number[] {
 
 /** Known mistakes and their hints, most specific first. */
 const MISTAKE_HINTS: [Mistakes, string][] = [
-  [{ overwrite: true }, "A node that is used more than once must add up the gradient from every use: `grad += ...`, never `grad = ...`."],
-  [{ noTopo: true }, "Your backward visits a shared node before all of its uses have passed their gradient to it (it propagates a partial gradient, then again). Order the nodes topologically and call each node's local backward once, in reverse order."],
-  [{ breadthFirst: true }, "Your backward visits the nodes breadth-first (by distance from the output), each once. That is not a topological order: a node reached by a short path and by a longer one passes its gradient on before the longer path has added to it. Sort the nodes topologically (a depth-first search that appends a node after all of its inputs) and call each node's local backward once, in reverse order."],
-  [{ tanhNoSquare: true }, "d tanh(x)/dx = 1 - tanh(x)^2: the square is missing."],
-  [{ powNoK: true }, "d x^k/dx = k x^(k-1): the factor k is missing."],
-  [{ reluOneAtZero: true }, "relu'(0) is 0 here (the tfjs convention): use x > 0, not x >= 0."],
-  [{ sigmoidOfInput: true }, "d sigmoid(x)/dx = s (1 - s) with s = sigmoid(x), the output: not x (1 - x)."],
-  [{ divSign: true }, "d(a / b)/db = -a / b^2: the sign is wrong (if your div is a · b^-1, check pow: d x^k/dx = k x^(k-1), with k = -1)."],
-  [{ subSign: true }, "d(a - b)/db = -1: the second operand's gradient of sub needs a minus sign."],
-  [{ logOfOut: true }, "d log(x)/dx = 1 / x, with x the input: not 1 / log(x)."],
-  [{ expOfInput: true }, "d exp(x)/dx = exp(x), the output: not x."],
+  [{ overwrite: true }, en`A node that is used more than once must add up the gradient from every use: \`grad += ...\`, never \`grad = ...\`.`],
+  [{ noTopo: true }, en`Your backward visits a shared node before all of its uses have passed their gradient to it (it propagates a partial gradient, then again). Order the nodes topologically and call each node's local backward once, in reverse order.`],
+  [{ breadthFirst: true }, en`Your backward visits the nodes breadth-first (by distance from the output), each once. That is not a topological order: a node reached by a short path and by a longer one passes its gradient on before the longer path has added to it. Sort the nodes topologically (a depth-first search that appends a node after all of its inputs) and call each node's local backward once, in reverse order.`],
+  [{ tanhNoSquare: true }, en`d tanh(x)/dx = 1 - tanh(x)^2: the square is missing.`],
+  [{ powNoK: true }, en`d x^k/dx = k x^(k-1): the factor k is missing.`],
+  [{ reluOneAtZero: true }, en`relu'(0) is 0 here (the tfjs convention): use x > 0, not x >= 0.`],
+  [{ sigmoidOfInput: true }, en`d sigmoid(x)/dx = s (1 - s) with s = sigmoid(x), the output: not x (1 - x).`],
+  [{ divSign: true }, en`d(a / b)/db = -a / b^2: the sign is wrong (if your div is a · b^-1, check pow: d x^k/dx = k x^(k-1), with k = -1).`],
+  [{ subSign: true }, en`d(a - b)/db = -1: the second operand's gradient of sub needs a minus sign.`],
+  [{ logOfOut: true }, en`d log(x)/dx = 1 / x, with x the input: not 1 / log(x).`],
+  [{ expOfInput: true }, en`d exp(x)/dx = exp(x), the output: not x.`],
 ];
 
 /**

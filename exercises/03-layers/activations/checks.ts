@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, isClose, CheckFailure, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, type HintRule, VS_TFJS, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, isClose, CheckFailure, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, type HintRule, VS_TFJS, variantHint, en } from "gradlab/checks";
 import { derivativeAlone, sigmoidOf, sigmoidTimesDy, unsquaredTanhBackward } from "./mistakes.host.ts";
 
 type Act = "relu" | "sigmoid" | "tanh";
@@ -25,37 +25,36 @@ function makeCase(rng: Rng, shape: number[], scale = 2, zeros: number[] = []): C
 // ---- hints: what known mistakes produce ------------------------------------------------------
 
 const NON_FINITE: Record<Act, string> = {
-  relu: "relu should never produce a non-finite value: return x where x > 0 and 0 elsewhere.",
+  relu: en`relu should never produce a non-finite value: return x where x > 0 and 0 elsewhere.`,
   sigmoid:
-    "exp overflows to Infinity for |x| in the hundreds: exp(-x) for x ≪ 0, exp(x) for x ≫ 0, and Infinity / Infinity is NaN. " +
-    "Compute 1 / (1 + exp(-x)) when x ≥ 0 and exp(x) / (1 + exp(x)) when x < 0: exp then only sees non-positive numbers.",
-  tanh: "(e^x - e^-x) / (e^x + e^-x) overflows to Infinity / Infinity = NaN for large |x|: use Math.tanh (or rewrite with exp(-2|x|)).",
+    en`exp overflows to Infinity for |x| in the hundreds: exp(-x) for x ≪ 0, exp(x) for x ≫ 0, and Infinity / Infinity is NaN. Compute 1 / (1 + exp(-x)) when x ≥ 0 and exp(x) / (1 + exp(x)) when x < 0: exp then only sees non-positive numbers.`,
+  tanh: en`(e^x - e^-x) / (e^x + e^-x) overflows to Infinity / Infinity = NaN for large |x|: use Math.tanh (or rewrite with exp(-2|x|)).`,
 };
 
 function forwardHints(act: Act, c: Case): HintRule[] {
   const x = c.x;
   switch (act) {
     case "relu":
-      return [variantHint("Your values are 0 or 1: that is relu's derivative (a mask); relu(x) itself is x where x > 0, else 0.", () => ew(x, (v) => (v > 0 ? 1 : 0)))];
+      return [variantHint(en`Your values are 0 or 1: that is relu's derivative (a mask); relu(x) itself is x where x > 0, else 0.`, () => ew(x, (v) => (v > 0 ? 1 : 0)))];
     case "sigmoid":
-      return [variantHint("Your values are sigmoid(-x) = 1 - sigmoid(x): sigmoid(x) = 1 / (1 + exp(-x)) (note the minus sign).", () => sigmoidOf(x, -1))];
+      return [variantHint(en`Your values are sigmoid(-x) = 1 - sigmoid(x): sigmoid(x) = 1 / (1 + exp(-x)) (note the minus sign).`, () => sigmoidOf(x, -1))];
     case "tanh":
-      return [variantHint("Your values are sigmoid(x); tanh(x) = 2·sigmoid(2x) - 1 ranges over (-1, 1).", () => sigmoidOf(x, 1))];
+      return [variantHint(en`Your values are sigmoid(x); tanh(x) = 2·sigmoid(2x) - 1 ranges over (-1, 1).`, () => sigmoidOf(x, 1))];
   }
 }
 
 function backwardHints(act: Act, c: Case): HintRule[] {
   const { x, dy } = c;
-  const common = variantHint(`Your values are ${act}'(x) alone: multiply by the upstream gradient, dx = dy · ${act}'(x) (chain rule).`, () => derivativeAlone(act, x));
+  const common = variantHint(en`Your values are ${act}'(x) alone: multiply by the upstream gradient, dx = dy · ${act}'(x) (chain rule).`, () => derivativeAlone(act, x));
   switch (act) {
     case "relu":
       return [
         common,
-        variantHint("Your dx is relu(dy): the mask must come from the input x (dy where x > 0, else 0), not from the sign of dy.", () => ew(dy, (v) => (v > 0 ? v : 0))),
+        variantHint(en`Your dx is relu(dy): the mask must come from the input x (dy where x > 0, else 0), not from the sign of dy.`, () => ew(dy, (v) => (v > 0 ? v : 0))),
         // x < 0 must block the gradient: some element with x < 0 carries dy.
         (_expected, got) => {
           const leaks = x.data.some((v, i) => v < 0 && Math.abs(dy.data[i]) > 1e-3 && isClose(dy.data[i], got.data[i], VS_TFJS));
-          return leaks ? "Where x < 0 ReLU's derivative is 0, but your dx passes dy through there: the mask comes from x (x > 0), not from dy or y." : undefined;
+          return leaks ? en`Where x < 0 ReLU's derivative is 0, but your dx passes dy through there: the mask comes from x (x > 0), not from dy or y.` : undefined;
         },
         // Wrong only where x is exactly 0, with dy passed: relu'(0) taken as 1.
         (expected, got) => {
@@ -65,20 +64,20 @@ function backwardHints(act: Act, c: Case): HintRule[] {
             if (x.data[i] !== 0 || !isClose(dy.data[i], got.data[i], VS_TFJS)) return undefined;
             atZero++;
           }
-          return atZero ? "Only the elements where x is exactly 0 are wrong: the convention (tfjs's) is relu'(0) = 0, so the mask is x > 0, not x >= 0." : undefined;
+          return atZero ? en`Only the elements where x is exactly 0 are wrong: the convention (tfjs's) is relu'(0) = 0, so the mask is x > 0, not x >= 0.` : undefined;
         },
       ];
     case "sigmoid":
       return [
         common,
-        variantHint("You used x where sigmoid(x) belongs: sigmoid'(x) = s(1 - s) with s = sigmoid(x), not x(1 - x).", () => ew(x, (v, i) => dy.data[i] * v * (1 - v))),
-        variantHint("sigmoid'(x) = s(1 - s) with s = sigmoid(x): the factor (1 - s) is missing.", () => sigmoidTimesDy(x, dy)),
+        variantHint(en`You used x where sigmoid(x) belongs: sigmoid'(x) = s(1 - s) with s = sigmoid(x), not x(1 - x).`, () => ew(x, (v, i) => dy.data[i] * v * (1 - v))),
+        variantHint(en`sigmoid'(x) = s(1 - s) with s = sigmoid(x): the factor (1 - s) is missing.`, () => sigmoidTimesDy(x, dy)),
       ];
     case "tanh":
       return [
         common,
-        variantHint("tanh'(x) = 1 - tanh(x)², squared: you used 1 - tanh(x).", () => unsquaredTanhBackward(x, dy)),
-        variantHint("You used x where tanh(x) belongs: tanh'(x) = 1 - tanh(x)², not 1 - x².", () => ew(x, (v, i) => dy.data[i] * (1 - v * v))),
+        variantHint(en`tanh'(x) = 1 - tanh(x)², squared: you used 1 - tanh(x).`, () => unsquaredTanhBackward(x, dy)),
+        variantHint(en`You used x where tanh(x) belongs: tanh'(x) = 1 - tanh(x)², not 1 - x².`, () => ew(x, (v, i) => dy.data[i] * (1 - v * v))),
       ];
   }
 }

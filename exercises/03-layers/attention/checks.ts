@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake, type Tf } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake, type Tf, en } from "gradlab/checks";
 import { attentionTf, type AttentionMistakes } from "./ref.ts";
 
 type Out = "out" | "dq" | "dk" | "dv";
@@ -39,25 +39,25 @@ function mistakes(tf: Tf, c: Case): Mistake<Out>[] {
       return { out: referenceForward(tf, f, inputs), dq, dk, dv };
     });
   const list: Mistake<Out>[] = [
-    { hint: `The scores are not scaled: divide q·kᵀ by sqrt(d) = ${Number(Math.sqrt(d).toFixed(4))} before the softmax.`, outputs: variant(c.causal, { scale: "none" }) },
-    { hint: `The scores are divided by d = ${d}; scaled dot-product attention divides by sqrt(d) = ${Number(Math.sqrt(d).toFixed(4))}.`, outputs: variant(c.causal, { scale: "d" }) },
+    { hint: en`The scores are not scaled: divide q·kᵀ by sqrt(d) = ${Number(Math.sqrt(d).toFixed(4))} before the softmax.`, outputs: variant(c.causal, { scale: "none" }) },
+    { hint: en`The scores are divided by d = ${d}; scaled dot-product attention divides by sqrt(d) = ${Number(Math.sqrt(d).toFixed(4))}.`, outputs: variant(c.causal, { scale: "d" }) },
     {
-      hint: "Softmax runs over the wrong axis (the queries): for each query, the weights over the keys (the last axis of the [N, Tq, Tk] scores) must sum to 1.",
+      hint: en`Softmax runs over the wrong axis (the queries): for each query, the weights over the keys (the last axis of the [N, Tq, Tk] scores) must sum to 1.`,
       outputs: variant(c.causal, { softmaxAxis: "queries" }),
     },
   ];
   if (c.causal) {
     list.push(
       {
-        hint: "The mask is applied after the softmax, so each row's weights no longer sum to 1: set masked scores to -Infinity (or a large negative number) before the softmax.",
+        hint: en`The mask is applied after the softmax, so each row's weights no longer sum to 1: set masked scores to -Infinity (or a large negative number) before the softmax.`,
         outputs: variant(true, { mask: "after-softmax" }),
       },
-      { hint: "The mask hides the wrong triangle: query i may see keys j <= i (itself and the past); keys j > i are masked.", outputs: variant(true, { mask: "wrong-triangle" }) },
-      { hint: "causal is true but nothing is masked: query i must not see keys j > i.", outputs: variant(true, { mask: "none" }) },
-      { hint: "The mask is off by one: it hides key j = i too (j >= i). Query i may see itself: mask only keys j > i.", outputs: variant(true, { mask: "diagonal-hidden" }) },
+      { hint: en`The mask hides the wrong triangle: query i may see keys j <= i (itself and the past); keys j > i are masked.`, outputs: variant(true, { mask: "wrong-triangle" }) },
+      { hint: en`causal is true but nothing is masked: query i must not see keys j > i.`, outputs: variant(true, { mask: "none" }) },
+      { hint: en`The mask is off by one: it hides key j = i too (j >= i). Query i may see itself: mask only keys j > i.`, outputs: variant(true, { mask: "diagonal-hidden" }) },
     );
   } else if (c.q.shape[1] === c.k.shape[1]) {
-    list.push({ hint: "causal is false, yet keys after the query are masked: mask only when causal is true.", outputs: variant(true, {}) });
+    list.push({ hint: en`causal is false, yet keys after the query are masked: mask only when causal is true.`, outputs: variant(true, {}) });
   }
   return list;
 }

@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, asTensorWithShapeHint, variantHint, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, asTensorWithShapeHint, variantHint, mistakeHints, once, type Mistake, en } from "gradlab/checks";
 import { batchNormTrainTf, layerInference, layerTrain, type BnCase } from "./ref.ts";
 import { batchNorm64, type BnMistakes, type BnOutputs } from "./mistakes.host.ts";
 
@@ -20,8 +20,8 @@ function makeCase(rng: Rng, shape: number[], momentum: number, eps: number, spre
 }
 
 const describeCase = (c: BnCase) => `x [${c.x.shape}], momentum ${c.momentum}, eps ${c.eps}`;
-const trainLabel = (c: BnCase) => `batchNormTrain(x, gamma, beta, movingMean, movingVariance, ${c.momentum}, ${c.eps})`;
-const inferLabel = (c: BnCase) => `batchNormInference(x, gamma, beta, movingMean, movingVariance, ${c.eps})`;
+const trainLabel = (c: BnCase) => en`batchNormTrain(x, gamma, beta, movingMean, movingVariance, ${c.momentum}, ${c.eps})`;
+const inferLabel = (c: BnCase) => en`batchNormInference(x, gamma, beta, movingMean, movingVariance, ${c.eps})`;
 const backLabel = (c: BnCase) => `batchNormBackward(dy, x, gamma, ${c.eps})`;
 const trainArgs = (c: BnCase) => [c.x, c.gamma, c.beta, c.movingMean, c.movingVariance, c.momentum, c.eps];
 
@@ -34,32 +34,32 @@ function nonZero(o: BnOutputs | undefined): Partial<BnOutputs> | undefined {
 
 function mistakes(c: BnCase): Mistake<keyof BnOutputs>[] {
   const v = (m: BnMistakes) => once(() => nonZero(batchNorm64(c, m)));
-  const dxFull = "dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per channel, with g = dy · gamma and the means over the same values as the statistics";
+  const dxFull = en`dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per channel, with g = dy · gamma and the means over the same values as the statistics`;
   return [
     {
-      hint: "Your moving statistics use PyTorch's momentum convention (moving = (1 − momentum)·moving + momentum·batch). tfjs/Keras keep the old value with weight momentum: moving = momentum·moving + (1 − momentum)·batch (momentum 0.99 by default).",
+      hint: en`Your moving statistics use PyTorch's momentum convention (moving = (1 − momentum)·moving + momentum·batch). tfjs/Keras keep the old value with weight momentum: moving = momentum·moving + (1 − momentum)·batch (momentum 0.99 by default).`,
       outputs: v({ momentumSwapped: true }),
     },
     {
-      hint: "Your moving variance is updated with the unbiased batch variance (÷ (M − 1), as PyTorch's running_var is). tfjs updates it with the same biased variance (÷ M) it normalises with.",
+      hint: en`Your moving variance is updated with the unbiased batch variance (÷ (M − 1), as PyTorch's running_var is). tfjs updates it with the same biased variance (÷ M) it normalises with.`,
       outputs: v({ unbiasedMovingVariance: true }),
     },
     {
-      hint: "Your batch variance divides by M − 1 (unbiased): batch normalization uses the biased variance, Σ (x − mean)² / M, with M the number of values per channel.",
+      hint: en`Your batch variance divides by M − 1 (unbiased): batch normalization uses the biased variance, Σ (x − mean)² / M, with M the number of values per channel.`,
       outputs: v({ unbiasedVariance: true }),
     },
-    { hint: "Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps.", outputs: v({ epsOutside: true }) },
+    { hint: en`Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps.`, outputs: v({ epsOutside: true }) },
     {
-      hint: "Your statistics are over the batch axis only (one mean per position and channel). With x [N, H, W, C] each channel's mean and variance are over N, H and W together: every axis but the last.",
+      hint: en`Your statistics are over the batch axis only (one mean per position and channel). With x [N, H, W, C] each channel's mean and variance are over N, H and W together: every axis but the last.`,
       outputs: v({ overBatchAxisOnly: true }),
     },
     {
-      hint: "Your inference normalises with this batch's own mean and variance. At inference batch normalization uses the moving statistics it was given: (x − movingMean) / sqrt(movingVariance + eps).",
+      hint: en`Your inference normalises with this batch's own mean and variance. At inference batch normalization uses the moving statistics it was given: (x − movingMean) / sqrt(movingVariance + eps).`,
       outputs: v({ inferenceBatchStats: true }),
     },
-    { hint: `Your dx treats the batch mean and variance as constants (dy · gamma / sqrt(var + eps)): they depend on x too, which adds two terms: ${dxFull}.`, outputs: v({ dxWithoutMean: true, dxWithoutVariance: true }) },
-    { hint: `Your dx misses the term that comes through the variance: ${dxFull}.`, outputs: v({ dxWithoutVariance: true }) },
-    { hint: `Your dx misses the term that comes through the mean: ${dxFull}.`, outputs: v({ dxWithoutMean: true }) },
+    { hint: en`Your dx treats the batch mean and variance as constants (dy · gamma / sqrt(var + eps)): they depend on x too, which adds two terms: ${dxFull}.`, outputs: v({ dxWithoutMean: true, dxWithoutVariance: true }) },
+    { hint: en`Your dx misses the term that comes through the variance: ${dxFull}.`, outputs: v({ dxWithoutVariance: true }) },
+    { hint: en`Your dx misses the term that comes through the mean: ${dxFull}.`, outputs: v({ dxWithoutMean: true }) },
   ];
 }
 
@@ -75,13 +75,13 @@ async function checkTrain({ learner, tf }: CheckContext, c: BnCase, parts: Train
   const against = `tf.layers.batchNormalization, training (${describeCase(c)})`;
   if (parts.includes("y")) {
     // Normalising with the moving statistics in training is inference's computation.
-    const withMoving = variantHint("In training, batch normalization normalises with this batch's mean and variance; the moving statistics are only updated (and used at inference).", () => layerInference(tf, c));
+    const withMoving = variantHint(en`In training, batch normalization normalises with this batch's mean and variance; the moving statistics are only updated (and used at inference).`, () => layerInference(tf, c));
     expectClose(`${label}.y`, expected.y, out.y, { against, hints: [...mistakeHints(ms, "y"), withMoving] });
   }
   if (parts.includes("moving")) {
     for (const k of ["movingMean", "movingVariance"] as const) {
-      const unchanged = variantHint(`Your ${k} is the one you were given: one training step moves it towards the batch's statistic, moving = momentum·moving + (1 − momentum)·batch.`, () => c[k]);
-      const got = asTensorWithShapeHint(`${label}.${k}`, out[k], [c.x.shape[c.x.shape.length - 1]], () => `${k} has one value per channel, shape [C] (the last axis of x).`);
+      const unchanged = variantHint(en`Your ${k} is the one you were given: one training step moves it towards the batch's statistic, moving = momentum·moving + (1 − momentum)·batch.`, () => c[k]);
+      const got = asTensorWithShapeHint(`${label}.${k}`, out[k], [c.x.shape[c.x.shape.length - 1]], () => en`${k} has one value per channel, shape [C] (the last axis of x).`);
       expectClose(`${label}.${k}`, expected[k], got, { against, hints: [...mistakeHints(ms, k), unchanged] });
     }
   }
@@ -106,7 +106,7 @@ async function checkBackward({ learner, tf }: CheckContext, c: BnCase, which: Gr
     const got =
       k === "dx"
         ? out.dx
-        : asTensorWithShapeHint(`${label}.${k}`, out[k], [features], () => `${k} has one value per channel, shape [C]: sum dy${k === "dgamma" ? " · x̂" : ""} over every axis but the last.`);
+        : asTensorWithShapeHint(`${label}.${k}`, out[k], [features], () => en`${k} has one value per channel, shape [C]: sum dy${k === "dgamma" ? " · x̂" : ""} over every axis but the last.`);
     expectClose(`${label}.${k}`, expected[k], got, { against: `tf.grads (${describeCase(c)})`, hints: mistakeHints(ms, k) });
   }
 }
@@ -140,7 +140,7 @@ function randomCase(ctx: CheckContext, image: boolean, batchOfOne = false): BnCa
   if (image && shape[1] * shape[2] * n < 2) shape[2] = 2;
   const momentum = [0.99, 0.9, 0.8, 0.3][rng.int(4)];
   const eps = [1e-3, 1e-5, 0.01, 0.3][rng.int(4)];
-  ctx.describe(`${image ? "an image batch" : "a batch of vectors"} x [${shape}], momentum ${momentum}, eps ${eps}`);
+  ctx.describe(`${image ? en`an image batch` : en`a batch of vectors`} x [${shape}], momentum ${momentum}, eps ${eps}`);
   return makeCase(rng, shape, momentum, eps, eps >= 0.01 ? 0.3 : 1);
 }
 

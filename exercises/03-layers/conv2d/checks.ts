@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
 import { wrongDb, wrongDw, type Geometry } from "./mistakes.host.ts";
 
 type Padding = "valid" | "same";
@@ -118,12 +118,11 @@ function shapeHint(c: ConvCase): (got: number[]) => string | undefined {
   const other = geometry(h, w, kh, kw, c.stride, c.padding === "valid" ? "same" : "valid");
   const noStride = geometry(h, w, kh, kw, 1, c.padding);
   const formula =
-    "The output size is Ho = floor((H − KH) / stride) + 1 for 'valid' and Ho = ceil(H / stride) for 'same' (likewise Wo with W, KW); " +
-    "'same' pads max((Ho − 1)·stride + KH − H, 0) rows in all, floor of half of them on top and the rest at the bottom.";
+    en`The output size is Ho = floor((H − KH) / stride) + 1 for 'valid' and Ho = ceil(H / stride) for 'same' (likewise Wo with W, KW); 'same' pads max((Ho − 1)·stride + KH − H, 0) rows in all, floor of half of them on top and the rest at the bottom.`;
   return (got) => {
-    if (got.length !== 4) return `${formula} The output is [N, Ho, Wo, Cout].`;
-    if (got[1] === other.ho && got[2] === other.wo) return `Your output has the size of '${c.padding === "valid" ? "same" : "valid"}' padding. ${formula}`;
-    if (c.stride > 1 && got[1] === noStride.ho && got[2] === noStride.wo) return `Your output size ignores the stride ${c.stride}. ${formula}`;
+    if (got.length !== 4) return en`${formula} The output is [N, Ho, Wo, Cout].`;
+    if (got[1] === other.ho && got[2] === other.wo) return en`Your output has the size of '${c.padding === "valid" ? "same" : "valid"}' padding. ${formula}`;
+    if (c.stride > 1 && got[1] === noStride.ho && got[2] === noStride.wo) return en`Your output size ignores the stride ${c.stride}. ${formula}`;
     return formula;
   };
 }
@@ -131,8 +130,7 @@ function shapeHint(c: ConvCase): (got: number[]) => string | undefined {
 /** Forward or gradients of the true convolution (kernel flipped in KH and KW): the classic mix-up. */
 function flippedHint(what: string, candidate: () => Tensor | undefined): HintRule {
   return variantHint(
-    `Your ${what} is what a flipped kernel gives (a true convolution, w[KH−1−i, KW−1−j]): tfjs's conv2d is a cross-correlation, ` +
-      "y[n,i,j,o] = b[o] + Σ x[n, i·stride + a − top, j·stride + c − left, ci] · w[a, c, ci, o], without flipping w.",
+    en`Your ${what} is what a flipped kernel gives (a true convolution, w[KH−1−i, KW−1−j]): tfjs's conv2d is a cross-correlation, y[n,i,j,o] = b[o] + Σ x[n, i·stride + a − top, j·stride + c − left, ci] · w[a, c, ci, o], without flipping w.`,
     candidate,
   );
 }
@@ -144,13 +142,13 @@ function dwHints(c: ConvCase): HintRule[] {
   // Known wrong dw (mistakes.host.ts, server-only: undefined in Run, where the hint then says nothing).
   const wrong = (kind: "overwritten" | "last-sample") => () => wrongDw(c, convGeometry(c), kind);
   const divided = [
-    { value: 1 / n, hint: `Your dw is the reference divided by the batch size ${n}: dw sums over the batch (dy already carries any averaging).` },
-    { value: 1 / positions, hint: `Your dw is the reference divided by the ${positions} output positions: dw sums the contributions of every position, it does not average them.` },
-    { value: 1 / (n * positions), hint: `Your dw is the reference divided by N·Ho·Wo = ${n * positions}: dw sums over the batch and every output position, it does not average.` },
+    { value: 1 / n, hint: en`Your dw is the reference divided by the batch size ${n}: dw sums over the batch (dy already carries any averaging).` },
+    { value: 1 / positions, hint: en`Your dw is the reference divided by the ${positions} output positions: dw sums the contributions of every position, it does not average them.` },
+    { value: 1 / (n * positions), hint: en`Your dw is the reference divided by N·Ho·Wo = ${n * positions}: dw sums over the batch and every output position, it does not average.` },
   ].filter((f) => f.value !== 1);
   return [
-    variantHint("Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position).", wrong("overwritten")),
-    variantHint("Your dw only has the last sample's contribution: accumulate over the whole batch.", wrong("last-sample")),
+    variantHint(en`Your dw holds only the last contribution to each weight: accumulate with += over every sample and output position (the same weight is used at every position).`, wrong("overwritten")),
+    variantHint(en`Your dw only has the last sample's contribution: accumulate over the whole batch.`, wrong("last-sample")),
     scaleHint(divided),
   ];
 }
@@ -160,16 +158,16 @@ function dbHints(c: ConvCase): HintRule[] {
   // Known wrong db (mistakes.host.ts, server-only: undefined in Run).
   const wrong = (kind: "last-position" | "first-position" | "first-sample") => () => wrongDb(c.dy, kind);
   const total = n * ho * wo;
-  const notSummed = "db must be summed over N, Ho and Wo: db[o] = Σ_{n,i,j} dy[n,i,j,o] (the bias is added at every position of every sample).";
+  const notSummed = en`db must be summed over N, Ho and Wo: db[o] = Σ_{n,i,j} dy[n,i,j,o] (the bias is added at every position of every sample).`;
   return [
-    variantHint(`Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`, wrong("last-position")),
-    variantHint(`Your db is dy at the first position only. ${notSummed}`, wrong("first-position")),
-    variantHint(`Your db sums one sample only. ${notSummed}`, wrong("first-sample")),
+    variantHint(en`Your db is dy at the last position only (assigned instead of accumulated). ${notSummed}`, wrong("last-position")),
+    variantHint(en`Your db is dy at the first position only. ${notSummed}`, wrong("first-position")),
+    variantHint(en`Your db sums one sample only. ${notSummed}`, wrong("first-sample")),
     scaleHint(
       [
-        { value: 1 / total, hint: `Your db is the mean of dy over N·Ho·Wo = ${total} positions. ${notSummed}` },
-        { value: 1 / (ho * wo), hint: `Your db is divided by the ${ho * wo} output positions. ${notSummed}` },
-        { value: 1 / n, hint: `Your db is divided by the batch size ${n}. ${notSummed}` },
+        { value: 1 / total, hint: en`Your db is the mean of dy over N·Ho·Wo = ${total} positions. ${notSummed}` },
+        { value: 1 / (ho * wo), hint: en`Your db is divided by the ${ho * wo} output positions. ${notSummed}` },
+        { value: 1 / n, hint: en`Your db is divided by the batch size ${n}. ${notSummed}` },
       ].filter((f) => f.value !== 1),
     ),
   ];
@@ -179,8 +177,8 @@ function dbHints(c: ConvCase): HintRule[] {
 
 /** "'same' padding, stride 3, 1x1 kernel, x [2,5,5,3]": the kind of case, for a hidden failure's message. */
 function describeKind(ctx: CheckContext, c: ConvCase, what: string): void {
-  const clamped = c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? " (the stride is larger than the kernel needs: the total padding clamps at 0)" : "";
-  ctx.describe(`${what}: '${c.padding}' padding, stride ${c.stride}, ${c.w.shape[0]}x${c.w.shape[1]} kernel, x [${c.x.shape}]${clamped}`);
+  const clamped = c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? en` (the stride is larger than the kernel needs: the total padding clamps at 0)` : "";
+  ctx.describe(en`${what}: '${c.padding}' padding, stride ${c.stride}, ${c.w.shape[0]}x${c.w.shape[1]} kernel, x [${c.x.shape}]${clamped}`);
 }
 
 async function checkForward(ctx: CheckContext, c: ConvCase) {
@@ -193,14 +191,13 @@ async function checkForward(ctx: CheckContext, c: ConvCase) {
     against: `tfjs (${describeCase(c)})`,
     hints: [
       flippedHint("output", () => referenceForward(tf, conv(tf, c.stride, c.padding, true), [c.x, c.w, c.b])),
-      variantHint("Your output is the convolution without the bias b.", () => referenceForward(tf, (x, w) => tfConv(tf, x, w, c.stride, c.padding), [c.x, c.w])),
+      variantHint(en`Your output is the convolution without the bias b.`, () => referenceForward(tf, (x, w) => tfConv(tf, x, w, c.stride, c.padding), [c.x, c.w])),
       variantHint(
-        "Your 'same' padding puts the odd extra row (column) on top (left): TensorFlow puts floor(P/2) on top and the rest, the larger half, at the bottom (right).",
+        en`Your 'same' padding puts the odd extra row (column) on top (left): TensorFlow puts floor(P/2) on top and the rest, the larger half, at the bottom (right).`,
         () => (c.padding === "same" ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "extraOnTop").add(b), [c.x, c.w, c.b]) : undefined),
       ),
       variantHint(
-        `Your 'same' padding is negative here (stride ${c.stride} with a ${c.w.shape[0]}x${c.w.shape[1]} kernel: (Ho − 1)·stride + KH − H < 0), so your windows skip the first rows or columns. ` +
-          "The total padding is max((Ho − 1)·stride + KH − H, 0): clamp it at 0, then floor of half on top (left).",
+        en`Your 'same' padding is negative here (stride ${c.stride} with a ${c.w.shape[0]}x${c.w.shape[1]} kernel: (Ho − 1)·stride + KH − H < 0), so your windows skip the first rows or columns. The total padding is max((Ho − 1)·stride + KH − H, 0): clamp it at 0, then floor of half on top (left).`,
         () => (c.padding === "same" && Math.min(...rawSamePadding(c)) < 0 ? referenceForward(tf, (x, w, b) => im2colConv(tf, x, w, c.stride, c.padding, "unclamped").add(b), [c.x, c.w, c.b]) : undefined),
       ),
     ],
@@ -224,7 +221,7 @@ async function checkBackward(ctx: CheckContext, c: ConvCase, which: Grad[]) {
   };
   for (const k of which) {
     const got = k === "db"
-      ? asTensorWithShapeHint(`${label}.db`, out.db, db.shape, () => "db has one value per output channel, shape [Cout]: sum dy over N, Ho and Wo.")
+      ? asTensorWithShapeHint(`${label}.db`, out.db, db.shape, () => en`db has one value per output channel, shape [Cout]: sum dy over N, Ho and Wo.`)
       : out[k];
     expectClose(`${label}.${k}`, expected[k], got, { against: `tf.grads (${describeCase(c)})`, hints: hints[k] });
   }

@@ -1,5 +1,5 @@
 import { Rng, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint, en } from "gradlab/checks";
 
 const dense: TfForward = (x, w, b) => x.matMul(w).add(b);
 
@@ -13,21 +13,21 @@ function randomShape(rng: Rng): [number, number, number] {
 
 const batchHints = (n: number): HintRule[] => [
   scaleHint([
-    { value: 1 / n, hint: `Your values are the reference divided by the batch size ${n}: dy already carries the loss's mean, so do not divide again.` },
-    { value: n, hint: `Your values are the reference times the batch size ${n}.` },
+    { value: 1 / n, hint: en`Your values are the reference divided by the batch size ${n}: dy already carries the loss's mean, so do not divide again.` },
+    { value: n, hint: en`Your values are the reference times the batch size ${n}.` },
   ]),
 ];
 
 const dbHints = (n: number): HintRule[] => [
-  scaleHint([{ value: 1 / n, hint: `db is the mean of dy over the batch; it must be the sum: db = sum(dy, 0).` }]),
-  (_expected, got) => (got.shape.length === 1 ? undefined : "db must be summed over the batch: sum(dy, 0) gives shape [M]."),
+  scaleHint([{ value: 1 / n, hint: en`db is the mean of dy over the batch; it must be the sum: db = sum(dy, 0).` }]),
+  (_expected, got) => (got.shape.length === 1 ? undefined : en`db must be summed over the batch: sum(dy, 0) gives shape [M].`),
 ];
 
 async function checkForward({ learner, tf }: CheckContext, c: ReturnType<typeof makeCase>) {
   const expected = referenceForward(tf, dense, [c.x, c.w, c.b]);
   expectClose("denseForward(x, w, b)", expected, await learner.call("denseForward", c.x, c.w, c.b), {
     against: "tfjs",
-    hints: [variantHint("Your output is x·w without the bias b.", () => referenceForward(tf, (x, w) => x.matMul(w), [c.x, c.w]))],
+    hints: [variantHint(en`Your output is x·w without the bias b.`, () => referenceForward(tf, (x, w) => x.matMul(w), [c.x, c.w]))],
   });
 }
 

@@ -1,5 +1,5 @@
 import { type Rng, Tensor, ones, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, SandboxFn, expectClose, fmt, CheckFailure, asObjectResult, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, scaleHint, type HintRule, VS_FLOAT64, variantHint, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, SandboxFn, expectClose, fmt, CheckFailure, asObjectResult, asTensorResult, expectGradMatchesForward, referenceForward, referenceGrads, scaleHint, type HintRule, VS_FLOAT64, variantHint, hostAnswer, en } from "gradlab/checks";
 import { columnMajorMask, keepMask, type MaskOptions } from "./mask.host.ts";
 
 interface DropCase {
@@ -27,18 +27,18 @@ function expectedY({ tf }: CheckContext, c: DropCase, mask: Tensor): Tensor {
 }
 
 const SEQUENCE =
-  "call random() exactly once per element, in row-major order (the order of x.data), and nowhere else during the forward pass.";
+  en`call random() exactly once per element, in row-major order (the order of x.data), and nowhere else during the forward pass.`;
 
 /** Hints naming the mistake from the mask (or from y, mapped through `asY`). */
 function sequenceHints(c: DropCase, asY: (m: Tensor) => Tensor): HintRule[] {
   // Run has no mistake masks (undefined): the hint then says nothing.
   const variant = (opts: MaskOptions) => () => { const m = maskOf(c, opts); return m && asY(m); };
   const hints: HintRule[] = [
-    variantHint("You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping).", variant({ inverted: true })),
+    variantHint(en`You keep an element where random() < rate: keep it where random() >= rate (rate is the probability of dropping).`, variant({ inverted: true })),
   ];
-  for (const skip of [1, 2, 3]) hints.push(variantHint(`Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`, variant({ skip })));
-  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(variantHint(`Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`, variant({ every, skip })));
-  hints.push(variantHint(`Your random numbers go to the elements column by column: ${SEQUENCE}`, () => { const m = columnMajorMask(c.x.shape, c.seed, c.rate); return m && asY(m); }));
+  for (const skip of [1, 2, 3]) hints.push(variantHint(en`Your mask is the right rule on a random sequence shifted by ${skip} call${skip > 1 ? "s" : ""}: ${SEQUENCE}`, variant({ skip })));
+  for (const [every, skip] of [[2, 0], [2, 1]]) hints.push(variantHint(en`Your mask uses every second random number (random() is called twice per element): ${SEQUENCE}`, variant({ every, skip })));
+  hints.push(variantHint(en`Your random numbers go to the elements column by column: ${SEQUENCE}`, () => { const m = columnMajorMask(c.x.shape, c.seed, c.rate); return m && asY(m); }));
   return hints;
 }
 
@@ -54,10 +54,10 @@ async function checkTrainingY(ctx: CheckContext, c: DropCase) {
   const mask = hostAnswer(maskOf(c));
   const asY = (m: Tensor) => expectedY(ctx, c, m);
   expectClose(`${label}.y`, asY(mask), out.y, {
-    against: `x · mask / (1 − rate) computed by tfjs from the reference mask (${describeCase(c)})`,
+    against: en`x · mask / (1 − rate) computed by tfjs from the reference mask (${describeCase(c)})`,
     hints: [
-      variantHint("Your y is x · mask without the 1 / (1 − rate) scale: inverted dropout scales the kept elements during training, so that nothing changes at test time.", () => referenceForward(ctx.tf, (x, m) => x.mul(m), [c.x, mask])),
-      variantHint("Your y multiplies the kept elements by (1 − rate): inverted dropout divides them by (1 − rate).", () => referenceForward(ctx.tf, (x, m) => x.mul(m).mul(1 - c.rate), [c.x, mask])),
+      variantHint(en`Your y is x · mask without the 1 / (1 − rate) scale: inverted dropout scales the kept elements during training, so that nothing changes at test time.`, () => referenceForward(ctx.tf, (x, m) => x.mul(m), [c.x, mask])),
+      variantHint(en`Your y multiplies the kept elements by (1 − rate): inverted dropout divides them by (1 − rate).`, () => referenceForward(ctx.tf, (x, m) => x.mul(m).mul(1 - c.rate), [c.x, mask])),
       ...sequenceHints(c, asY),
     ],
   });
@@ -69,11 +69,11 @@ async function checkTrainingMask(ctx: CheckContext, c: DropCase) {
   const mask = hostAnswer(maskOf(c));
   expectClose(`${label}.mask`, mask, out.mask, {
     tol: VS_FLOAT64,
-    against: `the 0/1 keep indicator of your random() draws (${describeCase(c)})`,
+    against: en`the 0/1 keep indicator of your random() draws (${describeCase(c)})`,
     hints: [
-      scaleHint([{ value: 1 / (1 - c.rate), hint: "Your mask holds 1 / (1 − rate) for kept elements: the mask is the 0/1 keep indicator; the scale belongs in y (and in the backward)." }]),
+      scaleHint([{ value: 1 / (1 - c.rate), hint: en`Your mask holds 1 / (1 − rate) for kept elements: the mask is the 0/1 keep indicator; the scale belongs in y (and in the backward).` }]),
       ...sequenceHints(c, (m) => m),
-      () => "mask[i] is 1 where the i-th random() number is >= rate and 0 where it is smaller, one number per element in row-major order.",
+      () => en`mask[i] is 1 where the i-th random() number is >= rate and 0 where it is smaller, one number per element in row-major order.`,
     ],
   });
 }
@@ -81,11 +81,11 @@ async function checkTrainingMask(ctx: CheckContext, c: DropCase) {
 async function checkNotTraining(ctx: CheckContext, c: DropCase) {
   const label = forwardLabel(c, false);
   const out = await forwardOut(ctx, c, false, label);
-  const testTime = `Outside training dropout does nothing: y = x and the mask is all ones (inverted dropout already scaled during training, so there is no scaling at test time).`;
+  const testTime = en`Outside training dropout does nothing: y = x and the mask is all ones (inverted dropout already scaled during training, so there is no scaling at test time).`;
   expectClose(`${label}.y`, c.x, out.y, {
     tol: VS_FLOAT64,
     against: "x itself",
-    hints: [scaleHint([{ value: 1 - c.rate, hint: `Your y is x · (1 − rate). ${testTime}` }, { value: 1 / (1 - c.rate), hint: `Your y is x / (1 − rate). ${testTime}` }]), () => `Your y is not x. ${testTime}`],
+    hints: [scaleHint([{ value: 1 - c.rate, hint: en`Your y is x · (1 − rate). ${testTime}` }, { value: 1 / (1 - c.rate), hint: en`Your y is x / (1 − rate). ${testTime}` }]), () => en`Your y is not x. ${testTime}`],
   });
   expectClose(`${label}.mask`, ones(c.x.shape), out.mask, { tol: VS_FLOAT64, against: "all ones", hints: [() => testTime] });
 }
@@ -102,21 +102,21 @@ async function checkStatistics(ctx: CheckContext, shape: number[], rate: number)
   let total = 0;
   for (let i = 0; i < n; i++) {
     const m = mask.data[i];
-    if (m !== 0 && m !== 1) throw new CheckFailure(`${label}.mask has ${fmt(m)} at flat index ${i}; the mask holds only 0 (dropped) and 1 (kept).`);
+    if (m !== 0 && m !== 1) throw new CheckFailure(en`${label}.mask has ${fmt(m)} at flat index ${i}; the mask holds only 0 (dropped) and 1 (kept).`);
     dropped += 1 - m;
     total += y.data[i];
   }
   const fraction = dropped / n;
   const sigma = Math.sqrt((rate * (1 - rate)) / n);
-  const stats = `${fmt(fraction)} of ${n} elements dropped (expected ${rate} ± ${fmt(4 * sigma)}); mean of y ${fmt(total / n)} for x all ones (expected 1 ± ${fmt((4 * sigma) / (1 - rate))})`;
+  const stats = en`${fmt(fraction)} of ${n} elements dropped (expected ${rate} ± ${fmt(4 * sigma)}); mean of y ${fmt(total / n)} for x all ones (expected 1 ± ${fmt((4 * sigma) / (1 - rate))})`;
   if (Math.abs(fraction - rate) > 4 * sigma) {
-    throw new CheckFailure(`With rate ${rate}, ${stats}.`, {
-      hint: Math.abs(fraction - (1 - rate)) <= 4 * sigma ? "You drop a fraction 1 − rate: rate is the probability of dropping; keep where random() >= rate." : undefined,
+    throw new CheckFailure(en`With rate ${rate}, ${stats}.`, {
+      hint: Math.abs(fraction - (1 - rate)) <= 4 * sigma ? en`You drop a fraction 1 − rate: rate is the probability of dropping; keep where random() >= rate.` : undefined,
     });
   }
   if (Math.abs(total / n - 1) > (4 * sigma) / (1 - rate) || y.data.some((v, i) => Math.abs(v - mask.data[i] / (1 - rate)) > 1e-9)) {
-    throw new CheckFailure(`With rate ${rate}, ${stats}; kept elements must be x / (1 − rate) = ${fmt(1 / (1 - rate))} and dropped ones 0.`, {
-      hint: "Scale the kept elements by 1 / (1 − rate) so that the expected value of y equals x.",
+    throw new CheckFailure(en`With rate ${rate}, ${stats}; kept elements must be x / (1 − rate) = ${fmt(1 / (1 - rate))} and dropped ones 0.`, {
+      hint: en`Scale the kept elements by 1 / (1 − rate) so that the expected value of y equals x.`,
     });
   }
   return { output: `${stats}.` };
@@ -127,10 +127,10 @@ async function checkBackward({ learner, tf }: CheckContext, c: DropCase) {
   const label = `dropoutBackward(dy, mask, ${c.rate})`;
   const [dx] = referenceGrads(tf, (x) => x.mul(tf.tensor(Float32Array.from(mask.data), mask.shape)).div(1 - c.rate), [c.x], c.dy);
   expectClose(label, dx, await learner.call("dropoutBackward", c.dy, mask, c.rate), {
-    against: `tf.grads of sum(x · mask / (1 − rate) · dy) (${describeCase(c)})`,
+    against: en`tf.grads of sum(x · mask / (1 − rate) · dy) (${describeCase(c)})`,
     hints: [
-      variantHint("Your dx is dy · mask without the 1 / (1 − rate): the backward of y = x · mask / (1 − rate) keeps the scale.", () => referenceForward(tf, (g, m) => g.mul(m), [c.dy, mask])),
-      scaleHint([{ value: (1 - c.rate) ** 2, hint: "Your dx multiplies by (1 − rate) where it should divide." }]),
+      variantHint(en`Your dx is dy · mask without the 1 / (1 − rate): the backward of y = x · mask / (1 − rate) keeps the scale.`, () => referenceForward(tf, (g, m) => g.mul(m), [c.dy, mask])),
+      scaleHint([{ value: (1 - c.rate) ** 2, hint: en`Your dx multiplies by (1 − rate) where it should divide.` }]),
     ],
   });
 }

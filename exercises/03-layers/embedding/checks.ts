@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn, shuffle } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, asTensorWithShapeHint, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectGradMatchesForward, referenceForward, referenceGrads, type TfForward, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
 import { transposedLookup, transposedScatter, wrongScatter, type EmbInputs } from "./mistakes.host.ts";
 
 type EmbCase = EmbInputs;
@@ -49,11 +49,11 @@ async function checkForward({ learner, tf }: CheckContext, c: EmbCase) {
   const label = "embeddingForward(ids, table)";
   const expected = referenceForward(tf, gather(tf, c.ids), [c.table]);
   const got = asTensorWithShapeHint(label, await learner.call("embeddingForward", c.ids, c.table), expected.shape, () =>
-    `The output has one row per id: [ids.length, D] = [${expected.shape}].`,
+    en`The output has one row per id: [ids.length, D] = [${expected.shape}].`,
   );
   expectClose(label, expected, got, {
     against: `tfjs tf.gather (${describeCase(c)})`,
-    hints: [variantHint("You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].", () => transposedLookup(c))],
+    hints: [variantHint(en`You read the table as if it were [D, V]: the table is [V, D], and the embedding of id k is row k, table.data[k·D … k·D + D − 1].`, () => transposedLookup(c))],
   });
 }
 
@@ -63,15 +63,15 @@ async function checkBackward({ learner, tf }: CheckContext, c: EmbCase) {
   const expected = referenceDtable(tf, c);
   const got = asTensorWithShapeHint(label, await learner.call("embeddingBackward", c.dy, c.ids, v), expected.shape, (s) =>
     s.length === 2 && s[0] === d && s[1] === v
-      ? `dtable has the shape of the table, [V, D] = [${v},${d}], not [D, V].`
-      : `dtable has the shape of the table, [V, D] = [${v},${d}]: start from zeros and add row i of dy into row ids[i].`,
+      ? en`dtable has the shape of the table, [V, D] = [${v},${d}], not [D, V].`
+      : en`dtable has the shape of the table, [V, D] = [${v},${d}]: start from zeros and add row i of dy into row ids[i].`,
   );
   expectClose(label, expected, got, {
-    against: `tf.grads with respect to the table (${describeCase(c)})`,
+    against: en`tf.grads with respect to the table (${describeCase(c)})`,
     hints: [
-      variantHint("An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate.", () => wrongScatter(c, "overwrite")),
-      variantHint("You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1].", () => transposedScatter(c)),
-      variantHint("You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient).", () => wrongScatter(c, "mean")),
+      variantHint(en`An id that appears several times keeps only its last gradient row: add (+=) the rows of dy into the table, do not assign; repeated ids accumulate.`, () => wrongScatter(c, "overwrite")),
+      variantHint(en`You add dy into column ids[i] of a [D, V] layout: the table is [V, D], so row i of dy goes into row ids[i], dtable.data[ids[i]·D … ids[i]·D + D − 1].`, () => transposedScatter(c)),
+      variantHint(en`You average the gradient rows of a repeated id: they add up (each use of the row contributes its own gradient).`, () => wrongScatter(c, "mean")),
     ],
   });
 }
@@ -79,7 +79,7 @@ async function checkBackward({ learner, tf }: CheckContext, c: EmbCase) {
 async function checkAgainstOwnForward({ learner }: CheckContext, c: EmbCase) {
   const v = c.table.shape[0];
   const label = `embeddingBackward(dy, ids, ${v})`;
-  const grad = asTensorWithShapeHint(label, await learner.call("embeddingBackward", c.dy, c.ids, v), c.table.shape, () => `dtable has the shape of the table, [${c.table.shape}].`);
+  const grad = asTensorWithShapeHint(label, await learner.call("embeddingBackward", c.dy, c.ids, v), c.table.shape, () => en`dtable has the shape of the table, [${c.table.shape}].`);
   await expectGradMatchesForward({
     wrt: "table",
     gradLabel: label,

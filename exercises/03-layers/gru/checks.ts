@@ -1,5 +1,5 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceGrads, mistakeHints, once, type Mistake, en } from "gradlab/checks";
 import { gruTf, layerGru, type GruCase } from "./ref.ts";
 import { gru64, type GruMistakes, type GruOutputs } from "./mistakes.host.ts";
 
@@ -38,31 +38,31 @@ function mistakes(c: Case): Mistake<keyof GruOutputs>[] {
   const variant = (m: GruMistakes) => once(() => gru64(c, c.dhs, m));
   return [
     {
-      hint: "Your numbers are what the gate order r, z, h gives (PyTorch's order). tfjs/Keras lay the 3H columns of wx, wh and b out as z (update), r (reset), h (candidate): z from columns 0:H, r from H:2H, the candidate from 2H:3H.",
+      hint: en`Your numbers are what the gate order r, z, h gives (PyTorch's order). tfjs/Keras lay the 3H columns of wx, wh and b out as z (update), r (reset), h (candidate): z from columns 0:H, r from H:2H, the candidate from 2H:3H.`,
       outputs: variant({ orderRZH: true }),
     },
     {
-      hint: "Your interpolation is the other way round: tfjs/Keras (and PyTorch) keep the old state with weight z, h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t. (Cho et al. and some textbooks write it with z and 1 − z swapped.)",
+      hint: en`Your interpolation is the other way round: tfjs/Keras (and PyTorch) keep the old state with weight z, h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t. (Cho et al. and some textbooks write it with z and 1 − z swapped.)`,
       outputs: variant({ interpolationSwapped: true }),
     },
     {
-      hint: "Your reset gate is applied after the recurrent matmul, ĥ = tanh(x·wx_h + b_h + r ⊙ (h_{t−1}·wh_h)) (Keras's reset_after = true, PyTorch's GRU). tfjs's GRU resets before it: ĥ = tanh(x·wx_h + b_h + (r ⊙ h_{t−1})·wh_h).",
+      hint: en`Your reset gate is applied after the recurrent matmul, ĥ = tanh(x·wx_h + b_h + r ⊙ (h_{t−1}·wh_h)) (Keras's reset_after = true, PyTorch's GRU). tfjs's GRU resets before it: ĥ = tanh(x·wx_h + b_h + (r ⊙ h_{t−1})·wh_h).`,
       outputs: variant({ resetAfter: true }),
     },
     {
-      hint: "Your gates use the hard sigmoid clip(0.2·a + 0.5, 0, 1), tf.layers.gru's default recurrentActivation; this exercise uses the logistic sigmoid 1 / (1 + e^(−a)).",
+      hint: en`Your gates use the hard sigmoid clip(0.2·a + 0.5, 0, 1), tf.layers.gru's default recurrentActivation; this exercise uses the logistic sigmoid 1 / (1 + e^(−a)).`,
       outputs: variant({ hardSigmoid: true }),
     },
     {
-      hint: "dL/dh_t is not carried through time: besides dhs_t, h_t feeds step t+1 (directly with weight z_{t+1}, and through wh into z, r and ĥ), so it receives all of that back from the next step (and dh0 is that sum at t = 0).",
+      hint: en`dL/dh_t is not carried through time: besides dhs_t, h_t feeds step t+1 (directly with weight z_{t+1}, and through wh into z, r and ĥ), so it receives all of that back from the next step (and dh0 is that sum at t = 0).`,
       outputs: variant({ dhNotCarried: true }),
     },
     {
-      hint: "dh_{t−1} misses the direct path: h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ, so h_{t−1} receives z ⊙ dL/dh_t besides what comes back through wh.",
+      hint: en`dh_{t−1} misses the direct path: h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ, so h_{t−1} receives z ⊙ dL/dh_t besides what comes back through wh.`,
       outputs: variant({ noDirectPath: true }),
     },
     {
-      hint: "The candidate block of your dwh multiplies by h_{t−1}, but the candidate's recurrent input is r ⊙ h_{t−1}: dwh[:, 2H:3H] = Σ_t (r_t ⊙ h_{t−1})ᵀ · dL/dâ_t.",
+      hint: en`The candidate block of your dwh multiplies by h_{t−1}, but the candidate's recurrent input is r ⊙ h_{t−1}: dwh[:, 2H:3H] = Σ_t (r_t ⊙ h_{t−1})ᵀ · dL/dâ_t.`,
       outputs: variant({ dwhCandidateWithoutReset: true }),
     },
   ];
@@ -79,7 +79,7 @@ async function checkForward({ learner, tf }: CheckContext, c: Case) {
 async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad[]) {
   const grads = referenceGrads(tf, gruTf(tf), args(c), c.dhs);
   const expected = Object.fromEntries(GRADS.map((k, i) => [k, grads[i]])) as Record<Grad, Tensor>;
-  const label = "gruBackward(dhs, x, h0, wx, wh, b)";
+  const label = en`gruBackward(dhs, x, h0, wx, wh, b)`;
   const out = asObjectResult(label, await learner.call("gruBackward", c.dhs, ...args(c)), GRADS);
   const ms = mistakes(c);
   for (const k of which) expectClose(`${label}.${k}`, expected[k], out[k], { against: "tf.grads", hints: mistakeHints(ms, k) });

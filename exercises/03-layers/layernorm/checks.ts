@@ -1,5 +1,5 @@
 import { Rng, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
 import { dgammaVariant, dxVariant, forwardVariant, paramRowTerm, type LnInputs, type Variant } from "./mistakes.host.ts";
 
 type LnCase = LnInputs;
@@ -32,40 +32,40 @@ const layerNorm = (tf: Tf, eps: number): TfForward => (x, gamma, beta) => {
 
 function forwardHints(c: LnCase): HintRule[] {
   return [
-    variantHint("Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D.", () => forwardVariant(c, { unbiased: true })),
-    variantHint("Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps.", () => forwardVariant(c, { epsOutside: true })),
-    variantHint("You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features.", () => forwardVariant(c, { overBatch: true })),
+    variantHint(en`Your variance divides by D − 1 (unbiased): layer normalization uses the biased variance, Σ (x − mean)² / D.`, () => forwardVariant(c, { unbiased: true })),
+    variantHint(en`Your eps is outside the square root: divide by sqrt(var + eps), not by sqrt(var) + eps.`, () => forwardVariant(c, { epsOutside: true })),
+    variantHint(en`You normalise each column over the batch (that is batch normalization): layer normalization normalises each row, over its D features.`, () => forwardVariant(c, { overBatch: true })),
   ];
 }
 
 function dxHints(c: LnCase): HintRule[] {
-  const full = "dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per row, with g = dy · gamma";
+  const full = en`dx = (g − mean(g) − x̂ · mean(g · x̂)) / sqrt(var + eps) per row, with g = dy · gamma`;
   return [
-    variantHint(`Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`, () => dxVariant(c, { mean: false, variance: false })),
-    variantHint(`Your dx misses the term that comes through the variance: ${full}.`, () => dxVariant(c, { mean: true, variance: false })),
-    variantHint(`Your dx misses the term that comes through the mean: ${full}.`, () => dxVariant(c, { mean: false, variance: true })),
-    variantHint(`Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`, () => dxVariant(c, { mean: true, variance: true, gamma: false })),
+    variantHint(en`Your dx is only dy · gamma / sqrt(var + eps): the mean and the variance depend on x too, and their gradients add two terms: ${full}.`, () => dxVariant(c, { mean: false, variance: false })),
+    variantHint(en`Your dx misses the term that comes through the variance: ${full}.`, () => dxVariant(c, { mean: true, variance: false })),
+    variantHint(en`Your dx misses the term that comes through the mean: ${full}.`, () => dxVariant(c, { mean: false, variance: true })),
+    variantHint(en`Your dx forgets gamma: the gradient reaching x̂ is g = dy · gamma. ${full}.`, () => dxVariant(c, { mean: true, variance: true, gamma: false })),
   ];
 }
 
 /** dgamma = Σ_n dy · x̂ and dbeta = Σ_n dy, or the usual wrong versions (one row, the mean). */
 function paramHints(c: LnCase, which: "dgamma" | "dbeta"): HintRule[] {
   const n = c.x.shape[0];
-  const sum = `${which} sums over the batch: ${which === "dgamma" ? "dgamma = Σ_n dy[n] · x̂[n]" : "dbeta = Σ_n dy[n]"}.`;
+  const sum = en`${which} sums over the batch: ${which === "dgamma" ? "dgamma = Σ_n dy[n] · x̂[n]" : "dbeta = Σ_n dy[n]"}.`;
   const withVariant = (v: Variant) => () => (which === "dbeta" ? undefined : dgammaVariant(c, v));
   return [
-    variantHint("Your dgamma uses an x̂ normalised with the unbiased variance (D − 1): layer normalization divides by D.", withVariant({ unbiased: true })),
-    variantHint("Your dgamma uses an x̂ with eps outside the square root: x̂ = (x − mean) / sqrt(var + eps).", withVariant({ epsOutside: true })),
-    variantHint(`Your ${which} is the first row's term only. ${sum}`, () => paramRowTerm(c, which, 0)),
-    variantHint(`Your ${which} is the last row's term only. ${sum}`, () => paramRowTerm(c, which, n - 1)),
-    scaleHint(n > 1 ? [{ value: 1 / n, hint: `Your ${which} is the mean over the batch: ${sum}` }] : []),
+    variantHint(en`Your dgamma uses an x̂ normalised with the unbiased variance (D − 1): layer normalization divides by D.`, withVariant({ unbiased: true })),
+    variantHint(en`Your dgamma uses an x̂ with eps outside the square root: x̂ = (x − mean) / sqrt(var + eps).`, withVariant({ epsOutside: true })),
+    variantHint(en`Your ${which} is the first row's term only. ${sum}`, () => paramRowTerm(c, which, 0)),
+    variantHint(en`Your ${which} is the last row's term only. ${sum}`, () => paramRowTerm(c, which, n - 1)),
+    scaleHint(n > 1 ? [{ value: 1 / n, hint: en`Your ${which} is the mean over the batch: ${sum}` }] : []),
   ];
 }
 
 // ---- checks ---------------------------------------------------------------------------------
 
 async function checkForward({ learner, tf }: CheckContext, c: LnCase) {
-  const label = `layerNormForward(x, gamma, beta, ${c.eps})`;
+  const label = en`layerNormForward(x, gamma, beta, ${c.eps})`;
   const expected = referenceForward(tf, layerNorm(tf, c.eps), [c.x, c.gamma, c.beta]);
   expectClose(label, expected, await learner.call("layerNormForward", c.x, c.gamma, c.beta, c.eps), {
     against: `tfjs (${describeCase(c)})`,
@@ -85,7 +85,7 @@ async function checkBackward({ learner, tf }: CheckContext, c: LnCase, which: Gr
       k === "dx"
         ? out.dx
         : asTensorWithShapeHint(`${label}.${k}`, out[k], [c.x.shape[1]], (s) =>
-            s.length === 2 ? `${k} has one value per feature, shape [D]: sum the per-row terms over the batch (axis 0).` : undefined,
+            s.length === 2 ? en`${k} has one value per feature, shape [D]: sum the per-row terms over the batch (axis 0).` : undefined,
           );
     expectClose(`${label}.${k}`, expected[k], got, {
       against: `tf.grads (${describeCase(c)})`,

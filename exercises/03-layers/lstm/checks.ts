@@ -1,5 +1,5 @@
 import { Rng, Tensor, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake, en } from "gradlab/checks";
 import { lstmTf, type LstmCase } from "./ref.ts";
 import { lstm64, type LstmMistakes, type LstmOutputs } from "./mistakes.host.ts";
 
@@ -35,26 +35,26 @@ const args = (c: LstmCase) => [c.x, c.h0, c.c0, c.wx, c.wh, c.b];
 function mistakes(c: Case): Mistake<keyof LstmOutputs>[] {
   const variant = (m: LstmMistakes) => once(() => lstm64(c, c.dhs, m));
   const order = (o: string) =>
-    `Your numbers are what the gate order ${o} gives. tfjs/Keras (and PyTorch) lay the 4H columns of wx, wh and b out as i, f, c (the candidate g), o: i = σ(z[:, 0:H]), f = σ(z[:, H:2H]), g = tanh(z[:, 2H:3H]), o = σ(z[:, 3H:4H]).`;
+    en`Your numbers are what the gate order ${o} gives. tfjs/Keras (and PyTorch) lay the 4H columns of wx, wh and b out as i, f, c (the candidate g), o: i = σ(z[:, 0:H]), f = σ(z[:, H:2H]), g = tanh(z[:, 2H:3H]), o = σ(z[:, 3H:4H]).`;
   return [
-    { hint: order("f, i, g, o (input and forget gates swapped)"), outputs: variant({ order: ["f", "i", "g", "o"] }) },
-    { hint: order("i, f, o, g (candidate and output gate swapped, as in CS231n)"), outputs: variant({ order: ["i", "f", "o", "g"] }) },
-    { hint: order("i, g, f, o (TensorFlow 1's LSTMCell order i, j, f, o)"), outputs: variant({ order: ["i", "g", "f", "o"] }) },
+    { hint: order(en`f, i, g, o (input and forget gates swapped)`), outputs: variant({ order: ["f", "i", "g", "o"] }) },
+    { hint: order(en`i, f, o, g (candidate and output gate swapped, as in CS231n)`), outputs: variant({ order: ["i", "f", "o", "g"] }) },
+    { hint: order(en`i, g, f, o (TensorFlow 1's LSTMCell order i, j, f, o)`), outputs: variant({ order: ["i", "g", "f", "o"] }) },
     {
-      hint: "Your gates use the hard sigmoid clip(0.2·z + 0.5, 0, 1), tf.layers.lstm's default recurrentActivation; this exercise uses the logistic sigmoid 1 / (1 + e^(-z)).",
+      hint: en`Your gates use the hard sigmoid clip(0.2·z + 0.5, 0, 1), tf.layers.lstm's default recurrentActivation; this exercise uses the logistic sigmoid 1 / (1 + e^(-z)).`,
       outputs: variant({ gateActivation: "hard-sigmoid" }),
     },
-    { hint: "Your h_t = o_t · c_t misses the tanh of the cell: h_t = o_t · tanh(c_t).", outputs: variant({ hWithoutTanh: true }) },
+    { hint: en`Your h_t = o_t · c_t misses the tanh of the cell: h_t = o_t · tanh(c_t).`, outputs: variant({ hWithoutTanh: true }) },
     {
-      hint: "dL/dc_t is not carried through time: besides dL/dh_t · o_t · (1 - tanh²(c_t)), c_t also receives f_{t+1} · dL/dc_{t+1} from the next step (and dc0 = f_0 · dL/dc_0).",
+      hint: en`dL/dc_t is not carried through time: besides dL/dh_t · o_t · (1 - tanh²(c_t)), c_t also receives f_{t+1} · dL/dc_{t+1} from the next step (and dc0 = f_0 · dL/dc_0).`,
       outputs: variant({ dcNotCarried: true }),
     },
     {
-      hint: "dL/dh_t is not carried through time: besides dhs_t, h_t also feeds step t+1 through wh, so it receives (dL/dz_{t+1})·whᵀ from the next step (and dh0 is that sum at t = 0).",
+      hint: en`dL/dh_t is not carried through time: besides dhs_t, h_t also feeds step t+1 through wh, so it receives (dL/dz_{t+1})·whᵀ from the next step (and dh0 is that sum at t = 0).`,
       outputs: variant({ dhNotCarried: true }),
     },
     {
-      hint: "The tanh derivative on the cell is missing: h_t = o_t · tanh(c_t), so dL/dc_t gets dL/dh_t · o_t · (1 - tanh²(c_t)), not dL/dh_t · o_t.",
+      hint: en`The tanh derivative on the cell is missing: h_t = o_t · tanh(c_t), so dL/dc_t gets dL/dh_t · o_t · (1 - tanh²(c_t)), not dL/dh_t · o_t.`,
       outputs: variant({ noCellTanhGrad: true }),
     },
   ];
@@ -71,7 +71,7 @@ async function checkForward({ learner, tf }: CheckContext, c: Case) {
 async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad[]) {
   const grads = referenceGrads(tf, lstmTf(tf), args(c), c.dhs);
   const expected = Object.fromEntries(GRADS.map((k, i) => [k, grads[i]])) as Record<Grad, Tensor>;
-  const label = "lstmBackward(dhs, x, h0, c0, wx, wh, b)";
+  const label = en`lstmBackward(dhs, x, h0, c0, wx, wh, b)`;
   const out = asObjectResult(label, await learner.call("lstmBackward", c.dhs, ...args(c)), GRADS);
   const ms = mistakes(c);
   for (const k of which) expectClose(`${label}.${k}`, expected[k], out[k], { against: "tf.grads", hints: mistakeHints(ms, k) });

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, fmt, isClose, expectGradMatchesForward, referenceForward, referenceGrads, asTensorWithShapeHint, distinctValues, variantHint, CheckFailure, indexLabel, VS_FLOAT64, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, fmt, isClose, expectGradMatchesForward, referenceForward, referenceGrads, asTensorWithShapeHint, distinctValues, variantHint, CheckFailure, indexLabel, VS_FLOAT64, hostAnswer, en } from "gradlab/checks";
 import { poolWindows, wrongDx, type WrongRoute } from "./windows.host.ts";
 
 interface PoolCase {
@@ -64,19 +64,19 @@ const windowsOf = (c: PoolCase): number[][] => hostAnswer(poolWindows(c.x.shape,
 function dxHints(c: PoolCase) {
   return [
     variantHint(
-      "An element that is the max of several overlapping windows must receive the sum of their gradients: accumulate with dx[argmax] += dy, do not assign.",
+      en`An element that is the max of several overlapping windows must receive the sum of their gradients: accumulate with dx[argmax] += dy, do not assign.`,
       wrong(c, "assign-to-max"),
     ),
     variantHint(
-      "You send dy to every element of the window: only the window's max influences the output, so only the max gets the gradient (the others get 0).",
+      en`You send dy to every element of the window: only the window's max influences the output, so only the max gets the gradient (the others get 0).`,
       wrong(c, "every-element"),
     ),
     variantHint(
-      "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
+      en`You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.`,
       wrong(c, "spread-add"),
     ),
     variantHint(
-      "You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.",
+      en`You spread dy evenly over the window (that is average pooling's gradient): for max pooling only the window's max gets dy.`,
       wrong(c, "spread-assign"),
     ),
   ];
@@ -84,10 +84,10 @@ function dxHints(c: PoolCase) {
 
 function shapeHint(c: PoolCase) {
   return (got: number[]) => {
-    const formula = `With valid padding Ho = floor((H − pool) / stride) + 1 (likewise Wo); the output is [N, Ho, Wo, C].`;
+    const formula = en`With valid padding Ho = floor((H − pool) / stride) + 1 (likewise Wo); the output is [N, Ho, Wo, C].`;
     const [, h, w] = c.x.shape;
-    if (got.length === 4 && got[1] === outSize(h, c.pool, c.pool) && got[2] === outSize(w, c.pool, c.pool) && c.pool !== c.stride) return `Your output size uses the pool size as the stride. ${formula}`;
-    if (got.length === 4 && got[1] === Math.ceil(h / c.stride) && got[2] === Math.ceil(w / c.stride)) return `Your output has the size of 'same' padding. ${formula}`;
+    if (got.length === 4 && got[1] === outSize(h, c.pool, c.pool) && got[2] === outSize(w, c.pool, c.pool) && c.pool !== c.stride) return en`Your output size uses the pool size as the stride. ${formula}`;
+    if (got.length === 4 && got[1] === Math.ceil(h / c.stride) && got[2] === Math.ceil(w / c.stride)) return en`Your output has the size of 'same' padding. ${formula}`;
     return formula;
   };
 }
@@ -100,7 +100,7 @@ async function checkForward({ learner, tf }: CheckContext, c: PoolCase) {
   const got = asTensorWithShapeHint(label, await learner.call("maxPoolForward", c.x, c.pool, c.stride), expected.shape, shapeHint(c));
   expectClose(label, expected, got, {
     against: `tfjs tf.maxPool (${describeCase(c)})`,
-    hints: [variantHint("Your output is the window's average (average pooling): take the window's maximum.", () => referenceForward(tf, (x) => tf.avgPool(x as TF.Tensor4D, c.pool, c.stride, "valid"), [c.x]))],
+    hints: [variantHint(en`Your output is the window's average (average pooling): take the window's maximum.`, () => referenceForward(tf, (x) => tf.avgPool(x as TF.Tensor4D, c.pool, c.stride, "valid"), [c.x]))],
   });
 }
 
@@ -115,7 +115,7 @@ async function checkBackward({ learner, tf }: CheckContext, c: PoolCase) {
 
 async function checkAgainstOwnForward({ learner }: CheckContext, c: PoolCase) {
   const label = `maxPoolBackward(dy, x, ${c.pool}, ${c.stride})`;
-  const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => "dx has the shape of x.");
+  const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => en`dx has the shape of x.`);
   await expectGradMatchesForward({
     wrt: "x",
     gradLabel: label,
@@ -144,24 +144,24 @@ function tiedCase(rng: Rng): PoolCase {
 
 async function checkTies({ learner }: CheckContext, c: PoolCase) {
   const label = `maxPoolBackward(dy, x, ${c.pool}, ${c.stride})`;
-  const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => "dx has the shape of x.");
+  const dx = asTensorWithShapeHint(label, await learner.call("maxPoolBackward", c.dy, c.x, c.pool, c.stride), c.x.shape, () => en`dx has the shape of x.`);
   windowsOf(c).forEach((win, o) => {
     const top = Math.max(...win.map((i) => c.x.data[i]));
     const tied = win.filter((i) => c.x.data[i] === top);
     for (const i of win) {
       if (c.x.data[i] !== top && !isClose(0, dx.data[i], VS_FLOAT64)) {
-        throw new CheckFailure(`${label}${indexLabel(c.x.shape, i)} is ${fmt(dx.data[i])}: that element is below its window's max, so its gradient is 0 (windows with a tied max, ${describeCase(c)}).`);
+        throw new CheckFailure(en`${label}${indexLabel(c.x.shape, i)} is ${fmt(dx.data[i])}: that element is below its window's max, so its gradient is 0 (windows with a tied max, ${describeCase(c)}).`);
       }
     }
     const total = tied.reduce((s, i) => s + dx.data[i], 0);
     if (isClose(c.dy.data[o], total, VS_FLOAT64)) return;
     const each = isClose(tied.length * c.dy.data[o], total, VS_FLOAT64);
     throw new CheckFailure(
-      `The ${tied.length} elements that tie for the max of window ${indexLabel(c.dy.shape, o)} receive ${fmt(total)} in all; expected dy${indexLabel(c.dy.shape, o)} = ${fmt(c.dy.data[o])} once (${describeCase(c)}).`,
+      en`The ${tied.length} elements that tie for the max of window ${indexLabel(c.dy.shape, o)} receive ${fmt(total)} in all; expected dy${indexLabel(c.dy.shape, o)} = ${fmt(c.dy.data[o])} once (${describeCase(c)}).`,
       {
         hint: each
-          ? "You pass dy to every element equal to the window's max: the window's output moves by dy only once, so give dy to one of the tied maxima (tfjs takes the first in the window) — compare with > rather than >=, or stop at the first."
-          : "When several elements tie for a window's max, the gradient they receive must add up to dy: give it to one of them (tfjs takes the first).",
+          ? en`You pass dy to every element equal to the window's max: the window's output moves by dy only once, so give dy to one of the tied maxima (tfjs takes the first in the window) — compare with > rather than >=, or stop at the first.`
+          : en`When several elements tie for a window's max, the gradient they receive must add up to dy: give it to one of them (tfjs takes the first).`,
       },
     );
   });

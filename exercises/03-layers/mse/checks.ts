@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, isClose, VS_TFJS_RELATIVE } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
 
 interface Case {
   pred: Tensor;
@@ -43,7 +43,7 @@ function wrongCounts(shape: number[]): Map<number, string> {
     const axes = shape.flatMap((_, d) => ((mask >> d) & 1 ? [d] : []));
     const count = axes.reduce((p, d) => p * shape[d], 1);
     if (count === size) continue;
-    const what = axes.length === 1 ? `the size of axis ${axes[0]}` : `the product of axes ${axes.join(" and ")}`;
+    const what = axes.length === 1 ? en`the size of axis ${axes[0]}` : en`the product of axes ${axes.join(" and ")}`;
     out.set(count, out.has(count) ? `${out.get(count)} or ${what}` : what);
   }
   return out;
@@ -63,13 +63,13 @@ function knownFactors(shape: number[], forGradient: boolean): { value: number; c
     else factors.push({ value, causes: [cause] });
   };
   if (forGradient) {
-    add(0.5, "the factor 2 of d(e²)/de = 2e is missing");
-    add(2, "the factor 2 is counted twice");
+    add(0.5, en`the factor 2 of d(e²)/de = 2e is missing`);
+    add(2, en`the factor 2 is counted twice`);
   } else {
-    add(0.5, "a factor 1/2 that this loss does not have");
+    add(0.5, en`a factor 1/2 that this loss does not have`);
   }
-  for (const [count, what] of wrongCounts(shape)) add(size / count, `it is divided by ${count} (${what}) where the mean divides by all ${size} elements`);
-  if (size > 1) add(size, `there is no division by the number of elements (${size}): the loss is a mean`);
+  for (const [count, what] of wrongCounts(shape)) add(size / count, en`it is divided by ${count} (${what}) where the mean divides by all ${size} elements`);
+  if (size > 1) add(size, en`there is no division by the number of elements (${size}): the loss is a mean`);
   return factors.filter((f) => f.value !== 1);
 }
 
@@ -81,16 +81,16 @@ function lossHint(c: Case) {
   return (expected: number, got: number): string | undefined => {
     const ratio = got / expected;
     for (const f of factors) {
-      if (isClose(f.value, ratio, VS_TFJS_RELATIVE)) return `Your loss is ${factorText(f.value)} the reference: ${causesText(f.causes)}.`;
+      if (isClose(f.value, ratio, VS_TFJS_RELATIVE)) return en`Your loss is ${factorText(f.value)} the reference: ${causesText(f.causes)}.`;
     }
-    if (isClose(Math.sqrt(expected), got, VS_TFJS_RELATIVE)) return "Your value is the root of the mean squared error (RMSE): do not take the square root.";
+    if (isClose(Math.sqrt(expected), got, VS_TFJS_RELATIVE)) return en`Your value is the root of the mean squared error (RMSE): do not take the square root.`;
     return undefined;
   };
 }
 
 function gradHints(c: Case): HintRule[] {
-  const list = knownFactors(c.pred.shape, true).map((f) => ({ value: f.value, hint: `Your gradient is ${factorText(f.value)} the reference: ${causesText(f.causes)}.` }));
-  list.push({ value: -1, hint: "Right size, opposite sign: the gradient with respect to pred is 2 (pred - target) / size, not (target - pred)." });
+  const list = knownFactors(c.pred.shape, true).map((f) => ({ value: f.value, hint: en`Your gradient is ${factorText(f.value)} the reference: ${causesText(f.causes)}.` }));
+  list.push({ value: -1, hint: en`Right size, opposite sign: the gradient with respect to pred is 2 (pred - target) / size, not (target - pred).` });
   return [scaleHint(list)];
 }
 

@@ -1,5 +1,5 @@
 import { Rng, Tensor, add, mul, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, type HintRule, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, type HintRule, once, type Mistake, en } from "gradlab/checks";
 import { PARAM_KEYS, mhaTf, type MhaMistakes, type MhaParams } from "./ref.ts";
 
 type Param = (typeof PARAM_KEYS)[number];
@@ -62,31 +62,31 @@ function mistakes(tf: Tf, c: Case, right: () => Record<Out, Tensor> & { paths: T
   if (c.numHeads > 1) {
     list.push(
       {
-        hint: `Your scores are divided by sqrt(D) = sqrt(${d}), the model width: each head's scores are divided by sqrt(dh) = sqrt(${dh}), the width of one head (D / numHeads).`,
+        hint: en`Your scores are divided by sqrt(D) = sqrt(${d}), the model width: each head's scores are divided by sqrt(dh) = sqrt(${dh}), the width of one head (D / numHeads).`,
         outputs: variant({ scaleByModelDim: true }),
       },
       {
-        hint: "Your heads take every numHeads-th column (head h = columns j with j mod numHeads = h). Head h owns a contiguous block: columns h·dh to (h+1)·dh − 1 of q, k and v (reshape [N, T, D] to [N, T, H, dh]), and the heads' outputs go back side by side in the same order.",
+        hint: en`Your heads take every numHeads-th column (head h = columns j with j mod numHeads = h). Head h owns a contiguous block: columns h·dh to (h+1)·dh − 1 of q, k and v (reshape [N, T, D] to [N, T, H, dh]), and the heads' outputs go back side by side in the same order.`,
         outputs: variant({ split: "interleaved" }),
       },
       {
-        hint: "Your heads mix positions: [N, T, D] was reshaped straight to [N, H, T, dh]. Reshape to [N, T, H, dh] first, then transpose to [N, H, T, dh] (and transpose back before merging the heads into [N, T, D]).",
+        hint: en`Your heads mix positions: [N, T, D] was reshaped straight to [N, H, T, dh]. Reshape to [N, T, H, dh] first, then transpose to [N, H, T, dh] (and transpose back before merging the heads into [N, T, D]).`,
         outputs: variant({ split: "reshape-without-transpose" }),
       },
       {
-        hint: `Your numbers are single-head attention over all D = ${d} features: numHeads is ignored. Split q, k and v into ${c.numHeads} heads of width dh = ${dh}, attend within each head, then put the heads' outputs side by side.`,
+        hint: en`Your numbers are single-head attention over all D = ${d} features: numHeads is ignored. Split q, k and v into ${c.numHeads} heads of width dh = ${dh}, attend within each head, then put the heads' outputs side by side.`,
         outputs: variant({ split: "one-head" }),
       },
     );
   }
   if (c.causal && c.x.shape[1] > 1) {
-    list.push({ hint: "causal is true but nothing is masked: in every head, position i must not attend to positions j > i (mask the scores before the softmax).", outputs: variant({ causalIgnored: true }) });
+    list.push({ hint: en`causal is true but nothing is masked: in every head, position i must not attend to positions j > i (mask the scores before the softmax).`, outputs: variant({ causalIgnored: true }) });
   }
   const onlyPath = (i: number, name: string) => ({
-    hint: `Your dx holds only the path through ${name}. In self-attention x feeds all three projections (q = x·wq + bq, k = x·wk + bk, v = x·wv + bv), so dx = dq·wqᵀ + dk·wkᵀ + dv·wvᵀ: add the three paths, do not overwrite.`,
+    hint: en`Your dx holds only the path through ${name}. In self-attention x feeds all three projections (q = x·wq + bq, k = x·wk + bk, v = x·wv + bv), so dx = dq·wqᵀ + dk·wkᵀ + dv·wvᵀ: add the three paths, do not overwrite.`,
     outputs: () => ({ dx: right().paths[i] }),
   });
-  list.push(onlyPath(0, "the query projection wq"), onlyPath(1, "the key projection wk"), onlyPath(2, "the value projection wv"));
+  list.push(onlyPath(0, en`the query projection wq`), onlyPath(1, en`the key projection wk`), onlyPath(2, en`the value projection wv`));
   return list;
 }
 

@@ -1,5 +1,5 @@
 import { Rng, Tensor, mul, randn, transpose } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, type Mistake, en } from "gradlab/checks";
 import { rnnTf, type RnnCase } from "./ref.ts";
 import { rnnBackward64, rnnForward64 } from "./mistakes.host.ts";
 
@@ -32,12 +32,12 @@ const args = (c: Case) => [c.x, c.h0, c.wx, c.wh, c.b];
 function forwardMistakes(tf: Tf, c: Case): Mistake<"hs">[] {
   return [
     {
-      hint: "Your h_t are what h_{t-1}·whᵀ gives: the recurrent term is h_{t-1}·wh, with wh [H, H] indexed [previous unit, new unit] (a square wh never complains about its shape).",
+      hint: en`Your h_t are what h_{t-1}·whᵀ gives: the recurrent term is h_{t-1}·wh, with wh [H, H] indexed [previous unit, new unit] (a square wh never complains about its shape).`,
       outputs: once(() => ({ hs: referenceForward(tf, rnnTf(tf), [c.x, c.h0, c.wx, transpose(c.wh), c.b]) })),
     },
-    { hint: "Your h_t are what you get with h0 in place of h_{t-1} at every step: carry the state, h_{t-1} is the previous step's output.", outputs: once(() => ({ hs: rnnForward64(c, { stateFromH0: true }) })) },
-    { hint: "Your h_t are the pre-activations: apply tanh to x_t·wx + h_{t-1}·wh + b.", outputs: once(() => ({ hs: rnnForward64(c, { noTanh: true }) })) },
-    { hint: "Your h_t are computed without the bias b.", outputs: once(() => ({ hs: rnnForward64(c, { noBias: true }) })) },
+    { hint: en`Your h_t are what you get with h0 in place of h_{t-1} at every step: carry the state, h_{t-1} is the previous step's output.`, outputs: once(() => ({ hs: rnnForward64(c, { stateFromH0: true }) })) },
+    { hint: en`Your h_t are the pre-activations: apply tanh to x_t·wx + h_{t-1}·wh + b.`, outputs: once(() => ({ hs: rnnForward64(c, { noTanh: true }) })) },
+    { hint: en`Your h_t are computed without the bias b.`, outputs: once(() => ({ hs: rnnForward64(c, { noBias: true }) })) },
   ];
 }
 
@@ -46,20 +46,20 @@ function backwardMistakes(c: Case): Mistake<Grad>[] {
   const variant = (m: Parameters<typeof rnnBackward64>[2]) => once(() => rnnBackward64(c.dhs, c, m));
   return [
     {
-      hint: "Your gradients ignore the path back through h_{t-1}: dL/dh_t is dhs_t plus what step t+1 sends back, (dL/da_{t+1})·whᵀ. Carry it backwards through time.",
+      hint: en`Your gradients ignore the path back through h_{t-1}: dL/dh_t is dhs_t plus what step t+1 sends back, (dL/da_{t+1})·whᵀ. Carry it backwards through time.`,
       outputs: variant({ noRecurrence: true }),
     },
     {
-      hint: `This gradient holds the contribution of the first time step only: accumulate (+=) the parameter gradients over all ${steps} steps instead of assigning them at each step.`,
+      hint: en`This gradient holds the contribution of the first time step only: accumulate (+=) the parameter gradients over all ${steps} steps instead of assigning them at each step.`,
       outputs: variant({ paramsFromStep: "first" }),
     },
     {
-      hint: `This gradient holds the contribution of the last time step only: the weights are shared by all ${steps} steps, so their gradients are sums over every step.`,
+      hint: en`This gradient holds the contribution of the last time step only: the weights are shared by all ${steps} steps, so their gradients are sums over every step.`,
       outputs: variant({ paramsFromStep: "last" }),
     },
-    { hint: "The tanh derivative is missing: dL/da_t = dL/dh_t · (1 - h_t²).", outputs: variant({ tanhGrad: "none" }) },
-    { hint: "The tanh derivative is 1 - h_t², not 1 - h_t.", outputs: variant({ tanhGrad: "one-minus-h" }) },
-    { hint: "The tanh derivative is taken at the wrong point: tanh'(a) = 1 - tanh(a)² = 1 - h_t², not 1 - a_t² with the pre-activation a_t.", outputs: variant({ tanhGrad: "pre-activation" }) },
+    { hint: en`The tanh derivative is missing: dL/da_t = dL/dh_t · (1 - h_t²).`, outputs: variant({ tanhGrad: "none" }) },
+    { hint: en`The tanh derivative is 1 - h_t², not 1 - h_t.`, outputs: variant({ tanhGrad: "one-minus-h" }) },
+    { hint: en`The tanh derivative is taken at the wrong point: tanh'(a) = 1 - tanh(a)² = 1 - h_t², not 1 - a_t² with the pre-activation a_t.`, outputs: variant({ tanhGrad: "pre-activation" }) },
   ];
 }
 
@@ -74,7 +74,7 @@ async function checkForward({ learner, tf }: CheckContext, c: Case) {
 async function checkBackward({ learner, tf }: CheckContext, c: Case, which: Grad[]) {
   const grads = referenceGrads(tf, rnnTf(tf), args(c), c.dhs);
   const expected = Object.fromEntries(GRADS.map((k, i) => [k, grads[i]])) as Record<Grad, Tensor>;
-  const label = "rnnBackward(dhs, x, h0, wx, wh, b)";
+  const label = en`rnnBackward(dhs, x, h0, wx, wh, b)`;
   const out = asObjectResult(label, await learner.call("rnnBackward", c.dhs, ...args(c)), GRADS);
   const mistakes = backwardMistakes(c);
   for (const k of which) expectClose(`${label}.${k}`, expected[k], out[k], { against: "tf.grads", hints: mistakeHints(mistakes, k) });

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint, isClose, VS_TFJS_RELATIVE } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
 import { columnSoftmax, columnSoftmaxGrad, softmaxOverBatch } from "./mistakes.host.ts";
 
 interface Case {
@@ -74,12 +74,12 @@ function refGrad(tf: Tf, c: Case): Tensor {
   return r;
 }
 
-const COLUMNS_HINT = "Your softmax normalises each column (over the batch, axis 0): it must normalise each row, one example's C class scores (axis 1).";
+const COLUMNS_HINT = en`Your softmax normalises each column (over the batch, axis 0): it must normalise each row, one example's C class scores (axis 1).`;
 
 function softmaxHints(c: Case): HintRule[] {
   return [
     variantHint(COLUMNS_HINT, () => columnSoftmax(c.logits)),
-    variantHint("Your values are exp(z) without the division by the row's sum: each row of a softmax sums to 1.", () => new Tensor(c.logits.data.map(Math.exp), c.logits.shape.slice())),
+    variantHint(en`Your values are exp(z) without the division by the row's sum: each row of a softmax sums to 1.`, () => new Tensor(c.logits.data.map(Math.exp), c.logits.shape.slice())),
   ];
 }
 
@@ -87,16 +87,16 @@ function gradHints(c: Case): HintRule[] {
   const n = c.logits.shape[0];
   return [
     scaleHint([
-      { value: n, hint: `Your gradient is the reference times the batch size ${n}: the loss is the mean over the batch, so divide (softmax - onehot) by N.` },
-      { value: 1 / n, hint: `Your gradient is the reference divided by the batch size ${n} once too often.` },
+      { value: n, hint: en`Your gradient is the reference times the batch size ${n}: the loss is the mean over the batch, so divide (softmax - onehot) by N.` },
+      { value: 1 / n, hint: en`Your gradient is the reference divided by the batch size ${n} once too often.` },
     ]),
-    variantHint(`Your gradient uses a softmax over the columns (axis 0). ${COLUMNS_HINT}`, () => columnSoftmaxGrad(c.logits, c.labels)),
-    variantHint("Your gradient is softmax / N: subtract the one-hot label, (softmax - onehot) / N.", () => softmaxOverBatch(c.logits)),
+    variantHint(en`Your gradient uses a softmax over the columns (axis 0). ${COLUMNS_HINT}`, () => columnSoftmaxGrad(c.logits, c.labels)),
+    variantHint(en`Your gradient is softmax / N: subtract the one-hot label, (softmax - onehot) / N.`, () => softmaxOverBatch(c.logits)),
   ];
 }
 
-const UNSTABLE = "exp overflows (Math.exp(710) is Infinity) and Infinity / Infinity is NaN: subtract each row's max before exp; softmax does not change when a constant is subtracted from a row. Only the max keeps every argument of exp at or below 0: the row's mean does not (in [1e4, -1e4, 0] the mean is 0).";
-const LOG_ZERO = "A non-finite loss comes from exp overflow (exp(z) with z in the thousands is Infinity) or from log(0) = -Infinity (a probability that underflows to 0). Compute each row's loss as logsumexp(z) - z[label], with logsumexp(z) = m + log Σ exp(z - m) and m = max(z): no overflow, no log(0).";
+const UNSTABLE = en`exp overflows (Math.exp(710) is Infinity) and Infinity / Infinity is NaN: subtract each row's max before exp; softmax does not change when a constant is subtracted from a row. Only the max keeps every argument of exp at or below 0: the row's mean does not (in [1e4, -1e4, 0] the mean is 0).`;
+const LOG_ZERO = en`A non-finite loss comes from exp overflow (exp(z) with z in the thousands is Infinity) or from log(0) = -Infinity (a probability that underflows to 0). Compute each row's loss as logsumexp(z) - z[label], with logsumexp(z) = m + log Σ exp(z - m) and m = max(z): no overflow, no log(0).`;
 
 /** Rethrow a non-finite result's failure with this exercise's hint. */
 function withNonFiniteHint<T>(hint: string, f: () => T): T {
@@ -112,7 +112,7 @@ function withNonFiniteHint<T>(hint: string, f: () => T): T {
 
 /** "logits [3,4], huge logits (...)": the kind of case, for a hidden failure's message. */
 function describeCase(ctx: CheckContext, c: Case): void {
-  ctx.describe(`logits [${c.logits.shape}]${c.logits.shape[0] === 1 ? " (a batch of one)" : ""}${c.kind ? `, ${c.kind}` : ""}`);
+  ctx.describe(`logits [${c.logits.shape}]${c.logits.shape[0] === 1 ? en` (a batch of one)` : ""}${c.kind ? `, ${c.kind}` : ""}`);
 }
 
 async function checkSoftmax(ctx: CheckContext, c: Case) {
@@ -129,12 +129,12 @@ async function checkLoss(ctx: CheckContext, c: Case) {
   const got = await learner.call("crossEntropy", c.logits, c.labels);
   withNonFiniteHint(LOG_ZERO, () =>
     expectNumberClose("crossEntropy(logits, labels)", refLoss(tf, c), got, {
-      against: "tfjs (mean of -tf.logSoftmax at the labels)",
+      against: en`tfjs (mean of -tf.logSoftmax at the labels)`,
       hint: (e, g) =>
         n > 1 && isClose(n, g / e, VS_TFJS_RELATIVE)
-          ? `Your loss is the reference times the batch size ${n}: average over the batch (divide the sum by N).`
+          ? en`Your loss is the reference times the batch size ${n}: average over the batch (divide the sum by N).`
           : isClose(-1, g / e, VS_TFJS_RELATIVE)
-            ? "Right size, opposite sign: the loss is -log(p[label]), a positive number."
+            ? en`Right size, opposite sign: the loss is -log(p[label]), a positive number.`
             : undefined,
     }),
   );

@@ -1,5 +1,5 @@
 import { Rng, Tensor, linspace, mul, randn, reshape } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, worstError, VS_TFJS, type HintRule, type Mistake } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, mistakeHints, once, worstError, VS_TFJS, type HintRule, type Mistake, en } from "gradlab/checks";
 import { PARAM_KEYS, blockTf, geluTf, layerGeluNew, type BlockMistakes, type BlockParams, type Param } from "./ref.ts";
 
 type Grad = "dx" | `d${Param}`;
@@ -68,9 +68,9 @@ function knownMistakes<K extends string>(ms: Mistake<K>[], key: K): HintRule[] {
 // ---- GELU -------------------------------------------------------------------------------------
 
 const ERF_HINT =
-  "Your GELU is the exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (tfjs's \"gelu\", PyTorch's default). This exercise uses the tanh approximation, tfjs's \"gelu_new\" (GPT-2, BERT): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). The two differ by up to 5e-4, near |x| = 2.7.";
+  en`Your GELU is the exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (tfjs's "gelu", PyTorch's default). This exercise uses the tanh approximation, tfjs's "gelu_new" (GPT-2, BERT): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). The two differ by up to 5e-4, near |x| = 2.7.`;
 const NO_CUBIC_HINT =
-  "Your GELU derivative misses the inner derivative of the cubic term: with t = tanh(√(2/π)·(x + 0.044715·x³)), d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²).";
+  en`Your GELU derivative misses the inner derivative of the cubic term: with t = tanh(√(2/π)·(x + 0.044715·x³)), d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²).`;
 
 /** Values from −4 to 4 (through ±2.7, where the tanh approximation and erf differ most), jittered. */
 function geluInput(rng: Rng, rows: number, cols: number): Tensor {
@@ -91,7 +91,7 @@ async function checkGeluBackward({ learner, tf }: CheckContext, x: Tensor, dy: T
     { hint: ERF_HINT, outputs: grad({ geluErf: true }) },
     { hint: NO_CUBIC_HINT, outputs: grad({ geluGradNoCubic: true }) },
   ];
-  expectClose("geluBackward(dy, x)", grad({})().dx, await learner.call("geluBackward", dy, x), { against: `tf.grads of gelu_new (x [${x.shape}])`, hints: knownMistakes(ms, "dx") });
+  expectClose("geluBackward(dy, x)", grad({})().dx, await learner.call("geluBackward", dy, x), { against: en`tf.grads of gelu_new (x [${x.shape}])`, hints: knownMistakes(ms, "dx") });
 }
 
 /**
@@ -103,7 +103,7 @@ function agreesWithErfBlock(erfBlock: () => Tensor | undefined): HintRule {
   return (_expected, got) => {
     const v = erfBlock();
     if (!v || v.data.length !== got.data.length || got.data.every((g) => g === 0) || !(worstError(v.data, got.data, VS_TFJS) <= 1)) return undefined;
-    return "Your values agree, within the tolerance, with this block computed with the exact GELU x·Φ(x) (erf) instead of the tanh approximation, and are just outside it for the tanh one: check that your gelu is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (see the gelu checks).";
+    return en`Your values agree, within the tolerance, with this block computed with the exact GELU x·Φ(x) (erf) instead of the tanh approximation, and are just outside it for the tanh one: check that your gelu is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (see the gelu checks).`;
   };
 }
 
@@ -121,23 +121,23 @@ function mistakes(tf: Tf, c: Case, erf: () => Record<Out, Tensor>): Mistake<Out>
   const variant = (m: BlockMistakes) => once(() => outputsOf(tf, c, m));
   return [
     {
-      hint: "Your block is post-norm (the original Transformer's): h = LN1(x + MHA(x)), y = LN2(h + FFN(h)). This block is pre-norm (GPT-2's): each sublayer reads a normalised copy and the residual adds to the un-normalised stream, h = x + MHA(LN1(x)), y = h + FFN(LN2(h)).",
+      hint: en`Your block is post-norm (the original Transformer's): h = LN1(x + MHA(x)), y = LN2(h + FFN(h)). This block is pre-norm (GPT-2's): each sublayer reads a normalised copy and the residual adds to the un-normalised stream, h = x + MHA(LN1(x)), y = h + FFN(LN2(h)).`,
       outputs: variant({ postNorm: true }),
     },
     {
-      hint: "Your residuals start from the normalised input: h = LN1(x) + MHA(LN1(x)). In a pre-norm block the residual stream is never normalised: h = x + MHA(LN1(x)), y = h + FFN(LN2(h)).",
+      hint: en`Your residuals start from the normalised input: h = LN1(x) + MHA(LN1(x)). In a pre-norm block the residual stream is never normalised: h = x + MHA(LN1(x)), y = h + FFN(LN2(h)).`,
       outputs: variant({ residualFromNormalized: true }),
     },
     {
-      hint: "Your LayerNorm's mean and variance are over a whole sequence (T·D values). LayerNorm normalises each position on its own, over its D features (the last axis): treat x [N, T, D] as N·T rows of D.",
+      hint: en`Your LayerNorm's mean and variance are over a whole sequence (T·D values). LayerNorm normalises each position on its own, over its D features (the last axis): treat x [N, T, D] as N·T rows of D.`,
       outputs: variant({ lnOverSequence: true }),
     },
     {
-      hint: "Your gradients miss the residual connections' identity paths: y = h + FFN(LN2(h)) sends dy to h directly as well as through the FFN, so dh = dy + (what comes back through FFN and LN2); the same for x: dx = dh + (what comes back through MHA and LN1).",
+      hint: en`Your gradients miss the residual connections' identity paths: y = h + FFN(LN2(h)) sends dy to h directly as well as through the FFN, so dh = dy + (what comes back through FFN and LN2); the same for x: dx = dh + (what comes back through MHA and LN1).`,
       outputs: variant({ residualGradDropped: true }),
     },
-    { hint: `Inside your block: ${ERF_HINT}`, outputs: erf },
-    { hint: `Inside your block: ${NO_CUBIC_HINT}`, outputs: variant({ geluGradNoCubic: true }) },
+    { hint: en`Inside your block: ${ERF_HINT}`, outputs: erf },
+    { hint: en`Inside your block: ${NO_CUBIC_HINT}`, outputs: variant({ geluGradNoCubic: true }) },
   ];
 }
 
@@ -200,7 +200,7 @@ export default defineChecks({
       checkAgainstOwnForward(ctx, makeCase(ctx.rng, 2, 2, 2, 2, 6, true, 1e-3)),
     ),
     hidden("gelu and geluBackward on random values", 1, async (ctx) => {
-      ctx.describe("x [3,7], values from −4 to 4");
+      ctx.describe(en`x [3,7], values from −4 to 4`);
       const x = geluInput(ctx.rng, 3, 7);
       const dy = randn([3, 7], ctx.rng);
       await checkGelu(ctx, x);

@@ -1,6 +1,6 @@
 // tfjs has no learning-rate schedules: the reference is the catalogue's formulas in float64 (VS_FLOAT64).
 import type { Rng } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asNumberResult, hostAnswer, describeTolerance, VS_FLOAT64 } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asNumberResult, hostAnswer, describeTolerance, VS_FLOAT64, en } from "gradlab/checks";
 import { expectedSchedule, scheduleMistake, type CosH, type ExpH, type H, type Name, type StepH } from "./schedule.host.ts";
 
 // ---- checking a series of steps ------------------------------------------------------------
@@ -28,23 +28,22 @@ async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number
   for (const [k, s] of steps.entries()) {
     const v = await ctx.learner.call(name, s, h);
     if (typeof v === "number" && !Number.isFinite(v)) {
-      throw new CheckFailure(`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(expected[k])}.`, {
-        hint: "A division by zero: warmupSteps can be 0 (divide by it only while step < warmupSteps), and totalSteps can equal warmupSteps (hence max(1, totalSteps - warmupSteps)).",
+      throw new CheckFailure(en`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(expected[k])}.`, {
+        hint: en`A division by zero: warmupSteps can be 0 (divide by it only while step < warmupSteps), and totalSteps can equal warmupSteps (hence max(1, totalSteps - warmupSteps)).`,
       });
     }
     got.push(asNumberResult(`${name}(${s}, h)`, v));
   }
   const plot = { trajectory: { xLabel: "step", x: steps, labels: [name], expected: [expected], got: [got] } };
   const first = steps.findIndex((_, k) => !isClose(expected[k], got[k], VS_FLOAT64));
-  if (first < 0) return ctx.hidden ? { output: `Matches at ${steps.length} steps.` } : { output: `Matches at ${steps.length} steps.`, data: plot };
+  if (first < 0) return ctx.hidden ? { output: en`Matches at ${steps.length} steps.` } : { output: en`Matches at ${steps.length} steps.`, data: plot };
   const bad = steps.filter((_, k) => !isClose(expected[k], got[k], VS_FLOAT64)).length;
   const s = steps[first];
   const msg =
-    `${name}(${s}, h) is wrong: expected ${fmt(expected[first])}, got ${fmt(got[first])}, with h = ${describeH(h)} ` +
-    `(${bad} of ${steps.length} steps differ from the float64 reference by more than ${describeTolerance(VS_FLOAT64)}).`;
+    en`${name}(${s}, h) is wrong: expected ${fmt(expected[first])}, got ${fmt(got[first])}, with h = ${describeH(h)} (${bad} of ${steps.length} steps differ from the float64 reference by more than ${describeTolerance(VS_FLOAT64)}).`;
   // A mistake is named only when it explains every value, clearly better than the reference does.
   let hint = scheduleMistake(name, h, steps, got);
-  if (!hint && got.every((g) => g === got[0]) && expected.some((e) => e !== expected[0])) hint = "Your rate never changes: is the function still the starter's stub?";
+  if (!hint && got.every((g) => g === got[0]) && expected.some((e) => e !== expected[0])) hint = en`Your rate never changes: is the function still the starter's stub?`;
   throw new CheckFailure(msg, { hint, data: plot });
 }
 

@@ -1,7 +1,7 @@
 // The reference (the catalogue's formulas, float64) and the known mistakes' schedules. Server-only:
 // in the browser's Run these answer only the calls recorded from the solution's visible run
 // (docs/authoring.md, "What Run ships").
-import { mistakeExplains } from "gradlab/checks";
+import { mistakeExplains, en } from "gradlab/checks";
 
 export interface StepH { baseLr: number; dropEvery: number; factor: number }
 export interface ExpH { baseLr: number; decayRate: number; decaySteps: number; staircase: boolean }
@@ -36,24 +36,24 @@ const linearWarmup = (step: number, h: CosH) => (h.baseLr * step) / h.warmupStep
 
 const MISTAKES: Record<Name, { f: Schedule; hint: string }[]> = {
   stepDecay: [
-    { f: ((s: number, h: StepH) => refStepDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** (s / h.dropEvery)) as Schedule, hint: "The exponent is not floored: step decay drops in steps, factor^floor(step / dropEvery)." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.round(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded; it must be floored: floor(step / dropEvery)." },
-    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.ceil(s / h.dropEvery)) as Schedule, hint: "The exponent is rounded up; it must be floored: floor(step / dropEvery)." },
+    { f: ((s: number, h: StepH) => refStepDecay(s + 1, h)) as Schedule, hint: en`Your values are one step ahead: steps are 0-based, so step 0 gets baseLr and the first drop happens at step = dropEvery.` },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** (s / h.dropEvery)) as Schedule, hint: en`The exponent is not floored: step decay drops in steps, factor^floor(step / dropEvery).` },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.round(s / h.dropEvery)) as Schedule, hint: en`The exponent is rounded; it must be floored: floor(step / dropEvery).` },
+    { f: ((s: number, h: StepH) => h.baseLr * h.factor ** Math.ceil(s / h.dropEvery)) as Schedule, hint: en`The exponent is rounded up; it must be floored: floor(step / dropEvery).` },
   ],
   exponentialDecay: [
-    { f: ((s: number, h: ExpH) => refExponentialDecay(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets baseLr." },
-    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: "With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps)." },
-    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: "With staircase: false the exponent step / decaySteps is not floored: the decay is smooth." },
-    { f: ((s: number, h: ExpH) => h.baseLr * h.decayRate ** s) as Schedule, hint: "The exponent is the step itself; it is step / decaySteps (decayRate is the factor per decaySteps steps)." },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s + 1, h)) as Schedule, hint: en`Your values are one step ahead: steps are 0-based, so step 0 gets baseLr.` },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: false })) as Schedule, hint: en`With staircase: true the exponent step / decaySteps must be floored (the rate changes only every decaySteps steps).` },
+    { f: ((s: number, h: ExpH) => refExponentialDecay(s, { ...h, staircase: true })) as Schedule, hint: en`With staircase: false the exponent step / decaySteps is not floored: the decay is smooth.` },
+    { f: ((s: number, h: ExpH) => h.baseLr * h.decayRate ** s) as Schedule, hint: en`The exponent is the step itself; it is step / decaySteps (decayRate is the factor per decaySteps steps).` },
   ],
   warmupCosine: [
-    { f: ((s: number, h: CosH) => refWarmupCosine(s + 1, h)) as Schedule, hint: "Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup)." },
-    { f: cosineWith(pOf, (s, h) => linearWarmup(s + 1, h)) as Schedule, hint: "The warmup starts at baseLr / warmupSteps instead of 0: during warmup the rate is baseLr * step / warmupSteps, with step starting at 0." },
-    { f: cosineWith(pUnclamped, linearWarmup) as Schedule, hint: "After totalSteps your rate rises again: clamp p = min(1, ...) so that the rate stays at minLr once the cosine is done." },
-    { f: cosineWith((s, h) => Math.min(1, s / h.totalSteps), linearWarmup) as Schedule, hint: "The cosine phase starts after the warmup: p = (step - warmupSteps) / (totalSteps - warmupSteps), not step / totalSteps." },
-    { f: cosineWith((s, h) => Math.min(1, (s - h.warmupSteps) / h.totalSteps), linearWarmup) as Schedule, hint: "p divides by totalSteps; the cosine phase lasts totalSteps - warmupSteps steps: p = (step - warmupSteps) / max(1, totalSteps - warmupSteps)." },
-    { f: cosineWith(pOf, (s, h) => h.minLr + ((h.baseLr - h.minLr) * s) / h.warmupSteps) as Schedule, hint: "The warmup rises from minLr; it rises from 0: baseLr * step / warmupSteps." },
+    { f: ((s: number, h: CosH) => refWarmupCosine(s + 1, h)) as Schedule, hint: en`Your values are one step ahead: steps are 0-based, so step 0 gets 0 (the start of the warmup).` },
+    { f: cosineWith(pOf, (s, h) => linearWarmup(s + 1, h)) as Schedule, hint: en`The warmup starts at baseLr / warmupSteps instead of 0: during warmup the rate is baseLr * step / warmupSteps, with step starting at 0.` },
+    { f: cosineWith(pUnclamped, linearWarmup) as Schedule, hint: en`After totalSteps your rate rises again: clamp p = min(1, ...) so that the rate stays at minLr once the cosine is done.` },
+    { f: cosineWith((s, h) => Math.min(1, s / h.totalSteps), linearWarmup) as Schedule, hint: en`The cosine phase starts after the warmup: p = (step - warmupSteps) / (totalSteps - warmupSteps), not step / totalSteps.` },
+    { f: cosineWith((s, h) => Math.min(1, (s - h.warmupSteps) / h.totalSteps), linearWarmup) as Schedule, hint: en`p divides by totalSteps; the cosine phase lasts totalSteps - warmupSteps steps: p = (step - warmupSteps) / max(1, totalSteps - warmupSteps).` },
+    { f: cosineWith(pOf, (s, h) => h.minLr + ((h.baseLr - h.minLr) * s) / h.warmupSteps) as Schedule, hint: en`The warmup rises from minLr; it rises from 0: baseLr * step / warmupSteps.` },
   ],
 };
 

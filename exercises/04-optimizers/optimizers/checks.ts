@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asTensorResult, indexLabel, describeTolerance, type Tolerance, type Handle, worstError } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type CheckOutcome, fmt, isClose, CheckFailure, asTensorResult, indexLabel, describeTolerance, type Tolerance, type Handle, worstError, en } from "gradlab/checks";
 import { STEP_FN, tfTrajectory, type Hyper, type OptKind, type Run, type Trajectory } from "./ref.ts";
 import { knownMistake } from "./mistakes.host.ts";
 
@@ -84,7 +84,7 @@ const TFJS_NAME: Record<OptKind, string> = {
   momentum: "tf.train.momentum",
   rmsprop: "tf.train.rmsprop",
   adam: "tf.train.adam",
-  adamw: "tf.train.adam + decoupled decay",
+  adamw: en`tf.train.adam + decoupled decay`,
 };
 
 /** Worst error of `got` (steps 1..t) against `ref`, in units of `tol` (≤ 1 means within). */
@@ -105,8 +105,8 @@ function diagnose(run: Run, expected: Trajectory, got: Trajectory, t: number, in
   const moved = got[t].some((p, i) => p.data.some((x, j) => x !== got[t - 1][i].data[j]));
   if (!moved) {
     return t === 1
-      ? "Your step did not change the parameters. Update them in place: params[i].data[j] -= ... . Assigning params[i] = newTensor, or returning new tensors, leaves the caller's parameters where they were."
-      : `Step ${t} did not move the parameters at all, while the earlier steps did.`;
+      ? en`Your step did not change the parameters. Update them in place: params[i].data[j] -= ... . Assigning params[i] = newTensor, or returning new tensors, leaves the caller's parameters where they were.`
+      : en`Step ${t} did not move the parameters at all, while the earlier steps did.`;
   }
   const tol = trajectoryTol(run);
   const last = got.length - 1;
@@ -114,11 +114,11 @@ function diagnose(run: Run, expected: Trajectory, got: Trajectory, t: number, in
   if (known) return known;
   // Every displacement from p0 has the opposite sign of the reference's: the update goes uphill.
   const flipped = got[t].every((p, i) => p.data.every((x, j) => isClose(-(expected[t][i].data[j] - run.p0[i].data[j]), x - run.p0[i].data[j], tol)));
-  if (flipped) return "Your parameters move the opposite way: an optimizer step subtracts the update from the parameters (p -= ...).";
+  if (flipped) return en`Your parameters move the opposite way: an optimizer step subtracts the update from the parameters (p -= ...).`;
   if (interleaved) {
-    return "Two runs with their own `state` objects were stepped alternately. If one run alone is right, your optimizer keeps something outside `state` (a module-level variable, a counter shared by every run): keep moments and the step counter in the `state` object each call receives.";
+    return en`Two runs with their own \`state\` objects were stepped alternately. If one run alone is right, your optimizer keeps something outside \`state\` (a module-level variable, a counter shared by every run): keep moments and the step counter in the \`state\` object each call receives.`;
   }
-  if (t > 1) return `Step 1 matched tfjs; the difference shows from step ${t} on, so it builds up over the steps: compare what your step carries from one call to the next (\`state\`) and each term of the update with the formulas in the statement.`;
+  if (t > 1) return en`Step 1 matched tfjs; the difference shows from step ${t} on, so it builds up over the steps: compare what your step carries from one call to the next (\`state\`) and each term of the update with the formulas in the statement.`;
   return undefined;
 }
 
@@ -143,7 +143,7 @@ function plotData(expected: Trajectory, got: Trajectory) {
 async function readParams(ctx: CheckContext, handles: Handle[], run: Run, t: number): Promise<Tensor[]> {
   const out: Tensor[] = [];
   for (let i = 0; i < handles.length; i++) {
-    const label = `params[${i}] after step ${t}`;
+    const label = en`params[${i}] after step ${t}`;
     try {
       out.push(asTensorResult(label, await ctx.learner.get(handles[i], label), run.p0[i].shape));
     } catch (e) {
@@ -151,10 +151,10 @@ async function readParams(ctx: CheckContext, handles: Handle[], run: Run, t: num
       const nonFinite = / contains (NaN|-?Infinity) /.test(e.message);
       const adam = run.kind === "adam" || run.kind === "adamw";
       const hint = !nonFinite
-        ? e.hint ?? "Keep each parameter's shape, and update its data in place."
+        ? e.hint ?? en`Keep each parameter's shape, and update its data in place.`
         : adam
-          ? "A non-finite parameter: the bias correction divides by 1 - beta^t, which is 0 when t is 0. t is the step number, 1 on the first call."
-          : "A non-finite parameter: a division by zero (sqrt(ms) without epsilon?) or an accumulator that was never initialised (undefined + number is NaN)?";
+          ? en`A non-finite parameter: the bias correction divides by 1 - beta^t, which is 0 when t is 0. t is the step number, 1 on the first call.`
+          : en`A non-finite parameter: a division by zero (sqrt(ms) without epsilon?) or an accumulator that was never initialised (undefined + number is NaN)?`;
       throw new CheckFailure(e.message, { hint });
     }
   }
@@ -163,8 +163,8 @@ async function readParams(ctx: CheckContext, handles: Handle[], run: Run, t: num
 
 /** "adamStep, 9 steps on parameters [4], [2,3]": the kind of run, without its values. */
 function describeRun(run: Run): string {
-  const lrChanges = run.hs.some((h) => h.lr !== run.hs[0].lr) ? ", a learning rate that changes every step" : "";
-  return `${STEP_FN[run.kind]}, ${run.grads.length} steps on parameters ${run.p0.map((p) => `[${p.shape}]`).join(", ")}${lrChanges}`;
+  const lrChanges = run.hs.some((h) => h.lr !== run.hs[0].lr) ? en`, a learning rate that changes every step` : "";
+  return en`${STEP_FN[run.kind]}, ${run.grads.length} steps on parameters ${run.p0.map((p) => `[${p.shape}]`).join(", ")}${lrChanges}`;
 }
 
 /** The elements of params after step t that are off `ref` (indices into each parameter), or undefined when all are within. */
@@ -237,17 +237,15 @@ async function expectTrajectories(ctx: CheckContext, runs: Run[]): Promise<Check
       const e = follows[k][t][i].data;
       const which = interleaved ? ` of run ${"AB"[k] ?? k}` : "";
       const msg =
-        `Step ${t} of ${steps} is the first that diverges from ${TFJS_NAME[run.kind]}: after it, params[${i}]${indexLabel(run.p0[i].shape, j)}${which} ` +
-        `should be ${fmt(e[j])}, got ${fmt(now[i].data[j])} (it was ${fmt(got[k][t - 1][i].data[j])} before the step; ` +
-        `${bad.length} of ${e.length} elements of params[${i}] differ by more than ${describeTolerance(tol)}).`;
+        en`Step ${t} of ${steps} is the first that diverges from ${TFJS_NAME[run.kind]}: after it, params[${i}]${indexLabel(run.p0[i].shape, j)}${which} should be ${fmt(e[j])}, got ${fmt(now[i].data[j])} (it was ${fmt(got[k][t - 1][i].data[j])} before the step; ${bad.length} of ${e.length} elements of params[${i}] differ by more than ${describeTolerance(tol)}).`;
       if (!interleaved) await finishRun(ctx, run, params[k], states[k], got[k]);
       const hint = diagnose(run, follows[k], got[k], t, interleaved);
       throw new CheckFailure(msg, { hint, data: plotData(follows[k], got[k]) });
     }
   }
   const what = interleaved ? `${runs.length} interleaved runs` : `${steps} steps`;
-  const form = follows.some((f, k) => f !== expected[k]) ? " (in Adam's efficient form: epsilon added to sqrt(v) with the bias corrections folded into the step size)" : "";
-  const output = `Matches ${TFJS_NAME[runs[0].kind]} over ${what}${form}.`;
+  const form = follows.some((f, k) => f !== expected[k]) ? en` (in Adam's efficient form: epsilon added to sqrt(v) with the bias corrections folded into the step size)` : "";
+  const output = en`Matches ${TFJS_NAME[runs[0].kind]} over ${what}${form}.`;
   return ctx.hidden ? { output } : { output, data: plotData(follows[0], got[0]) };
 }
 
@@ -285,13 +283,13 @@ export default defineChecks({
     hidden("sgdStep and momentumStep on random shapes and hyperparameters", 1, async (ctx) => {
       await expectTrajectories(ctx, [randomRun(ctx.rng, "sgd")]);
       await expectTrajectories(ctx, [randomRun(ctx.rng, "momentum")]);
-      return { output: "Matches tf.train.sgd and tf.train.momentum." };
+      return { output: en`Matches tf.train.sgd and tf.train.momentum.` };
     }),
     hidden("rmspropStep on random shapes and hyperparameters", 1, (ctx) => expectTrajectories(ctx, [randomRun(ctx.rng, "rmsprop")])),
     hidden("adamStep and adamwStep on random shapes and hyperparameters", 1, async (ctx) => {
       await expectTrajectories(ctx, [randomRun(ctx.rng, "adam")]);
       await expectTrajectories(ctx, [randomRun(ctx.rng, "adamw")]);
-      return { output: "Matches tf.train.adam, and tf.train.adam plus decoupled decay." };
+      return { output: en`Matches tf.train.adam, and tf.train.adam plus decoupled decay.` };
     }),
   ],
 });

@@ -5,7 +5,7 @@
  * stub instead (see docs/authoring.md).
  */
 import { Tensor } from "gradlab/nd";
-import { CLEARLY_BETTER } from "gradlab/checks";
+import { CLEARLY_BETTER, en } from "gradlab/checks";
 import type { Hyper, OptKind, Run, Trajectory } from "./ref.ts";
 
 const clone = (t: Tensor) => new Tensor(t.data.slice(), t.shape.slice());
@@ -19,35 +19,35 @@ function need(h: Hyper, key: keyof Hyper): number {
 /** Known mistakes, by the optimizer they apply to. Keys are variant names for `simulate`. */
 const VARIANT_HINTS: Record<OptKind, Record<string, string>> = {
   sgd: {
-    "no-lr": "Your step is p -= g: the learning rate is missing (p -= lr * g).",
-    "plus": "Your step goes uphill (p += lr * g): a gradient step subtracts, p -= lr * g.",
+    "no-lr": en`Your step is p -= g: the learning rate is missing (p -= lr * g).`,
+    "plus": en`Your step goes uphill (p += lr * g): a gradient step subtracts, p -= lr * g.`,
   },
   momentum: {
-    "lr-in-accum": "You accumulate lr * g (v = momentum * v + lr * g; p -= v). tfjs accumulates the raw gradient, accum = momentum * accum + g, and multiplies by the current lr at the update: p -= lr * accum. The two differ as soon as lr changes between steps.",
-    "ema": "You accumulate an average, v = momentum * v + (1 - momentum) * g. tfjs accumulates the raw gradient: accum = momentum * accum + g, then p -= lr * accum.",
-    "nesterov": "This is Nesterov momentum (p -= lr * (g + momentum * accum)); tfjs's momentum here is the plain one: p -= lr * accum.",
-    "no-state": "Your steps are plain SGD steps: the accumulator is not kept between calls. Store it in `state` (e.g. state.accum) and reuse it on the next call.",
-    "accum-after": "You update p with the previous accumulator and only then add g: tfjs first computes accum = momentum * accum + g, then p -= lr * accum with the new accum.",
+    "lr-in-accum": en`You accumulate lr * g (v = momentum * v + lr * g; p -= v). tfjs accumulates the raw gradient, accum = momentum * accum + g, and multiplies by the current lr at the update: p -= lr * accum. The two differ as soon as lr changes between steps.`,
+    "ema": en`You accumulate an average, v = momentum * v + (1 - momentum) * g. tfjs accumulates the raw gradient: accum = momentum * accum + g, then p -= lr * accum.`,
+    "nesterov": en`This is Nesterov momentum (p -= lr * (g + momentum * accum)); tfjs's momentum here is the plain one: p -= lr * accum.`,
+    "no-state": en`Your steps are plain SGD steps: the accumulator is not kept between calls. Store it in \`state\` (e.g. state.accum) and reuse it on the next call.`,
+    "accum-after": en`You update p with the previous accumulator and only then add g: tfjs first computes accum = momentum * accum + g, then p -= lr * accum with the new accum.`,
   },
   rmsprop: {
-    "eps-outside": "The epsilon is outside the square root: tfjs divides by sqrt(ms + epsilon), not sqrt(ms) + epsilon.",
-    "no-state": "The mean square is not kept between calls (each step starts from ms = 0). Store it in `state` and reuse it.",
-    "no-one-minus": "The new squared gradient is added without its weight (1 - decay): ms = decay * ms + (1 - decay) * g².",
-    "ms-after": "You divide by the previous mean square and only then update it: tfjs updates ms = decay * ms + (1 - decay) * g² first, then divides by sqrt(ms + epsilon).",
+    "eps-outside": en`The epsilon is outside the square root: tfjs divides by sqrt(ms + epsilon), not sqrt(ms) + epsilon.`,
+    "no-state": en`The mean square is not kept between calls (each step starts from ms = 0). Store it in \`state\` and reuse it.`,
+    "no-one-minus": en`The new squared gradient is added without its weight (1 - decay): ms = decay * ms + (1 - decay) * g².`,
+    "ms-after": en`You divide by the previous mean square and only then update it: tfjs updates ms = decay * ms + (1 - decay) * g² first, then divides by sqrt(ms + epsilon).`,
   },
   adam: {
-    "no-bias-correction": "Adam without bias correction: divide m by (1 - beta1^t) and v by (1 - beta2^t), with t the step number (1 on the first step).",
-    "t-not-incremented": "The step counter does not advance: t must be 1 on the first call, 2 on the second, ... — keep it in `state` and increment it on every call.",
-    "no-state": "Every step behaves like a first step: m, v and t are not kept between calls. Store them in `state` and reuse them on the next call.",
-    "moments-not-kept": "m and v start from zero on every call: they are not kept between calls. Store them in `state` (created once, on the first call) and update them there.",
-    "eps-inside": "The epsilon is inside the square root: tfjs's Adam divides by sqrt(v̂) + epsilon.",
-    "t-off-by-one": "The bias correction uses the wrong power: on the first step it is 1 - beta^1 (t starts at 1, not 0 or 2).",
+    "no-bias-correction": en`Adam without bias correction: divide m by (1 - beta1^t) and v by (1 - beta2^t), with t the step number (1 on the first step).`,
+    "t-not-incremented": en`The step counter does not advance: t must be 1 on the first call, 2 on the second, ... — keep it in \`state\` and increment it on every call.`,
+    "no-state": en`Every step behaves like a first step: m, v and t are not kept between calls. Store them in \`state\` and reuse them on the next call.`,
+    "moments-not-kept": en`m and v start from zero on every call: they are not kept between calls. Store them in \`state\` (created once, on the first call) and update them there.`,
+    "eps-inside": en`The epsilon is inside the square root: tfjs's Adam divides by sqrt(v̂) + epsilon.`,
+    "t-off-by-one": en`The bias correction uses the wrong power: on the first step it is 1 - beta^1 (t starts at 1, not 0 or 2).`,
   },
   adamw: {
-    "coupled-l2": "The weight decay is added to the gradient (L2 regularisation, g + wd * p, which Adam then rescales). AdamW decouples it: the Adam step on g alone, plus p -= lr * wd * p.",
-    "no-decay": "Your steps are plain Adam steps: the decoupled weight decay p -= lr * weightDecay * p is missing.",
-    "decay-without-lr": "The decay is p -= weightDecay * p; AdamW scales it by the learning rate: p -= lr * weightDecay * p.",
-    "decay-after-update": "The decay is taken from the parameters after the Adam update (p -= lr * wd * p_new). AdamW decays the parameters as they were before this step: p_new = p - lr * m̂ / (sqrt(v̂) + epsilon) - lr * wd * p. Compute the decay from p first (or apply it before the Adam update).",
+    "coupled-l2": en`The weight decay is added to the gradient (L2 regularisation, g + wd * p, which Adam then rescales). AdamW decouples it: the Adam step on g alone, plus p -= lr * wd * p.`,
+    "no-decay": en`Your steps are plain Adam steps: the decoupled weight decay p -= lr * weightDecay * p is missing.`,
+    "decay-without-lr": en`The decay is p -= weightDecay * p; AdamW scales it by the learning rate: p -= lr * weightDecay * p.`,
+    "decay-after-update": en`The decay is taken from the parameters after the Adam update (p -= lr * wd * p_new). AdamW decays the parameters as they were before this step: p_new = p - lr * m̂ / (sqrt(v̂) + epsilon) - lr * wd * p. Compute the decay from p first (or apply it before the Adam update).`,
   },
 };
 

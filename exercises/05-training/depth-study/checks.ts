@@ -20,8 +20,7 @@ import {
   type CheckOutcome,
   type DenseParams,
   type Learner,
-  type Tf,
-} from "gradlab/checks";
+  type Tf, en } from "gradlab/checks";
 import { spiralGeometry, spiralPoints, type SpiralPoints } from "../../../datasets/spirals.ts";
 
 // ---- the task: a budget, and spirals drawn from a seed --------------------------------------------
@@ -97,23 +96,23 @@ const arch = (sizes: number[]) => sizes.join(" → ");
 /** `layers` of result `i`: exactly `depth` dense layers 2 → hidden → … → 2. */
 function asLayers(label: string, v: unknown, depth: number, hidden: number): DenseParams[] {
   const sizes = sizesOf(depth, hidden);
-  const want = `depth ${depth} is ${depth} dense layer${depth > 1 ? "s" : ""}, ${arch(sizes)}`;
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} could not be read: it holds ${v.why}.`);
-  if (!Array.isArray(v)) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of dense layers { w, b } (${want}).`);
+  const want = en`depth ${depth} is ${depth} dense layer${depth > 1 ? "s" : ""}, ${arch(sizes)}`;
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${v.why}.`);
+  if (!Array.isArray(v)) throw new CheckFailure(en`${label} is ${describe(v)}; expected an array of dense layers { w, b } (${want}).`);
   if (v.length !== depth) {
-    throw new CheckFailure(`${label} has ${v.length} layer${v.length === 1 ? "" : "s"}; ${want}.`, {
+    throw new CheckFailure(en`${label} has ${v.length} layer${v.length === 1 ? "" : "s"}; ${want}.`, {
       hint:
         v.length === depth + 1
-          ? "The depth counts the dense layers (weight matrices), not the hidden layers: depth 1 is a single dense layer 2 → 2 (a linear model), depth d has d − 1 hidden layers."
-          : `The depth is the number of dense layers: ${depth - 1} hidden layer${depth === 2 ? "" : "s"} of task.hidden units, then the output layer of 2 logits.`,
+          ? en`The depth counts the dense layers (weight matrices), not the hidden layers: depth 1 is a single dense layer 2 → 2 (a linear model), depth d has d − 1 hidden layers.`
+          : en`The depth is the number of dense layers: ${depth - 1} hidden layer${depth === 2 ? "" : "s"} of task.hidden units, then the output layer of 2 logits.`,
     });
   }
   return v.map((item, i) => {
     const o = asObjectResult(`${label}[${i}]`, item, ["w", "b"]);
     const w = asTensorResult(`${label}[${i}].w`, o.w);
     if (w.shape.length !== 2 || w.shape[0] !== sizes[i] || w.shape[1] !== sizes[i + 1]) {
-      throw new CheckFailure(`${label}[${i}].w has shape [${w.shape}]; ${want}, so it must be [${sizes[i]}, ${sizes[i + 1]}].`, {
-        hint: w.shape[0] === sizes[i + 1] && w.shape[1] === sizes[i] ? "w is [in, out] (x · w), not [out, in]." : "Every hidden layer has task.hidden units; the input has 2 coordinates and the output 2 logits.",
+      throw new CheckFailure(en`${label}[${i}].w has shape [${w.shape}]; ${want}, so it must be [${sizes[i]}, ${sizes[i + 1]}].`, {
+        hint: w.shape[0] === sizes[i + 1] && w.shape[1] === sizes[i] ? en`w is [in, out] (x · w), not [out, in].` : en`Every hidden layer has task.hidden units; the input has 2 coordinates and the output 2 logits.`,
       });
     }
     return { w, b: asTensorResult(`${label}[${i}].b`, o.b, [sizes[i + 1]]) };
@@ -121,17 +120,17 @@ function asLayers(label: string, v: unknown, depth: number, hidden: number): Den
 }
 
 function asStudy(v: unknown, hidden: number): DepthModel[] {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${LABEL} returned something that could not be read: ${v.why}.`);
-  if (!Array.isArray(v)) throw new CheckFailure(`${LABEL} returned ${describe(v)}; expected an array of 4 results, for depths 1, 2, 3 and 4 in that order.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${LABEL} returned something that could not be read: ${v.why}.`);
+  if (!Array.isArray(v)) throw new CheckFailure(en`${LABEL} returned ${describe(v)}; expected an array of 4 results, for depths 1, 2, 3 and 4 in that order.`);
   if (v.length !== DEPTHS.length) {
-    throw new CheckFailure(`${LABEL} returned ${v.length} result${v.length === 1 ? "" : "s"}; expected 4, for depths 1, 2, 3 and 4 in that order.`, {
-      hint: v.length === 3 ? "Depth 1 (a single dense layer, the linear model) is part of the study: it is the baseline the deeper models are compared with." : undefined,
+    throw new CheckFailure(en`${LABEL} returned ${v.length} result${v.length === 1 ? "" : "s"}; expected 4, for depths 1, 2, 3 and 4 in that order.`, {
+      hint: v.length === 3 ? en`Depth 1 (a single dense layer, the linear model) is part of the study: it is the baseline the deeper models are compared with.` : undefined,
     });
   }
   return v.map((item, i) => {
     const o = asObjectResult(`${LABEL}[${i}]`, item, ["depth", "layers", "params", "accuracy", "losses"]);
     const depth = asNumberResult(`${LABEL}[${i}].depth`, o.depth);
-    if (depth !== i + 1) throw new CheckFailure(`${LABEL}[${i}].depth is ${depth}; the results come in order of depth: [0] is depth 1, …, [3] is depth 4.`);
+    if (depth !== i + 1) throw new CheckFailure(en`${LABEL}[${i}].depth is ${depth}; the results come in order of depth: [0] is depth 1, …, [3] is depth 4.`);
     return { depth, layers: asLayers(`${LABEL}[${i}].layers`, o.layers, depth, hidden), params: o.params, accuracy: o.accuracy, losses: o.losses };
   });
 }
@@ -223,7 +222,7 @@ function trainedWithoutRelus(tf: Tf, s: Study, m: DepthModel): boolean {
 }
 
 const RELU_HINT =
-  "Your deeper models were trained without ReLUs (their loss curves are those of the layers composed linearly): stacked dense layers without a non-linearity compose to a single linear map, whatever the depth. Apply relu after every layer but the last, in the forward pass and in the backward pass.";
+  en`Your deeper models were trained without ReLUs (their loss curves are those of the layers composed linearly): stacked dense layers without a non-linearity compose to a single linear map, whatever the depth. Apply relu after every layer but the last, in the forward pass and in the backward pass.`;
 
 // ---- the checks' parts ------------------------------------------------------------------------------
 
@@ -238,35 +237,35 @@ function checkParams(tf: Tf, s: Study): void {
     const weights = m.layers.reduce((n, l) => n + l.w.data.length, 0);
     const hint =
       got === weights
-        ? "Count the biases too: every dense layer holds w [in, out] and b [out]."
+        ? en`Count the biases too: every dense layer holds w [in, out] and b [out].`
         : got === m.layers.reduce((n, l) => n + l.b.data.length, 0)
-          ? "params counts every number of the model: the entries of each w and each b, not the units."
+          ? en`params counts every number of the model: the entries of each w and each b, not the units.`
           : got === referenceParams(tf, m.depth + 1, hidden)
-            ? "That is the count of the next depth: depth d has d dense layers (d − 1 hidden layers)."
-            : "params is the number of scalars in the model: the sum over its layers of in·out (w) + out (b).";
-    throw new CheckFailure(`${LABEL}[${m.depth - 1}].params (depth ${m.depth}, ${arch(sizesOf(m.depth, hidden))}) is ${got}; tfjs counts ${expected} (model.countParams()).`, { hint });
+            ? en`That is the count of the next depth: depth d has d dense layers (d − 1 hidden layers).`
+            : en`params is the number of scalars in the model: the sum over its layers of in·out (w) + out (b).`;
+    throw new CheckFailure(en`${LABEL}[${m.depth - 1}].params (depth ${m.depth}, ${arch(sizesOf(m.depth, hidden))}) is ${got}; tfjs counts ${expected} (model.countParams()).`, { hint });
   }
 }
 
 /** `losses`: one per step (the same budget for every depth), finite, falling, and describing the returned model. */
 function checkLosses(tf: Tf, s: Study): CheckOutcome {
   const { task } = s.setup;
-  const hint = "Train every depth for exactly task.steps steps of task.batchSize points and push each step's mean minibatch loss onto losses.";
+  const hint = en`Train every depth for exactly task.steps steps of task.batchSize points and push each step's mean minibatch loss onto losses.`;
   const curves: Record<string, number[]> = {};
   for (const m of s.models) {
     const at = `${LABEL}[${m.depth - 1}].losses (depth ${m.depth})`;
     const l = m.losses instanceof Float64Array ? Array.from(m.losses) : m.losses;
-    if (!Array.isArray(l)) throw new CheckFailure(`${at} is ${describe(m.losses)}; expected an array of ${task.steps} numbers, one per training step.`, { hint });
+    if (!Array.isArray(l)) throw new CheckFailure(en`${at} is ${describe(m.losses)}; expected an array of ${task.steps} numbers, one per training step.`, { hint });
     if (l.length !== task.steps) {
-      throw new CheckFailure(`${at} has ${l.length} values; every depth trains for the same budget, task.steps = ${task.steps} steps, one loss each.`, {
+      throw new CheckFailure(en`${at} has ${l.length} values; every depth trains for the same budget, task.steps = ${task.steps} steps, one loss each.`, {
         hint:
           l.length < task.steps
-            ? "Every depth gets the same budget: the same number of steps (task.steps), not fewer steps for the deeper (slower) models."
+            ? en`Every depth gets the same budget: the same number of steps (task.steps), not fewer steps for the deeper (slower) models.`
             : hint,
       });
     }
     const bad = l.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-    if (bad >= 0) throw new CheckFailure(`${at}[${bad}] is ${String(l[bad])}; every step's loss must be a finite number.`, { hint: "NaN or Infinity: the learning rate, the sign of the update, or log(0) in the cross-entropy (use log-sum-exp)." });
+    if (bad >= 0) throw new CheckFailure(en`${at}[${bad}] is ${String(l[bad])}; every step's loss must be a finite number.`, { hint: en`NaN or Infinity: the learning rate, the sign of the update, or log(0) in the cross-entropy (use log-sum-exp).` });
     const losses = l as number[];
     const k = Math.floor(task.steps / 10);
     const first = meanOf(losses.slice(0, k));
@@ -274,20 +273,20 @@ function checkLosses(tf: Tf, s: Study): CheckOutcome {
     // A linear model has little to learn on spirals (it settles near log 2 within a few steps), and a
     // depth-2 model sometimes little more: only a clear rise or a flat curve of a deeper model fails.
     if (m.depth > 1 && !(last < 0.97 * first)) {
-      throw new CheckFailure(`${at} does not fall: the first ${k} steps average ${first.toFixed(4)}, the last ${k} ${last.toFixed(4)}.`, {
-        hint: trainedWithoutRelus(tf, s, m) ? RELU_HINT : "Parameters move against the gradient (p -= lr · step), with the learning rate task.lr.",
+      throw new CheckFailure(en`${at} does not fall: the first ${k} steps average ${first.toFixed(4)}, the last ${k} ${last.toFixed(4)}.`, {
+        hint: trainedWithoutRelus(tf, s, m) ? RELU_HINT : en`Parameters move against the gradient (p -= lr · step), with the learning rate task.lr.`,
       });
     }
     const now = meanCrossEntropy(referenceMlpLogits(tf, m.layers, task.x), task.y, 2);
     if (!(last <= 2 * now + 0.1 && last >= now / 2 - 0.1)) {
       throw new CheckFailure(
-        `${at} ends at ${last.toFixed(4)} (mean of the last ${k} steps), but the cross-entropy of the returned layers on the training points is ${now.toFixed(4)}: the curve does not describe this model.`,
-        { hint: trainedWithoutRelus(tf, s, m) ? RELU_HINT : "Return the layers you trained (not a copy taken before training), and record the loss of the model being trained." },
+        en`${at} ends at ${last.toFixed(4)} (mean of the last ${k} steps), but the cross-entropy of the returned layers on the training points is ${now.toFixed(4)}: the curve does not describe this model.`,
+        { hint: trainedWithoutRelus(tf, s, m) ? RELU_HINT : en`Return the layers you trained (not a copy taken before training), and record the loss of the model being trained.` },
       );
     }
     curves[`depth ${m.depth}`] = losses;
   }
-  return { output: s.models.map((m) => `depth ${m.depth}: ${(m.losses as number[]).at(-1)!.toFixed(3)}`).join(", ") + " (last step's loss)", data: curveData({ loss: curves["depth 4"] }) };
+  return { output: en`${s.models.map((m) => `depth ${m.depth}: ${(m.losses as number[]).at(-1)!.toFixed(3)}`).join(", ")} (last step's loss)`, data: curveData({ loss: curves["depth 4"] }) };
 }
 
 /** Each reported accuracy is its model's, on the validation points the task gives, as tfjs computes it. */
@@ -303,17 +302,17 @@ function checkReportedAccuracy(tf: Tf, s: Study): CheckOutcome {
       const train = accuracyOn(tf, m.layers, { x: task.x, y: task.y });
       const hint =
         Math.abs(got / 100 - expected) <= 2.5 / task.yVal.length
-          ? "accuracy is a fraction in [0, 1], not a percentage."
+          ? en`accuracy is a fraction in [0, 1], not a percentage.`
           : Math.abs(got - train) <= 2.5 / task.y.length && Math.abs(train - expected) > 2.5 / task.yVal.length
-            ? "That is the accuracy on the training points: report the accuracy on the validation points task.xVal, task.yVal."
+            ? en`That is the accuracy on the training points: report the accuracy on the validation points task.xVal, task.yVal.`
             : Math.abs(got - linearAccuracyOn(tf, m.layers, val)) <= 2.5 / task.yVal.length
-              ? "That is the accuracy of the layers without ReLUs: the model is relu(x·w + b) through every layer but the last."
-              : "Measure the returned layers (ReLU between layers, argmax of the 2 logits) on task.xVal against task.yVal, after training.";
-      throw new CheckFailure(`${LABEL}[${m.depth - 1}].accuracy (depth ${m.depth}) is ${got}; its layers classify ${pct(expected)} of the ${task.yVal.length} validation points (recomputed with TensorFlow.js).`, { hint });
+              ? en`That is the accuracy of the layers without ReLUs: the model is relu(x·w + b) through every layer but the last.`
+              : en`Measure the returned layers (ReLU between layers, argmax of the 2 logits) on task.xVal against task.yVal, after training.`;
+      throw new CheckFailure(en`${LABEL}[${m.depth - 1}].accuracy (depth ${m.depth}) is ${got}; its layers classify ${pct(expected)} of the ${task.yVal.length} validation points (recomputed with TensorFlow.js).`, { hint });
     }
     lines.push(`depth ${m.depth}: ${pct(expected)}`);
   }
-  return { output: `Validation accuracy: ${lines.join(", ")}.` };
+  return { output: en`Validation accuracy: ${lines.join(", ")}.` };
 }
 
 // Tiers from scripts/calibrate-depth-study.ts: the figures are in statement.md ("How the thresholds were set").
@@ -351,24 +350,24 @@ function checkDeepAccuracy(tf: Tf, s: Study): CheckOutcome {
   const deep = [accs[2], accs[3]];
   const fraction = (tierOf(deep[0]) + tierOf(deep[1])) / 2;
   const n = s.setup.heldOut.y.length;
-  const summary = `Held-out accuracy on ${n} points: ${table(s, accs, tf)}. Depths 3 and 4 need ${pct(DEEP_TIERS[0].min)} each for full marks.`;
+  const summary = en`Held-out accuracy on ${n} points: ${table(s, accs, tf)}. Depths 3 and 4 need ${pct(DEEP_TIERS[0].min)} each for full marks.`;
   if (fraction >= 1) return { output: summary };
   const hint =
     reluHint(tf, s) ??
-    "Below the measured band of a correct study (depths 3 and 4 reach 93-100% over 100 spirals): He-initialised weights (not zeros), a ReLU after every hidden layer, Adam with task.lr, and every one of task.steps steps on a fresh minibatch of task.batchSize points.";
+    en`Below the measured band of a correct study (depths 3 and 4 reach 93-100% over 100 spirals): He-initialised weights (not zeros), a ReLU after every hidden layer, Adam with task.lr, and every one of task.steps steps on a fresh minibatch of task.batchSize points.`;
   if (fraction === 0) throw new CheckFailure(summary, { hint });
-  return { fraction, output: `${summary} ${Math.round(fraction * 100)}% of the points.`, hint };
+  return { fraction, output: en`${summary} ${Math.round(fraction * 100)}% of the points.`, hint };
 }
 
 function checkDepthMatters(tf: Tf, s: Study): CheckOutcome {
   const accs = heldOutAccuracies(tf, s);
   const best = Math.max(accs[2], accs[3]);
-  const summary = `Held-out accuracy: ${table(s, accs, tf)}.`;
-  if (accs[0] <= best - DEPTH_GAP) return { output: `${summary} The linear model trails the best deep one by ${((best - accs[0]) * 100).toFixed(1)} points.` };
-  throw new CheckFailure(`${summary} Depth 1 (the linear model) should trail the best of depths 3 and 4 by at least ${DEPTH_GAP * 100} points; here by ${((best - accs[0]) * 100).toFixed(1)}.`, {
+  const summary = en`Held-out accuracy: ${table(s, accs, tf)}.`;
+  if (accs[0] <= best - DEPTH_GAP) return { output: en`${summary} The linear model trails the best deep one by ${((best - accs[0]) * 100).toFixed(1)} points.` };
+  throw new CheckFailure(en`${summary} Depth 1 (the linear model) should trail the best of depths 3 and 4 by at least ${DEPTH_GAP * 100} points; here by ${((best - accs[0]) * 100).toFixed(1)}.`, {
     hint:
       reluHint(tf, s) ??
-      "No line separates two spirals, so a linear model stays near 60%; the deeper models should fold the plane and reach far more. Train every depth with the same recipe and budget.",
+      en`No line separates two spirals, so a linear model stays near 60%; the deeper models should fold the plane and reach far more. Train every depth with the same recipe and budget.`,
   });
 }
 
@@ -397,18 +396,18 @@ export default defineChecks({
     visible(`${deepName}, on 1000 new points of the same spiral`, 1, async (ctx) => checkDeepAccuracy(ctx.tf, await study(ctx, "visible"))),
     visible(`depth matters: the linear model (depth 1) trails the deep ones by ${DEPTH_GAP * 100} points or more`, 1, async (ctx) => checkDepthMatters(ctx.tf, await study(ctx, "visible"))),
     hidden("a spiral and width drawn for this submission: four MLPs, parameter counts, budget, reported accuracies", 1, async (ctx) => {
-      ctx.describe("the hidden spiral task");
+      ctx.describe(en`the hidden spiral task`);
       const s = await study(ctx, "hidden");
       checkParams(ctx.tf, s);
       checkLosses(ctx.tf, s);
       checkReportedAccuracy(ctx.tf, s);
     }),
     hidden(`${deepName}, on ${HELD_OUT_POINTS} held-out points of the hidden spiral`, 3, async (ctx) => {
-      ctx.describe("the hidden spiral task");
+      ctx.describe(en`the hidden spiral task`);
       return checkDeepAccuracy(ctx.tf, await study(ctx, "hidden"));
     }),
     hidden("depth matters on the hidden spiral", 1, async (ctx) => {
-      ctx.describe("the hidden spiral task");
+      ctx.describe(en`the hidden spiral task`);
       return checkDepthMatters(ctx.tf, await study(ctx, "hidden"));
     }),
   ],

@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectClose, expectNumberClose, fmt, isClose, CheckFailure, VS_TFJS, mistakeExplains, type HintRule, asTensorResult, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectClose, expectNumberClose, fmt, isClose, CheckFailure, VS_TFJS, mistakeExplains, type HintRule, asTensorResult, hostAnswer, en } from "gradlab/checks";
 import { refClip, refGlobalNorm, refSgdStep, type ClipSpec } from "./ref.ts";
 import { clip64, globalNorm64, sgdStep64, type ClipMistakes } from "./clip.host.ts";
 
@@ -17,8 +17,8 @@ function makeGrads(rng: Rng, shapes: number[][], scales?: number[]): Tensor[] {
 const shapesText = (gs: Tensor[]) => `${gs.length} tensor${gs.length > 1 ? "s" : ""} (${gs.map((g) => `[${g.shape}]`).join(", ")})`;
 /** The learner's list of tensors, each validated against the expected one's shape. */
 function asTensorList(label: string, v: unknown, like: Tensor[]): Tensor[] {
-  if (!Array.isArray(v)) throw new CheckFailure(`${label} returned ${v === undefined ? "nothing" : typeof v}; expected an array of ${like.length} tensors, one per gradient, in order.`, v === undefined ? { hint: "Did you forget a `return`?" } : {});
-  if (v.length !== like.length) throw new CheckFailure(`${label} returned ${v.length} tensors; expected ${like.length}, one per gradient, in the same order.`);
+  if (!Array.isArray(v)) throw new CheckFailure(en`${label} returned ${v === undefined ? "nothing" : typeof v}; expected an array of ${like.length} tensors, one per gradient, in order.`, v === undefined ? { hint: en`Did you forget a \`return\`?` } : {});
+  if (v.length !== like.length) throw new CheckFailure(en`${label} returned ${v.length} tensors; expected ${like.length}, one per gradient, in the same order.`);
   return like.map((e, i) => asTensorResult(`${label}[${i}]`, v[i], e.shape));
 }
 
@@ -43,13 +43,13 @@ function expectList(label: string, expected: Tensor[], got: unknown, against: st
 
 const HINT = {
   perTensor:
-    "You clip each tensor by its own norm (what Keras's clipnorm and tf.clip_by_norm do). Clipping by the global norm scales every tensor by the same factor, clipNorm / max(globalNorm, clipNorm), with the norm taken over all the tensors together.",
-  alwaysRescale: "Your gradients are rescaled to norm clipNorm even though their global norm is already below it: clipping only shrinks, g · clipNorm / max(globalNorm, clipNorm), so below clipNorm they are unchanged.",
-  squared: "Your global norm is missing the square root: globalNorm = sqrt(Σ over every tensor and element of g²).",
-  sumOfNorms: "Your global norm is the sum of each tensor's norm. It is the norm of all the gradients as one long vector: sqrt(Σ_i ‖g_i‖²).",
-  upperOnly: "Your value clipping only clips from above (min(g, clipValue)): clip into [−clipValue, clipValue], so large negative gradients are clipped too.",
-  unclipped: "Your step moves by lr · g with g not clipped: clip the gradient first (by the global norm or by value, whichever h gives), then p − lr · clipped g (clipping lr · g instead clips nothing when lr · g is already within the clip).",
-  clipUpdate: "Your step clips the update lr · g instead of the gradient: clip the gradient first, then multiply by lr (p − lr · clip(g)).",
+    en`You clip each tensor by its own norm (what Keras's clipnorm and tf.clip_by_norm do). Clipping by the global norm scales every tensor by the same factor, clipNorm / max(globalNorm, clipNorm), with the norm taken over all the tensors together.`,
+  alwaysRescale: en`Your gradients are rescaled to norm clipNorm even though their global norm is already below it: clipping only shrinks, g · clipNorm / max(globalNorm, clipNorm), so below clipNorm they are unchanged.`,
+  squared: en`Your global norm is missing the square root: globalNorm = sqrt(Σ over every tensor and element of g²).`,
+  sumOfNorms: en`Your global norm is the sum of each tensor's norm. It is the norm of all the gradients as one long vector: sqrt(Σ_i ‖g_i‖²).`,
+  upperOnly: en`Your value clipping only clips from above (min(g, clipValue)): clip into [−clipValue, clipValue], so large negative gradients are clipped too.`,
+  unclipped: en`Your step moves by lr · g with g not clipped: clip the gradient first (by the global norm or by value, whichever h gives), then p − lr · clipped g (clipping lr · g instead clips nothing when lr · g is already within the clip).`,
+  clipUpdate: en`Your step clips the update lr · g instead of the gradient: clip the gradient first, then multiply by lr (p − lr · clip(g)).`,
 };
 
 /** The clipping mistakes, in the order of normVariants. */
@@ -81,7 +81,7 @@ async function checkClipByNorm(ctx: CheckContext, gs: Tensor[], clipNorm: number
   const { learner, tf } = ctx;
   const expected = refClip(tf, gs, { clipNorm });
   const got = await learner.call("clipByGlobalNorm", gs, clipNorm);
-  expectList(`clipByGlobalNorm(${shapesText(gs)}, ${fmt(clipNorm)})`, expected, got, `tfjs (global norm ${fmt(refGlobalNorm(ctx.tf, gs))})`, normVariants(gs, { clipNorm }));
+  expectList(`clipByGlobalNorm(${shapesText(gs)}, ${fmt(clipNorm)})`, expected, got, en`tfjs (global norm ${fmt(refGlobalNorm(ctx.tf, gs))})`, normVariants(gs, { clipNorm }));
 }
 
 async function checkClipByValue({ learner, tf }: CheckContext, gs: Tensor[], clipValue: number) {
@@ -99,7 +99,7 @@ async function checkStep({ learner, tf }: CheckContext, params: Tensor[], gs: Te
     { hint: HINT.clipUpdate, outputs: v({ step: "clip-update" }) },
     ...normVariants(gs, h).map((n, i) => ({ hint: n.hint, outputs: v(NORM_MISTAKES[i]) })),
   ];
-  expectList(`clippedSgdStep(params, grads, ${describeH(h)})`, expected, got, "tf.train.sgd on the clipped gradients", variants);
+  expectList(`clippedSgdStep(params, grads, ${describeH(h)})`, expected, got, en`tf.train.sgd on the clipped gradients`, variants);
 }
 
 // ---- cases ----------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ export default defineChecks({
       for (let i = 0; i < 4; i++) {
         const gs = randomGrads(ctx);
         const above = i % 2 === 1;
-        ctx.describe(`${shapesText(gs)}, clipNorm ${above ? "above" : "below"} the global norm`);
+        ctx.describe(en`${shapesText(gs)}, clipNorm ${above ? "above" : "below"} the global norm`);
         await checkGlobalNorm(ctx, gs);
         await checkClipByNorm(ctx, gs, clipNormFor(gs, above ? [1.5, 4][ctx.rng.int(2)] : [0.1, 0.3, 0.6][ctx.rng.int(3)]));
       }
@@ -173,7 +173,7 @@ export default defineChecks({
     hidden("clipByValue on random gradient lists", 1, async (ctx) => {
       for (let i = 0; i < 3; i++) {
         const gs = randomGrads(ctx);
-        ctx.describe(`${shapesText(gs)}, some elements beyond clipValue`);
+        ctx.describe(en`${shapesText(gs)}, some elements beyond clipValue`);
         await checkClipByValue(ctx, gs, clipValueFor(gs, 0.2 + 0.6 * ctx.rng.next()));
       }
     }),

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asNumberResult, asTensorResult, fromTf, toTf, VS_FLOAT64, type Tolerance, type HintRule, SandboxFn, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asNumberResult, asTensorResult, fromTf, toTf, VS_FLOAT64, type Tolerance, type HintRule, SandboxFn, hostAnswer, en } from "gradlab/checks";
 import { FUNCTION_NAMES, functionSpec, type FunctionName, type FunctionSpec } from "./functions.ts";
 import { centredDifferences, differencesMistake, exactGradient, expectedRelativeError, relativeErrorMistake } from "./reference.host.ts";
 
@@ -77,12 +77,12 @@ async function checkRelErr(ctx: CheckContext, a: Tensor, b: Tensor, what: string
   const expected = hostAnswer(expectedRelativeError(a, b));
   const got = await ctx.learner.call("relativeError", a, b);
   if (typeof got === "number" && Number.isNaN(got)) {
-    throw new CheckFailure(`relativeError(a, b) for ${what} returned NaN; expected ${expected}.`, { hint: "0/0 where a_i = b_i = 0: the denominator is max(|a_i| + |b_i|, 1e-8), never 0." });
+    throw new CheckFailure(en`relativeError(a, b) for ${what} returned NaN; expected ${expected}.`, { hint: en`0/0 where a_i = b_i = 0: the denominator is max(|a_i| + |b_i|, 1e-8), never 0.` });
   }
   expectNumberClose(`relativeError(a, b) for ${what}`, expected, got, {
     tol: VS_FLOAT64,
     against: "max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8)",
-    hint: (_e, g) => (g === 0 && expected > 0 ? "Your relativeError is 0 for tensors that differ: is it still the starter's stub?" : relativeErrorMistake(a, b, g)),
+    hint: (_e, g) => (g === 0 && expected > 0 ? en`Your relativeError is 0 for tensors that differ: is it still the starter's stub?` : relativeErrorMistake(a, b, g)),
   });
   return asNumberResult("relativeError", got);
 }
@@ -111,8 +111,8 @@ export default defineChecks({
       const after = asTensorResult("x after numericGradient(f, x, h)", xAfter, c.x.shape);
       expectClose("x after numericGradient(f, x, h)", before, after, {
         tol: { rtol: 1e-12, atol: 1e-14 },
-        against: "x before the call",
-        hints: [() => "Your numericGradient changes x: after moving x_i by ±h, put the original value back (save it first)."],
+        against: en`x before the call`,
+        hints: [() => en`Your numericGradient changes x: after moving x_i by ±h, put the original value back (save it first).`],
       });
     }),
     visible("relativeError matches max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8)", 1, async (ctx) => {
@@ -136,9 +136,9 @@ export default defineChecks({
         const c = makeCase(ctx.rng, name, [2 + ctx.rng.int(6)]);
         const exact = exactGradient(c.spec, c.x);
         const numeric = centredDifferences(c.spec, c.x, 1e-5);
-        const small = await checkRelErr(ctx, exact, numeric, `the exact gradient vs centred differences of ${name}`);
-        const large = await checkRelErr(ctx, nudged(exact, ctx.rng, 0.05), numeric, `a gradient with one element 5% off`);
-        if (!(small < 1e-3 && large > 1e-2)) throw new CheckFailure(`relativeError gives ${small} for a correct gradient and ${large} for a wrong one.`);
+        const small = await checkRelErr(ctx, exact, numeric, en`the exact gradient vs centred differences of ${name}`);
+        const large = await checkRelErr(ctx, nudged(exact, ctx.rng, 0.05), numeric, en`a gradient with one element 5% off`);
+        if (!(small < 1e-3 && large > 1e-2)) throw new CheckFailure(en`relativeError gives ${small} for a correct gradient and ${large} for a wrong one.`);
       }
     }),
     hidden("a gradient check with your two functions accepts the exact gradient and rejects a wrong one", 1, async (ctx) => {
@@ -149,10 +149,10 @@ export default defineChecks({
         const good = asNumberResult("relativeError", await ctx.learner.call("relativeError", exact, grad));
         const bad = asNumberResult("relativeError", await ctx.learner.call("relativeError", nudged(exact, ctx.rng, 0.1), grad));
         if (!(good < 1e-3)) {
-          throw new CheckFailure(`relativeError(exact gradient, numericGradient(${name}, x, 1e-5)) is ${good}; a correct gradient should give less than 1e-3.`);
+          throw new CheckFailure(en`relativeError(exact gradient, numericGradient(${name}, x, 1e-5)) is ${good}; a correct gradient should give less than 1e-3.`);
         }
         if (!(bad > 1e-2)) {
-          throw new CheckFailure(`relativeError(wrong gradient, numericGradient(${name}, x, 1e-5)) is ${bad}; one element 10% off should give more than 1e-2.`);
+          throw new CheckFailure(en`relativeError(wrong gradient, numericGradient(${name}, x, 1e-5)) is ${bad}; one element 10% off should give more than 1e-2.`);
         }
       }
     }),

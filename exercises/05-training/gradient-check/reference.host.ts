@@ -3,7 +3,7 @@
 // browser's Run these answer only the calls recorded from the solution's visible run
 // (docs/authoring.md, "What Run ships").
 import { Tensor } from "gradlab/nd";
-import { isClose } from "gradlab/checks";
+import { isClose, en } from "gradlab/checks";
 import { evaluate, type FunctionSpec } from "./functions.ts";
 
 type Variant = "centred" | "forward" | "all-at-once" | "not-restored";
@@ -37,9 +37,9 @@ function differences(s: FunctionSpec, x: Tensor, h: number, variant: Variant): T
 }
 
 const VARIANT_HINTS: [Variant, string][] = [
-  ["forward", "You used forward differences (f(x + h) − f(x)) / h: use centred ones, (f(x + h·e_i) − f(x − h·e_i)) / (2h). Their error is O(h²) instead of O(h)."],
-  ["all-at-once", "Every element of your gradient is the same: you moved all elements of x by h at once. Move one element at a time (x + h·e_i)."],
-  ["not-restored", "After element i, x is not restored: x_i stays at x_i − h when you move on to element i + 1. Put the original value back before the next element."],
+  ["forward", en`You used forward differences (f(x + h) − f(x)) / h: use centred ones, (f(x + h·e_i) − f(x − h·e_i)) / (2h). Their error is O(h²) instead of O(h).`],
+  ["all-at-once", en`Every element of your gradient is the same: you moved all elements of x by h at once. Move one element at a time (x + h·e_i).`],
+  ["not-restored", en`After element i, x is not restored: x_i stays at x_i − h when you move on to element i + 1. Put the original value back before the next element.`],
 ];
 
 /** max_i |a_i − b_i| / max(|a_i| + |b_i|, 1e-8), in float64. */
@@ -54,15 +54,15 @@ function relErrHint(a: Tensor, b: Tensor, got: number): string | undefined {
   const n = a.data.length;
   const terms = Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / Math.max(Math.abs(ai) + Math.abs(b.data[i]), 1e-8));
   const maxDiff = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i])));
-  if (close(terms.reduce((s, t) => s + t, 0) / n)) return "You averaged the per-element errors: the gradient check reports the worst element, the max over i.";
-  if (close(maxDiff)) return "That is the plain difference max|a_i − b_i|: divide each element's difference by max(|a_i| + |b_i|, 1e-8).";
+  if (close(terms.reduce((s, t) => s + t, 0) / n)) return en`You averaged the per-element errors: the gradient check reports the worst element, the max over i.`;
+  if (close(maxDiff)) return en`That is the plain difference max|a_i − b_i|: divide each element's difference by max(|a_i| + |b_i|, 1e-8).`;
   const maxOf = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / Math.max(Math.abs(ai), Math.abs(b.data[i]), 1e-8)));
-  if (close(maxOf)) return "The denominator is |a_i| + |b_i| (the sum), not the larger of the two.";
+  if (close(maxOf)) return en`The denominator is |a_i| + |b_i| (the sum), not the larger of the two.`;
   const added = Math.max(...Array.from(a.data, (ai, i) => Math.abs(ai - b.data[i]) / (Math.abs(ai) + Math.abs(b.data[i]) + 1e-8)));
-  if (close(added) && !close(relErr(a.data, b.data))) return "The 1e-8 is a floor, max(|a_i| + |b_i|, 1e-8), not a term added to the denominator: it only matters when both values are (nearly) 0.";
+  if (close(added) && !close(relErr(a.data, b.data))) return en`The 1e-8 is a floor, max(|a_i| + |b_i|, 1e-8), not a term added to the denominator: it only matters when both values are (nearly) 0.`;
   const norm = (t: ArrayLike<number>) => Math.sqrt(Array.from(t).reduce((s, v) => s + v * v, 0));
   const diffNorm = norm(Array.from(a.data, (ai, i) => ai - b.data[i]));
-  if (close(diffNorm / (norm(a.data) + norm(b.data)))) return "That is a norm-based relative error: this one is element-wise, the max over i of each element's relative error.";
+  if (close(diffNorm / (norm(a.data) + norm(b.data)))) return en`That is a norm-based relative error: this one is element-wise, the max over i of each element's relative error.`;
   return undefined;
 }
 
@@ -116,7 +116,7 @@ export function differencesMistake(s: FunctionSpec, x: Tensor, h: number, got: T
   }
   const centred = differences(s, x, h, "centred");
   if (centred.data.some((v) => v !== 0) && centred.data.every((val, i) => isClose(2 * val, got.data[i], { rtol: 1e-6, atol: 1e-9 }))) {
-    return "Your values are twice the centred difference: f(x + h·e_i) − f(x − h·e_i) spans 2h, so divide by 2h, not h.";
+    return en`Your values are twice the centred difference: f(x + h·e_i) − f(x − h·e_i) spans 2h, so divide by 2h, not h.`;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { Rng, Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asObjectResult, describe, VS_TFJS, curveData, toTf, isClose, type Tolerance } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asObjectResult, describe, VS_TFJS, curveData, toTf, isClose, type Tolerance, en } from "gradlab/checks";
 import { mistake, type Case, type MistakeKind, type Trajectory } from "./mistakes.host.ts";
 
 
@@ -28,11 +28,11 @@ function tfjsTrajectory(tf: Tf, c: Case): Trajectory {
 }
 
 const HINTS: Record<MistakeKind, string> = {
-  "half-gradient": "Your trajectory is gradient descent with half the gradient: d/dw of (w·x + b − y)² is 2(w·x + b − y)·x; the factor 2 is missing.",
-  sign: "Your loss grows: the update must go against the gradient, w ← w − lr·dL/dw.",
-  "loss-after": "Your losses are shifted by one epoch: record the loss at the start of each epoch, before the update (losses[0] is the loss of w = b = 0).",
-  sequential: "b's gradient uses the already-updated w: compute both gradients at the old (w, b), then update both.",
-  "summed-gradient": "Your trajectory is gradient descent on the summed squared error: the loss is the mean over the N points, so its gradient is divided by N too.",
+  "half-gradient": en`Your trajectory is gradient descent with half the gradient: d/dw of (w·x + b − y)² is 2(w·x + b − y)·x; the factor 2 is missing.`,
+  sign: en`Your loss grows: the update must go against the gradient, w ← w − lr·dL/dw.`,
+  "loss-after": en`Your losses are shifted by one epoch: record the loss at the start of each epoch, before the update (losses[0] is the loss of w = b = 0).`,
+  sequential: en`b's gradient uses the already-updated w: compute both gradients at the old (w, b), then update both.`,
+  "summed-gradient": en`Your trajectory is gradient descent on the summed squared error: the loss is the mean over the N points, so its gradient is divided by N too.`,
 };
 
 /** A known mistake's trajectory (float64, in the host) against the learner's: float64 agreement over a few epochs. */
@@ -50,27 +50,27 @@ function hintFor(c: Case, got: { w: unknown; b: unknown; losses: unknown }): str
     if (kind === "loss-after" && sameLosses && c.epochs > 1) return HINTS[kind];
   }
   if (losses.length > 1 && losses.every((v) => typeof v === "number") && (losses.at(-1) as number) > (losses[0] as number)) return HINTS.sign;
-  if (losses.length && losses.every((v) => v === 0)) return "Your losses are all 0: losses[0] is the loss at w = b = 0, the mean of y², which is not 0 here.";
+  if (losses.length && losses.every((v) => v === 0)) return en`Your losses are all 0: losses[0] is the loss at w = b = 0, the mean of y², which is not 0 here.`;
   const right = trajectories.get(c); // computed by checkFit before any hint is asked for
-  if (right && losses.length === right.losses.length && c.x.shape[0] > 1 && losses.every((v, i) => typeof v === "number" && isClose(c.x.shape[0] * right.losses[i], v, VS_TFJS))) return `Your losses are ${c.x.shape[0]} (N) times the MSE: the loss is the mean of the squared errors, not their sum.`;
+  if (right && losses.length === right.losses.length && c.x.shape[0] > 1 && losses.every((v, i) => typeof v === "number" && isClose(c.x.shape[0] * right.losses[i], v, VS_TFJS))) return en`Your losses are ${c.x.shape[0]} (N) times the MSE: the loss is the mean of the squared errors, not their sum.`;
   return undefined;
 }
 
 async function checkFit(ctx: CheckContext, c: Case, parts: ("w" | "b" | "losses")[]) {
   const expected = tfjsTrajectory(ctx.tf, c);
-  const label = `fit(x, y, { lr: ${c.lr}, epochs: ${c.epochs} })`;
+  const label = en`fit(x, y, { lr: ${c.lr}, epochs: ${c.epochs} })`;
   const got = asObjectResult(label, await ctx.learner.call("fit", c.x, c.y, { lr: c.lr, epochs: c.epochs }), ["w", "b", "losses"]);
   const hint = hintFor(c, got as { w: unknown; b: unknown; losses: unknown });
   try {
     for (const p of parts) {
       if (p === "losses") {
         if (!Array.isArray(got.losses) && !(got.losses instanceof Float64Array)) {
-          throw new CheckFailure(`${label}.losses is not an array of numbers.`, { hint: "Return losses as a plain array: one number per epoch." });
+          throw new CheckFailure(en`${label}.losses is not an array of numbers.`, { hint: en`Return losses as a plain array: one number per epoch.` });
         }
         const losses = Array.from(got.losses as ArrayLike<unknown>);
         if (losses.length !== c.epochs) {
-          throw new CheckFailure(`${label}.losses has ${losses.length} entries; expected ${c.epochs} (one per epoch).`, {
-            hint: losses.length === c.epochs + 1 ? "One loss per epoch, recorded before the update: do not add the final loss after the last epoch." : undefined,
+          throw new CheckFailure(en`${label}.losses has ${losses.length} entries; expected ${c.epochs} (one per epoch).`, {
+            hint: losses.length === c.epochs + 1 ? en`One loss per epoch, recorded before the update: do not add the final loss after the last epoch.` : undefined,
           });
         }
         const asTensor = new Tensor(

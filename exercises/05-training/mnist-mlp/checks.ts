@@ -1,5 +1,5 @@
 import { Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, CheckFailure, asIntsResult, type Learner, accuracyOf, argmaxRows, asMlpLayers, curveData, firstDisagreement, gradeAccuracy, meanCrossEntropy, mlpParamCount, predictionHint, recallPerClass, referenceMlpLogits, type AccuracyTier, type DenseParams, type MlpRules, SandboxFn, type Handle } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, CheckFailure, asIntsResult, type Learner, accuracyOf, argmaxRows, asMlpLayers, curveData, firstDisagreement, gradeAccuracy, meanCrossEntropy, mlpParamCount, predictionHint, recallPerClass, referenceMlpLogits, type AccuracyTier, type DenseParams, type MlpRules, SandboxFn, type Handle, en } from "gradlab/checks";
 import type { Digits } from "../../../datasets/mnist.ts";
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -74,7 +74,7 @@ function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
       const data = await trainingDigits(set);
       const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
       const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
-      if (parts.error) throw new CheckFailure(`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: "Return a plain object { layers, losses } (no getters that throw)." });
+      if (parts.error) throw new CheckFailure(en`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: en`Return a plain object { layers, losses } (no getters that throw).` });
       return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data };
     })();
     m.set(set, p);
@@ -85,7 +85,7 @@ function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
 async function learnerPredictions(ctx: CheckContext, model: Handle, set: Digits, label: string): Promise<Int32Array> {
   const pred = asIntsResult(label, await ctx.learner.call("predict", model, set.x), set.y.length);
   const bad = pred.findIndex((p) => p < 0 || p > 9);
-  if (bad >= 0) throw new CheckFailure(`${label}[${bad}] is ${pred[bad]}; a prediction is a digit 0..9.`, { hint: "predict returns argmax of the 10 logits of each row." });
+  if (bad >= 0) throw new CheckFailure(en`${label}[${bad}] is ${pred[bad]}; a prediction is a digit 0..9.`, { hint: en`predict returns argmax of the 10 logits of each row.` });
   return pred;
 }
 
@@ -104,18 +104,18 @@ async function expectPredictAgrees(ctx: CheckContext, t: Trained, set: Digits, w
   if (r >= 0) {
     const best = argmaxRows(logits.subarray(r * 10, r * 10 + 10), 10)[0];
     throw new CheckFailure(
-      `predict(model, x) gives ${batch[r]} for row ${r} of ${idx.length} ${what}, but the ReLU-MLP forward of model.layers (recomputed with TensorFlow.js) gives ${best}.`,
+      en`predict(model, x) gives ${batch[r]} for row ${r} of ${idx.length} ${what}, but the ReLU-MLP forward of model.layers (recomputed with TensorFlow.js) gives ${best}.`,
       {
-        hint: "predict must compute relu(x·w + b) through every layer but the last, then the argmax of the logits, with exactly the w and b in model.layers: no other model, no lookup, no ReLU left out or added.",
+        hint: en`predict must compute relu(x·w + b) through every layer but the last, then the argmax of the logits, with exactly the w and b in model.layers: no other model, no lookup, no ReLU left out or added.`,
       },
     );
   }
   for (let k = 0; k < 3; k++) {
     const i = ctx.rng.int(idx.length);
-    const single = await learnerPredictions(ctx, t.model, rows(sample, [i]), "predict(model, one row)");
+    const single = await learnerPredictions(ctx, t.model, rows(sample, [i]), en`predict(model, one row)`);
     if (single[0] !== batch[i]) {
-      throw new CheckFailure(`predict on a single row gives ${single[0]}, but the same row inside a batch of ${idx.length} gives ${batch[i]}.`, {
-        hint: "A prediction must depend only on its own row: no batch statistics, no state kept between calls.",
+      throw new CheckFailure(en`predict on a single row gives ${single[0]}, but the same row inside a batch of ${idx.length} gives ${batch[i]}.`, {
+        hint: en`A prediction must depend only on its own row: no batch statistics, no state kept between calls.`,
       });
     }
   }
@@ -123,39 +123,38 @@ async function expectPredictAgrees(ctx: CheckContext, t: Trained, set: Digits, w
 
 /** `losses`: one finite mean loss per epoch, falling, and in line with the loss of the returned weights. */
 function expectLossFalls(ctx: CheckContext, t: Trained) {
-  const hint = "Push the mean cross-entropy over each epoch's minibatches (sum of batch loss × batch size, divided by N) onto model.losses.";
+  const hint = en`Push the mean cross-entropy over each epoch's minibatches (sum of batch loss × batch size, divided by N) onto model.losses.`;
   const losses = t.losses;
-  if (!Array.isArray(losses)) throw new CheckFailure("model.losses is missing: it must be an array with the mean training loss of each epoch.", { hint });
-  if (losses.length < 2) throw new CheckFailure(`model.losses has ${losses.length} value${losses.length === 1 ? "" : "s"}; train at least 2 epochs and record the mean loss of each.`, { hint });
+  if (!Array.isArray(losses)) throw new CheckFailure(en`model.losses is missing: it must be an array with the mean training loss of each epoch.`, { hint });
+  if (losses.length < 2) throw new CheckFailure(en`model.losses has ${losses.length} value${losses.length === 1 ? "" : "s"}; train at least 2 epochs and record the mean loss of each.`, { hint });
   const bad = losses.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
   if (bad >= 0) {
-    throw new CheckFailure(`model.losses[${bad}] is ${String(losses[bad])}; every epoch's loss must be a finite number.`, {
-      hint: "NaN or Infinity: the learning rate is too high, the update has the wrong sign, or log(0) in the cross-entropy (use log-sum-exp).",
+    throw new CheckFailure(en`model.losses[${bad}] is ${String(losses[bad])}; every epoch's loss must be a finite number.`, {
+      hint: en`NaN or Infinity: the learning rate is too high, the update has the wrong sign, or log(0) in the cross-entropy (use log-sum-exp).`,
     });
   }
   const first = losses[0] as number;
   const last = losses[losses.length - 1] as number;
   if (!(last < 0.9 * first)) {
-    throw new CheckFailure(`The training loss does not fall: epoch 1 ${first.toFixed(4)}, epoch ${losses.length} ${last.toFixed(4)} (the last must be at least 10% below the first).`, {
-      hint: "Parameters must move against the gradient (p -= lr * grad), with a learning rate that is neither tiny nor huge.",
+    throw new CheckFailure(en`The training loss does not fall: epoch 1 ${first.toFixed(4)}, epoch ${losses.length} ${last.toFixed(4)} (the last must be at least 10% below the first).`, {
+      hint: en`Parameters must move against the gradient (p -= lr * grad), with a learning rate that is neither tiny nor huge.`,
     });
   }
   // The last epoch's mean loss (weights still moving) is close to the loss of the final weights.
   const now = meanCrossEntropy(referenceMlpLogits(ctx.tf, t.layers, t.data.x), t.data.y, 10);
   if (!(last <= 4 * now + 0.05 && last >= now / 4 - 0.05)) {
     throw new CheckFailure(
-      `model.losses ends at ${last.toFixed(4)}, but the mean cross-entropy of the returned layers on the training data is ${now.toFixed(4)}: the curve does not describe this model.`,
-      { hint: `${hint} Record the loss of the model you return, per example (not summed over batches).` },
+      en`model.losses ends at ${last.toFixed(4)}, but the mean cross-entropy of the returned layers on the training data is ${now.toFixed(4)}: the curve does not describe this model.`,
+      { hint: en`${hint} Record the loss of the model you return, per example (not summed over batches).` },
     );
   }
 }
 
 /** Every digit is predicted, just not often enough right: say what the measured bands mean, not a guessed cause. */
 const TRAIN_BETTER_HINT =
-  "Make sure the hidden layers really are non-linear and trained: ReLU between every pair of layers, a hidden layer of a useful width (e.g. 128), " +
-  "small random initial weights (not zeros), and enough epochs with a learning rate at which the loss keeps falling.";
-const BELOW_FULL_HINT =
-  "Below full marks on the held-out digits, where a linear model reaches 88.6-90.1% (20 seeds) and the reference MLP 91.2-93.4%. " + TRAIN_BETTER_HINT;
+  en`Make sure the hidden layers really are non-linear and trained: ReLU between every pair of layers, a hidden layer of a useful width (e.g. 128), small random initial weights (not zeros), and enough epochs with a learning rate at which the loss keeps falling.`;
+const belowFullHint = () =>
+  en`Below full marks on the held-out digits, where a linear model reaches 88.6-90.1% (20 seeds) and the reference MLP 91.2-93.4%. ${TRAIN_BETTER_HINT}`;
 
 async function accuracyCheck(ctx: CheckContext, set: "small" | "train", on: "validation" | "heldOut", tiers: AccuracyTier[], label: string) {
   const t = await trained(ctx, set);
@@ -164,7 +163,7 @@ async function accuracyCheck(ctx: CheckContext, set: "small" | "train", on: "val
   const acc = accuracyOf(pred, test.y);
   return gradeAccuracy(label, acc, tiers, {
     count: test.y.length,
-    hint: acc < tiers[0].min ? (predictionHint(pred, test.y, 10) ?? (on === "heldOut" ? BELOW_FULL_HINT : TRAIN_BETTER_HINT)) : undefined,
+    hint: acc < tiers[0].min ? (predictionHint(pred, test.y, 10) ?? (on === "heldOut" ? belowFullHint() : TRAIN_BETTER_HINT)) : undefined,
     data: curveData({ loss: t.losses as number[] }),
   });
 }
@@ -178,23 +177,23 @@ export default defineChecks({
       1,
       async (ctx) => {
         const t = await trained(ctx, "small");
-        return { output: `model.layers: ${architecture(t.layers)}, ${mlpParamCount(t.layers).toLocaleString("en")} parameters.` };
+        return { output: en`model.layers: ${architecture(t.layers)}, ${mlpParamCount(t.layers).toLocaleString("en")} parameters.` };
       },
       { critical: true },
     ),
     visible("model.losses holds one mean training loss per epoch, and it falls", 1, async (ctx) => {
       const t = await trained(ctx, "small");
       expectLossFalls(ctx, t);
-      return { output: `Loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
+      return { output: en`Loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
     }),
     visible("predict agrees with the forward pass of model.layers", 1, async (ctx) => {
       await expectPredictAgrees(ctx, await trained(ctx, "small"), await scoredDigits(ctx, "validation"), "validation digits");
     }),
     visible(`validation accuracy of model.layers after training on 1,000 digits (${pctText(SMALL_TIERS[0].min)} for full marks)`, 1, (ctx) =>
-      accuracyCheck(ctx, "small", "validation", SMALL_TIERS, `Accuracy on ${VALIDATION_PER_DIGIT * 10} validation digits`),
+      accuracyCheck(ctx, "small", "validation", SMALL_TIERS, en`Accuracy on ${VALIDATION_PER_DIGIT * 10} validation digits`),
     ),
     hidden(`held-out accuracy of model.layers after training on 4,000 digits (${pctText(FULL_TIERS[0].min)} for full marks)`, 4, (ctx) =>
-      accuracyCheck(ctx, "train", "heldOut", FULL_TIERS, `Accuracy on ${HELD_OUT_PER_DIGIT * 10} held-out digits`),
+      accuracyCheck(ctx, "train", "heldOut", FULL_TIERS, en`Accuracy on ${HELD_OUT_PER_DIGIT * 10} held-out digits`),
     ),
     hidden(`every digit is recognised (held-out recall at least ${MIN_RECALL * 100}% per digit)`, 1, async (ctx) => {
       const t = await trained(ctx, "train");
@@ -204,11 +203,11 @@ export default defineChecks({
       const weak = recall.map((r, d) => [d, r] as const).filter(([, r]) => r < MIN_RECALL);
       if (weak.length) {
         throw new CheckFailure(
-          `Held-out recall is below ${MIN_RECALL * 100}% for digit${weak.length > 1 ? "s" : ""} ${weak.map(([d, r]) => `${d} (${(100 * r).toFixed(0)}%)`).join(", ")}.`,
-          { hint: predictionHint(pred, test.y, 10) ?? "Some digits are (almost) never predicted: train longer, or check that every class's logit gets its gradient (softmax minus one-hot)." },
+          en`Held-out recall is below ${MIN_RECALL * 100}% for digit${weak.length > 1 ? "s" : ""} ${weak.map(([d, r]) => `${d} (${(100 * r).toFixed(0)}%)`).join(", ")}.`,
+          { hint: predictionHint(pred, test.y, 10) ?? en`Some digits are (almost) never predicted: train longer, or check that every class's logit gets its gradient (softmax minus one-hot).` },
         );
       }
-      return { output: `Lowest per-digit recall: ${(100 * Math.min(...recall)).toFixed(0)}%.` };
+      return { output: en`Lowest per-digit recall: ${(100 * Math.min(...recall)).toFixed(0)}%.` };
     }),
     hidden("the 4,000-digit model: predict agrees with model.layers, and model.losses falls", 1, async (ctx) => {
       const t = await trained(ctx, "train");

@@ -19,8 +19,7 @@ import {
   type AccuracyTier,
   type CheckContext,
   type Handle,
-  type Learner,
-} from "gradlab/checks";
+  type Learner, en } from "gradlab/checks";
 import { GRAMMAR_WORDS, grammarCorpus, grammarTokens, type AnnotatedCorpus } from "../../../datasets/text-grammar.ts";
 import { textLogitsTf, type ForwardMistake, type TextWeights } from "./ref.ts";
 
@@ -76,14 +75,14 @@ export function idsOf(sentences: string[], vocab: readonly string[], maxLen: num
 
 function asTokens(label: string, v: unknown): string[] {
   if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
-  if (!Array.isArray(v) || v.some((t) => typeof t !== "string")) throw new CheckFailure(`${label} returned ${describe(v)}; expected an array of strings.`, { hint: "Return the words as an array: [\"the\", \"dog\", ...]." });
+  if (!Array.isArray(v) || v.some((t) => typeof t !== "string")) throw new CheckFailure(en`${label} returned ${describe(v)}; expected an array of strings.`, { hint: en`Return the words as an array: ["the", "dog", ...].` });
   return v as string[];
 }
 
 function tokensHint(got: string[]): string | undefined {
-  if (got.some((t) => t === "")) return "Empty tokens: split on runs of non-letters (two spaces, or a comma then a space, must not give an empty word).";
-  if (got.some((t) => /[A-Z]/.test(t))) return "Lower-case the sentence first: \"The\" and \"the\" are one word.";
-  if (got.some((t) => /[^a-zA-Z]/.test(t))) return "A token is a run of the letters a-z only: punctuation (\",\", \".\", \"!\") and spaces are not part of a word.";
+  if (got.some((t) => t === "")) return en`Empty tokens: split on runs of non-letters (two spaces, or a comma then a space, must not give an empty word).`;
+  if (got.some((t) => /[A-Z]/.test(t))) return en`Lower-case the sentence first: "The" and "the" are one word.`;
+  if (got.some((t) => /[^a-zA-Z]/.test(t))) return en`A token is a run of the letters a-z only: punctuation (",", ".", "!") and spaces are not part of a word.`;
   return undefined;
 }
 
@@ -91,14 +90,14 @@ async function expectTokens(ctx: CheckContext, sentence: string) {
   const got = asTokens(`tokenize(${JSON.stringify(sentence)})`, await ctx.learner.call("tokenize", sentence));
   const want = grammarTokens(sentence);
   if (got.length !== want.length || got.some((t, i) => t !== want[i])) {
-    throw new CheckFailure(`tokenize(${JSON.stringify(sentence)}) returned ${JSON.stringify(got)}; expected ${JSON.stringify(want)}.`, { hint: tokensHint(got) });
+    throw new CheckFailure(en`tokenize(${JSON.stringify(sentence)}) returned ${JSON.stringify(got)}; expected ${JSON.stringify(want)}.`, { hint: tokensHint(got) });
   }
 }
 
 const ENCODE_MISTAKES: { name: string; ids: (s: string[], v: string[], m: number) => Tensor; hint: string }[] = [
-  { name: "padded at the start", ids: (s, v, m) => idsOf(s, v, m, "first", "start"), hint: "Your ids are padded at the start: the statement pads at the end (the sentence's tokens first, then 0s), so that the LSTM's masked steps come after the sentence." },
-  { name: "kept the last tokens", ids: (s, v, m) => idsOf(s, v, m, "last"), hint: "A sentence longer than maxLen keeps its first maxLen tokens (the end is cut), not its last." },
-  { name: "unknown as 0", ids: (s, v, m) => idsOf(s, v, m, "first", "end", 0), hint: "A word that is not in vocab has id 1 (\"<unk>\"); 0 is the padding, which the LSTM skips." },
+  { name: "padded at the start", ids: (s, v, m) => idsOf(s, v, m, "first", "start"), hint: en`Your ids are padded at the start: the statement pads at the end (the sentence's tokens first, then 0s), so that the LSTM's masked steps come after the sentence.` },
+  { name: "kept the last tokens", ids: (s, v, m) => idsOf(s, v, m, "last"), hint: en`A sentence longer than maxLen keeps its first maxLen tokens (the end is cut), not its last.` },
+  { name: "unknown as 0", ids: (s, v, m) => idsOf(s, v, m, "first", "end", 0), hint: en`A word that is not in vocab has id 1 ("<unk>"); 0 is the padding, which the LSTM skips.` },
 ];
 
 async function expectEncode(ctx: CheckContext, sentences: string[], vocab: string[], maxLen: number) {
@@ -109,8 +108,8 @@ async function expectEncode(ctx: CheckContext, sentences: string[], vocab: strin
   const [n, t] = [Math.floor(bad / maxLen), bad % maxLen];
   const mistake = ENCODE_MISTAKES.find((m) => m.ids(sentences, vocab, maxLen).data.every((v, i) => v === got.data[i]));
   throw new CheckFailure(
-    `encode(...)[${n}, ${t}] is ${got.data[bad]}; expected ${want.data[bad]} (sentence ${n}: ${JSON.stringify(sentences[n])}, tokens ${JSON.stringify(grammarTokens(sentences[n]))}).`,
-    { hint: mistake?.hint ?? "Row n holds the ids of sentence n's first maxLen tokens (vocab.indexOf(word), 1 when absent), then 0s." },
+    en`encode(...)[${n}, ${t}] is ${got.data[bad]}; expected ${want.data[bad]} (sentence ${n}: ${JSON.stringify(sentences[n])}, tokens ${JSON.stringify(grammarTokens(sentences[n]))}).`,
+    { hint: mistake?.hint ?? en`Row n holds the ids of sentence n's first maxLen tokens (vocab.indexOf(word), 1 when absent), then 0s.` },
   );
 }
 
@@ -127,10 +126,10 @@ function shuffledVocab(rng: Rng, leaveOut: number): string[] {
 // ---- forward --------------------------------------------------------------------------------
 
 const FORWARD_MISTAKES: { mistake: ForwardMistake; hint: string }[] = [
-  { mistake: { unmasked: true }, hint: "Your logits are those of an LSTM that also runs over the padding: at a step whose id is 0, h and c must stay as they were (the mask), so the dense layer reads the state after the sentence's last real token." },
-  { mistake: { carried: true }, hint: "Your logits are those of an LSTM whose state is not reset between sentences: every sentence must start from h = c = 0, not from the previous sentence's last state." },
-  { mistake: { cs231nGates: true }, hint: "Your logits are those of an LSTM with the gate blocks in CS231n's order i, f, o, g: tfjs (and this exercise) packs them i, f, g, o." },
-  { mistake: { meanPooled: true }, hint: "Your logits are those of the mean of the embeddings fed to the dense layer: a bag of words, which cannot see word order. Run the LSTM over the tokens and feed its last state to the dense layer." },
+  { mistake: { unmasked: true }, hint: en`Your logits are those of an LSTM that also runs over the padding: at a step whose id is 0, h and c must stay as they were (the mask), so the dense layer reads the state after the sentence's last real token.` },
+  { mistake: { carried: true }, hint: en`Your logits are those of an LSTM whose state is not reset between sentences: every sentence must start from h = c = 0, not from the previous sentence's last state.` },
+  { mistake: { cs231nGates: true }, hint: en`Your logits are those of an LSTM with the gate blocks in CS231n's order i, f, o, g: tfjs (and this exercise) packs them i, f, g, o.` },
+  { mistake: { meanPooled: true }, hint: en`Your logits are those of the mean of the embeddings fed to the dense layer: a bag of words, which cannot see word order. Run the LSTM over the tokens and feed its last state to the dense layer.` },
 ];
 
 function forwardHints(tf: CheckContext["tf"], w: TextWeights, ids: Tensor) {
@@ -163,7 +162,7 @@ function forwardCase(rng: Rng, v: number, e: number, h: number, n: number, steps
 async function expectForward(ctx: CheckContext, model: unknown, w: TextWeights, ids: Tensor, label = "forward(model, ids)") {
   const want = new Tensor(Float64Array.from(textLogitsTf(ctx.tf, w, ids)), [ids.shape[0], CLASSES]);
   const got = await ctx.learner.call("forward", model, ids);
-  expectClose(label, want, got, { against: "tfjs (embedding, masked LSTM, dense)", hints: forwardHints(ctx.tf, w, ids) });
+  expectClose(label, want, got, { against: en`tfjs (embedding, masked LSTM, dense)`, hints: forwardHints(ctx.tf, w, ids) });
 }
 
 async function expectRowAlone(ctx: CheckContext, model: unknown, ids: Tensor, row: number) {
@@ -173,8 +172,8 @@ async function expectRowAlone(ctx: CheckContext, model: unknown, ids: Tensor, ro
   const alone = asTensorResult("forward(model, one row)", await ctx.learner.call("forward", model, one), [1, CLASSES]);
   const inBatch = batch.data.subarray(row * CLASSES, (row + 1) * CLASSES);
   if (alone.data.some((v, k) => Math.abs(v - inBatch[k]) > 1e-6 * (1 + Math.abs(v)))) {
-    throw new CheckFailure(`forward on row ${row} alone gives [${[...alone.data].map((x) => x.toFixed(4))}], but the same row inside the batch gives [${[...inBatch].map((x) => x.toFixed(4))}].`, {
-      hint: "A sentence's logits must depend on that sentence only: start every sentence from h = c = 0 and keep no state between rows or calls.",
+    throw new CheckFailure(en`forward on row ${row} alone gives [${[...alone.data].map((x) => x.toFixed(4))}], but the same row inside the batch gives [${[...inBatch].map((x) => x.toFixed(4))}].`, {
+      hint: en`A sentence's logits must depend on that sentence only: start every sentence from h = c = 0 and keep no state between rows or calls.`,
     });
   }
 }
@@ -189,28 +188,28 @@ interface Trained {
   data: { sentences: string[]; labels: Int32Array };
 }
 
-const MODEL_HINT = "Return { vocab, embedding, lstm: { wx, wh, b }, dense: { w, b }, losses }: vocab[0] = \"<pad>\", vocab[1] = \"<unk>\", embedding [V, E], wx [E, 4H], wh [H, 4H], b [4H], dense w [H, 2], b [2].";
+const MODEL_HINT = en`Return { vocab, embedding, lstm: { wx, wh, b }, dense: { w, b }, losses }: vocab[0] = "<pad>", vocab[1] = "<unk>", embedding [V, E], wx [E, 4H], wh [H, 4H], b [4H], dense w [H, 2], b [2].`;
 
 function asWeight(label: string, v: unknown, shape: (number | undefined)[]): Tensor {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} could not be read: it holds ${v.why}.`, { hint: MODEL_HINT });
-  if (!(v instanceof Tensor)) throw new CheckFailure(`${label} is ${describe(v)}; expected a tensor.`, { hint: MODEL_HINT });
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${v.why}.`, { hint: MODEL_HINT });
+  if (!(v instanceof Tensor)) throw new CheckFailure(en`${label} is ${describe(v)}; expected a tensor.`, { hint: MODEL_HINT });
   if (v.shape.length !== shape.length || shape.some((d, i) => d !== undefined && v.shape[i] !== d)) {
-    throw new CheckFailure(`${label} has shape [${v.shape}]; expected [${shape.map((d, i) => d ?? ["V", "E", "H"][i] ?? "?").join(", ")}].`, { hint: MODEL_HINT });
+    throw new CheckFailure(en`${label} has shape [${v.shape}]; expected [${shape.map((d, i) => d ?? ["V", "E", "H"][i] ?? "?").join(", ")}].`, { hint: MODEL_HINT });
   }
   const bad = v.data.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new CheckFailure(`${label} holds ${v.data[bad]} at flat index ${bad}; every weight must be finite.`, { hint: "NaN or Infinity in the weights: lower the learning rate, and check the loss (log-sum-exp) and the backward pass." });
+  if (bad >= 0) throw new CheckFailure(en`${label} holds ${v.data[bad]} at flat index ${bad}; every weight must be finite.`, { hint: en`NaN or Infinity in the weights: lower the learning rate, and check the loss (log-sum-exp) and the backward pass.` });
   return v;
 }
 
 /** The parts the driver read, validated as the prescribed model. */
 export function asTextModel(parts: Record<string, unknown>): { weights: TextWeights; vocab: string[] } {
   const vocab = parts.vocab;
-  if (!Array.isArray(vocab) || vocab.some((w) => typeof w !== "string")) throw new CheckFailure(`model.vocab is ${describe(vocab)}; expected an array of words (strings).`, { hint: MODEL_HINT });
-  if (vocab[0] !== "<pad>" || vocab[1] !== "<unk>") throw new CheckFailure(`model.vocab starts ${JSON.stringify(vocab.slice(0, 2))}; it must start ["<pad>", "<unk>"] (ids 0 and 1).`, { hint: MODEL_HINT });
-  if (vocab.length > MODEL_RULES.maxVocab) throw new CheckFailure(`model.vocab has ${vocab.length} entries; at most ${MODEL_RULES.maxVocab}.`);
+  if (!Array.isArray(vocab) || vocab.some((w) => typeof w !== "string")) throw new CheckFailure(en`model.vocab is ${describe(vocab)}; expected an array of words (strings).`, { hint: MODEL_HINT });
+  if (vocab[0] !== "<pad>" || vocab[1] !== "<unk>") throw new CheckFailure(en`model.vocab starts ${JSON.stringify(vocab.slice(0, 2))}; it must start ["<pad>", "<unk>"] (ids 0 and 1).`, { hint: MODEL_HINT });
+  if (vocab.length > MODEL_RULES.maxVocab) throw new CheckFailure(en`model.vocab has ${vocab.length} entries; at most ${MODEL_RULES.maxVocab}.`);
   const seen = new Set<string>();
   for (const w of vocab as string[]) {
-    if (seen.has(w)) throw new CheckFailure(`model.vocab holds ${JSON.stringify(w)} twice; each word has one id.`, { hint: "Build the vocabulary from the distinct tokens (a Set)." });
+    if (seen.has(w)) throw new CheckFailure(en`model.vocab holds ${JSON.stringify(w)} twice; each word has one id.`, { hint: en`Build the vocabulary from the distinct tokens (a Set).` });
     seen.add(w);
   }
   const lstm = (parts.lstm ?? {}) as Record<string, unknown>;
@@ -219,7 +218,7 @@ export function asTextModel(parts: Record<string, unknown>): { weights: TextWeig
   const e = embedding.shape[1];
   const wh = asWeight("model.lstm.wh", lstm.wh, [undefined, undefined]);
   const h = wh.shape[0];
-  if (wh.shape[1] !== 4 * h) throw new CheckFailure(`model.lstm.wh has shape [${wh.shape}]; expected [H, 4H] (H units, 4 gates).`, { hint: MODEL_HINT });
+  if (wh.shape[1] !== 4 * h) throw new CheckFailure(en`model.lstm.wh has shape [${wh.shape}]; expected [H, 4H] (H units, 4 gates).`, { hint: MODEL_HINT });
   const weights: TextWeights = {
     embedding,
     wx: asWeight("model.lstm.wx", lstm.wx, [e, 4 * h]),
@@ -228,9 +227,9 @@ export function asTextModel(parts: Record<string, unknown>): { weights: TextWeig
     denseW: asWeight("model.dense.w", dense.w, [h, CLASSES]),
     denseB: asWeight("model.dense.b", dense.b, [CLASSES]),
   };
-  if (e > MODEL_RULES.maxEmbed || h > MODEL_RULES.maxUnits) throw new CheckFailure(`The model has E = ${e} embedding dimensions and H = ${h} units; at most ${MODEL_RULES.maxEmbed} of each.`, { hint: "Small is enough here: E = 8, H = 16." });
+  if (e > MODEL_RULES.maxEmbed || h > MODEL_RULES.maxUnits) throw new CheckFailure(en`The model has E = ${e} embedding dimensions and H = ${h} units; at most ${MODEL_RULES.maxEmbed} of each.`, { hint: en`Small is enough here: E = 8, H = 16.` });
   const params = Object.values(weights).reduce((s, t: Tensor) => s + t.data.length, 0);
-  if (params > MODEL_RULES.maxParams) throw new CheckFailure(`The model has ${params.toLocaleString("en")} parameters; at most ${MODEL_RULES.maxParams.toLocaleString("en")}.`, { hint: "E = 8, H = 16 is about 2,000 parameters." });
+  if (params > MODEL_RULES.maxParams) throw new CheckFailure(en`The model has ${params.toLocaleString("en")} parameters; at most ${MODEL_RULES.maxParams.toLocaleString("en")}.`, { hint: en`E = 8, H = 16 is about 2,000 parameters.` });
   return { weights, vocab: vocab as string[] };
 }
 
@@ -246,8 +245,8 @@ function trained(ctx: CheckContext, which: "practice" | "full"): Promise<Trained
       const data = publicTraining(which);
       const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
       const parts = (await ctx.learner.call("driver:textModelParts", model)) as Record<string, unknown>;
-      if (typeof parts.error === "string") throw new CheckFailure(`Reading the model train returned threw ${parts.error}.`, { hint: "Return a plain object (no getters that throw)." });
-      if ("model" in parts) throw new CheckFailure(`train returned ${describe(parts.model)}; expected the model object.`, { hint: MODEL_HINT });
+      if (typeof parts.error === "string") throw new CheckFailure(en`Reading the model train returned threw ${parts.error}.`, { hint: en`Return a plain object (no getters that throw).` });
+      if ("model" in parts) throw new CheckFailure(en`train returned ${describe(parts.model)}; expected the model object.`, { hint: MODEL_HINT });
       return { model, ...asTextModel(parts), losses: parts.losses, data };
     })();
     m.set(which, p);
@@ -256,25 +255,25 @@ function trained(ctx: CheckContext, which: "practice" | "full"): Promise<Trained
 }
 
 function expectLossFalls(ctx: CheckContext, t: Trained) {
-  const hint = "Push the mean cross-entropy over each epoch's minibatches (sum of batch loss × batch size, divided by N) onto model.losses.";
+  const hint = en`Push the mean cross-entropy over each epoch's minibatches (sum of batch loss × batch size, divided by N) onto model.losses.`;
   const losses = t.losses;
-  if (!Array.isArray(losses)) throw new CheckFailure("model.losses is missing: it must be an array with the mean training loss of each epoch.", { hint });
-  if (losses.length < 2) throw new CheckFailure(`model.losses has ${losses.length} value${losses.length === 1 ? "" : "s"}; train at least 2 epochs and record the mean loss of each.`, { hint });
+  if (!Array.isArray(losses)) throw new CheckFailure(en`model.losses is missing: it must be an array with the mean training loss of each epoch.`, { hint });
+  if (losses.length < 2) throw new CheckFailure(en`model.losses has ${losses.length} value${losses.length === 1 ? "" : "s"}; train at least 2 epochs and record the mean loss of each.`, { hint });
   const bad = losses.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-  if (bad >= 0) throw new CheckFailure(`model.losses[${bad}] is ${String(losses[bad])}; every epoch's loss must be a finite number.`, { hint: "NaN or Infinity: the learning rate is too high, or log(0) in the cross-entropy (use log-sum-exp)." });
+  if (bad >= 0) throw new CheckFailure(en`model.losses[${bad}] is ${String(losses[bad])}; every epoch's loss must be a finite number.`, { hint: en`NaN or Infinity: the learning rate is too high, or log(0) in the cross-entropy (use log-sum-exp).` });
   const first = losses[0] as number;
   const last = losses[losses.length - 1] as number;
   if (!(last < 0.9 * first)) {
-    throw new CheckFailure(`The training loss does not fall: epoch 1 ${first.toFixed(4)}, epoch ${losses.length} ${last.toFixed(4)} (the last must be at least 10% below the first).`, {
-      hint: "Parameters must move against the gradient (p -= lr * grad), with a learning rate that is neither tiny nor huge.",
+    throw new CheckFailure(en`The training loss does not fall: epoch 1 ${first.toFixed(4)}, epoch ${losses.length} ${last.toFixed(4)} (the last must be at least 10% below the first).`, {
+      hint: en`Parameters must move against the gradient (p -= lr * grad), with a learning rate that is neither tiny nor huge.`,
     });
   }
   const ids = idsOf(t.data.sentences, t.vocab, MAX_LEN);
   const now = meanCrossEntropy(textLogitsTf(ctx.tf, t.weights, ids), t.data.labels, CLASSES);
   if (!(last <= 4 * now + 0.05 && last >= now / 4 - 0.05)) {
     throw new CheckFailure(
-      `model.losses ends at ${last.toFixed(4)}, but the mean cross-entropy of the returned weights on the training sentences (recomputed with tfjs) is ${now.toFixed(4)}: the curve does not describe this model.`,
-      { hint: `${hint} Record the loss of the model you return, per sentence (not summed over batches).` },
+      en`model.losses ends at ${last.toFixed(4)}, but the mean cross-entropy of the returned weights on the training sentences (recomputed with tfjs) is ${now.toFixed(4)}: the curve does not describe this model.`,
+      { hint: en`${hint} Record the loss of the model you return, per sentence (not summed over batches).` },
     );
   }
 }
@@ -283,7 +282,7 @@ function expectLossFalls(ctx: CheckContext, t: Trained) {
 async function expectTrainedForward(ctx: CheckContext, t: Trained, set: AnnotatedCorpus) {
   const rows = Array.from({ length: Math.min(AGREEMENT_ROWS, set.sentences.length) }, () => set.sentences[ctx.rng.int(set.sentences.length)]);
   const ids = idsOf(rows, t.vocab, MAX_LEN);
-  await expectForward(ctx, t.model, t.weights, ids, "forward(model, ids) of the trained model");
+  await expectForward(ctx, t.model, t.weights, ids, en`forward(model, ids) of the trained model`);
   await expectRowAlone(ctx, t.model, ids, 1 + ctx.rng.int(ids.shape[0] - 1));
 }
 
@@ -296,11 +295,11 @@ function orderHint(pred: Int32Array, set: AnnotatedCorpus): string | undefined {
     return accuracyOf(Int32Array.from(idx, (i) => pred[i]), Int32Array.from(idx, (i) => set.labels[i]));
   };
   const [mixed, same] = [of(true), of(false)];
-  const counts = `${pct(same)} of the sentences whose two nouns are of one kind (a bag of words can tell them) and ${pct(mixed)} of those with a person and an animal (only word order tells)`;
+  const counts = en`${pct(same)} of the sentences whose two nouns are of one kind (a bag of words can tell them) and ${pct(mixed)} of those with a person and an animal (only word order tells)`;
   if (same >= 0.85 && mixed < 0.7) {
-    return `Your model gets ${counts}: it does not use the order of the words, like a bag of words. Make the LSTM read the tokens in order and feed its last state to the dense layer (no mean-pooled embeddings, no recurrent weights held at zero), and train it long enough for the loss to get near 0.`;
+    return en`Your model gets ${counts}: it does not use the order of the words, like a bag of words. Make the LSTM read the tokens in order and feed its last state to the dense layer (no mean-pooled embeddings, no recurrent weights held at zero), and train it long enough for the loss to get near 0.`;
   }
-  return `Your model gets ${counts}. Check that training really lowers the loss (learning rate, epochs, the gradient through time), and that the model you return is the one you trained.`;
+  return en`Your model gets ${counts}. Check that training really lowers the loss (learning rate, epochs, the gradient through time), and that the model you return is the one you trained.`;
 }
 
 async function accuracyCheck(ctx: CheckContext, which: "practice" | "full", tiers: AccuracyTier[]) {
@@ -308,7 +307,7 @@ async function accuracyCheck(ctx: CheckContext, which: "practice" | "full", tier
   const set = scoredSentences(which === "practice" ? "practice" : "heldOut", submissionSeed(ctx));
   const pred = argmaxRows(textLogitsTf(ctx.tf, t.weights, idsOf(set.sentences, t.vocab, MAX_LEN)), CLASSES);
   const acc = accuracyOf(pred, set.labels);
-  const label = which === "practice" ? `Accuracy on ${set.sentences.length} practice sentences` : `Accuracy on ${set.sentences.length} held-out sentences`;
+  const label = which === "practice" ? en`Accuracy on ${set.sentences.length} practice sentences` : en`Accuracy on ${set.sentences.length} held-out sentences`;
   return gradeAccuracy(label, acc, tiers, {
     count: set.sentences.length,
     // (predictionHint's chance-level branch is not for 2 classes: a bag of words reaches 60% here.)
@@ -317,9 +316,9 @@ async function accuracyCheck(ctx: CheckContext, which: "practice" | "full", tier
   });
 }
 
-const VISIBLE_SENTENCES = ["Yesterday, the big dog chased Anna.", "Anna was chased by the dog again.", "  The OWL  watched Ben!! ", "Emma, Dora and the cat?"];
+const VISIBLE_SENTENCES = [en`Yesterday, the big dog chased Anna.`, en`Anna was chased by the dog again.`, en`  The OWL  watched Ben!! `, en`Emma, Dora and the cat?`];
 const ENCODE_VOCAB = ["<pad>", "<unk>", "the", "dog", "chased", "anna", "was", "by", "big", "yesterday"];
-const ENCODE_SENTENCES = ["The dog chased Anna.", "Yesterday, the big dog was chased by Anna.", "Anna chased the wolf.", "Dog."];
+const ENCODE_SENTENCES = [en`The dog chased Anna.`, en`Yesterday, the big dog was chased by Anna.`, en`Anna chased the wolf.`, "Dog."];
 
 export default defineChecks({
   checks: [
@@ -340,21 +339,21 @@ export default defineChecks({
       await expectTrainedForward(ctx, t, scoredSentences("practice", 0));
       expectLossFalls(ctx, t);
       const [e, h] = [t.weights.embedding.shape[1], t.weights.wh.shape[0]];
-      return { output: `V = ${t.vocab.length}, E = ${e}, H = ${h}; loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
+      return { output: en`V = ${t.vocab.length}, E = ${e}, H = ${h}; loss per epoch: ${(t.losses as number[]).map((v) => v.toFixed(3)).join(", ")}.`, data: curveData({ loss: t.losses as number[] }) };
     }),
     visible(`practice accuracy after training on ${PRACTICE.count} sentences (${pct(PRACTICE_TIERS[0].min)} for full marks)`, 1, (ctx) => accuracyCheck(ctx, "practice", PRACTICE_TIERS)),
     hidden("tokenize and encode sentences drawn for this submission", 1, async (ctx) => {
       const set = grammarCorpus(6, ctx.rng.int(2 ** 31));
       const noisy = set.sentences.map((s) => (ctx.rng.next() < 0.5 ? s.toUpperCase() : s).replace(/ /g, () => (ctx.rng.next() < 0.2 ? ",  " : " ")));
-      ctx.describe("grammar sentences, some upper-case or with extra commas and spaces");
+      ctx.describe(en`grammar sentences, some upper-case or with extra commas and spaces`);
       for (const s of noisy) await expectTokens(ctx, s);
-      ctx.describe("a shuffled vocabulary with words missing, maxLen 4 to 10");
+      ctx.describe(en`a shuffled vocabulary with words missing, maxLen 4 to 10`);
       await expectEncode(ctx, noisy, shuffledVocab(ctx.rng, 1 + ctx.rng.int(5)), 4 + ctx.rng.int(7));
     }),
     hidden("forward on random weights and shapes", 1, async (ctx) => {
       for (let k = 0; k < 2; k++) {
         const c = forwardCase(ctx.rng, 4 + ctx.rng.int(10), 1 + ctx.rng.int(5), 1 + ctx.rng.int(6), 2 + ctx.rng.int(5), 2 + ctx.rng.int(9));
-        ctx.describe(`${c.ids.shape[0]} sentences padded to ${c.ids.shape[1]}, E = ${c.w.embedding.shape[1]}, H = ${c.w.wh.shape[0]}`);
+        ctx.describe(en`${c.ids.shape[0]} sentences padded to ${c.ids.shape[1]}, E = ${c.w.embedding.shape[1]}, H = ${c.w.wh.shape[0]}`);
         const model = await ctx.learner.put(c.model);
         await expectForward(ctx, model, c.w, c.ids);
         await expectRowAlone(ctx, model, c.ids, 1);

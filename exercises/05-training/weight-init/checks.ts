@@ -1,5 +1,5 @@
 import { Rng, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, fmt, CheckFailure, asObjectResult, asTensorResult, SandboxFn, hostAnswer } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, fmt, CheckFailure, asObjectResult, asTensorResult, SandboxFn, hostAnswer, en } from "gradlab/checks";
 import { KINDS, boundOf, cdfOf, ksDistance, ksThreshold, varianceOf, type Dist, type InitKind } from "./ref.ts";
 import { expectedFans, mistakeDistributions, referenceDistribution } from "./reference.host.ts";
 
@@ -18,10 +18,10 @@ async function checkFans({ learner }: CheckContext, shape: number[]) {
   const conv = shape.length >= 3 && shape.length <= 5;
   const hintFor = (got: unknown, key: "fanIn" | "fanOut") => {
     if (conv && got === shape[shape.length - (key === "fanIn" ? 2 : 1)]) {
-      return `Your ${key} leaves out the receptive field: for a conv kernel [kh, kw, in, out] every one of the kh·kw positions is a separate input (and output), so ${key} = ${key === "fanIn" ? "in" : "out"} · kh · kw.`;
+      return en`Your ${key} leaves out the receptive field: for a conv kernel [kh, kw, in, out] every one of the kh·kw positions is a separate input (and output), so ${key} = ${key === "fanIn" ? "in" : "out"} · kh · kw.`;
     }
-    if (got === expected[key === "fanIn" ? "fanOut" : "fanIn"]) return "Your fanIn and fanOut are swapped: a kernel's input channels are its second-to-last axis (the rows of a dense [in, out] kernel), its outputs the last.";
-    if (shape.length < 2 || shape.length > 5) return "For a shape of rank 1 or above 5, tfjs uses sqrt(number of elements) for both fans.";
+    if (got === expected[key === "fanIn" ? "fanOut" : "fanIn"]) return en`Your fanIn and fanOut are swapped: a kernel's input channels are its second-to-last axis (the rows of a dense [in, out] kernel), its outputs the last.`;
+    if (shape.length < 2 || shape.length > 5) return en`For a shape of rank 1 or above 5, tfjs uses sqrt(number of elements) for both fans.`;
     return undefined;
   };
   expectEqual(`${label}.fanIn`, expected.fanIn, out.fanIn, hintFor(out.fanIn, "fanIn"));
@@ -58,9 +58,9 @@ async function checkSample(ctx: CheckContext, kind: InitKind, shape: number[]) {
   const n = w.data.length;
   const { mean, variance } = moments(w.data);
   const expectedVar = varianceOf(dist);
-  const stats = `mean ${fmt(mean)}, variance ${fmt(variance)} (tfjs's ${kind}: mean 0, variance ${fmt(expectedVar)})`;
+  const stats = en`mean ${fmt(mean)}, variance ${fmt(variance)} (tfjs's ${kind}: mean 0, variance ${fmt(expectedVar)})`;
   if (variance === 0) {
-    throw new CheckFailure(`${label} returned ${n} copies of ${fmt(mean)}; ${stats}.`, { hint: "Draw every weight independently with random(): a kernel of equal weights gives every unit the same gradient, and they never become different." });
+    throw new CheckFailure(en`${label} returned ${n} copies of ${fmt(mean)}; ${stats}.`, { hint: en`Draw every weight independently with random(): a kernel of equal weights gives every unit the same gradient, and they never become different.` });
   }
   const bound = boundOf(dist);
   let worst = 0;
@@ -74,17 +74,16 @@ async function checkSample(ctx: CheckContext, kind: InitKind, shape: number[]) {
       .filter((m) => m.d <= eps)
       .sort((a, b) => a.d - b.d)[0]?.hint;
   if (worst > bound * (1 + 1e-9)) {
-    throw new CheckFailure(`${label} has a value of magnitude ${fmt(worst)}, beyond the largest tfjs's ${kind} can draw for this shape, ${fmt(bound)} (${kind.endsWith("Uniform") ? "the uniform's limit" : "2 stddev, where tf.truncatedNormal cuts"}); ${stats}.`, {
-      hint: named() ?? (kind.endsWith("Uniform") ? "The uniform limit is sqrt(3 · scale), with scale from the fans (see the statement)." : "tf.truncatedNormal redraws every value beyond 2 stddev: no weight may exceed 2·sqrt(scale)."),
+    throw new CheckFailure(en`${label} has a value of magnitude ${fmt(worst)}, beyond the largest tfjs's ${kind} can draw for this shape, ${fmt(bound)} (${kind.endsWith("Uniform") ? en`the uniform's limit` : en`2 stddev, where tf.truncatedNormal cuts`}); ${stats}.`, {
+      hint: named() ?? (kind.endsWith("Uniform") ? en`The uniform limit is sqrt(3 · scale), with scale from the fans (see the statement).` : en`tf.truncatedNormal redraws every value beyond 2 stddev: no weight may exceed 2·sqrt(scale).`),
     });
   }
   const d = ksDistance(w.data, cdf);
   if (d > eps) {
     const ratio = variance / expectedVar;
     throw new CheckFailure(
-      `${label} does not look like a sample of tfjs's ${kind}: the Kolmogorov–Smirnov distance from its distribution is ${fmt(d)}, above ${fmt(eps)} ` +
-        `(a correct sampler of ${n} values exceeds that with probability below ${FALSE_FAILURE}); ${stats}.`,
-      { hint: named() ?? (Math.abs(ratio - 1) > 0.1 ? `Your weights' variance is ${fmt(ratio)} times tfjs's: check the scale (fans, the factor 1 or 2) and how it becomes a limit or a stddev.` : "The variance is about right but the shape of the distribution is not: check uniform against normal, the truncation at 2 stddev, and that every draw is independent.") },
+      en`${label} does not look like a sample of tfjs's ${kind}: the Kolmogorov–Smirnov distance from its distribution is ${fmt(d)}, above ${fmt(eps)} (a correct sampler of ${n} values exceeds that with probability below ${FALSE_FAILURE}); ${stats}.`,
+      { hint: named() ?? (Math.abs(ratio - 1) > 0.1 ? en`Your weights' variance is ${fmt(ratio)} times tfjs's: check the scale (fans, the factor 1 or 2) and how it becomes a limit or a stddev.` : en`The variance is about right but the shape of the distribution is not: check uniform against normal, the truncation at 2 stddev, and that every draw is independent.`) },
     );
   }
   return `${kind} [${shape}]: ${stats}, KS ${fmt(d)} ≤ ${fmt(eps)}`;
@@ -131,7 +130,7 @@ async function checkDepth(ctx: CheckContext, kind: InitKind) {
   let h = x.data;
   const trace: number[] = [meanSquare(h)];
   for (let l = 0; l < DEPTH; l++) {
-    const label = `initialize("${kind}", [${shape}], random) for layer ${l + 1}`;
+    const label = en`initialize("${kind}", [${shape}], random) for layer ${l + 1}`;
     const w = asTensorResult(label, await learner.call("initialize", kind, shape, new SandboxFn("uniform", [rng.int(2 ** 31)])), shape);
     h = reluLayer(h, w.data);
     trace.push(meanSquare(h));
@@ -139,11 +138,11 @@ async function checkDepth(ctx: CheckContext, kind: InitKind) {
   const gain = trace[DEPTH] / trace[0];
   const expected = ((WIDTH * varianceOf(hostAnswer(referenceDistribution(kind, shape)))) / 2) ** DEPTH;
   const every5 = trace.filter((_, i) => i % 5 === 0).map((v, i) => `layer ${5 * i}: ${fmt(v)}`).join(", ");
-  const text = `mean square of the signal through ${DEPTH} ReLU layers of width ${WIDTH} with your ${kind}: ${every5}; gain ${fmt(gain)}, expected about ${fmt(expected)}`;
+  const text = en`mean square of the signal through ${DEPTH} ReLU layers of width ${WIDTH} with your ${kind}: ${every5}; gain ${fmt(gain)}, expected about ${fmt(expected)}`;
   if (!(gain >= expected / DEPTH_BAND && gain <= expected * DEPTH_BAND)) {
     const perLayer = Math.pow(gain, 1 / DEPTH);
-    throw new CheckFailure(`${text} (a factor ${DEPTH_BAND} either way is allowed).`, {
-      hint: `Each layer multiplies the signal's mean square by about ${fmt(perLayer)} with your weights, where tfjs's ${kind} gives ${fmt(Math.pow(expected, 1 / DEPTH))}: over ${DEPTH} layers that ${perLayer < 1 ? "vanishes" : "explodes"}. The variance of your weights is off; the initialize checks show by how much.`,
+    throw new CheckFailure(en`${text} (a factor ${DEPTH_BAND} either way is allowed).`, {
+      hint: en`Each layer multiplies the signal's mean square by about ${fmt(perLayer)} with your weights, where tfjs's ${kind} gives ${fmt(Math.pow(expected, 1 / DEPTH))}: over ${DEPTH} layers that ${perLayer < 1 ? "vanishes" : "explodes"}. The variance of your weights is off; the initialize checks show by how much.`,
     });
   }
   return text;
@@ -189,7 +188,7 @@ export default defineChecks({
         [1 + r.int(100)],
       ];
       for (const s of shapes) {
-        ctx.describe(`a kernel of rank ${s.length}`);
+        ctx.describe(en`a kernel of rank ${s.length}`);
         await checkFans(ctx, s);
       }
     }),

@@ -7,6 +7,7 @@
  * 2 stddev and, unlike Keras in Python, does not correct the stddev for the cut.
  */
 import type { Dist, InitKind } from "./ref.ts";
+import { en } from "gradlab/checks";
 
 /** tfjs's computeFans, channelsLast (the layers' default). */
 export function expectedFans(shape: number[]): { fanIn: number; fanOut: number } {
@@ -38,24 +39,24 @@ export function mistakeDistributions(kind: InitKind, shape: number[]): { hint: s
   const s = initScale(kind, fanIn, fanOut);
   const out: { hint: string; dist: Dist }[] = [];
   if (kind.startsWith("glorot")) {
-    out.push({ hint: "Your weights' spread is Glorot's over fanIn alone: Glorot uses the average fan, scale 1 / ((fanIn + fanOut) / 2).", dist: family(kind, 1 / fanIn) });
-    out.push({ hint: "Your weights' spread uses fanIn + fanOut where Glorot divides by their average: scale 1 / ((fanIn + fanOut) / 2) = 2 / (fanIn + fanOut).", dist: family(kind, 1 / (fanIn + fanOut)) });
+    out.push({ hint: en`Your weights' spread is Glorot's over fanIn alone: Glorot uses the average fan, scale 1 / ((fanIn + fanOut) / 2).`, dist: family(kind, 1 / fanIn) });
+    out.push({ hint: en`Your weights' spread uses fanIn + fanOut where Glorot divides by their average: scale 1 / ((fanIn + fanOut) / 2) = 2 / (fanIn + fanOut).`, dist: family(kind, 1 / (fanIn + fanOut)) });
   } else {
-    out.push({ hint: "Your He weights use the average fan: He uses fanIn alone, scale 2 / fanIn.", dist: family(kind, 2 / ((fanIn + fanOut) / 2)) });
-    out.push({ hint: "Your He weights have scale 1 / fanIn (LeCun's): He doubles it, 2 / fanIn, to make up for ReLU zeroing half of the pre-activations.", dist: family(kind, 1 / fanIn) });
+    out.push({ hint: en`Your He weights use the average fan: He uses fanIn alone, scale 2 / fanIn.`, dist: family(kind, 2 / ((fanIn + fanOut) / 2)) });
+    out.push({ hint: en`Your He weights have scale 1 / fanIn (LeCun's): He doubles it, 2 / fanIn, to make up for ReLU zeroing half of the pre-activations.`, dist: family(kind, 1 / fanIn) });
   }
   if (shape.length >= 3 && shape.length <= 5) {
     const [i, o] = [shape[shape.length - 2], shape[shape.length - 1]];
-    out.push({ hint: "Your spread ignores the conv kernel's receptive field: fanIn = in · kh · kw and fanOut = out · kh · kw (see computeFans).", dist: family(kind, initScale(kind, i, o)) });
+    out.push({ hint: en`Your spread ignores the conv kernel's receptive field: fanIn = in · kh · kw and fanOut = out · kh · kw (see computeFans).`, dist: family(kind, initScale(kind, i, o)) });
   }
   if (kind.endsWith("Uniform")) {
-    out.push({ hint: "Your uniform limit is sqrt(scale), the standard deviation: a uniform on [−a, a] has variance a²/3, so the limit is sqrt(3 · scale).", dist: { family: "uniform", limit: Math.sqrt(s) } });
-    out.push({ hint: "Your weights are drawn from a normal distribution: this kind is uniform on [−sqrt(3·scale), sqrt(3·scale)].", dist: { family: "truncated", sd: Math.sqrt(s) } });
-    out.push({ hint: "Your weights are uniform on [0, limit): 2·random() − 1 spreads random() over [−1, 1).", dist: { family: "uniformPositive", limit: Math.sqrt(3 * s) } });
+    out.push({ hint: en`Your uniform limit is sqrt(scale), the standard deviation: a uniform on [−a, a] has variance a²/3, so the limit is sqrt(3 · scale).`, dist: { family: "uniform", limit: Math.sqrt(s) } });
+    out.push({ hint: en`Your weights are drawn from a normal distribution: this kind is uniform on [−sqrt(3·scale), sqrt(3·scale)].`, dist: { family: "truncated", sd: Math.sqrt(s) } });
+    out.push({ hint: en`Your weights are uniform on [0, limit): 2·random() − 1 spreads random() over [−1, 1).`, dist: { family: "uniformPositive", limit: Math.sqrt(3 * s) } });
   } else {
-    out.push({ hint: "Your weights are uniform: this kind draws from a normal distribution with stddev sqrt(scale), truncated at 2 stddev.", dist: { family: "uniform", limit: Math.sqrt(3 * s) } });
-    out.push({ hint: "Your normal is not truncated: tf.truncatedNormal redraws every value beyond 2 stddev.", dist: { family: "normal", sd: Math.sqrt(s) } });
-    out.push({ hint: "Your stddev is corrected for the truncation (sqrt(scale) / 0.8796, as Keras in Python does): tfjs uses sqrt(scale) itself, before truncating at 2 stddev.", dist: { family: "truncated", sd: Math.sqrt(s) / 0.87962566103423978 } });
+    out.push({ hint: en`Your weights are uniform: this kind draws from a normal distribution with stddev sqrt(scale), truncated at 2 stddev.`, dist: { family: "uniform", limit: Math.sqrt(3 * s) } });
+    out.push({ hint: en`Your normal is not truncated: tf.truncatedNormal redraws every value beyond 2 stddev.`, dist: { family: "normal", sd: Math.sqrt(s) } });
+    out.push({ hint: en`Your stddev is corrected for the truncation (sqrt(scale) / 0.8796, as Keras in Python does): tfjs uses sqrt(scale) itself, before truncating at 2 stddev.`, dist: { family: "truncated", sd: Math.sqrt(s) / 0.87962566103423978 } });
   }
   return out;
 }

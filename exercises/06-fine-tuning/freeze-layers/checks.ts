@@ -1,6 +1,6 @@
 import { Tensor, randn, type Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, VS_TFJS, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, VS_TFJS, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe, en } from "gradlab/checks";
 import type { Digits } from "../../../datasets/mnist.ts";
 import pretrained from "./fixtures/pretrained-mlp.json" with { type: "json" };
 
@@ -92,13 +92,13 @@ function fineTuned(ctx: CheckContext, trainable: boolean[], seed: number, h = H)
 
 /** The model as fineTune left it, validated against the shapes it had. */
 function readModel(v: unknown, before: Mlp): Mlp {
-  const label = "the model after fineTune";
-  if (v instanceof InvalidValue) throw new CheckFailure(`${label} could not be read: it holds ${v.why}.`);
+  const label = en`the model after fineTune`;
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${v.why}.`);
   const o = asObjectResult(label, v, ["layers"]);
   const layers = o.layers;
   if (!Array.isArray(layers) || layers.length !== before.layers.length) {
-    throw new CheckFailure(`${label} has ${Array.isArray(layers) ? layers.length : describe(layers)} layers; expected ${before.layers.length}.`, {
-      hint: "Update the layers in place (layer.w, layer.b); do not add, remove or replace model.layers.",
+    throw new CheckFailure(en`${label} has ${Array.isArray(layers) ? layers.length : describe(layers)} layers; expected ${before.layers.length}.`, {
+      hint: en`Update the layers in place (layer.w, layer.b); do not add, remove or replace model.layers.`,
     });
   }
   return {
@@ -126,12 +126,12 @@ function expectFrozenUnchanged(t: FineTuned) {
       const at = firstChange(l[k], t.after.layers[i][k]);
       if (at >= 0) {
         throw new CheckFailure(
-          `model.layers[${i}].${k} (${l.name}, trainable: false) changed during fineTune: element ${at} was ${l[k].data[at]}, is now ${t.after.layers[i][k].data[at]}.`,
+          en`model.layers[${i}].${k} (${l.name}, trainable: false) changed during fineTune: element ${at} was ${l[k].data[at]}, is now ${t.after.layers[i][k].data[at]}.`,
           {
             hint:
               k === "b" && firstChange(l.w, t.after.layers[i].w) < 0
-                ? "The frozen layer's kernel is untouched but its bias moved: trainable: false freezes both w and b."
-                : "Layers with trainable: false must stay bit-for-bit as they were: skip their update (you still pass the gradient through them to the layers below, if those train).",
+                ? en`The frozen layer's kernel is untouched but its bias moved: trainable: false freezes both w and b.`
+                : en`Layers with trainable: false must stay bit-for-bit as they were: skip their update (you still pass the gradient through them to the layers below, if those train).`,
           },
         );
       }
@@ -155,20 +155,20 @@ function expectTrainableChanged(t: FineTuned) {
     if (!l.trainable) return;
     for (const k of ["w", "b"] as const) {
       if (firstChange(l[k], t.after.layers[i][k]) < 0) {
-        throw new CheckFailure(`model.layers[${i}].${k} (${l.name}, trainable: true) did not change during fineTune.`, {
+        throw new CheckFailure(en`model.layers[${i}].${k} (${l.name}, trainable: true) did not change during fineTune.`, {
           hint:
             k === "b"
-              ? "The bias of a trainable layer must be updated too (db = sum of dy over the batch)."
+              ? en`The bias of a trainable layer must be updated too (db = sum of dy over the batch).`
               : i < t.before.layers.length - 1 && t.before.layers.slice(i + 1).some((above) => !above.trainable)
-                ? "A frozen layer above this one must still pass the gradient down (dx = dy · wᵀ, through its ReLU); only its own update is skipped."
-                : "fineTune must update the trainable layers in place: model.layers[i].w and .b (assign new tensors or change their data).",
+                ? en`A frozen layer above this one must still pass the gradient down (dx = dy · wᵀ, through its ReLU); only its own update is skipped.`
+                : en`fineTune must update the trainable layers in place: model.layers[i].w and .b (assign new tensors or change their data).`,
         });
       }
       const move = relativeMove(l[k], t.after.layers[i][k]);
       if (move < MIN_RELATIVE_MOVE) {
         throw new CheckFailure(
-          `model.layers[${i}].${k} (${l.name}, trainable: true) barely moved during fineTune: the change is ${(100 * move).toPrecision(2)}% of its size (at least ${100 * MIN_RELATIVE_MOVE}% expected after ${t.steps} SGD steps at lr ${t.lr}).`,
-          { hint: "Take one step p -= lr · dL/dp per minibatch with the lr given in h, for every epoch." },
+          en`model.layers[${i}].${k} (${l.name}, trainable: true) barely moved during fineTune: the change is ${(100 * move).toPrecision(2)}% of its size (at least ${100 * MIN_RELATIVE_MOVE}% expected after ${t.steps} SGD steps at lr ${t.lr}).`,
+          { hint: en`Take one step p -= lr · dL/dp per minibatch with the lr given in h, for every epoch.` },
         );
       }
     }
@@ -185,8 +185,8 @@ async function expectPredictAgrees(ctx: CheckContext, t: FineTuned, set: Digits)
   const r = firstDisagreement(pred, logits, 10);
   if (r >= 0) {
     throw new CheckFailure(
-      `predict(model, x)[${r}] is ${pred[r]}, but the forward pass of the fine-tuned model.layers (recomputed with TensorFlow.js) gives ${argmaxRows(logits.subarray(r * 10, r * 10 + 10), 10)[0]}.`,
-      { hint: "predict is x·w + b through every layer of model.layers, ReLU after every layer except the last, then the argmax: no other model, no lookup." },
+      en`predict(model, x)[${r}] is ${pred[r]}, but the forward pass of the fine-tuned model.layers (recomputed with TensorFlow.js) gives ${argmaxRows(logits.subarray(r * 10, r * 10 + 10), 10)[0]}.`,
+      { hint: en`predict is x·w + b through every layer of model.layers, ReLU after every layer except the last, then the argmax: no other model, no lookup.` },
     );
   }
 }
@@ -203,9 +203,9 @@ async function accuracyAfter(ctx: CheckContext, t: FineTuned, on: "validation" |
   const before = accuracyOf(argmaxRows(referenceMlpLogits(ctx.tf, t.before.layers, test.x), 10), test.y);
   const onlyOld = pred.every((p) => p < 5);
   if (acc < before + MIN_GAIN) {
-    throw new CheckFailure(`${label} is ${(100 * acc).toFixed(1)}%, the pretrained model's ${(100 * before).toFixed(1)}%: fine-tuning must add at least ${100 * MIN_GAIN} points.`, {
+    throw new CheckFailure(en`${label} is ${(100 * acc).toFixed(1)}%, the pretrained model's ${(100 * before).toFixed(1)}%: fine-tuning must add at least ${100 * MIN_GAIN} points.`, {
       hint: onlyOld
-        ? "Your model still predicts only the old digits 0-4: did fineTune update anything? The trainable layers (including the output layer) must learn digits 5-9."
+        ? en`Your model still predicts only the old digits 0-4: did fineTune update anything? The trainable layers (including the output layer) must learn digits 5-9.`
         : predictionHint(pred, test.y, 10),
     });
   }
@@ -256,7 +256,7 @@ async function expectOneStepMatches(ctx: CheckContext, trainable: boolean[], row
   await ctx.learner.call("fineTune", handle, data, h, new SandboxFn("uniform", [ctx.seed]));
   const after = readModel(await ctx.learner.get(handle, "the model after fineTune"), before);
   const expected = referenceStep(ctx.tf, before, data, h.lr);
-  const label = `one full-batch step (${rows.length} digits, lr ${h.lr}), layers ${patternText(trainable)}`;
+  const label = en`one full-batch step (${rows.length} digits, lr ${h.lr}), layers ${patternText(trainable)}`;
   expected.layers.forEach((e, i) => {
     for (const k of ["w", "b"] as const) {
       const b0 = before.layers[i][k].data;
@@ -271,13 +271,13 @@ async function expectOneStepMatches(ctx: CheckContext, trainable: boolean[], row
         if (Math.abs(moved - want) > tol && !(!e.trainable && Object.is(got[j], b0[j]))) {
           const stopped = e.trainable && moved === 0 && trainable.slice(i + 1).some((x) => !x);
           throw new CheckFailure(
-            `${label}: model.layers[${i}].${k}[${j}] (${e.name}, ${e.trainable ? "trainable" : "frozen"}) moved by ${moved.toPrecision(5)}; TensorFlow.js's SGD step moves it by ${want.toPrecision(5)} (tolerance ${tol.toPrecision(2)}).`,
+            en`${label}: model.layers[${i}].${k}[${j}] (${e.name}, ${e.trainable ? "trainable" : "frozen"}) moved by ${moved.toPrecision(5)}; TensorFlow.js's SGD step moves it by ${want.toPrecision(5)} (tolerance ${tol.toPrecision(2)}).`,
             {
               hint: stopped
-                ? "The gradient must flow through a frozen layer to the trainable layers below it: compute dx = dy · wᵀ (and the ReLU mask) for the frozen layer too; only skip its own update."
+                ? en`The gradient must flow through a frozen layer to the trainable layers below it: compute dx = dy · wᵀ (and the ReLU mask) for the frozen layer too; only skip its own update.`
                 : !e.trainable
-                  ? "A frozen layer must come out bit-for-bit unchanged."
-                  : "The step is p -= lr · dL/dp with L the mean cross-entropy of the minibatch (softmax minus one-hot, divided by the batch size).",
+                  ? en`A frozen layer must come out bit-for-bit unchanged.`
+                  : en`The step is p -= lr · dL/dp with L the mean cross-entropy of the minibatch (softmax minus one-hot, divided by the batch size).`,
             },
           );
         }
@@ -318,13 +318,13 @@ async function checkCount(ctx: CheckContext, model: Mlp, dims: number[]) {
     expected,
     got,
     got === all && all !== expected
-      ? "You counted every parameter: only layers with trainable: true count (tfjs's model.trainableWeights)."
+      ? en`You counted every parameter: only layers with trainable: true count (tfjs's model.trainableWeights).`
       : got === noBias && noBias !== expected
-        ? "The biases of the trainable layers count too: each dense layer has inputDim·units + units parameters."
+        ? en`The biases of the trainable layers count too: each dense layer has inputDim·units + units parameters.`
         : got === frozen && frozen > 0
-          ? "You counted the frozen layers instead of the trainable ones."
+          ? en`You counted the frozen layers instead of the trainable ones.`
           : got === 0
-            ? "countTrainable returns 0: is it still the starter's stub?"
+            ? en`countTrainable returns 0: is it still the starter's stub?`
             : undefined,
   );
 }
@@ -339,11 +339,11 @@ export default defineChecks({
       const r = firstDisagreement(pred, z, 10);
       if (r >= 0) {
         const best = argmaxRows(z.subarray(r * 10, r * 10 + 10), 10)[0];
-        throw new CheckFailure(`predict(pretrained, x)[${r}] is ${pred[r]}; tfjs's logits give ${best} (logit ${z[r * 10 + best].toFixed(4)}).`, {
-          hint: "predict is the forward pass x·w + b through every layer, ReLU after every layer except the last, then the argmax of each row.",
+        throw new CheckFailure(en`predict(pretrained, x)[${r}] is ${pred[r]}; tfjs's logits give ${best} (logit ${z[r * 10 + best].toFixed(4)}).`, {
+          hint: en`predict is the forward pass x·w + b through every layer, ReLU after every layer except the last, then the argmax of each row.`,
         });
       }
-      return { output: `Accuracy of the pretrained model on ${test.y.length} digits 0-4: ${(100 * accuracyOf(pred, test.y)).toFixed(1)}%.` };
+      return { output: en`Accuracy of the pretrained model on ${test.y.length} digits 0-4: ${(100 * accuracyOf(pred, test.y)).toFixed(1)}%.` };
     }),
     visible("countTrainable counts only the trainable layers (pretrained 784-64-32-10, first layer frozen)", 1, (ctx) =>
       checkCount(ctx, pretrainedModel([false, true, true]), [784, 64, 32, 10]),
@@ -358,7 +358,7 @@ export default defineChecks({
       expectOneStepMatches(ctx, [true, false, true], Array.from({ length: 32 }, (_, i) => i)),
     ),
     visible(`accuracy on validation digits 5-9 after fineTune (${Math.round(TIERS[0].min * 100)}% for full marks)`, 2, async (ctx) =>
-      accuracyAfter(ctx, await fineTuned(ctx, [false, true, true], VISIBLE_SEED), "validation", `Accuracy on ${VALIDATION_PER_DIGIT * 5} validation digits 5-9`),
+      accuracyAfter(ctx, await fineTuned(ctx, [false, true, true], VISIBLE_SEED), "validation", en`Accuracy on ${VALIDATION_PER_DIGIT * 5} validation digits 5-9`),
     ),
     hidden("countTrainable on random MLPs and trainable patterns (against tfjs)", 1, async (ctx) => {
       for (let t = 0; t < 4; t++) {
@@ -372,7 +372,7 @@ export default defineChecks({
       const t = await fineTuned(ctx, [false, true, true], ctx.seed);
       expectFrozenUnchanged(t);
       expectTrainableChanged(t);
-      return accuracyAfter(ctx, t, "heldOut", `Accuracy on ${HELD_OUT_PER_DIGIT * 5} held-out digits 5-9`);
+      return accuracyAfter(ctx, t, "heldOut", en`Accuracy on ${HELD_OUT_PER_DIGIT * 5} held-out digits 5-9`);
     }),
     hidden("the output layer frozen: one full-batch step matches tfjs ([trainable, trainable, frozen])", 1, (ctx) =>
       expectOneStepMatches(ctx, [true, true, false], Array.from({ length: 24 + ctx.rng.int(41) }, () => ctx.rng.int(FINE_TUNE_RANGE.count * NEW_DIGITS.length))),

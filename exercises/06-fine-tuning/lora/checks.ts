@@ -1,5 +1,5 @@
 import { Rng, Tensor, randn, zeros } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectEqual, CheckFailure, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectEqual, CheckFailure, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, variantHint, en } from "gradlab/checks";
 import { loraDxScaled, loraForwardScaled } from "./mistakes.host.ts";
 
 type Grad = "dx" | "da" | "dbm";
@@ -56,7 +56,7 @@ function wrongRanks(c: Case): { size: number; what: string }[] {
   const [d, m] = c.w.shape;
   const r = rank(c);
   const out: { size: number; what: string }[] = [];
-  const widths: [number, string][] = d === m ? [[m, "M = D, the layer's width"]] : [[m, "M = w.shape[1], the output width"], [d, "D = a.shape[0], the input width"]];
+  const widths: [number, string][] = d === m ? [[m, en`M = D, the layer's width`]] : [[m, en`M = w.shape[1], the output width`], [d, en`D = a.shape[0], the input width`]];
   for (const [size, what] of widths) {
     // alpha / size must differ from every other known scale (1, alpha, r / alpha, alpha / r): otherwise the numbers cannot tell the mistakes apart.
     const scale = c.alpha / size;
@@ -67,19 +67,19 @@ function wrongRanks(c: Case): { size: number; what: string }[] {
 }
 
 const wrongRankHint = (c: Case, what: string, size: number) =>
-  `the adapter is scaled by alpha / ${size} (${what}); LoRA divides alpha by the rank r = a.shape[1]: ${scaleText(c)}.`;
+  en`the adapter is scaled by alpha / ${size} (${what}); LoRA divides alpha by the rank r = a.shape[1]: ${scaleText(c)}.`;
 
 function forwardHints(c: Case): HintRule[] {
   const s = scaleOf(c);
   return [
     variantHint(
-      `The adapter's output is not scaled${c.alpha !== rank(c) && c.w.shape.includes(c.alpha) ? ` (or it is divided by a layer width, ${c.alpha}, instead of the rank: here both give 1)` : ""}: multiply (x a) bm by ${scaleText(c)}.`,
+      en`The adapter's output is not scaled${c.alpha !== rank(c) && c.w.shape.includes(c.alpha) ? en` (or it is divided by a layer width, ${c.alpha}, instead of the rank: here both give 1)` : ""}: multiply (x a) bm by ${scaleText(c)}.`,
       () => forwardWithScale(c, 1),
     ),
-    variantHint(`The adapter is scaled by alpha = ${c.alpha}; LoRA scales it by ${scaleText(c)}, with r = a.shape[1].`, () => forwardWithScale(c, c.alpha)),
-    variantHint(`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
-    variantHint("Your output is x w + b alone: the adapter's (alpha / r) (x a) bm is missing.", () => forwardWithScale(c, 0)),
-    variantHint("Your output is missing the bias b.", () => loraForwardScaled(c.x, c.w, undefined, c.a, c.bm, s)),
+    variantHint(en`The adapter is scaled by alpha = ${c.alpha}; LoRA scales it by ${scaleText(c)}, with r = a.shape[1].`, () => forwardWithScale(c, c.alpha)),
+    variantHint(en`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
+    variantHint(en`Your output is x w + b alone: the adapter's (alpha / r) (x a) bm is missing.`, () => forwardWithScale(c, 0)),
+    variantHint(en`Your output is missing the bias b.`, () => loraForwardScaled(c.x, c.w, undefined, c.a, c.bm, s)),
     ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
   ];
 }
@@ -90,24 +90,24 @@ function gradHints(c: Case, key: Grad): HintRule[] {
   const dxWith = (scale: number) => loraDxScaled(c.dy, c.w, c.a, c.bm, scale);
   if (key === "dx") {
     return [
-      variantHint("dx only has the frozen path dy wᵀ: x also feeds the adapter, so dx = dy wᵀ + (alpha / r) (dy bmᵀ) aᵀ.", () => dxWith(0)),
-      variantHint(`dx's adapter path is not scaled: it is (alpha / r) (dy bmᵀ) aᵀ with ${scaleText(c)}.`, () => dxWith(1)),
+      variantHint(en`dx only has the frozen path dy wᵀ: x also feeds the adapter, so dx = dy wᵀ + (alpha / r) (dy bmᵀ) aᵀ.`, () => dxWith(0)),
+      variantHint(en`dx's adapter path is not scaled: it is (alpha / r) (dy bmᵀ) aᵀ with ${scaleText(c)}.`, () => dxWith(1)),
       ...wrongRanks(c).map((o) => variantHint(`In dx, ${wrongRankHint(c, o.what, o.size)}`, () => dxWith(c.alpha / o.size))),
     ];
   }
   return [
     scaleHint([
       ...wrongRanks(c).map((o) => ({ value: r / o.size, hint: `In ${key}, ${wrongRankHint(c, o.what, o.size)}` })),
-      { value: 1 / s, hint: `Your ${key} is the reference divided by ${scaleText(c)}: the adapter's scale belongs in its gradients too.` },
-      { value: r, hint: `Your ${key} is scaled by alpha instead of alpha / r (r = a.shape[1] = ${r}).` },
-      { value: 1 / (s * s), hint: `Your ${key} is scaled by r / alpha instead of alpha / r.` },
+      { value: 1 / s, hint: en`Your ${key} is the reference divided by ${scaleText(c)}: the adapter's scale belongs in its gradients too.` },
+      { value: r, hint: en`Your ${key} is scaled by alpha instead of alpha / r (r = a.shape[1] = ${r}).` },
+      { value: 1 / (s * s), hint: en`Your ${key} is scaled by r / alpha instead of alpha / r.` },
     ]),
   ];
 }
 
 /** "x [3,5], w [5,4], rank 2": the kind of case, for a hidden failure's message. */
 const describeCase = (ctx: CheckContext, c: Case, what: string) =>
-  ctx.describe(`${what}: x [${c.x.shape}], w [${c.w.shape}], rank r = ${rank(c)}${c.x.shape[0] === 1 ? " (a batch of one)" : ""}`);
+  ctx.describe(`${what}: x [${c.x.shape}], w [${c.w.shape}], rank r = ${rank(c)}${c.x.shape[0] === 1 ? en` (a batch of one)` : ""}`);
 
 async function checkForward(ctx: CheckContext, c: Case) {
   const { learner, tf } = ctx;
@@ -119,7 +119,7 @@ async function checkForward(ctx: CheckContext, c: Case) {
 /** A gradient of the transposed shape gets its own message (it cannot be compared element by element). */
 function expectNotTransposed(label: string, got: unknown, shape: number[], formula: string) {
   if (got instanceof Tensor && got.shape.length === 2 && shape[0] !== shape[1] && got.shape[0] === shape[1] && got.shape[1] === shape[0]) {
-    throw new CheckFailure(`${label} has shape [${got.shape}], expected [${shape}].`, { hint: `${label.split(".").pop()} is transposed: it has the shape of its parameter, ${formula}.` });
+    throw new CheckFailure(en`${label} has shape [${got.shape}], expected [${shape}].`, { hint: en`${label.split(".").pop()} is transposed: it has the shape of its parameter, ${formula}.` });
   }
 }
 
@@ -131,8 +131,8 @@ async function checkBackward(ctx: CheckContext, c: Case, which: Grad[] = GRADS) 
   const label = `loraBackward(dy, x, w, a, bm, ${c.alpha})`;
   const out = asObjectResult(label, await learner.call("loraBackward", c.dy, c.x, c.w, c.a, c.bm, c.alpha), GRADS);
   for (const key of which) {
-    if (key === "da") expectNotTransposed(`${label}.da`, out.da, c.a.shape, "[D, r]: da = (alpha / r) · xᵀ (dy bmᵀ)");
-    if (key === "dbm") expectNotTransposed(`${label}.dbm`, out.dbm, c.bm.shape, "[r, M]: dbm = (alpha / r) · (x a)ᵀ dy");
+    if (key === "da") expectNotTransposed(`${label}.da`, out.da, c.a.shape, en`[D, r]: da = (alpha / r) · xᵀ (dy bmᵀ)`);
+    if (key === "dbm") expectNotTransposed(`${label}.dbm`, out.dbm, c.bm.shape, en`[r, M]: dbm = (alpha / r) · (x a)ᵀ dy`);
     expectClose(`${label}.${key}`, expected[key], out[key], { against: "tf.grads", hints: gradHints(c, key) });
   }
 }
@@ -170,7 +170,7 @@ function referenceCounts(tf: Tf, d: number, m: number, r: number): { full: numbe
 
 async function checkParamCount(ctx: CheckContext, d: number, m: number, r: number) {
   const { learner, tf } = ctx;
-  ctx.describe("loraParamCount on random sizes");
+  ctx.describe(en`loraParamCount on random sizes`);
   const expected = referenceCounts(tf, d, m, r);
   const label = `loraParamCount(${d}, ${m}, ${r})`;
   const out = asObjectResult(label, await learner.call("loraParamCount", d, m, r), ["full", "lora"]);
@@ -178,13 +178,13 @@ async function checkParamCount(ctx: CheckContext, d: number, m: number, r: numbe
     `${label}.full`,
     expected.full,
     out.full,
-    out.full === d * m ? "full counts the kernel only: fine-tuning the whole layer trains its bias too (d·m + m)." : "full is every trainable parameter of the dense layer: its kernel w [d, m] and its bias b [m].",
+    out.full === d * m ? en`full counts the kernel only: fine-tuning the whole layer trains its bias too (d·m + m).` : en`full is every trainable parameter of the dense layer: its kernel w [d, m] and its bias b [m].`,
   );
   expectEqual(
     `${label}.lora`,
     expected.lora,
     out.lora,
-    out.lora === r * (d + m) + m ? "lora counts only the adapter a [d, r] and bm [r, m]; the bias stays frozen." : "lora is the adapter's parameters: a [d, r] plus bm [r, m].",
+    out.lora === r * (d + m) + m ? en`lora counts only the adapter a [d, r] and bm [r, m]; the bias stays frozen.` : en`lora is the adapter's parameters: a [d, r] plus bm [r, m].`,
   );
 }
 

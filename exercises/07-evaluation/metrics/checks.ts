@@ -1,5 +1,5 @@
 import type { Rng } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, expectNumberClose, fmt, isClose, CheckFailure, asObjectResult, VS_FLOAT64, hostAnswer, describe, InvalidValue } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, expectNumberClose, fmt, isClose, CheckFailure, asObjectResult, VS_FLOAT64, hostAnswer, describe, InvalidValue, en } from "gradlab/checks";
 import { expectedAccuracy, expectedAuc, expectedPrf, type Prf, type PrfCase } from "./reference.host.ts";
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -10,16 +10,16 @@ function asNumberList(label: string, v: unknown, length: number): number[] {
   if (v instanceof InvalidValue) throw new CheckFailure(`${label} returned ${v.why}.`);
   let items: ArrayLike<unknown> | undefined;
   if (Array.isArray(v) || v instanceof Float64Array) items = v;
-  if (!items) throw new CheckFailure(`${label} is ${describe(v)}; expected an array of ${length} numbers (one per class).`);
-  if (items.length !== length) throw new CheckFailure(`${label} has ${items.length} entries; expected ${length} (one per class, including classes that never occur).`);
+  if (!items) throw new CheckFailure(en`${label} is ${describe(v)}; expected an array of ${length} numbers (one per class).`);
+  if (items.length !== length) throw new CheckFailure(en`${label} has ${items.length} entries; expected ${length} (one per class, including classes that never occur).`);
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
     const x = items[i];
-    if (typeof x !== "number") throw new CheckFailure(`${label}[${i}] is ${describe(x)}; expected a number.`);
+    if (typeof x !== "number") throw new CheckFailure(en`${label}[${i}] is ${describe(x)}; expected a number.`);
     if (Number.isNaN(x)) {
-      throw new CheckFailure(`${label}[${i}] is NaN.`, { hint: "A 0/0 ratio (a class never predicted, or absent from the labels) must be 0, not NaN: test the denominator before dividing." });
+      throw new CheckFailure(en`${label}[${i}] is NaN.`, { hint: en`A 0/0 ratio (a class never predicted, or absent from the labels) must be 0, not NaN: test the denominator before dividing.` });
     }
-    if (!Number.isFinite(x)) throw new CheckFailure(`${label}[${i}] is ${x}; expected a finite number.`);
+    if (!Number.isFinite(x)) throw new CheckFailure(en`${label}[${i}] is ${x}; expected a finite number.`);
     out.push(x);
   }
   return out;
@@ -32,7 +32,7 @@ const closeOrFloat32 = (expected: number, got: number) => isClose(expected, got,
 function expectList(label: string, expected: number[], got: number[], hint?: (i: number) => string | undefined) {
   for (let i = 0; i < expected.length; i++) {
     if (!closeOrFloat32(expected[i], got[i])) {
-      throw new CheckFailure(`${label}[${i}] (class ${i}) is wrong: expected ${fmt(expected[i])}, got ${fmt(got[i])}.`, { hint: hint?.(i) });
+      throw new CheckFailure(en`${label}[${i}] (class ${i}) is wrong: expected ${fmt(expected[i])}, got ${fmt(got[i])}.`, { hint: hint?.(i) });
     }
   }
 }
@@ -42,17 +42,17 @@ function expectList(label: string, expected: number[], got: number[], hint?: (i:
 const ints = (xs: number[]) => Int32Array.from(xs);
 
 /** Learners who know scikit-learn pass (labels, pred): its order is (y_true, y_pred). */
-const ORDER = "Mind the argument order: precisionRecallF1(pred, labels), predictions first (scikit-learn's precision_score takes y_true first).";
+const ORDER = en`Mind the argument order: precisionRecallF1(pred, labels), predictions first (scikit-learn's precision_score takes y_true first).`;
 
 async function checkAccuracy(ctx: CheckContext, pred: Int32Array, labels: Int32Array) {
   const expected = hostAnswer(expectedAccuracy(pred, labels));
   const got = await ctx.learner.call("accuracy", pred, labels);
   expectNumberClose(`accuracy(pred, labels) (N = ${labels.length})`, expected, got, {
     tol: VS_FLOAT64,
-    against: "the fraction of matching positions",
+    against: en`the fraction of matching positions`,
     hint: (_e, g) => {
-      if (isClose(Math.round(expected * labels.length), g, VS_FLOAT64)) return "That is the number of matches: divide by N.";
-      if (g === 0 && expected > 0) return "Your accuracy is 0, yet some predictions equal their labels: count the positions where pred[i] === labels[i], then divide by N.";
+      if (isClose(Math.round(expected * labels.length), g, VS_FLOAT64)) return en`That is the number of matches: divide by N.`;
+      if (g === 0 && expected > 0) return en`Your accuracy is 0, yet some predictions equal their labels: count the positions where pred[i] === labels[i], then divide by N.`;
       return undefined;
     },
   });
@@ -69,12 +69,12 @@ async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array,
       const present = expected.f1.filter((_, c) => tp[c] + fp[c] + fn[c] > 0);
       expectNumberClose(`${label}.macroF1`, expected.macroF1, out.macroF1, {
         tol: VS_FLOAT64,
-        against: "the mean of the per-class F1",
+        against: en`the mean of the per-class F1`,
         hint: (_e, g) => {
           const near = (x: number) => isClose(x, g, VS_FLOAT64);
-          if (present.length && present.length < k && near(present.reduce((s, v) => s + v, 0) / present.length)) return `You averaged over the classes that occur only: divide by numClasses (${k}); a class that never occurs counts as F1 = 0.`;
-          if (near(micro)) return "That is the micro-averaged F1 (pooled counts, equal to the accuracy): macroF1 is the plain mean of the per-class F1.";
-          if (near(ratio(2 * meanP * meanR, meanP + meanR))) return "That is the F1 of the mean precision and mean recall: macroF1 is the mean of the per-class F1 values.";
+          if (present.length && present.length < k && near(present.reduce((s, v) => s + v, 0) / present.length)) return en`You averaged over the classes that occur only: divide by numClasses (${k}); a class that never occurs counts as F1 = 0.`;
+          if (near(micro)) return en`That is the micro-averaged F1 (pooled counts, equal to the accuracy): macroF1 is the plain mean of the per-class F1.`;
+          if (near(ratio(2 * meanP * meanR, meanP + meanR))) return en`That is the F1 of the mean precision and mean recall: macroF1 is the mean of the per-class F1 values.`;
           return undefined;
         },
       });
@@ -82,10 +82,10 @@ async function checkPrf(ctx: CheckContext, pred: Int32Array, labels: Int32Array,
     }
     const got = asNumberList(`${label}.${part}`, out[part], k);
     expectList(`${label}.${part}`, expected[part], got, (c) => {
-      if (part === "precision" && isClose(ratio(tp[c], tp[c] + fn[c]), got[c], VS_FLOAT64)) return `That is the recall: precision divides by the number of times the class was predicted (TP + FP). ${ORDER}`;
-      if (part === "recall" && isClose(ratio(tp[c], tp[c] + fp[c]), got[c], VS_FLOAT64)) return `That is the precision: recall divides by the number of times the class occurs in the labels (TP + FN). ${ORDER}`;
-      if (part === "f1" && isClose((expected.precision[c] + expected.recall[c]) / 2, got[c], VS_FLOAT64)) return "F1 is the harmonic mean 2PR / (P + R), not the arithmetic mean.";
-      if (expected[part][c] === 0 && got[c] === 1) return "A 0/0 ratio must be 0, not 1.";
+      if (part === "precision" && isClose(ratio(tp[c], tp[c] + fn[c]), got[c], VS_FLOAT64)) return en`That is the recall: precision divides by the number of times the class was predicted (TP + FP). ${ORDER}`;
+      if (part === "recall" && isClose(ratio(tp[c], tp[c] + fp[c]), got[c], VS_FLOAT64)) return en`That is the precision: recall divides by the number of times the class occurs in the labels (TP + FN). ${ORDER}`;
+      if (part === "f1" && isClose((expected.precision[c] + expected.recall[c]) / 2, got[c], VS_FLOAT64)) return en`F1 is the harmonic mean 2PR / (P + R), not the arithmetic mean.`;
+      if (expected[part][c] === 0 && got[c] === 1) return en`A 0/0 ratio must be 0, not 1.`;
       return undefined;
     });
   }
@@ -96,14 +96,14 @@ async function checkAuc(ctx: CheckContext, scores: Float64Array, labels: Int32Ar
   const got = await ctx.learner.call("rocAuc", scores, labels);
   expectNumberClose(`rocAuc(scores, labels) for ${what}`, expected, got, {
     tol: VS_FLOAT64,
-    against: "the Mann–Whitney statistic (ties ½)",
+    against: en`the Mann–Whitney statistic (ties ½)`,
     hint: (_e, g) => {
-      if (isClose(tiesZero, g, VS_FLOAT64)) return "Tied pairs count one half; yours count 0.";
-      if (isClose(tiesOne, g, VS_FLOAT64)) return "Tied pairs count one half; yours count 1.";
+      if (isClose(tiesZero, g, VS_FLOAT64)) return en`Tied pairs count one half; yours count 0.`;
+      if (isClose(tiesOne, g, VS_FLOAT64)) return en`Tied pairs count one half; yours count 1.`;
       const [lo, hi] = [tiesZero, tiesOne];
-      if (lo < hi && g > lo && g < hi) return "Your value lies between counting tied pairs as 0 and as 1: a tie seems to count by the order the sort left it in. Treat each group of equal scores together: a positive and a negative with the same score count one half.";
-      if (isClose(1 - expected, g, VS_FLOAT64)) return "That is 1 − AUC: a higher score means positive (label 1); count pairs where the positive scores above the negative.";
-      if (g === 0) return "An AUC of 0 says every positive scores below every negative, which is not the case here: count, over all (positive, negative) pairs, those where the positive scores higher (ties ½), and divide by the number of pairs.";
+      if (lo < hi && g > lo && g < hi) return en`Your value lies between counting tied pairs as 0 and as 1: a tie seems to count by the order the sort left it in. Treat each group of equal scores together: a positive and a negative with the same score count one half.`;
+      if (isClose(1 - expected, g, VS_FLOAT64)) return en`That is 1 − AUC: a higher score means positive (label 1); count pairs where the positive scores above the negative.`;
+      if (g === 0) return en`An AUC of 0 says every positive scores below every negative, which is not the case here: count, over all (positive, negative) pairs, those where the positive scores higher (ties ½), and divide by the number of pairs.`;
       return undefined;
     },
   });
@@ -144,12 +144,12 @@ export default defineChecks({
     ),
     visible("rocAuc without ties, and with perfect (and reversed) separation", 1, async (ctx) => {
       await checkAuc(ctx, Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.1]), ints([1, 1, 0, 1, 0, 1, 0, 0]), "8 distinct scores");
-      await checkAuc(ctx, Float64Array.from([0.1, 0.2, 0.35, 0.8, 0.9]), ints([0, 0, 0, 1, 1]), "perfect separation (AUC 1)");
-      await checkAuc(ctx, Float64Array.from([0.9, 0.8, 0.1, 0.2]), ints([0, 0, 1, 1]), "reversed separation (AUC 0)");
+      await checkAuc(ctx, Float64Array.from([0.1, 0.2, 0.35, 0.8, 0.9]), ints([0, 0, 0, 1, 1]), en`perfect separation (AUC 1)`);
+      await checkAuc(ctx, Float64Array.from([0.9, 0.8, 0.1, 0.2]), ints([0, 0, 1, 1]), en`reversed separation (AUC 0)`);
     }),
     visible("rocAuc with ties: all scores equal gives 0.5; partial ties count one half", 1, async (ctx) => {
-      await checkAuc(ctx, Float64Array.from([0.5, 0.5, 0.5, 0.5, 0.5]), ints([1, 0, 1, 0, 0]), "all scores tied (AUC 0.5)");
-      await checkAuc(ctx, Float64Array.from([0.7, 0.7, 0.3, 0.3, 0.3, 0.9]), ints([1, 0, 1, 0, 0, 1]), "scores with ties");
+      await checkAuc(ctx, Float64Array.from([0.5, 0.5, 0.5, 0.5, 0.5]), ints([1, 0, 1, 0, 0]), en`all scores tied (AUC 0.5)`);
+      await checkAuc(ctx, Float64Array.from([0.7, 0.7, 0.3, 0.3, 0.3, 0.9]), ints([1, 0, 1, 0, 0, 1]), en`scores with ties`);
     }),
     hidden("accuracy and precisionRecallF1 on random predictions (2 to 8 classes, including N = 1)", 1, async (ctx) => {
       for (let t = 0; t < 5; t++) {
@@ -172,7 +172,7 @@ export default defineChecks({
     hidden("rocAuc on random scores, with and without ties (up to 2,000 scores)", 1, async (ctx) => {
       for (const decimals of [null, 1, 0, null, 2]) {
         const { scores, labels } = randomScores(ctx.rng, 2 + ctx.rng.int(decimals === null ? 2000 : 300), decimals);
-        await checkAuc(ctx, scores, labels, decimals === null ? "random scores" : `scores rounded to ${decimals} decimals`);
+        await checkAuc(ctx, scores, labels, decimals === null ? "random scores" : en`scores rounded to ${decimals} decimals`);
       }
     }),
   ],

@@ -3,7 +3,7 @@
  * file by `npm run db:generate` and committed; the app and every CLI command apply them at start.
  * Event timestamps are stored (queued, started, finished) and status is derived from them.
  */
-import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** A learner's submission: stored before it is queued, never deleted by grading. */
 export const submissions = sqliteTable(
@@ -428,4 +428,56 @@ export const signInFailures = sqliteTable("sign_in_failures", {
   email: text("email").primaryKey(),
   count: integer("count").notNull(),
   windowStart: integer("window_start").notNull(),
+});
+
+// ---- LTI 1.3 (server/lti/, docs/lti.md) ------------------------------------------------
+
+/** An LMS registered by an admin: where its logins start, where its keys are, which deployments are ours. */
+export const ltiPlatforms = sqliteTable(
+  "lti_platforms",
+  {
+    id: text("id").primaryKey(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    authEndpoint: text("auth_endpoint").notNull(),
+    tokenEndpoint: text("token_endpoint").notNull(),
+    jwksUrl: text("jwks_url").notNull(),
+    /** JSON array of the deployment ids this registration accepts. */
+    deploymentIds: text("deployment_ids", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("lti_platforms_issuer_client").on(t.issuer, t.clientId)],
+);
+
+/** One OIDC login in flight: the state (also in the browser's cookie) and the nonce the id_token must carry; used once. */
+export const ltiLaunchStates = sqliteTable("lti_launch_states", {
+  state: text("state").primaryKey(),
+  platformId: text("platform_id").notNull().references(() => ltiPlatforms.id, { onDelete: "cascade" }),
+  nonce: text("nonce").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+});
+
+/** A GradLab account tied to a platform's user (issuer, sub); `roles` are the mapped LTI roles of the last launch. */
+export const ltiAccounts = sqliteTable(
+  "lti_accounts",
+  {
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    roles: text("roles", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastLaunchAt: integer("last_launch_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index("lti_accounts_user").on(t.userId)],
+);
+
+/** GradLab's own signing keys (its JWKS); a retired key stays published until `publishUntil`. */
+export const ltiToolKeys = sqliteTable("lti_tool_keys", {
+  kid: text("kid").primaryKey(),
+  privateJwk: text("private_jwk", { mode: "json" }).notNull(),
+  publicJwk: text("public_jwk", { mode: "json" }).notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  retiredAt: integer("retired_at", { mode: "timestamp_ms" }),
+  publishUntil: integer("publish_until", { mode: "timestamp_ms" }),
 });

@@ -143,6 +143,14 @@ export function csrfVerdict(req: CsrfRequest, origins: string[]): { ok: true } |
   return { ok: true };
 }
 
+/**
+ * The LTI 1.3 login and launch are cross-site by design (the LMS's page posts the form): they are
+ * exempt from the origin check and protected instead by the platform's signature on the id_token,
+ * the single-use nonce and the state cookie bound to the browser (server/lti/). Exactly these paths.
+ */
+export const LTI_CROSS_SITE_PATHS = new Set(["/api/lti/login", "/api/lti/launch"]);
+export const csrfExempt = (pathname: string) => LTI_CROSS_SITE_PATHS.has(pathname);
+
 export function csrfMessage(reason: string): string {
   return `Refused ${reason}: changes are accepted only from GradLab's own pages. Scripts should send \`Authorization: Bearer <token>\` without cookies (\`gradlab token <email>\` prints one); another front end must be listed in GRADLAB_TRUSTED_ORIGINS.`;
 }

@@ -25,6 +25,7 @@ export { queueStatus, type QueueStatus } from "./queue-status.ts";
 export { localizedTitle } from "./localized-exercise.ts";
 export { admin, type AdminUserView, type CourseOverview } from "./admin/index.ts";
 export * from "./similarity/index.ts";
+export { lti, LtiError } from "./lti/index.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bodyLimit, configuredOrigins, csrfMessage, csrfVerdict, pageCsp, SECURITY_HEADERS, tooLargeMessage } from "./http-guards.ts";
+import { bodyLimit, configuredOrigins, csrfExempt, csrfMessage, csrfVerdict, pageCsp, SECURITY_HEADERS, tooLargeMessage } from "./http-guards.ts";
 
 /** The header better-auth reads the client address from (server/auth.ts); set only here. */
 export const CLIENT_IP_HEADER = "x-gradlab-client-ip";
@@ -124,10 +124,10 @@ export function guardRequests(next: Handler, opts: GuardOptions = {}): Handler {
     delete req.headers["content-security-policy-report-only"];
     cspOnHtml(res, csp);
 
-    const csrf = csrfVerdict({ method: req.method ?? "GET", header: (n) => { const v = req.headers[n]; return Array.isArray(v) ? v.join(", ") : v; } }, origins);
-    if (!csrf.ok) return sendJson(res, 403, csrfMessage(csrf.reason), true);
-
     const pathname = (req.url ?? "/").split("?")[0];
+    const csrf = csrfVerdict({ method: req.method ?? "GET", header: (n) => { const v = req.headers[n]; return Array.isArray(v) ? v.join(", ") : v; } }, origins);
+    if (!csrf.ok && !csrfExempt(pathname)) return sendJson(res, 403, csrfMessage(csrf.reason), true);
+
     const limit = limitOf(pathname);
     const declared = req.headers["content-length"];
     const chunked = req.headers["transfer-encoding"] !== undefined;

@@ -1,0 +1,74 @@
+/**
+ * LTI 1.3 (issue 16): GradLab as a tool inside an LMS. What the routes under app/api/lti and the
+ * admin API call; docs/lti.md has the setup.
+ */
+import { auth, db, type SessionUser } from "../context.ts";
+import { readCookie, clearStateCookie, STATE_COOKIE } from "./cookies.ts";
+import { LtiError } from "./errors.ts";
+import { errorPage } from "./error-page.ts";
+import { linkAccount, sessionCookieFor } from "./accounts.ts";
+import { verifyLaunch } from "./launch.ts";
+import { startLogin, toolBaseUrl, type LoginRequest } from "./login.ts";
+import { listPlatforms, registerPlatform } from "./platforms.ts";
+import { publicJwks } from "./keys.ts";
+
+export { LtiError } from "./errors.ts";
+
+function adminOnly(user: SessionUser): void {
+  if (user.role !== "admin") throw new LtiError(403, "admin_only", "Only admins may register LMS platforms.");
+}
+
+/** A refused request as its HTML error page (or re-thrown when it is not an LtiError). */
+function refusal(e: unknown, req: Request, extraHeaders: [string, string][] = []): Response {
+  if (!(e instanceof LtiError)) throw e;
+  const page = errorPage(e, req.headers.get("accept-language"));
+  const headers = new Headers([["Content-Type", "text/html; charset=utf-8"], ["Cache-Control", "no-store"], ["Content-Language", page.locale], ...extraHeaders]);
+  return new Response(page.html, { status: e.status, headers });
+}
+
+/** The parameters of a GET (query) or POST (form) request. */
+async function params(req: Request): Promise<Record<string, string>> {
+  const out: Record<string, string> = Object.fromEntries(new URL(req.url).searchParams);
+  if (req.method === "POST") {
+    const form = new URLSearchParams(await req.text());
+    for (const [k, v] of form) out[k] = v;
+  }
+  return out;
+}
+
+export const lti = {
+  /** GET or POST /api/lti/login: redirect to the platform's auth endpoint, state cookie set. */
+  async login(req: Request): Promise<Response> {
+    try {
+      const { redirect, setCookie } = startLogin(db, (await params(req)) as LoginRequest, toolBaseUrl(req.url));
+      return new Response(null, { status: 302, headers: { Location: redirect, "Set-Cookie": setCookie, "Cache-Control": "no-store" } });
+    } catch (e) {
+      return refusal(e, req);
+    }
+  },
+
+  /** POST /api/lti/launch: verify, sign in (account made on first launch), redirect to the exercise. */
+  async launch(req: Request): Promise<Response> {
+    const base = toolBaseUrl(req.url);
+    const clear: [string, string] = ["Set-Cookie", clearStateCookie(base)];
+    try {
+      if (req.method !== "POST") throw new LtiError(405, "launch_not_post", "The launch must be a form_post (POST) of id_token and state.");
+      const form = await params(req);
+      const launch = await verifyLaunch(db, form, readCookie(req.headers.get("cookie"), STATE_COOKIE), base);
+      const user = await linkAccount(auth, db, launch);
+      const headers = new Headers({ Location: launch.next, "Cache-Control": "no-store" });
+      headers.append("Set-Cookie", await sessionCookieFor(auth, user.userId));
+      headers.append(...clear);
+      return new Response(null, { status: 303, headers });
+    } catch (e) {
+      return refusal(e, req, [clear]);
+    }
+  },
+
+  jwks: () => publicJwks(db),
+
+  platforms: {
+    list: (user: SessionUser) => (adminOnly(user), listPlatforms(db)),
+    register: (user: SessionUser, body: unknown) => (adminOnly(user), registerPlatform(db, body)),
+  },
+};

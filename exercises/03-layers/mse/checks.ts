@@ -73,8 +73,8 @@ function knownFactors(shape: number[], forGradient: boolean): { value: number; c
   return factors.filter((f) => f.value !== 1);
 }
 
-const factorText = (value: number) => (value === 0.5 ? "half" : `${Number(value.toPrecision(4))} times`);
-const causesText = (causes: string[]) => (causes.length === 1 ? causes[0] : `either ${causes.join(", or ")}`);
+const factorText = (value: number) => (value === 0.5 ? en`half` : en`${Number(value.toPrecision(4))} times`);
+const causesText = (causes: string[]) => (causes.length === 1 ? causes[0] : causes.length === 2 ? en`either ${causes[0]}, or ${causes[1]}` : en`either ${causes.join(", or ")}`);
 
 function lossHint(c: Case) {
   const factors = knownFactors(c.pred.shape, false);

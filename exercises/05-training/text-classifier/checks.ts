@@ -316,9 +316,9 @@ async function accuracyCheck(ctx: CheckContext, which: "practice" | "full", tier
   });
 }
 
-const VISIBLE_SENTENCES = [en`Yesterday, the big dog chased Anna.`, en`Anna was chased by the dog again.`, en`  The OWL  watched Ben!! `, en`Emma, Dora and the cat?`];
+const VISIBLE_SENTENCES = ["Yesterday, the big dog chased Anna.", "Anna was chased by the dog again.", "  The OWL  watched Ben!! ", "Emma, Dora and the cat?"];
 const ENCODE_VOCAB = ["<pad>", "<unk>", "the", "dog", "chased", "anna", "was", "by", "big", "yesterday"];
-const ENCODE_SENTENCES = [en`The dog chased Anna.`, en`Yesterday, the big dog was chased by Anna.`, en`Anna chased the wolf.`, "Dog."];
+const ENCODE_SENTENCES = ["The dog chased Anna.", "Yesterday, the big dog was chased by Anna.", "Anna chased the wolf.", "Dog."];
 
 export default defineChecks({
   checks: [

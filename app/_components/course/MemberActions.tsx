@@ -9,6 +9,8 @@ export function MemberActions({ courseId, email, role, canExtend, self }: { cour
   const t = useTranslations("memberActions");
   const roles = useTranslations("common.courseRoles");
   const [asking, setAsking] = useState(false);
+  // Shown at once (the page's refresh confirms it); an error says so under the row.
+  const [extend, setExtend] = useState(canExtend);
   const url = `/api/courses/${courseId}/members`;
   return (
     <div className="member-actions" data-testid={`member-actions-${email}`}>
@@ -19,7 +21,10 @@ export function MemberActions({ courseId, email, role, canExtend, self }: { cour
       </select>
       {role === "ta" && (
         <label className="small">
-          <input type="checkbox" checked={canExtend} disabled={s.busy} data-testid="member-can-extend" onChange={(e) => void s.run(url, "PATCH", { email, canExtend: e.target.checked }, (d) => (d.canExtend ? t("mayExtendNow", { email }) : t("mayNotExtend", { email })))} />
+          <input type="checkbox" checked={extend} disabled={s.busy} data-testid="member-can-extend" onChange={(e) => {
+            setExtend(e.target.checked);
+            void s.run(url, "PATCH", { email, canExtend: e.target.checked }, (d) => (d.canExtend ? t("mayExtendNow", { email }) : t("mayNotExtend", { email })));
+          }} />
           {" "}{t("mayExtend")}
         </label>
       )}

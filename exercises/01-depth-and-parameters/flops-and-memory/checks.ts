@@ -1,6 +1,6 @@
 import type { Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { CheckFailure, InvalidValue, asNumberResult, asObjectResult, defineChecks, describe, hidden, hostAnswer, visible, type CheckContext, type Tf } from "gradlab/checks";
+import { CheckFailure, InvalidValue, asNumberResult, asObjectResult, defineChecks, describe, hidden, hostAnswer, visible, type CheckContext, type Tf, en } from "gradlab/checks";
 import { costHint, expectedCosts, type LayerCost, type LayerFacts, type ProfileLayer } from "./profile.host.ts";
 
 interface Model {
@@ -65,7 +65,7 @@ function facts(tf: Tf, model: Model): LayerFacts[] {
 
 // ---- validating the learner's result ---------------------------------------------------------------
 
-const LABEL = "profile(inputShape, layers, batchSize)";
+const LABEL = en`profile(inputShape, layers, batchSize)`;
 const FIELDS = ["macs", "activationBytes", "paramBytes"] as const;
 const TOTALS = ["totalMacs", "totalFlops", "totalActivationBytes", "totalParamBytes"] as const;
 
@@ -75,11 +75,11 @@ interface LearnerProfile {
 }
 
 function asProfile(v: unknown, n: number): LearnerProfile {
-  if (v instanceof InvalidValue) throw new CheckFailure(`${LABEL} returned something that could not be read: ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${LABEL} returned something that could not be read: ${v.why}.`);
   const o = asObjectResult(LABEL, v, ["layers", ...TOTALS]);
   const layers = o.layers;
-  if (!Array.isArray(layers)) throw new CheckFailure(`${LABEL}.layers is ${describe(layers)}; expected an array with one entry per layer.`);
-  if (layers.length !== n) throw new CheckFailure(`${LABEL}.layers has ${layers.length} entries; the model has ${n} layers (one entry each, the input not included).`);
+  if (!Array.isArray(layers)) throw new CheckFailure(en`${LABEL}.layers is ${describe(layers)}; expected an array with one entry per layer.`);
+  if (layers.length !== n) throw new CheckFailure(en`${LABEL}.layers has ${layers.length} entries; the model has ${n} layers (one entry each, the input not included).`);
   return {
     layers: layers.map((l, i) => {
       const e = asObjectResult(`${LABEL}.layers[${i}]`, l, [...FIELDS]);
@@ -96,7 +96,7 @@ function describeLayer(l: ProfileLayer): string {
     case "dense":
       return `dense(units ${l.units}${l.useBias === false ? ", useBias false" : ""})`;
     case "conv2d":
-      return `conv2d(filters ${l.filters}, kernel ${l.kernelSize[0]}x${l.kernelSize[1]}, strides ${l.strides ?? "1 (default)"}, padding ${l.padding ?? "valid (default)"}${l.useBias === false ? ", useBias false" : ""})`;
+      return en`conv2d(filters ${l.filters}, kernel ${l.kernelSize[0]}x${l.kernelSize[1]}, strides ${l.strides ?? "1 (default)"}, padding ${l.padding ?? "valid (default)"}${l.useBias === false ? ", useBias false" : ""})`;
     case "maxPooling2d":
       return `maxPooling2d(pool ${l.poolSize[0]}x${l.poolSize[1]}, strides ${l.strides ?? `${l.poolSize[0]} (default)`})`;
     case "lstm":
@@ -122,8 +122,8 @@ async function checkLayers({ learner, tf }: CheckContext, model: Model): Promise
       const g = got.layers[i][field];
       if (g === expected[i][field]) continue;
       throw new CheckFailure(
-        `layers[${i}] ${describeLayer(f[i].spec)} on input [${f[i].inputShape}] (output [${f[i].outputShape}]), batch ${model.batchSize}: ${field} is wrong: expected ${expected[i][field]} ${UNIT[field]}, got ${g}.`,
-        { hint: costHint(f[i], model.batchSize, field, g) ?? (g === 0 ? `0 ${UNIT[field]}: is the ${f[i].spec.kind} case still the starter's stub?` : undefined) },
+        en`layers[${i}] ${describeLayer(f[i].spec)} on input [${f[i].inputShape}] (output [${f[i].outputShape}]), batch ${model.batchSize}: ${field} is wrong: expected ${expected[i][field]} ${UNIT[field]}, got ${g}.`,
+        { hint: costHint(f[i], model.batchSize, field, g) ?? (g === 0 ? en`0 ${UNIT[field]}: is the ${f[i].spec.kind} case still the starter's stub?` : undefined) },
       );
     }
   }
@@ -146,11 +146,11 @@ async function checkTotals({ learner, tf }: CheckContext, model: Model): Promise
     if (g === want[t]) continue;
     const own = sum(got.layers, perLayer[t]);
     let hint: string;
-    if (t === "totalFlops" && g === got.totals.totalMacs) hint = "A multiply-add is two floating-point operations, a multiply and an add: totalFlops = 2 × totalMacs.";
-    else if (t === "totalFlops" && g === 2 * own) hint = "totalFlops is twice your totalMacs, so a layer's macs is wrong: see the per-layer checks.";
-    else if (g === own) hint = `Your ${t} is the sum of your layers' ${perLayer[t]}, so a layer's value is wrong: see the per-layer checks.`;
-    else hint = t === "totalFlops" ? "totalFlops = 2 × the sum of every layer's macs." : `${t} is the sum of every layer's ${perLayer[t]}.`;
-    throw new CheckFailure(`${LABEL}.${t} is wrong for batch ${model.batchSize}: expected ${want[t]}, got ${g}.`, { hint });
+    if (t === "totalFlops" && g === got.totals.totalMacs) hint = en`A multiply-add is two floating-point operations, a multiply and an add: totalFlops = 2 × totalMacs.`;
+    else if (t === "totalFlops" && g === 2 * own) hint = en`totalFlops is twice your totalMacs, so a layer's macs is wrong: see the per-layer checks.`;
+    else if (g === own) hint = en`Your ${t} is the sum of your layers' ${perLayer[t]}, so a layer's value is wrong: see the per-layer checks.`;
+    else hint = t === "totalFlops" ? en`totalFlops = 2 × the sum of every layer's macs.` : en`${t} is the sum of every layer's ${perLayer[t]}.`;
+    throw new CheckFailure(en`${LABEL}.${t} is wrong for batch ${model.batchSize}: expected ${want[t]}, got ${g}.`, { hint });
   }
 }
 
@@ -245,7 +245,7 @@ function randomSequenceModel(rng: Rng): Model {
   return { inputShape, layers, batchSize: between(rng, 2, 64) };
 }
 
-const kindOf = (m: Model) => `a random ${m.layers.some((l) => l.kind === "attention") ? "sequence model" : "CNN"} of ${m.layers.length} layers, batch of ${m.batchSize}`;
+const kindOf = (m: Model) => en`a random ${m.layers.some((l) => l.kind === "attention") ? "sequence model" : "CNN"} of ${m.layers.length} layers, batch of ${m.batchSize}`;
 
 export default defineChecks({
   checks: [

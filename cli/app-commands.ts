@@ -4,6 +4,7 @@
  *   gradlab user list [--search s] | role <email> <role> | disable <email> [--reason r] | enable <email> | reset-link <email>
  *   gradlab token <email>
  *   gradlab regrade <exercise-id> [--user <email>] [--allow-lower] [--wait]
+ *   gradlab lti add-platform|platforms|rotate-key   (cli/lti-commands.ts)
  *   gradlab start        migrate + seed, N grading workers, the built Next app on PORT
  */
 import type { Command } from "commander";
@@ -11,6 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { registerLtiCommands } from "./lti-commands.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -48,6 +50,7 @@ export function registerAppCommands(program: Command): void {
     });
 
   registerAdminCommands(user);
+  registerLtiCommands(program);
 
   program
     .command("token")

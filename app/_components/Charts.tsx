@@ -113,7 +113,8 @@ export function Heatmap({ label, rows, cols, values, shape }: { label: string; r
   return (
     <figure className="chart heatmap" data-testid="heatmap">
       <figcaption>
-        {rows > R || cols > C ? t("heatmapCaptionClipped", { label, off, total: values.length, rows: R, cols: C }) : t("heatmapCaption", { label, off, total: values.length })}
+        {/* The label is the grader's expression ("denseForward(x, w, b)"): code, shown as such. */}
+        {t.rich(rows > R || cols > C ? "heatmapCaptionClipped" : "heatmapCaption", { label: () => <code>{label}</code>, off, total: values.length, rows: R, cols: C })}
       </figcaption>
       <svg width={C * cell} height={R * cell} role="img" aria-label={t("heatmapLabel", { label })}>
         {Array.from({ length: R }, (_, r) =>

@@ -61,7 +61,7 @@ export function GradebookTable({ data }: { data: GradebookData }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.learner.id} data-testid={`gb-row-${r.learner.email}`}>
-                <td><Link href={`/courses/${data.course.id}/learners/${r.learner.id}`}>{r.learner.name || r.learner.email}</Link><div className="muted small">{r.learner.email}</div></td>
+                <td translate="no"><Link href={`/courses/${data.course.id}/learners/${r.learner.id}`}>{r.learner.name || r.learner.email}</Link><div className="muted small">{r.learner.email}</div></td>
                 <td>{r.learner.section}</td>
                 {data.items.map((i) => {
                   const c = r.cells[i.exerciseId];

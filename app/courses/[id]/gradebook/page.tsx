@@ -37,7 +37,7 @@ export default async function GradebookPage({ params }: { params: Promise<{ id: 
           <a href={`/api/courses/${id}/gradebook?format=csv`} data-testid="export-csv" download>{t("exportCsv")}</a>
         </p>
         <p className="small" data-testid="submission-downloads">
-          Final submissions (zip: one folder per learner with each exercise’s code and result JSON):{" "}
+          {t("finalSubmissions")}{" "}
           {data.assignments.map((a, i) => <span key={a.id}>{i > 0 && " · "}<a href={`/api/courses/${id}/assignments/${a.id}/submissions`} download>{a.title}</a></span>)}
         </p>
         <section className="card"><GradebookTable data={data} /></section>

@@ -5,7 +5,9 @@
  * page's chrome must hold no English: text and labels are scanned, leaving out code, math, the
  * statement's own text (content, checked to be Chinese), check names and the grader's messages
  * (data-i18n: translated in a later step), emails and proper nouns. Then the top bar's menu
- * switches to English, saved on the account. Screenshots at 1440 and 390 px wide.
+ * switches to English, saved on the account. Screenshots at 1440 and 390 px wide (they need a
+ * CJK font where Chromium runs, e.g. Debian's fonts-wqy-microhei or fonts-noto-cjk; the text
+ * checks do not).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";

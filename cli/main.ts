@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadCatalogue, type Catalogue } from "../grader/exercises.ts";
 import { gradeCode } from "../grader/grade.ts";
-import { formatReport } from "./report.ts";
+import { formatReport, reportLocale } from "./report.ts";
+import { graderCatalog } from "../lib/messages/translations.ts";
 import { ChildPool } from "../grader/sandbox/child-pool.ts";
 import { IsolateTransport } from "../grader/sandbox/isolate-transport.ts";
 import { validateCatalogue, validationTarget } from "../grader/validate.ts";
@@ -36,7 +37,14 @@ program
   .option("--seed <hex>", "seed for the hidden cases (default: fresh random)")
   .option("--reveal-hidden", "show hidden checks' details (instructors)")
   .option("--in-process", "run learner code in this process (faster; trusted code only)")
-  .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean; inProcess?: boolean }) => {
+  .option("--lang <locale>", "the report's language (e.g. zh-CN; default: LC_ALL / LANG, else English). --json always has the English output and the texts' keys")
+  .action(async (id: string, file: string, opts: { json?: boolean; seed?: string; revealHidden?: boolean; inProcess?: boolean; lang?: string }) => {
+    let locale: string;
+    try {
+      locale = reportLocale(opts.lang);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     // Start the sandbox child first (from the exercise's limits): it boots on the other core
     // while the catalogue and the reference engine load.
     const pool = opts.inProcess ? undefined : new ChildPool({ refill: false });
@@ -71,7 +79,7 @@ program
       pool?.close();
     }
     console.log = log;
-    process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : formatReport(result) + "\n");
+    process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : formatReport(result, { locale, catalog: graderCatalog(locale, ex.dir) }) + "\n");
   });
 
 program

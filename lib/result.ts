@@ -62,6 +62,28 @@ export function testTexts(message: string | undefined, hint: string | undefined,
   return m || h || k ? text : undefined;
 }
 
+/**
+ * A test's output as its parts: the message, then the case and the hint the grader added as
+ * "Case:" / "Hint:" lines from the fields (so a page or report can put each in its own words).
+ * A result stored before the hint field existed: its "Hint:" line read from the text.
+ */
+export function outputParts(t: Pick<TestResult, "output" | "hint" | "case">): { message: string; kind?: string; hint?: string } {
+  if (t.hint === undefined && t.case === undefined) {
+    const i = t.output.indexOf("\nHint: ");
+    if (i >= 0) return { message: t.output.slice(0, i), hint: t.output.slice(i + 7) };
+    return t.output.startsWith("Hint: ") ? { message: "", hint: t.output.slice(6) } : { message: t.output };
+  }
+  let message = t.output;
+  const strip = (line: string) => {
+    if (!message.endsWith(line)) return false;
+    message = message.slice(0, -line.length).replace(/\n$/, "");
+    return true;
+  };
+  const hint = t.hint !== undefined && strip(`Hint: ${t.hint}`) ? t.hint : undefined;
+  const kind = t.case !== undefined && strip(`Case: ${t.case}`) ? t.case : undefined;
+  return { message, ...(kind !== undefined ? { kind } : {}), ...(hint !== undefined ? { hint } : {}) };
+}
+
 /** The output of a failed check as graded with its details: the message, then its case and hint lines. */
 export function failureOutput(message: string, kind: string | undefined, hint: string | undefined): string {
   return `${message}${kind ? `\nCase: ${kind}` : ""}${hint ? `\nHint: ${hint}` : ""}`;

@@ -1,16 +1,11 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { GradeResult, TestResult } from "../../lib/result.ts";
+import { outputParts, type GradeResult, type TestResult } from "../../lib/result.ts";
 import { Heatmap, LineChart } from "./Charts.tsx";
+import { useGraderText } from "./GraderTexts.tsx";
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
-
-function splitHint(output: string): { message: string; hint?: string } {
-  const i = output.indexOf("\nHint: ");
-  if (i < 0) return output.startsWith("Hint: ") ? { message: "", hint: output.slice(6) } : { message: output };
-  return { message: output.slice(0, i), hint: output.slice(i + 7) };
-}
 
 function Pictures({ data }: { data: Record<string, unknown> }) {
   const tc = useTranslations("charts");
@@ -48,8 +43,13 @@ function Pictures({ data }: { data: Record<string, unknown> }) {
 /** `above`: the result's own message; a check whose output only repeats it (a compile error, a module that threw) says "see above" instead. */
 function TestRow({ t, above }: { t: TestResult; above?: string }) {
   const tr = useTranslations("results");
+  const say = useGraderText();
   const repeats = !!above && t.status !== "passed" && t.output.trim() === above.trim();
-  const { message, hint } = repeats ? { message: "", hint: undefined } : splitHint(t.output);
+  const parts: { message: string; kind?: string; hint?: string } = repeats ? { message: "" } : outputParts(t);
+  // The grader's words in the reader's language where the result carries their keys, else its English.
+  const message = parts.message && say(t.text?.message, parts.message);
+  const kind = parts.kind && say(t.text?.case, parts.kind);
+  const hint = parts.hint && say(t.text?.hint, parts.hint);
   return (
     <li className={`test ${t.status}`} data-testid="test" data-status={t.status}>
       <div className="test-head">
@@ -58,9 +58,10 @@ function TestRow({ t, above }: { t: TestResult; above?: string }) {
         <span className={`vis vis-${t.visibility}`}>{tr(`visibility.${t.visibility}`)}</span>
         <span className="pts">{fmt(t.score)} / {fmt(t.maxScore)}</span>
       </div>
-      {/* The grader's words (English until they carry message keys): marked for the i18n scan. */}
+      {/* The grader's words: in the reader's language where a text exists, else English; marked for the i18n scan. */}
       {repeats && <p className="muted small" data-testid="see-above">{tr("notRunSeeAbove")}</p>}
       {message && <pre className="msg" data-i18n="grader-message">{message}</pre>}
+      {kind && <p className="case"><b>{tr("case")}</b> <span data-i18n="grader-message">{kind}</span></p>}
       {hint && <p className="hint"><b>{tr("hint")}</b> <span data-i18n="grader-message">{hint}</span></p>}
       {t.data && <Pictures data={t.data} />}
     </li>
@@ -69,6 +70,7 @@ function TestRow({ t, above }: { t: TestResult; above?: string }) {
 
 export function Results({ result, title, footer }: { result: GradeResult; title: string; footer?: string }) {
   const tr = useTranslations("results");
+  const say = useGraderText();
   return (
     <section className={`results status-${result.status}`} data-testid="results" data-status={result.status} data-score={result.score} data-max={result.maxScore}>
       <div className="results-head">
@@ -77,7 +79,7 @@ export function Results({ result, title, footer }: { result: GradeResult; title:
         <span className={`badge badge-${result.status}`}>{tr(`status.${result.status}`)}</span>
       </div>
       {footer && <p className="muted small">{footer}</p>}
-      {result.message && <pre className="msg top" data-i18n="grader-message">{result.message}</pre>}
+      {result.message && <pre className="msg top" data-i18n="grader-message">{say(result.messageText, result.message)}</pre>}
       <ul className="tests">{result.tests.map((t) => <TestRow key={t.name} t={t} above={result.message} />)}</ul>
       {result.stdout && (
         <details open className="stdout">

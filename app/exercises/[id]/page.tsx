@@ -9,6 +9,8 @@ import { Workbench } from "../../_components/Workbench.tsx";
 import { TranslationNote } from "../../_components/TranslationNote.tsx";
 import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
+import { GraderTexts } from "../../_components/GraderTexts.tsx";
+import { graderCatalog } from "../../../lib/messages/translations.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -61,6 +63,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           </p>
         </article>
         <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, ...r.exam }))} serverNow={Date.now()} />
+        <GraderTexts catalog={graderCatalog(locale, ex.dir)}>
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
           userId={user.id}
@@ -70,6 +73,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           rules={rules}
           serverNow={Date.now()}
         />
+        </GraderTexts>
       </main>
     </>
   );

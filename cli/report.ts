@@ -19,9 +19,9 @@ export function reportLocale(lang: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The report's own words (the grader's come with the result), per language; English for any other. */
-const WORDS: Record<string, { points: string; hidden: string; console: string; case: string; hint: string }> = {
-  en: { points: "points", hidden: "hidden", console: "console output:", case: "Case:", hint: "Hint:" },
-  "zh-CN": { points: "分", hidden: "隐藏", console: "控制台输出：", case: "用例：", hint: "提示：" },
+const WORDS: Record<string, { points: string; hidden: string; console: string; case: string; hint: string; gap: string }> = {
+  en: { points: "points", hidden: "hidden", console: "console output:", case: "Case:", hint: "Hint:", gap: " " },
+  "zh-CN": { points: "分", hidden: "隐藏", console: "控制台输出：", case: "用例：", hint: "提示：", gap: "" },
 };
 
 /** A test's output in the catalogue's language: message, case and hint each translated when it can be, else English. */
@@ -30,8 +30,8 @@ function testOutput(t: TestResult, catalog: TextCatalog, words: (typeof WORDS)["
   const { message, kind, hint } = outputParts(t);
   return [
     message && say(t.text?.message, message),
-    kind !== undefined && `${words.case} ${say(t.text?.case, kind)}`,
-    hint !== undefined && `${words.hint} ${say(t.text?.hint, hint)}`,
+    kind !== undefined && `${words.case}${words.gap}${say(t.text?.case, kind)}`,
+    hint !== undefined && `${words.hint}${words.gap}${say(t.text?.hint, hint)}`,
   ].filter(Boolean).join("\n");
 }
 

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { renderStatement } from "../lib/statement/render.ts";
+import { readTranslationSource, translationSourceHash } from "../lib/statement/translation.ts";
 import { DEFAULT_EXERCISES_DIR, type Catalogue } from "./exercises.ts";
 import { gradeCode } from "./grade.ts";
 
@@ -20,6 +21,8 @@ export interface ValidationEntry {
 export interface ValidationReport {
   ok: boolean;
   problems: { file: string; message: string }[];
+  /** Worth fixing, not failing: a translated statement older than its English, or with no record of which English it translates. */
+  warnings: { file: string; message: string }[];
   entries: ValidationEntry[];
 }
 
@@ -48,6 +51,34 @@ export function validationTarget(dir?: string): ValidationTarget {
   return { root: abs, label: dir };
 }
 
+/**
+ * Every statement of an exercise rendered as the exercise page renders it (a KaTeX error, a literal
+ * $$ or a raw table fails): the English and each translation (statement.<locale>.md). A translation
+ * whose recorded hash is not its English's is older than the English: a warning, as is one without
+ * a record (`<!-- translation-of: sha256:… -->` on its first line, lib/statement/translation.ts).
+ */
+function checkStatements(english: string, problems: ValidationReport["problems"], warnings: ValidationReport["warnings"]): void {
+  const englishText = readFileSync(english, "utf8");
+  const rendered = (file: string, text: string) => {
+    const rel = relative(process.cwd(), file);
+    for (const p of renderStatement(text).problems) problems.push({ file: p.line ? `${rel}:${p.line}` : rel, message: p.message });
+  };
+  rendered(english, englishText);
+  const dir = dirname(english);
+  for (const name of readdirSync(dir).filter((n) => /^statement\.[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\.md$/.test(n)).sort()) {
+    const file = join(dir, name);
+    const text = readFileSync(file, "utf8");
+    rendered(file, text);
+    const recorded = readTranslationSource(text);
+    const current = translationSourceHash(englishText);
+    const rel = relative(process.cwd(), file);
+    if (!recorded) warnings.push({ file: rel, message: `no record of the English it translates: put <!-- translation-of: sha256:${current} --> on its first line once it matches statement.md` });
+    else if (recorded !== current) {
+      warnings.push({ file: rel, message: `older than statement.md (it translates sha256:${recorded}, the English is now sha256:${current}): bring it up to date, then record the new hash on its first line` });
+    }
+  }
+}
+
 const under = (file: string, dir: string) => {
   const f = resolve(file);
   return f === dir || f.startsWith(dir + sep);
@@ -68,10 +99,8 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
       message: `found no exercise${filter} in ${where}: give the catalogue folder (e.g. exercises), a set folder (exercises/03-layers) or an exercise folder (exercises/03-layers/dense)`,
     });
   }
-  for (const ex of selected) {
-    const file = relative(process.cwd(), ex.files.statement);
-    for (const p of renderStatement(readFileSync(ex.files.statement, "utf8")).problems) problems.push({ file: p.line ? `${file}:${p.line}` : file, message: p.message });
-  }
+  const warnings: ValidationReport["warnings"] = [];
+  for (const ex of selected) checkStatements(ex.files.statement, problems, warnings);
   for (const ex of selected) {
     // On every hidden seed tried, the solution must get full marks and no wrong variant may: a
     // variant that passes on some seeds is a mistake that only lucky draws catch (pin it with a fixed case).
@@ -90,5 +119,5 @@ export async function validateCatalogue(cat: Catalogue, opts: { only?: string[];
       entries.push({ exercise: ex.id, file: relative(process.cwd(), file), role, ok: !problem, score: r.score, maxScore: r.maxScore, status: r.status, problem, ms: r.durationMs });
     }
   }
-  return { ok: problems.length === 0 && entries.every((e) => e.ok), problems, entries };
+  return { ok: problems.length === 0 && entries.every((e) => e.ok), problems, warnings, entries };
 }

@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogue } from "../../grader/exercises.ts";
+import { readTranslationSource, translationSourceHash } from "../../lib/statement/translation.ts";
 
 describe("loading exercises", () => {
   it("collects every problem with its file and field", async () => {
@@ -53,6 +54,9 @@ describe("gradlab new", () => {
       expect(cat.problems).toEqual([]);
       const ex = cat.exercises[0];
       expect(ex).toMatchObject({ id: "soft-sign", set: "09-extra", points: 10 });
+      // Both statements, the Chinese one marked with the English it translates (validate: current, not stale).
+      const zh = readFileSync(join(ex.dir, "statement.zh-CN.md"), "utf8");
+      expect(readTranslationSource(zh)).toBe(translationSourceHash(readFileSync(ex.files.statement, "utf8")));
       expect((await gradeCode(ex, readFileSync(ex.files.solution, "utf8"))).status).toBe("passed");
       expect((await gradeCode(ex, readFileSync(ex.files.starter, "utf8"))).status).toBe("failed");
     } finally {

@@ -8,6 +8,7 @@ import { createElement, type FunctionComponent } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { validateCatalogue } from "../../grader/validate.ts";
 import { renderStatement } from "../../lib/statement/render.ts";
+import { translationMarker } from "../../lib/statement/translation.ts";
 import { testCatalogue } from "../helpers.ts";
 
 const catalogue = await testCatalogue();
@@ -108,6 +109,30 @@ describe("a broken statement fails", () => {
       expect(report.ok).toBe(false);
       expect(report.entries.every((e) => e.ok)).toBe(true);
       expect(report.problems).toContainEqual({ file: expect.stringMatching(/statement\.md:4$/), message: expect.stringContaining("KaTeX could not render") });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("validate renders each translation by the same rules (failing when it does not render) and warns when one is older than its English", async () => {
+    const ex = catalogue.exercises.find((e) => e.id === "mse");
+    if (!ex) throw new Error("no mse exercise");
+    const dir = mkdtempSync(join(tmpdir(), "gradlab-statement-"));
+    try {
+      const statement = join(dir, "statement.md");
+      const english = "# MSE\n\n$$L = \\frac{1}{S} \\sum_i d_i^2$$\n";
+      writeFileSync(statement, english);
+      const validate = async () => (await validateCatalogue({ ...catalogue, problems: [], exercises: [{ ...ex, files: { ...ex.files, statement, wrong: [] } }] }));
+      writeFileSync(join(dir, "statement.zh-CN.md"), `${translationMarker(english)}\n# 均方误差\n\n$$L = \\frac{1}{S} \\sum_i d_i^2$$\n`);
+      expect(await validate()).toMatchObject({ ok: true, problems: [], warnings: [] });
+      writeFileSync(join(dir, "statement.zh-CN.md"), `<!-- translation-of: sha256:0123456789abcdef -->\n# 均方误差\n`);
+      const stale = await validate();
+      expect(stale.ok).toBe(true);
+      expect(stale.warnings).toEqual([{ file: expect.stringMatching(/statement\.zh-CN\.md$/), message: expect.stringContaining("older than statement.md") }]);
+      writeFileSync(join(dir, "statement.zh-CN.md"), `${translationMarker(english)}\n# 均方误差\n\n$$\n\\frac{1}{\n$$\n`);
+      const broken = await validate();
+      expect(broken.ok).toBe(false);
+      expect(broken.problems).toContainEqual({ file: expect.stringMatching(/statement\.zh-CN\.md:\d+$/), message: expect.stringContaining("KaTeX could not render") });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

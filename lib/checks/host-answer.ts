@@ -4,8 +4,9 @@
  * visible run (app/_run/host-calls.ts), so for other arguments the check cannot go on there.
  */
 import { CheckFailure } from "./failure.ts";
+import { en } from "../messages/text.ts";
 
 export function hostAnswer<T>(value: T | undefined): T {
-  if (value === undefined) throw new CheckFailure("Run has no expected values for this case (they come from the server's reference): Submit to have it checked.");
+  if (value === undefined) throw new CheckFailure(en`Run has no expected values for this case (they come from the server's reference): Submit to have it checked.`);
   return value;
 }

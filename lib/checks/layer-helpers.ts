@@ -6,6 +6,7 @@
 import { Rng, Tensor, shuffle } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { asTensorResult } from "./results.ts";
+import { en } from "../messages/text.ts";
 
 /**
  * The learner's value as a tensor of `shape`; when the shape is wrong, the failure carries
@@ -13,7 +14,7 @@ import { asTensorResult } from "./results.ts";
  */
 export function asTensorWithShapeHint(label: string, got: unknown, shape: number[], shapeHint: (gotShape: number[]) => string | undefined): Tensor {
   if (got instanceof Tensor && (got.shape.length !== shape.length || got.shape.some((d, i) => d !== shape[i]))) {
-    throw new CheckFailure(`${label} has shape [${got.shape}], expected [${shape}].`, { hint: shapeHint(got.shape) });
+    throw new CheckFailure(en`${label} has shape [${got.shape}], expected [${shape}].`, { hint: shapeHint(got.shape) });
   }
   return asTensorResult(label, got, shape);
 }

@@ -38,7 +38,7 @@ describe("en: English templates that remember their key and values", () => {
 });
 
 describe("results carry the texts, and a hidden check's learner never gets its message's values", () => {
-  const session: RawSession = { call: async () => ({ status: "ok", value: 0 }), put: async () => ({ status: "ok", value: 0 }), get: async () => ({ status: "ok", value: 0 }) };
+  const session: RawSession = { call: async () => ({ status: "ok", value: 0 }), put: async () => { throw new Error("not used"); }, get: async () => ({ status: "ok", value: 0 }) };
   const SECRET = 0.123456;
   const checks = [
     visible("v", 1, async () => {

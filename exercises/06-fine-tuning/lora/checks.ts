@@ -80,7 +80,7 @@ function forwardHints(c: Case): HintRule[] {
     variantHint(en`The adapter is scaled by r / alpha; the scale is ${scaleText(c)}.`, () => forwardWithScale(c, 1 / s)),
     variantHint(en`Your output is x w + b alone: the adapter's (alpha / r) (x a) bm is missing.`, () => forwardWithScale(c, 0)),
     variantHint(en`Your output is missing the bias b.`, () => loraForwardScaled(c.x, c.w, undefined, c.a, c.bm, s)),
-    ...wrongRanks(c).map((o) => variantHint(`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
+    ...wrongRanks(c).map((o) => variantHint(en`Your output: ${wrongRankHint(c, o.what, o.size)}`, () => forwardWithScale(c, c.alpha / o.size))),
   ];
 }
 
@@ -92,12 +92,12 @@ function gradHints(c: Case, key: Grad): HintRule[] {
     return [
       variantHint(en`dx only has the frozen path dy wᵀ: x also feeds the adapter, so dx = dy wᵀ + (alpha / r) (dy bmᵀ) aᵀ.`, () => dxWith(0)),
       variantHint(en`dx's adapter path is not scaled: it is (alpha / r) (dy bmᵀ) aᵀ with ${scaleText(c)}.`, () => dxWith(1)),
-      ...wrongRanks(c).map((o) => variantHint(`In dx, ${wrongRankHint(c, o.what, o.size)}`, () => dxWith(c.alpha / o.size))),
+      ...wrongRanks(c).map((o) => variantHint(en`In dx, ${wrongRankHint(c, o.what, o.size)}`, () => dxWith(c.alpha / o.size))),
     ];
   }
   return [
     scaleHint([
-      ...wrongRanks(c).map((o) => ({ value: r / o.size, hint: `In ${key}, ${wrongRankHint(c, o.what, o.size)}` })),
+      ...wrongRanks(c).map((o) => ({ value: r / o.size, hint: en`In ${key}, ${wrongRankHint(c, o.what, o.size)}` })),
       { value: 1 / s, hint: en`Your ${key} is the reference divided by ${scaleText(c)}: the adapter's scale belongs in its gradients too.` },
       { value: r, hint: en`Your ${key} is scaled by alpha instead of alpha / r (r = a.shape[1] = ${r}).` },
       { value: 1 / (s * s), hint: en`Your ${key} is scaled by r / alpha instead of alpha / r.` },

@@ -201,7 +201,7 @@ function practiceDigits(root: string): Plugin {
   };
 }
 
-/** The practice digits' file (app/_run/mnist-practice-layout.ts), gzipped: the route serves it as is. */
+/** The practice digits' file (app/_run/mnist-practice-layout.ts), gzipped: the route serves it as is, Run decompresses it. */
 async function writePracticeDigits(outDir: string): Promise<void> {
   const { loadMnist, MNIST_PIXELS } = await import("../../datasets/mnist.ts");
   const raw = loadMnist();

@@ -14,7 +14,8 @@ import { NOT_SIGNED_IN } from "../_lib/server-loader.ts";
 
 /**
  * What a request path names: a file shared by every exercise (no exercise code), or one
- * exercise's. `gzipped`: stored gzipped (`file` + ".gz") and sent as such.
+ * exercise's. `gzipped`: stored gzipped (`file` + ".gz") and sent as gzip data (the reader
+ * decompresses it: Next drops a route's Content-Encoding header, so the browser would not).
  */
 export type RunAsset = { file: string; exercise?: string; immutable: boolean; type?: string; gzipped?: boolean };
 
@@ -25,7 +26,7 @@ const SHARED = new Set(["run-worker.js", "sandbox-worker.js", "harness.js"]);
 export function runAssetOf(segments: string[]): RunAsset | undefined {
   if (segments.length === 1 && SHARED.has(segments[0])) return { file: segments[0], immutable: false };
   // Run's practice digits (public training images, never the hidden pool): for any signed-in user.
-  if (segments.join("/") === PRACTICE.file) return { file: PRACTICE.file, immutable: false, type: "application/octet-stream", gzipped: true };
+  if (segments.join("/") === PRACTICE.file) return { file: PRACTICE.file, immutable: false, type: "application/gzip", gzipped: true };
   if (segments.length !== 2 || !segments[1].endsWith(".js")) return undefined;
   const [dir, base] = [segments[0], segments[1].slice(0, -3)];
   if (!NAME.test(base)) return undefined;
@@ -80,7 +81,6 @@ export async function serveRunAsset(req: Request, segments: string[], rules: Acc
   const etag = await etagOf(path, body);
   const headers: Record<string, string> = {
     "Content-Type": asset.type ?? "text/javascript; charset=utf-8",
-    ...(asset.gzipped ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {}),
     // Per user (the access check), so never in a shared cache; unhashed files revalidate every time.
     "Cache-Control": asset.immutable ? "private, max-age=31536000, immutable" : "private, no-cache",
     ETag: etag,

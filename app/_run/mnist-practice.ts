@@ -20,7 +20,8 @@ export const MNIST_POOL_START = 400;
 async function loadPractice(): Promise<RawDigits> {
   const res = await fetch(new URL(`/gradlab/run/${PRACTICE.file}`, self.location.href));
   if (!res.ok) throw new Error(`the practice digits could not be loaded: the server answered ${res.status}${res.status === 401 ? " (signed out? reload the page)" : ""}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  // Sent as gzip data, not gzip-encoded (app/_run/assets.ts): decompress it here.
+  const bytes = new Uint8Array(await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
   const per = PRACTICE.perDigit * MNIST_PIXELS;
   if (bytes.length !== 10 * per) throw new Error(`the practice digits are damaged (${bytes.length} bytes): reload the page`);
   const pixels = Array.from({ length: 10 }, (_, d) => Float64Array.from(bytes.subarray(d * per, (d + 1) * per), decodePixel));

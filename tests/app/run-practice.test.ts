@@ -1,6 +1,7 @@
 // Run for the training exercises (issue 12.8): the practice digits the browser gets, how the page
 // reads Run's progress, and the route that serves the digits.
 import { describe, expect, it, vi } from "vitest";
+import { gzipSync } from "node:zlib";
 import { MNIST_PIXELS, loadMnist, mnistDigits as serverDigits, MNIST_POOL_START } from "../../datasets/mnist.ts";
 import { drawDigits } from "../../datasets/mnist-images.ts";
 import { PRACTICE, encodePixel } from "../../app/_run/mnist-practice-layout.ts";
@@ -22,7 +23,8 @@ async function practiceModule(bytes: Uint8Array<ArrayBuffer>) {
   const g = globalThis as unknown as { self?: unknown; fetch: typeof fetch };
   const [self0, fetch0] = [g.self, g.fetch];
   g.self = { location: { href: "http://run.test/gradlab/run/chunks/x.js" } };
-  g.fetch = (async (url: URL) => (asked.push(String(url)), new Response(new Uint8Array(bytes)))) as unknown as typeof fetch;
+  // As the route sends it: the build's gzip file, as is.
+  g.fetch = (async (url: URL) => (asked.push(String(url)), new Response(new Uint8Array(gzipSync(bytes))))) as unknown as typeof fetch;
   try {
     vi.resetModules(); // a fresh module each time: its top-level await fetches again
     return { mod: await import("../../app/_run/mnist-practice.ts"), asked };
@@ -56,7 +58,7 @@ describe("Run's practice digits", () => {
   });
 
   it("the route serves the practice file gzipped (any signed-in user), and nothing else under data/", () => {
-    expect(runAssetOf(["data", "mnist-practice.bin"])).toEqual({ file: PRACTICE.file, immutable: false, type: "application/octet-stream", gzipped: true });
+    expect(runAssetOf(["data", "mnist-practice.bin"])).toEqual({ file: PRACTICE.file, immutable: false, type: "application/gzip", gzipped: true });
     expect(runAssetOf(["data", "mnist.bin"])).toBeUndefined();
     expect(runAssetOf(["data", "..", "run-worker.js"])).toBeUndefined();
   });

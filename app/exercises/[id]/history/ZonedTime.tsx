@@ -3,7 +3,7 @@
  * An instant as wall-clock time with its zone: the course's zone when given (the same on the
  * server and in the browser), otherwise the learner's own, known only in the browser (until then,
  * and without JavaScript, UTC). English shows ISO-like "2026-05-03 14:05:06 PDT"; other languages
- * their own date format (next-intl's formatter).
+ * their own date format (next-intl's formatter), e.g. zh-CN "2026/05/03 14:05:06".
  */
 import { useEffect, useState } from "react";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
@@ -21,7 +21,8 @@ export function ZonedTime({ ms, timeZone }: { ms: number; timeZone: string | nul
   const text =
     locale === "en"
       ? formatInTimeZone(ms, zone, FORMAT)
-      : format.dateTime(new Date(ms), { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+      : // The zone is named once above the table (and in the title), not as "GMT+8" in every row.
+        format.dateTime(new Date(ms), { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
   return (
     <time dateTime={new Date(ms).toISOString()} title={zone} data-zone={zone}>
       {text}

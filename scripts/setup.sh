@@ -24,10 +24,12 @@ if [ "$(node_major)" -lt 24 ]; then
   export npm_config_nodedir="$NODE24_DIR"
 fi
 
-# Debian packages: bubblewrap (the sandbox's second wall) and chromium (end-to-end tests).
+# Debian packages: bubblewrap (the sandbox's second wall), chromium (end-to-end tests) and a CJK
+# font for it (the zh-CN pages' screenshots show boxes without one).
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 [ -x /usr/bin/chromium ] || [ "${GRADLAB_SKIP_CHROMIUM:-0}" = 1 ] || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ "${GRADLAB_SKIP_CHROMIUM:-0}" = 1 ] || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: apt-get install ${missing[*]}" >&2

@@ -133,6 +133,10 @@ registerQueueCommands(program);
 const { registerAppCommands } = await import("./app-commands.ts");
 registerAppCommands(program);
 
+// Backups of the data folder while the server runs.
+const { registerBackupCommands } = await import("./backup-commands.ts");
+registerBackupCommands(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

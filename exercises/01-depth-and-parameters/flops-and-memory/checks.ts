@@ -11,8 +11,6 @@ interface Model {
 
 // ---- the reference's facts: a tf.sequential built on inputShape ---------------------------------
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
 /**
  * The tfjs layer for a spec on an input of shape `input`. tfjs 4.22 has no attention layer: its
  * stand-in is one of its four projections, a dense(d) on [T, d] (same shape in and out), whose

@@ -1,6 +1,7 @@
 import { orNotFound, requireUser } from "../../_lib/session.ts";
 import { loadServer } from "../../_lib/server-loader.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
+import { getTranslations } from "next-intl/server";
 
 export const dynamic = "force-dynamic";
 
@@ -11,36 +12,37 @@ export default async function QueuePage() {
   const user = await requireUser("/admin/queue");
   const be = await loadServer();
   const s = await orNotFound(() => be.queueStatus(user));
+  const t = await getTranslations("queue");
   return (
     <>
-      <TopBar user={user} crumbs={[{ label: "Grading queue" }]} />
+      <TopBar user={user} crumbs={[{ label: t("title") }]} />
       <main className="page" data-testid="queue-status">
-        <h1>Grading queue</h1>
+        <h1>{t("title")}</h1>
         <p className="muted">
-          Engine: {s.engine === "pg-boss" ? "pg-boss on PostgreSQL" : "SQLite (this machine)"} · as JSON: <a href="/api/admin/queue">/api/admin/queue</a> · {s.generatedAt}
+          {t("engine", { engine: s.engine === "pg-boss" ? t("enginePg") : t("engineSqlite") })}<a href="/api/admin/queue">/api/admin/queue</a> · {s.generatedAt}
         </p>
-        <h2>Now</h2>
+        <h2>{t("now")}</h2>
         <table>
           <tbody>
-            <tr><th>Waiting (queue depth)</th><td data-testid="queue-depth">{s.depth}</td></tr>
-            <tr><th>Jobs per state (web server's record)</th><td>queued {s.jobs.queued} · running {s.jobs.leased} · done {s.jobs.done} · gave up {s.jobs.failed}</td></tr>
-            {s.engineJobs && <tr><th>Jobs per state (engine)</th><td>queued {s.engineJobs.queued} · running {s.engineJobs.leased} · done {s.engineJobs.done} · failed {s.engineJobs.failed}</td></tr>}
+            <tr><th>{t("depth")}</th><td data-testid="queue-depth">{s.depth}</td></tr>
+            <tr><th>{t("jobsRecord")}</th><td>{t("jobsLine", { queued: s.jobs.queued, running: s.jobs.leased, done: s.jobs.done, failed: s.jobs.failed })}</td></tr>
+            {s.engineJobs && <tr><th>{t("jobsEngine")}</th><td>{t("engineLine", { queued: s.engineJobs.queued, running: s.engineJobs.leased, done: s.engineJobs.done, failed: s.engineJobs.failed })}</td></tr>}
           </tbody>
         </table>
-        <h2>Last hour</h2>
+        <h2>{t("lastHour")}</h2>
         <table>
           <tbody>
-            <tr><th>Verdicts</th><td>{s.lastHour.verdicts} ({s.lastHour.verdictsPerMinute} a minute); {s.lastHour.failed} could not be graded</td></tr>
-            <tr><th>Queue wait (stored → a worker took it)</th><td>p50 {ms(s.lastHour.queueWaitMs.p50)} · p95 {ms(s.lastHour.queueWaitMs.p95)} · max {ms(s.lastHour.queueWaitMs.max)} ({s.lastHour.queueWaitMs.n} jobs)</td></tr>
+            <tr><th>{t("verdicts")}</th><td>{t("verdictsLine", { verdicts: s.lastHour.verdicts, perMinute: s.lastHour.verdictsPerMinute, failed: s.lastHour.failed })}</td></tr>
+            <tr><th>{t("wait")}</th><td>{t("waitLine", { p50: ms(s.lastHour.queueWaitMs.p50), p95: ms(s.lastHour.queueWaitMs.p95), max: ms(s.lastHour.queueWaitMs.max), n: s.lastHour.queueWaitMs.n })}</td></tr>
           </tbody>
         </table>
-        <h2>Workers seen</h2>
+        <h2>{t("workers")}</h2>
         {s.workers.length === 0 ? (
-          <p className="muted">No worker seen in the last hour.</p>
+          <p className="muted">{t("noWorkers")}</p>
         ) : (
           <table>
             <thead>
-              <tr><th>Worker</th><th>Host</th><th>Version</th><th>Last heartbeat</th><th /></tr>
+              <tr><th>{t("worker")}</th><th>{t("host")}</th><th>{t("version")}</th><th>{t("heartbeat")}</th><th /></tr>
             </thead>
             <tbody>
               {s.workers.map((w) => (
@@ -49,7 +51,7 @@ export default async function QueuePage() {
                   <td>{w.host}</td>
                   <td>{w.version ?? "—"}</td>
                   <td>{w.lastHeartbeat}</td>
-                  <td>{w.live ? "live" : "quiet"}</td>
+                  <td>{w.live ? t("live") : t("quiet")}</td>
                 </tr>
               ))}
             </tbody>

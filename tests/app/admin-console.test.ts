@@ -4,18 +4,9 @@
 // learners change their own password; no impersonation; the per-account sign-in throttle still
 // holds with the admin plugin on; every course with its staff.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { serverUnderTest, type User } from "./server-under-test.ts";
 
-process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-admin-"));
-process.env.GRADLAB_SIGNIN_PER_ACCOUNT = "4";
-
-type User = import("../../server/context.ts").SessionUser;
-const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses/index.ts");
-const B = await import("../../server/index.ts");
-const A = await import("../../server/accounts.ts");
+const { ctx, C, B, A } = await serverUnderTest("admin", { GRADLAB_SIGNIN_PER_ACCOUNT: "4" });
 const M = await import("../../server/admin/accounts-admin.ts");
 
 const u: Record<string, User> = {};

@@ -5,19 +5,10 @@
 // the gradebook CSV (student ID, attempts, "no attempt"), the submissions zip, TAs' extension
 // right, and staff reading a learner's current draft.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { serverUnderTest, type User } from "./server-under-test.ts";
 import { strFromU8, unzipSync } from "fflate";
 
-process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-course-editing-"));
-process.env.GRADLAB_MAX_QUEUED_PER_LEARNER = "20"; // no worker here: graded() stands in for one
-
-type User = import("../../server/context.ts").SessionUser;
-const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses/index.ts");
-const B = await import("../../server/index.ts");
-const A = await import("../../server/accounts.ts");
+const { ctx, C, B, A } = await serverUnderTest("course-editing", { GRADLAB_MAX_QUEUED_PER_LEARNER: "20" } /* no worker here: graded() stands in for one */);
 const { submissions } = await import("../../db/schema.ts");
 const { eq } = await import("drizzle-orm");
 

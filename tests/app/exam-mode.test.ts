@@ -4,18 +4,9 @@
 // the release the learner sees the (redacted) result; a per-learner time window from the first
 // open closes submissions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { serverUnderTest, type User } from "./server-under-test.ts";
 
-process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-exam-"));
-process.env.GRADLAB_MAX_QUEUED_PER_LEARNER = "20";
-
-type User = import("../../server/context.ts").SessionUser;
-const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses/index.ts");
-const B = await import("../../server/index.ts");
-const A = await import("../../server/accounts.ts");
+const { ctx, C, B, A } = await serverUnderTest("exam", { GRADLAB_MAX_QUEUED_PER_LEARNER: "20" });
 const { submissions, assignments, assignmentOpens } = await import("../../db/schema.ts");
 const { eq } = await import("drizzle-orm");
 

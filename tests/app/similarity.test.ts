@@ -3,18 +3,9 @@
 // code and code most learners share are ignored; the run is a durable job row with progress,
 // taken up again after a "restart"; only course staff start and read it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { serverUnderTest, type User } from "./server-under-test.ts";
 
-process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-similarity-"));
-process.env.GRADLAB_MAX_QUEUED_PER_LEARNER = "20";
-
-type User = import("../../server/context.ts").SessionUser;
-const ctx = await import("../../server/context.ts");
-const C = await import("../../server/courses/index.ts");
-const B = await import("../../server/index.ts");
-const A = await import("../../server/accounts.ts");
+const { ctx, C, B, A } = await serverUnderTest("similarity", { GRADLAB_MAX_QUEUED_PER_LEARNER: "20" });
 const { analyse } = await import("../../server/similarity/analyse.ts");
 const { tokenize } = await import("../../server/similarity/tokenize.ts");
 const { similarityRuns } = await import("../../db/schema.ts");

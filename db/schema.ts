@@ -481,3 +481,99 @@ export const ltiToolKeys = sqliteTable("lti_tool_keys", {
   retiredAt: integer("retired_at", { mode: "timestamp_ms" }),
   publishUntil: integer("publish_until", { mode: "timestamp_ms" }),
 });
+
+// ---- LTI contexts, grade passback and roster sync (server/lti/contexts.ts, outbox.ts, nrps.ts) ----
+
+/**
+ * An LMS course (platform, deployment, context id) mapped to a GradLab course, with the service
+ * endpoints its launches carried: AGS line items and NRPS memberships (null when not offered).
+ */
+export const ltiContexts = sqliteTable(
+  "lti_contexts",
+  {
+    id: text("id").primaryKey(),
+    platformId: text("platform_id").notNull().references(() => ltiPlatforms.id, { onDelete: "cascade" }),
+    deploymentId: text("deployment_id").notNull(),
+    contextId: text("context_id").notNull(),
+    courseId: text("course_id").notNull().references(() => courses.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** AGS endpoint claim: the context's line items container URL, and the scopes the platform granted. */
+    lineItemsUrl: text("line_items_url"),
+    agsScopes: text("ags_scopes", { mode: "json" }).$type<string[]>().notNull(),
+    /** NRPS claim: the context's memberships URL. */
+    membershipsUrl: text("memberships_url"),
+    rosterSyncedAt: integer("roster_synced_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("lti_contexts_key").on(t.platformId, t.deploymentId, t.contextId), index("lti_contexts_course").on(t.courseId)],
+);
+
+/** A resource link in an LMS context: what it opens (an exercise or an assignment) and its AGS line item. */
+export const ltiResourceLinks = sqliteTable(
+  "lti_resource_links",
+  {
+    id: text("id").primaryKey(),
+    contextRowId: text("context_row_id").notNull().references(() => ltiContexts.id, { onDelete: "cascade" }),
+    resourceLinkId: text("resource_link_id").notNull(),
+    title: text("title").notNull().default(""),
+    exerciseId: text("exercise_id"),
+    assignmentId: text("assignment_id"),
+    /** The line item scores go to: the launch's AGS `lineitem`, or one GradLab created in the context. */
+    lineItemUrl: text("line_item_url"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("lti_resource_links_key").on(t.contextRowId, t.resourceLinkId)],
+);
+
+/** A user's membership of an LMS context as last seen (launch or NRPS sync); removed members become inactive, never deleted. */
+export const ltiMemberships = sqliteTable(
+  "lti_memberships",
+  {
+    contextRowId: text("context_row_id").notNull().references(() => ltiContexts.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    roles: text("roles", { mode: "json" }).$type<string[]>().notNull(),
+    status: text("status", { enum: ["active", "inactive"] }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contextRowId, t.userId] })],
+);
+
+/**
+ * Score changes of LTI-linked learners, written by SQLite triggers in the same transaction as the
+ * verdict (grading_results) or override (score_overrides): the outbox's intake. The relay turns
+ * each into lti_passbacks rows and deletes it.
+ */
+export const ltiScoreChanges = sqliteTable("lti_score_changes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  submissionId: text("submission_id"),
+  courseId: text("course_id"),
+  userId: text("user_id").notNull(),
+  exerciseId: text("exercise_id").notNull(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * The grade passback outbox: one row per (resource link, learner). A newer change makes the row
+ * pending again (superseding an unsent score); the relay computes the gradebook's score when it
+ * sends, retries with backoff, and records what the platform answered.
+ */
+export const ltiPassbacks = sqliteTable(
+  "lti_passbacks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    linkId: text("link_id").notNull().references(() => ltiResourceLinks.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    state: text("state", { enum: ["pending", "sent", "failed"] }).notNull(),
+    /** The newest score change: the AGS timestamp. */
+    changedAt: integer("changed_at", { mode: "timestamp_ms" }).notNull(),
+    scoreGiven: real("score_given"),
+    scoreMaximum: real("score_maximum"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("lti_passbacks_key").on(t.linkId, t.userId), index("lti_passbacks_due").on(t.state, t.nextAttemptAt)],
+);

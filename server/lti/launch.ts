@@ -5,7 +5,8 @@
  *   - the id_token is signed by a key in the platform's JWKS (fetched over HTTP by jose, cached);
  *   - iss = the platform's issuer; aud has our client id (several audiences: azp must be ours);
  *   - exp not past, iat present; the nonce is the one this login sent, used once only;
- *   - the deployment id is registered; message type LtiResourceLinkRequest, version 1.3.0.
+ *   - the deployment id is registered; version 1.3.0; message type LtiResourceLinkRequest (with a
+ *     resource link) or LtiDeepLinkingRequest (with deep_linking_settings: server/lti/deep-link.ts).
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
@@ -26,11 +27,16 @@ export interface VerifiedLaunch {
   email: string | null;
   roles: unknown;
   deploymentId: string;
-  resourceLinkId: string;
+  messageType: LaunchMessageType;
+  /** The resource link launched; null for a deep-linking request (it has none). */
+  resourceLinkId: string | null;
   /** Where to send the learner: a path on GradLab. */
   next: string;
   claims: JWTPayload;
 }
+
+export const MESSAGE_TYPES = ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"] as const;
+export type LaunchMessageType = (typeof MESSAGE_TYPES)[number];
 
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 function platformKeys(url: string) {
@@ -94,11 +100,13 @@ export async function verifyLaunch(db: Db, form: { id_token?: string | null; sta
   if (!deploymentId || !platform.deploymentIds.includes(deploymentId))
     throw new LtiError(401, "unknown_deployment", `Deployment ${deploymentId ?? "(none)"} of ${platform.issuer} is not registered in GradLab: an admin must add it to the platform's deployment ids.`, { deployment: deploymentId ?? "" });
   const type = claims[`${CLAIM}message_type`];
-  if (type !== "LtiResourceLinkRequest") throw new LtiError(400, "wrong_message_type", `GradLab accepts resource link launches here (LtiResourceLinkRequest), not ${String(type)}.`, { type: String(type) });
+  if (!MESSAGE_TYPES.includes(type as LaunchMessageType))
+    throw new LtiError(400, "wrong_message_type", `GradLab accepts resource link launches (LtiResourceLinkRequest) and deep linking (LtiDeepLinkingRequest) here, not ${String(type)}.`, { type: String(type) });
+  const messageType = type as LaunchMessageType;
   if (claims[`${CLAIM}version`] !== "1.3.0") throw new LtiError(400, "wrong_version", `The launch is LTI version ${String(claims[`${CLAIM}version`])}; GradLab speaks 1.3.0.`);
   const link = claims[`${CLAIM}resource_link`] as { id?: unknown } | undefined;
   const resourceLinkId = str(link?.id);
-  if (!resourceLinkId) throw new LtiError(400, "missing_resource_link", "The launch has no resource link id: the platform must send the resource_link claim.");
+  if (!resourceLinkId && messageType === "LtiResourceLinkRequest") throw new LtiError(400, "missing_resource_link", "The launch has no resource link id: the platform must send the resource_link claim.");
 
   return {
     platform,
@@ -107,6 +115,7 @@ export async function verifyLaunch(db: Db, form: { id_token?: string | null; sta
     email: str(claims.email),
     roles: claims[`${CLAIM}roles`],
     deploymentId,
+    messageType,
     resourceLinkId,
     next: launchTarget(claims, baseUrl),
     claims,
@@ -115,12 +124,15 @@ export async function verifyLaunch(db: Db, form: { id_token?: string | null; sta
 
 /**
  * The GradLab page a launch opens: the resource link's custom parameter `exercise` (an exercise
- * id), else target_link_uri when it is on GradLab, else the home page. Only ever a path here.
+ * id), else `course` + `assignment` (a deep-linked assignment), else target_link_uri when it is on
+ * GradLab, else the home page. Only ever a path here.
  */
 export function launchTarget(claims: JWTPayload, baseUrl: string): string {
   const custom = (claims[`${CLAIM}custom`] ?? {}) as Record<string, unknown>;
   const exercise = str(custom.exercise);
   if (exercise) return safeNextPath(`/exercises/${encodeURIComponent(exercise)}`);
+  const [course, assignment] = [str(custom.course), str(custom.assignment)];
+  if (course && assignment) return safeNextPath(`/courses/${encodeURIComponent(course)}/assignments/${encodeURIComponent(assignment)}`);
   const target = str(claims[`${CLAIM}target_link_uri`]);
   if (target) {
     try {

@@ -225,7 +225,7 @@ describe("a launch is refused, saying what is wrong", () => {
     refusedWith(await launch(learner, { cookieState: "someone-elses-state" }), 401, "state_mismatch", /state does not match the login this browser started/);
   });
   it("with the wrong message type or version", async () => {
-    refusedWith(await launch({ ...learner, claims: (c) => ({ ...c, "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest" }) }), 400, "wrong_message_type", /not LtiDeepLinkingRequest/);
+    refusedWith(await launch({ ...learner, claims: (c) => ({ ...c, "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiSubmissionReviewRequest" }) }), 400, "wrong_message_type", /not LtiSubmissionReviewRequest/);
     refusedWith(await launch({ ...learner, claims: (c) => ({ ...c, "https://purl.imsglobal.org/spec/lti/claim/version": "1.1" }) }), 400, "wrong_version", /version 1\.1; GradLab speaks 1\.3\.0/);
   });
   it("from an unregistered platform, with the page in the reader's language", async () => {

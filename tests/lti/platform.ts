@@ -4,7 +4,7 @@
  * the OIDC auth request with the auto-submitting form_post page an LMS sends, and signs the
  * id_token: as told per launch, including the broken ones the failure tests need.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
@@ -39,6 +39,8 @@ export class TestPlatform {
   private jwks: unknown;
   private launches = new Map<string, LaunchSpec>();
   issuer = "";
+  /** More endpoints (platform-deep-link.ts, platform-services.ts): each returns true when it answered. */
+  readonly mounts: ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean)[] = [];
 
   async start(): Promise<this> {
     const pair = await generateKeyPair("RS256", { extractable: true });
@@ -54,7 +56,7 @@ export class TestPlatform {
           (html) => res.writeHead(200, { "Content-Type": "text/html" }).end(html),
           (e: Error) => res.writeHead(400).end(e.message),
         );
-      } else res.writeHead(404).end();
+      } else if (!this.mounts.some((m) => m(req, res, url))) res.writeHead(404).end();
     });
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
     this.issuer = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

@@ -12,6 +12,7 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPa
 import type { Db } from "../../db/client.ts";
 import { LtiError } from "./errors.ts";
 import { activeKey, KEY_ALG, publicJwks } from "./keys.ts";
+import { contextFromClaims, type ContextRef } from "./contexts.ts";
 import { CLAIM, type VerifiedLaunch } from "./launch.ts";
 import { platformById, type Platform } from "./platforms.ts";
 import { mapLtiRoles, type LtiRole } from "./roles.ts";
@@ -32,8 +33,8 @@ export interface DeepLinkSession {
   /** The request's opaque `data`, echoed in the response as the spec requires. */
   data: string | null;
   acceptMultiple: boolean;
-  /** The LMS course the request came from (H5's lti_contexts maps it to a GradLab course). */
-  context: { id: string; title: string | null; label: string | null } | null;
+  /** The LMS course the request came from, with its AGS/NRPS endpoints (contexts.ts maps it to a GradLab course). */
+  context: ContextRef | null;
 }
 
 /** One resource link for the LMS: an exercise, or a whole assignment of a GradLab course. */
@@ -43,7 +44,7 @@ export interface ResourceLinkItem {
   /** Custom parameters the launch reads (server/lti/launch.ts launchTarget): exercise, course, assignment. */
   custom: Record<string, string>;
   scoreMaximum: number;
-  /** Stable id of what is graded, so AGS finds the line item again. */
+  /** The id of what is graded (exercise or assignment id): the line item's resourceId. */
   resourceId: string;
 }
 
@@ -86,13 +87,12 @@ export function checkDeepLinkRequest(launch: VerifiedLaunch): void {
 export async function startDeepLink(db: Db, launch: VerifiedLaunch, userId: string, baseUrl: string): Promise<string> {
   requireDeepLinker(mapLtiRoles(launch.roles));
   const settings = deepLinkSettings(launch);
-  const ctx = launch.claims[`${CLAIM}context`] as Record<string, unknown> | undefined;
   const session: DeepLinkSession = {
     ...settings,
     platformId: launch.platform.id,
     deploymentId: launch.deploymentId,
     userId,
-    context: str(ctx?.id) ? { id: str(ctx!.id)!, title: str(ctx!.title), label: str(ctx!.label) } : null,
+    context: contextFromClaims(launch.platform.id, launch.deploymentId, launch.claims),
   };
   const key = await activeKey(db);
   const token = await new SignJWT({ dl: session })
@@ -122,6 +122,12 @@ export async function readDeepLinkSession(db: Db, token: string | null | undefin
   return { session, platform };
 }
 
+/** At least one item, and only one where the LMS accepts one (accept_multiple false). */
+export function checkPickSize(session: DeepLinkSession, count: number): void {
+  if (count === 0) throw new LtiError(400, "deep_link_nothing_picked", "Nothing was picked: choose at least one exercise or an assignment.");
+  if (count > 1 && !session.acceptMultiple) throw new LtiError(400, "deep_link_one_only", "Here the LMS accepts one activity at a time: pick a single exercise or assignment.");
+}
+
 /** A content item of type ltiResourceLink (Deep Linking 2.0 §3.4.1) with a line item, so AGS has a column. */
 export function contentItem(item: ResourceLinkItem, launchUrl: string) {
   return {
@@ -139,8 +145,7 @@ export function contentItem(item: ResourceLinkItem, launchUrl: string) {
  * the platform, aud = the platform's issuer, the request's data echoed, one ltiResourceLink per item.
  */
 export async function deepLinkResponse(db: Db, session: DeepLinkSession, platform: Platform, items: ResourceLinkItem[], baseUrl: string): Promise<string> {
-  if (items.length === 0) throw new LtiError(400, "deep_link_nothing_picked", "Nothing was picked: choose at least one exercise or an assignment.");
-  if (items.length > 1 && !session.acceptMultiple) throw new LtiError(400, "deep_link_one_only", "Here the LMS accepts one activity at a time: pick a single exercise or assignment.");
+  checkPickSize(session, items.length);
   const key = await activeKey(db);
   const launchUrl = `${baseUrl}/api/lti/launch`;
   const claims: JWTPayload = {

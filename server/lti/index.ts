@@ -9,6 +9,7 @@ import { errorPage } from "./error-page.ts";
 import { linkAccount, sessionCookieFor } from "./accounts.ts";
 import { verifyLaunch } from "./launch.ts";
 import { checkDeepLinkRequest, startDeepLink } from "./deep-link.ts";
+import { deepLinkApi } from "./deep-link-http.ts";
 import { startLogin, toolBaseUrl, type LoginRequest } from "./login.ts";
 import { listPlatforms, registerPlatform } from "./platforms.ts";
 import { publicJwks } from "./keys.ts";
@@ -75,4 +76,7 @@ export const lti = {
     list: (user: SessionUser) => (adminOnly(user), listPlatforms(db)),
     register: (user: SessionUser, body: unknown) => (adminOnly(user), registerPlatform(db, body)),
   },
+
+  /** Deep linking: the picker page's data and its form's answer (server/lti/deep-link-http.ts). */
+  deepLink: deepLinkApi,
 };

@@ -577,3 +577,17 @@ export const ltiPassbacks = sqliteTable(
   },
   (t) => [uniqueIndex("lti_passbacks_key").on(t.linkId, t.userId), index("lti_passbacks_due").on(t.state, t.nextAttemptAt)],
 );
+
+/**
+ * A one-time LTI Dynamic Registration link an admin made (server/lti/dynamic-registration.ts):
+ * the LMS opens it inside its own page, where GradLab's admin session cookie is not sent. Only
+ * the token's hash is kept; the first registration through it uses it up.
+ */
+export const ltiRegistrationLinks = sqliteTable("lti_registration_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  platformId: text("platform_id").references(() => ltiPlatforms.id, { onDelete: "set null" }),
+});

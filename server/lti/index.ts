@@ -13,8 +13,13 @@ import { deepLinkApi } from "./deep-link-http.ts";
 import { startLogin, toolBaseUrl, type LoginRequest } from "./login.ts";
 import { listPlatforms, registerPlatform } from "./platforms.ts";
 import { publicJwks } from "./keys.ts";
+import { startRelay } from "./outbox.ts";
+import { joinContext, passbackStatus, resendPassbacks, syncCourseRoster } from "./passback.ts";
 
 export { LtiError } from "./errors.ts";
+
+// Grade passback: this process sends the outbox's scores to the platforms (server/lti/outbox.ts).
+startRelay(db);
 
 function adminOnly(user: SessionUser): void {
   if (user.role !== "admin") throw new LtiError(403, "admin_only", "Only admins may register LMS platforms.");
@@ -60,6 +65,7 @@ export const lti = {
       const deepLink = launch.messageType === "LtiDeepLinkingRequest";
       if (deepLink) checkDeepLinkRequest(launch);
       const user = await linkAccount(auth, db, launch);
+      await joinContext(db, auth, launch, user.userId);
       const next = deepLink ? await startDeepLink(db, launch, user.userId, base) : launch.next;
       const headers = new Headers({ Location: next, "Cache-Control": "no-store" });
       headers.append("Set-Cookie", await sessionCookieFor(auth, user.userId));
@@ -79,4 +85,11 @@ export const lti = {
 
   /** Deep linking: the picker page's data and its form's answer (server/lti/deep-link-http.ts). */
   deepLink: deepLinkApi,
+
+  /** A course's LMS grade passback and roster (server/lti/passback.ts). */
+  course: {
+    status: (user: SessionUser, courseId: string) => passbackStatus(db, user, courseId),
+    resend: (user: SessionUser, courseId: string, body: unknown) => resendPassbacks(db, user, courseId, body),
+    syncRoster: (user: SessionUser, courseId: string) => syncCourseRoster(db, auth, user, courseId),
+  },
 };

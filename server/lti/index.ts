@@ -10,6 +10,8 @@ import { linkAccount, sessionCookieFor } from "./accounts.ts";
 import { verifyLaunch } from "./launch.ts";
 import { checkDeepLinkRequest, startDeepLink } from "./deep-link.ts";
 import { deepLinkApi } from "./deep-link-http.ts";
+import { registrationApi } from "./dynamic-registration-http.ts";
+import { adminApi } from "./admin.ts";
 import { startLogin, toolBaseUrl, type LoginRequest } from "./login.ts";
 import { listPlatforms, registerPlatform } from "./platforms.ts";
 import { publicJwks } from "./keys.ts";
@@ -85,6 +87,10 @@ export const lti = {
 
   /** Deep linking: the picker page's data and its form's answer (server/lti/deep-link-http.ts). */
   deepLink: deepLinkApi,
+  /** LTI Dynamic Registration pages (server/lti/dynamic-registration-http.ts). */
+  registration: registrationApi,
+  /** Admin → LTI: platforms, GradLab's values and key, registration links (server/lti/admin.ts). */
+  admin: adminApi,
 
   /** A course's LMS grade passback and roster (server/lti/passback.ts). */
   course: {

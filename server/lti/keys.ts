@@ -21,11 +21,15 @@ async function newKey(db: Db): Promise<string> {
   return kid;
 }
 
+let firstKey: Promise<string> | null = null;
+
 /** The active key (made on first use): what GradLab signs with. */
 export async function activeKey(db: Db): Promise<{ kid: string; privateKey: CryptoKey | Uint8Array }> {
   let row = db.select().from(ltiToolKeys).where(isNull(ltiToolKeys.retiredAt)).orderBy(desc(ltiToolKeys.createdAt)).get();
   if (!row) {
-    await newKey(db);
+    // One key for concurrent first uses (a launch's roster sync and a score post): two would
+    // leave the platform, which caches GradLab's JWKS, without the key a token was signed with.
+    await (firstKey ??= newKey(db).finally(() => (firstKey = null)));
     row = db.select().from(ltiToolKeys).where(isNull(ltiToolKeys.retiredAt)).orderBy(desc(ltiToolKeys.createdAt)).get()!;
   }
   return { kid: row.kid, privateKey: await importJWK(row.privateJwk as JWK, KEY_ALG) };

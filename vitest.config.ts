@@ -1,5 +1,26 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
+
+const ALL = ["lib/**/*.test.ts", "grader/**/*.test.ts", "server/**/*.test.ts", "cli/**/*.test.ts", "datasets/**/*.test.ts", "exercises/**/*.test.ts", "tests/**/*.test.ts"];
+
+/**
+ * The files that keep the CPU busy for long (grading the whole catalogue, the red team's sandbox
+ * limits, worker processes against pg-boss, tfjs on SwiftShader) or time leases and budgets.
+ * scripts/test.sh runs them in a lane of their own, one at a time, beside the other files (mostly
+ * waiting on a server and a browser), so that two of them never compete for the same two cores.
+ */
+const HEAVY = [
+  "tests/grader/catalogue.test.ts",
+  "tests/grader/grader-texts.test.ts",
+  "tests/grader/training-integrity.test.ts",
+  "tests/grader/worker-faults.test.ts",
+  "tests/grader/cli.test.ts",
+  "tests/scale/surge.test.ts",
+  "tests/scale/faults.test.ts",
+  "tests/redteam/redteam.test.ts",
+  "tests/redteam/queue-stall.test.ts",
+  "tests/e2e/run-backends.test.ts",
+];
 
 export default defineConfig({
   resolve: {
@@ -9,9 +30,13 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "grader/**/*.test.ts", "server/**/*.test.ts", "cli/**/*.test.ts", "datasets/**/*.test.ts", "exercises/**/*.test.ts", "tests/**/*.test.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // `vitest run` runs both (one file at a time on two cores); `--project heavy` / `--project main` one lane.
+    projects: [
+      { extends: true, test: { name: "heavy", include: HEAVY } },
+      { extends: true, test: { name: "main", include: ALL, exclude: [...configDefaults.exclude, ...HEAVY] } },
+    ],
   },
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs every test (unit, integration, red team, end to end).
+# Installs what is missing, then runs every test (unit, integration, red team, end to end),
+# in two lanes at once (see below).
 # PostgreSQL (the pg-boss queue's tests) comes from scripts/postgres.sh: the server already on
 # 127.0.0.1:5432, or a throwaway cluster it starts; a database made for this run, dropped at exit.
 set -euo pipefail
@@ -9,4 +10,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 trap gradlab_pg_drop_test_db EXIT
 npm run typecheck
 npm run typecheck:app
-npm test
+# The tests in two lanes at once (vitest.config.ts): "heavy" (the files that keep the CPU busy or
+# time leases: one at a time) beside "main" (everything else, mostly waiting on a server and a
+# browser). `npm test` runs the same files, one at a time.
+# The heavy lane's report follows the main lane's; either failing fails the run.
+heavy_log=$(mktemp -t gradlab-heavy-lane.XXXXXX)
+NODE_OPTIONS=--no-node-snapshot npx vitest run --project heavy >"$heavy_log" 2>&1 &
+heavy_pid=$!
+trap 'kill "$heavy_pid" 2>/dev/null || true; gradlab_pg_drop_test_db' EXIT
+main_status=0
+NODE_OPTIONS=--no-node-snapshot npx vitest run --project main || main_status=$?
+heavy_status=0
+wait "$heavy_pid" || heavy_status=$?
+echo "=== heavy lane (tests run beside the lane above) ==="
+cat "$heavy_log"
+rm -f "$heavy_log"
+echo "lanes: main exited $main_status, heavy exited $heavy_status"
+[ "$main_status" = 0 ] && [ "$heavy_status" = 0 ]

@@ -3,6 +3,7 @@
  * a free port with a fresh GRADLAB_DATA_DIR, and headless Chromium (Debian's /usr/bin/chromium).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,7 +30,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Build the web app once when it is not built (CI builds first; this is the fallback). */
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -40,15 +40,32 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Build the web app when it is missing or older than its sources (CI builds first; this is the fallback). */
-export function ensureBuilt(): void {
+/** Whether the web app is built and newer than its sources. */
+export function isBuilt(): boolean {
   const stamp = join(ROOT, "public", "gradlab", "manifest.json");
-  if (existsSync(join(ROOT, ".next", "BUILD_ID")) && existsSync(stamp)) {
-    const built = Math.min(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs, statSync(stamp).mtimeMs);
-    const sources = Math.max(...["app", "server", "lib", "exercises", "datasets", "grader/sandbox"].map((d) => newestMtime(join(ROOT, d))));
-    if (sources <= built) return;
-  }
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID")) || !existsSync(stamp)) return false;
+  const built = Math.min(statSync(join(ROOT, ".next", "BUILD_ID")).mtimeMs, statSync(stamp).mtimeMs);
+  const sources = Math.max(...["app", "server", "lib", "exercises", "datasets", "grader/sandbox"].map((d) => newestMtime(join(ROOT, d))));
+  return sources <= built;
+}
+
+/** `gradlab build-web` in this checkout, now. */
+export function buildWeb(): void {
   const r = spawnSync(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "build-web"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+/**
+ * Build the web app when it is missing or older than its sources (CI builds first; this is the
+ * fallback). Test files run side by side (scripts/test.sh's two lanes), and two builds into one
+ * .next would break each other: the build runs under a lock file (flock), and whoever waited for
+ * it looks again before building (tests/e2e/build-web-once.ts).
+ */
+export function ensureBuilt(): void {
+  if (isBuilt()) return;
+  const lock = join(tmpdir(), `gradlab-build-web-${createHash("sha1").update(ROOT).digest("hex").slice(0, 12)}.lock`);
+  const r = spawnSync("flock", [lock, process.execPath, "--no-node-snapshot", join(ROOT, "tests", "e2e", "build-web-once.ts")], { cwd: ROOT, stdio: "inherit" });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") return buildWeb(); // no flock: build unlocked, as before
   if (r.status !== 0) throw new Error("npm run build failed");
 }
 

@@ -65,6 +65,8 @@ export class DeepLinkPlatform {
   registrations: ToolRegistration[] = [];
   /** The registration token the next registration must carry (one use). */
   registrationToken: string | null = null;
+  /** Changes to the OpenID configuration served (a lying or broken platform). */
+  configChanges: ((c: Record<string, unknown>) => Record<string, unknown>) | null = null;
   /** The deployment id the registration endpoint hands out. */
   readonly registeredDeploymentId = "deployment-dyn-1";
   private links = 0;
@@ -149,7 +151,8 @@ export class DeepLinkPlatform {
       return true;
     }
     if (url.pathname === "/.well-known/openid-configuration") {
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(this.openidConfiguration()));
+      const cfg = this.openidConfiguration();
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(this.configChanges ? this.configChanges(cfg) : cfg));
       return true;
     }
     if (url.pathname === "/register" && req.method === "POST") {

@@ -1,7 +1,7 @@
 /** The human-readable report of `gradlab grade` (without --json), in English or from a catalogue of the grader's translations. */
 import kleur from "kleur";
 import { outputParts, type GradeResult, type TestResult } from "../lib/result.ts";
-import { renderText, type LocalText, type TextCatalog } from "../lib/messages/text.ts";
+import { renderCheckName, renderText, type LocalText, type TextCatalog } from "../lib/messages/text.ts";
 import { availableLocales, matchLocale, negotiateLocale } from "../lib/i18n/locales.ts";
 
 /**
@@ -19,9 +19,25 @@ export function reportLocale(lang: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The report's own words (the grader's come with the result), per language; English for any other. */
-const WORDS: Record<string, { points: string; hidden: string; console: string; case: string; hint: string; gap: string }> = {
-  en: { points: "points", hidden: "hidden", console: "console output:", case: "Case:", hint: "Hint:", gap: " " },
-  "zh-CN": { points: "分", hidden: "隐藏", console: "控制台输出：", case: "用例：", hint: "提示：", gap: "" },
+const WORDS: Record<string, { points: string; hidden: string; console: string; case: string; hint: string; gap: string; status: Record<GradeResult["status"], string> }> = {
+  en: {
+    points: "points",
+    hidden: "hidden",
+    console: "console output:",
+    case: "Case:",
+    hint: "Hint:",
+    gap: " ",
+    status: { passed: "PASSED", failed: "FAILED", error: "ERROR", timeout: "TIMEOUT", memory: "MEMORY" },
+  },
+  "zh-CN": {
+    points: "分",
+    hidden: "隐藏",
+    console: "控制台输出：",
+    case: "用例：",
+    hint: "提示：",
+    gap: "",
+    status: { passed: "通过", failed: "未通过", error: "出错", timeout: "超时", memory: "超出内存" },
+  },
 };
 
 /** A test's output in the catalogue's language: message, case and hint each translated when it can be, else English. */
@@ -40,13 +56,13 @@ export function formatReport(r: GradeResult, opts: { locale?: string; catalog?: 
   const catalog = opts.catalog ?? {};
   const lines: string[] = [];
   const statusColour = r.status === "passed" ? kleur.green : r.status === "failed" ? kleur.yellow : kleur.red;
-  lines.push(`${kleur.bold(r.exercise)}  ${statusColour(r.status.toUpperCase())}  ${r.score}/${r.maxScore} ${words.points}  (${r.durationMs} ms)`);
+  lines.push(`${kleur.bold(r.exercise)}  ${statusColour(words.status[r.status] ?? r.status.toUpperCase())}  ${r.score}/${r.maxScore} ${words.points}  (${r.durationMs} ms)`);
   if (r.message) lines.push("", kleur.red(r.messageText ? (renderText(r.messageText, catalog) ?? r.message) : r.message));
   lines.push("");
   for (const t of r.tests) {
     const mark = t.status === "passed" ? kleur.green("✓") : kleur.red("✗");
     const vis = t.visibility === "hidden" ? kleur.dim(` [${words.hidden}]`) : "";
-    lines.push(`${mark} ${t.name}${vis}  ${kleur.dim(`${t.score}/${t.maxScore}`)}`);
+    lines.push(`${mark} ${renderCheckName(t.name, catalog)}${vis}  ${kleur.dim(`${t.score}/${t.maxScore}`)}`);
     const output = testOutput(t, catalog, words);
     if (output) {
       for (const l of output.split("\n")) lines.push(`    ${t.status === "failed" ? l : kleur.dim(l)}`);

@@ -16,6 +16,9 @@ import { boundedText } from "../lib/sandbox/transport.ts";
 import { referenceTf } from "./reference/tf.ts";
 import { MAX_CODE_BYTES, newHiddenSeed } from "./intake.ts";
 import { randomBytes } from "node:crypto";
+import { testTexts } from "../lib/result.ts";
+import { textOf } from "../lib/messages/text.ts";
+import { sandboxMessages, sandboxText } from "../lib/messages/sandbox-texts.ts";
 
 export interface GradeOptions {
   /** Name shown in error positions (default solution.ts). */
@@ -73,7 +76,7 @@ function internalError(what: string, detail: unknown, opts: GradeOptions): strin
   const ref = randomBytes(4).toString("hex");
   const text = detail instanceof Error ? (detail.stack ?? detail.message) : String(detail);
   (opts.logInternal ?? ((line: string) => process.stderr.write(line + "\n")))(`[gradlab] internal grader error ${ref} (${what}): ${text}`);
-  return `Internal grader error ${what} (not your fault; the submission can be regraded). Reference for staff: ${ref}.`;
+  return sandboxMessages.internalError(what, ref);
 }
 
 /** The sandbox limits an exercise's submissions run under. */
@@ -84,7 +87,10 @@ export function sandboxLimits(ex: { meta: Pick<Exercise["meta"], "limits"> }): S
 function notRun(ex: Exercise, why: string, opts: GradeOptions): TestResult[] {
   return ex.suite.checks
     .filter((c) => opts.only !== "visible" || c.visibility === "visible")
-    .map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: why, visibility: c.visibility }));
+    .map((c) => {
+      const text = testTexts(why, undefined, undefined);
+      return { name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: why, visibility: c.visibility, ...(text ? { text } : {}) };
+    });
 }
 
 function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], status: GradeResult["status"] | undefined, rawStdout: string, rawMessage?: string): GradeResult {
@@ -97,6 +103,8 @@ function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], 
   }));
   const stdout = boundedText(rawStdout, RESULT_TEXT_LIMITS.stdout);
   const message = rawMessage === undefined ? undefined : boundedText(rawMessage, RESULT_TEXT_LIMITS.message);
+  // Its key and values when it was made with `en` (a text cut to the bound has none: shown in English).
+  const messageText = textOf(message);
   const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;
   const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
   return {
@@ -110,6 +118,7 @@ function finish(ex: Exercise, t0: number, seed: string, rawTests: TestResult[], 
     seed,
     version: ex.version,
     ...(message ? { message } : {}),
+    ...(message && messageText ? { messageText } : {}),
   };
 }
 
@@ -119,13 +128,18 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
   const seed = opts.hiddenSeed ?? newHiddenSeed();
   const filename = opts.filename ?? "solution.ts";
   const fail = (status: GradeResult["status"], message: string) => finish(ex, t0, seed, notRun(ex, message, opts), status, "", message);
+  // The sandbox's words come back as plain English when a child process wrote them: given their keys again.
+  const limitFail = (e: SandboxLimitError, stdout: string) => {
+    const why = sandboxText(e.message);
+    return finish(ex, t0, seed, notRun(ex, why, opts), e.kind, stdout, why);
+  };
 
   if (Buffer.byteLength(code, "utf8") > MAX_CODE_BYTES) {
-    return fail("error", `Your file is ${Buffer.byteLength(code, "utf8")} bytes; the limit is ${MAX_CODE_BYTES} bytes.`);
+    return fail("error", sandboxMessages.tooBig(String(Buffer.byteLength(code, "utf8")), String(MAX_CODE_BYTES)));
   }
   const compiled = await transpileLearner(code, filename);
   lap("transpile");
-  if (!compiled.ok) return fail("error", `Your code does not compile:\n${compiled.message}`);
+  if (!compiled.ok) return fail("error", sandboxMessages.doesNotCompile(compiled.message));
   // The reference engine (slow only in a fresh process) loads while the sandbox starts and runs
   // the learner's module (a child process, on the other core).
   const tfReady = referenceTf();
@@ -138,7 +152,7 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     const [harness, driver] = await Promise.all([harnessScript(), ex.files.driver ? driverScript(ex.files.driver) : undefined]);
     transport = await open(limits, { harness, driver });
   } catch (e) {
-    if (e instanceof SandboxLimitError) return fail(e.kind, e.message);
+    if (e instanceof SandboxLimitError) return limitFail(e, "");
     throw e;
   }
   const session = new PacketSession(transport, compiled.mapLocation);
@@ -148,18 +162,21 @@ export async function gradeCode(ex: Exercise, code: string, opts: GradeOptions =
     try {
       loaded = await session.load(compiled.script);
     } catch (e) {
-      if (e instanceof SandboxLimitError) return finish(ex, t0, seed, notRun(ex, e.message, opts), e.kind, await transport.logs(), e.message);
-      const why = internalError("while loading your module", e, opts);
+      if (e instanceof SandboxLimitError) return limitFail(e, await transport.logs());
+      const why = internalError(sandboxMessages.whileLoading(), e, opts);
       return finish(ex, t0, seed, notRun(ex, why, opts), "error", "", why);
     }
-    if (!loaded.ok) return finish(ex, t0, seed, notRun(ex, loaded.message, opts), "error", await transport.logs(), loaded.message);
+    if (!loaded.ok) {
+      const why = sandboxText(loaded.message);
+      return finish(ex, t0, seed, notRun(ex, why, opts), "error", await transport.logs(), why);
+    }
     const tf = await tfReady;
     lap("load");
     const run = await runChecks(ex.suite, { learner: new Learner(session), tf, hiddenSeed: seed, only: opts.only, revealHidden: opts.revealHidden });
     lap("checks");
     const stdout = await transport.logs();
     if (run.stopped) return finish(ex, t0, seed, run.tests, run.stopped.status, stdout, run.stopped.message);
-    if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, internalError("while running the checks", run.internalError, opts));
+    if (run.internalError) return finish(ex, t0, seed, run.tests, "error", stdout, internalError(sandboxMessages.whileChecking(), run.internalError, opts));
     return finish(ex, t0, seed, run.tests, undefined, stdout);
   } finally {
     transport.dispose();

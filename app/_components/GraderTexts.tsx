@@ -5,7 +5,7 @@
  * panel renders each result's texts with them, and shows the grader's English where one is missing.
  */
 import { createContext, useContext, type ReactNode } from "react";
-import { renderText, type LocalText, type TextCatalog } from "../../lib/messages/text.ts";
+import { renderCheckName, renderText, type LocalText, type TextCatalog } from "../../lib/messages/text.ts";
 
 const Catalog = createContext<TextCatalog>({});
 
@@ -17,4 +17,10 @@ export function GraderTexts({ catalog, children }: { catalog: TextCatalog; child
 export function useGraderText(): (text: LocalText | undefined, english: string) => string {
   const catalog = useContext(Catalog);
   return (text, english) => (text ? (renderText(text, catalog) ?? english) : english);
+}
+
+/** A check's name in the reader's language (the exercise's translation file), else its English name. */
+export function useCheckName(): (name: string) => string {
+  const catalog = useContext(Catalog);
+  return (name) => renderCheckName(name, catalog);
 }

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { outputParts, type GradeResult, type TestResult } from "../../lib/result.ts";
 import { Heatmap, LineChart } from "./Charts.tsx";
-import { useGraderText } from "./GraderTexts.tsx";
+import { useCheckName, useGraderText } from "./GraderTexts.tsx";
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
@@ -44,6 +44,7 @@ function Pictures({ data }: { data: Record<string, unknown> }) {
 function TestRow({ t, above }: { t: TestResult; above?: string }) {
   const tr = useTranslations("results");
   const say = useGraderText();
+  const sayName = useCheckName();
   const repeats = !!above && t.status !== "passed" && t.output.trim() === above.trim();
   const parts: { message: string; kind?: string; hint?: string } = repeats ? { message: "" } : outputParts(t);
   // The grader's words in the reader's language where the result carries their keys, else its English.
@@ -54,7 +55,7 @@ function TestRow({ t, above }: { t: TestResult; above?: string }) {
     <li className={`test ${t.status}`} data-testid="test" data-status={t.status}>
       <div className="test-head">
         <span className="icon" aria-label={tr(`testStatus.${t.status}`)}>{t.status === "passed" ? "✓" : "✗"}</span>
-        <span className="test-name" data-i18n="check-name">{t.name}</span>
+        <span className="test-name" data-i18n="check-name">{sayName(t.name)}</span>
         <span className={`vis vis-${t.visibility}`}>{tr(`visibility.${t.visibility}`)}</span>
         <span className="pts">{fmt(t.score)} / {fmt(t.maxScore)}</span>
       </div>

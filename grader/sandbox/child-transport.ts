@@ -12,6 +12,7 @@ import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
 import type { ChildReply, ChildRequest } from "./child-protocol.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
@@ -141,7 +142,7 @@ export class ChildTransport implements SandboxTransport {
   static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<ChildTransport> {
     const t = await ChildTransport.spawn(limits);
     try {
-      await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, "starting the sandbox", false);
+      await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false);
     } catch (e) {
       t.dispose();
       throw e;
@@ -156,7 +157,7 @@ export class ChildTransport implements SandboxTransport {
    */
   static async prepare(limits: SandboxLimits, harness: string): Promise<ChildTransport> {
     const t = await ChildTransport.spawn(limits);
-    t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, "starting the sandbox", false).then(() => undefined);
+    t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then(() => undefined);
     t.ready.catch(() => t.dispose());
     return t;
   }
@@ -177,7 +178,7 @@ export class ChildTransport implements SandboxTransport {
 
   /** Run the exercise's trusted driver in a prepared child, before the learner's code. */
   async loadDriver(driver: string): Promise<void> {
-    await this.request({ op: "driver", script: driver } as never, OPEN_DEADLINE_MS, "starting the sandbox", false);
+    await this.request({ op: "driver", script: driver } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false);
   }
 
   /** The OS pid of the child (bwrap's, under bubblewrap). */
@@ -204,12 +205,9 @@ export class ChildTransport implements SandboxTransport {
     // Under bubblewrap a signal death arrives as exit code 128 + signal.
     const sig = signal ?? (code !== null && code > 128 ? ({ 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 9: "SIGKILL", 11: "SIGSEGV", 24: "SIGXCPU" } as Record<number, string>)[code - 128] : undefined);
     if (oom || sig === "SIGABRT" || sig === "SIGTRAP" || sig === "SIGSEGV" || sig === "SIGBUS" || sig === "SIGKILL") {
-      this.dead = new SandboxLimitError(
-        "memory",
-        `Memory limit exceeded: the sandbox process ran out of memory (limit ${this.limits.memoryMb} MiB for your code). Look for arrays that grow without bound, huge allocations, or copies made inside a loop.`,
-      );
+      this.dead = new SandboxLimitError("memory", sandboxMessages.processMemoryLimit(String(this.limits.memoryMb)));
     } else if (sig === "SIGXCPU") {
-      this.dead = new SandboxLimitError("timeout", `Time limit exceeded: your code used more CPU time than this exercise allows.`);
+      this.dead = new SandboxLimitError("timeout", sandboxMessages.cpuLimit());
     } else {
       this.dead = new Error(`the sandbox process exited unexpectedly (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.slice(-500)}` : ""}`);
     }
@@ -242,12 +240,7 @@ export class ChildTransport implements SandboxTransport {
     const started = performance.now();
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.kill(
-          new SandboxLimitError(
-            "timeout",
-            `Time limit exceeded: your code did not finish ${what} within this exercise's limit (${(this.limits.timeoutMs / 1000).toFixed(1)} s); the sandbox was stopped. Look for an infinite loop, a never-settling promise, or far more work than needed.`,
-          ),
-        );
+        this.kill(new SandboxLimitError("timeout", sandboxMessages.timeLimitWhile(what, (this.limits.timeoutMs / 1000).toFixed(1))));
       }, deadlineMs);
       this.pending.set(id, {
         resolve: (v) => {
@@ -269,19 +262,19 @@ export class ChildTransport implements SandboxTransport {
   }
 
   async load(script: string): Promise<LoadOutcome> {
-    return (await this.learnerRequest({ op: "load", script } as never, "loading your module")) as LoadOutcome;
+    return (await this.learnerRequest({ op: "load", script } as never, sandboxActivity.loading())) as LoadOutcome;
   }
 
   async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
-    return (await this.learnerRequest({ op: "call", name, packet, keep, returnArgs } as never, `running ${name}`)) as WirePacket;
+    return (await this.learnerRequest({ op: "call", name, packet, keep, returnArgs } as never, sandboxActivity.running(name))) as WirePacket;
   }
 
   async put(packet: WirePacket): Promise<number> {
-    return (await this.learnerRequest({ op: "put", packet } as never, "storing an input")) as number;
+    return (await this.learnerRequest({ op: "put", packet } as never, sandboxActivity.storing())) as number;
   }
 
   async get(id: number): Promise<WirePacket> {
-    return (await this.learnerRequest({ op: "get", handle: id } as never, "reading a value back")) as WirePacket;
+    return (await this.learnerRequest({ op: "get", handle: id } as never, sandboxActivity.reading())) as WirePacket;
   }
 
   async logs(): Promise<string> {

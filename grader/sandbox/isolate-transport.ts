@@ -7,6 +7,7 @@
 import ivm from "isolated-vm";
 import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
+import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { LEARNER_SCRIPT } from "../../lib/sandbox/names.ts";
 
@@ -48,7 +49,7 @@ function boundedPacket(p: unknown): WirePacket {
     packet.buffers.length <= DEFAULT_WIRE_LIMITS.maxElements &&
     packet.buffers.reduce((n: number, b: unknown) => n + (b instanceof ArrayBuffer ? b.byteLength : Infinity), 0) <= DEFAULT_WIRE_LIMITS.maxElements * 8;
   if (ok) return packet as WirePacket;
-  return encode({ status: "threw", error: { name: "Error", message: "the sandbox produced a reply over its size limit (was a global the grader relies on replaced?)", stack: "" } });
+  return encode({ status: "threw", error: { name: "Error", message: sandboxMessages.overSize(), stack: "" } });
 }
 
 export class IsolateTransport implements SandboxTransport {
@@ -114,7 +115,7 @@ export class IsolateTransport implements SandboxTransport {
 
   /** Run `fn` against the budget; turn limit failures into SandboxLimitError. */
   private async timed<T>(what: string, fn: (timeout: number) => Promise<T>): Promise<T> {
-    if (this.disposed) throw new SandboxLimitError("memory", "The sandbox was already stopped by an earlier limit.");
+    if (this.disposed) throw new SandboxLimitError("memory", sandboxMessages.alreadyStopped());
     const left = this.remainingMs();
     if (left <= 0) throw this.timeoutError();
     try {
@@ -128,10 +129,7 @@ export class IsolateTransport implements SandboxTransport {
 
   private timeoutError(): SandboxLimitError {
     const secs = ((this.limits.cpuMs ?? this.limits.timeoutMs) / 1000).toFixed(1);
-    return new SandboxLimitError(
-      "timeout",
-      `Time limit exceeded: your code ran longer than this exercise allows (${secs} s in all). Look for an infinite loop or a loop that does far more work than needed.`,
-    );
+    return new SandboxLimitError("timeout", sandboxMessages.timeLimit(secs));
   }
 
   private classify(e: unknown, what: string): Error {
@@ -140,10 +138,7 @@ export class IsolateTransport implements SandboxTransport {
     if (/timed out/i.test(msg)) return this.timeoutError();
     if (this.isolate.isDisposed || /memory limit|disposed/i.test(msg)) {
       this.disposed = true;
-      return new SandboxLimitError(
-        "memory",
-        `Memory limit exceeded: your code used more than the ${this.limits.memoryMb} MiB this exercise allows (while ${what}). Look for arrays that grow without bound or copies made inside a loop.`,
-      );
+      return new SandboxLimitError("memory", sandboxMessages.memoryLimit(String(this.limits.memoryMb), what));
     }
     return e instanceof Error ? e : new Error(msg);
   }
@@ -155,29 +150,29 @@ export class IsolateTransport implements SandboxTransport {
     try {
       compiled = await this.isolate.compileScript(script, { filename: LEARNER_SCRIPT });
     } catch (e) {
-      return { ok: false, error: { message: `Your code could not be compiled: ${String((e as Error).message).slice(0, 2000)}`, stack: "" } };
+      return { ok: false, error: { message: sandboxMessages.couldNotCompile(String((e as Error).message).slice(0, 2000)), stack: "" } };
     }
     try {
-      await this.timed("loading your module", (timeout) => compiled.run(this.context, { timeout }));
+      await this.timed(sandboxActivity.loading(), (timeout) => compiled.run(this.context, { timeout }));
     } catch (e) {
       if (e instanceof SandboxLimitError) throw e;
       const err = e as Error;
-      return { ok: false, error: { message: `Your module threw while loading: ${String(err.message).slice(0, 2000)}`, stack: String(err.stack ?? "").slice(0, 4000) } };
+      return { ok: false, error: { message: sandboxMessages.threwWhileLoading(String(err.message).slice(0, 2000)), stack: String(err.stack ?? "").slice(0, 4000) } };
     }
-    const json = await this.timed("reading your exports", (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }));
+    const json = await this.timed(sandboxActivity.exports(), (timeout) => this.fns.exportNames.apply(undefined, [], { timeout, result: { copy: true } }));
     return { ok: true, exportsJson: typeof json === "string" && json.length <= 64 * 1024 ? json : "[]" };
   }
 
   async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
     return boundedPacket(
-      await this.timed(`running ${name}`, (timeout) =>
+      await this.timed(sandboxActivity.running(name), (timeout) =>
         this.fns.call.apply(undefined, [name, packet.json, packet.buffers, keep, returnArgs], { timeout, arguments: { copy: true }, result: { copy: true } }),
       ),
     );
   }
 
   async put(packet: WirePacket): Promise<number> {
-    const id = await this.timed("storing an input", (timeout) =>
+    const id = await this.timed(sandboxActivity.storing(), (timeout) =>
       this.fns.put.apply(undefined, [packet.json, packet.buffers], { timeout, arguments: { copy: true }, result: { copy: true } }),
     );
     if (typeof id !== "number") throw new Error("the sandbox did not return a handle");
@@ -186,7 +181,7 @@ export class IsolateTransport implements SandboxTransport {
 
   async get(id: number): Promise<WirePacket> {
     return boundedPacket(
-      await this.timed("reading a value back", (timeout) =>
+      await this.timed(sandboxActivity.reading(), (timeout) =>
         this.fns.get.apply(undefined, [id], { timeout, arguments: { copy: true }, result: { copy: true } }),
       ),
     );

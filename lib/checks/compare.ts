@@ -6,6 +6,7 @@ import { Tensor } from "../nd/index.ts";
 import { CheckFailure } from "./failure.ts";
 import { GENERIC_HINTS, type HintRule } from "./hints.ts";
 import { asNumberResult, asTensorResult, indexLabel } from "./results.ts";
+import { describe } from "./describe.ts";
 import { describeTolerance, isClose, toleranceRatio, VS_TFJS, VS_TFJS_RELATIVE, type Tolerance } from "./tolerance.ts";
 import { en } from "../messages/text.ts";
 
@@ -92,5 +93,5 @@ function describeShort(v: unknown): string {
   if (v === undefined) return "undefined";
   if (v === null) return "null";
   if (v instanceof Tensor) return en`a tensor of shape [${v.shape}]`;
-  return typeof v === "object" ? en`an object` : typeof v;
+  return describe(v);
 }

@@ -3,6 +3,7 @@
  * Exercises import only `gradlab/nd`, this and `datasets/`; the runner (run.ts) is the grader's, not theirs.
  */
 export * from "./define.ts";
+export * from "./describe.ts";
 export * from "./compare.ts";
 export * from "./failure.ts";
 export * from "./finite-diff.ts";
@@ -16,6 +17,6 @@ export * from "./tf.ts";
 export * from "./tolerance.ts";
 export * from "./training.ts";
 export * from "./variants.ts";
-export { SandboxFn, InvalidValue, describe, type Handle } from "../wire.ts";
+export { SandboxFn, InvalidValue, type Handle } from "../wire.ts";
 /** Translatable English for messages and hints: en`Your values are ${n} times the reference.` (lib/messages/text.ts). */
 export { en } from "../messages/text.ts";

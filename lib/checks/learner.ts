@@ -6,6 +6,7 @@
 import type { Handle } from "../wire.ts";
 import { CheckFailure } from "./failure.ts";
 import { en } from "../messages/text.ts";
+import { sandboxText } from "../messages/sandbox-texts.ts";
 
 export type RawOutcome =
   | { status: "ok"; value: unknown; args?: unknown[] }
@@ -32,7 +33,9 @@ function outcomeFailure(label: string, o: Exclude<RawOutcome, { status: "ok" }>)
     case "promise":
       return new CheckFailure(en`${label} returned a Promise; exercise functions must be synchronous (no async, no await).`);
     case "threw": {
-      const { name, message, location } = o.error;
+      // The message is the learner's own words, or the sandbox's (a value it could not read): those get their key.
+      const { name, location } = o.error;
+      const message = sandboxText(o.error.message);
       return new CheckFailure(location ? en`${label} threw ${name}: ${message} (at ${location})` : en`${label} threw ${name}: ${message}`);
     }
   }

@@ -1,7 +1,8 @@
 /** Validating what the learner's functions returned: the right kind, shape and finiteness, or a CheckFailure that says what came back. */
 import { Tensor } from "../nd/index.ts";
 import { flatToIndex } from "../nd/util.ts";
-import { InvalidValue, describe } from "../wire.ts";
+import { InvalidValue } from "../wire.ts";
+import { describe, whyText } from "./describe.ts";
 import { CheckFailure } from "./failure.ts";
 import { en } from "../messages/text.ts";
 
@@ -9,7 +10,7 @@ import { en } from "../messages/text.ts";
 
 /** The returned value as a Tensor of `shape`, or a CheckFailure naming what is wrong. */
 export function asTensorResult(label: string, v: unknown, shape?: number[]): Tensor {
-  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${whyText(v)}.`);
   if (v === undefined) throw new CheckFailure(shape ? en`${label} returned nothing (undefined); expected a tensor of shape [${shape}].` : en`${label} returned nothing (undefined); expected a tensor.`, { hint: forgotReturn() });
   if (!(v instanceof Tensor)) {
     throw new CheckFailure(shape ? en`${label} returned ${describe(v)}; expected a tensor (an nd Tensor or {shape, data}) of shape [${shape}].` : en`${label} returned ${describe(v)}; expected a tensor (an nd Tensor or {shape, data}).`);
@@ -28,7 +29,7 @@ export function asTensorResult(label: string, v: unknown, shape?: number[]): Ten
 
 /** The returned value as a finite number. Accepts a size-1 tensor too. */
 export function asNumberResult(label: string, v: unknown): number {
-  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${whyText(v)}.`);
   let x = v;
   if (v instanceof Tensor && v.data.length === 1) x = v.data[0];
   if (typeof x !== "number") throw new CheckFailure(en`${label} returned ${describe(v)}; expected a number.`, x === undefined ? { hint: forgotReturn() } : {});
@@ -38,7 +39,7 @@ export function asNumberResult(label: string, v: unknown): number {
 
 /** The returned value as an Int32Array-like list of integers of `length`. */
 export function asIntsResult(label: string, v: unknown, length: number): Int32Array {
-  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${whyText(v)}.`);
   let data: ArrayLike<number> | undefined;
   if (v instanceof Int32Array || v instanceof Float64Array) data = v;
   else if (v instanceof Tensor) data = v.data;
@@ -56,7 +57,7 @@ export function asIntsResult(label: string, v: unknown, length: number): Int32Ar
 
 /** A plain object result with the listed keys. */
 export function asObjectResult(label: string, v: unknown, keys: string[]): Record<string, unknown> {
-  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${v.why}.`);
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} returned ${whyText(v)}.`);
   if (v === null || typeof v !== "object" || v instanceof Tensor || Array.isArray(v)) {
     throw new CheckFailure(en`${label} returned ${describe(v)}; expected an object with ${keys.map((k) => `'${k}'`).join(", ")}.`);
   }

@@ -121,7 +121,7 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
     expect(out.tests.map((t) => [t.name, t.score, t.status, t.output])).toEqual([
       ["v1", 1, "passed", ""],
       ["v2", 0, "failed", "Your code ran longer than 5 s."],
-      ["h", 0, "failed", "Not run: grading stopped at an earlier check (timeout)."],
+      ["h", 0, "failed", "Not run: grading stopped at an earlier check (time limit)."],
     ]);
   });
 

@@ -7,6 +7,7 @@ import type { CheckSuite } from "./define.ts";
 import type { Tf } from "./tf.ts";
 import { failureOutput, hiddenFailureMessage, hiddenFailureOutput, testTexts, type GradeStatus, type TestResult } from "../result.ts";
 import { en } from "../messages/text.ts";
+import { sandboxText } from "../messages/sandbox-texts.ts";
 import { CheckFailure, SandboxLimitError } from "./failure.ts";
 import { Learner } from "./learner.ts";
 
@@ -126,9 +127,11 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
       });
     } catch (e) {
       if (e instanceof SandboxLimitError) {
-        stopped = { status: e.kind, message: e.message };
-        tests.push({ ...base, score: 0, status: "failed", output: e.message, ...withTexts(e.message, undefined, undefined) });
-        skipReason = en`Not run: grading stopped at an earlier check (${e.kind}).`;
+        // Written by the sandbox, maybe in another process: given its key again here.
+        const message = sandboxText(e.message);
+        stopped = { status: e.kind, message };
+        tests.push({ ...base, score: 0, status: "failed", output: message, ...withTexts(message, undefined, undefined) });
+        skipReason = e.kind === "timeout" ? en`Not run: grading stopped at an earlier check (time limit).` : en`Not run: grading stopped at an earlier check (memory limit).`;
         continue;
       }
       if (e instanceof CheckFailure) {

@@ -6,7 +6,8 @@
  * one value per epoch (or per logged step), finite numbers only, at most MAX_CURVE_POINTS.
  */
 import type { Tensor } from "../nd/index.ts";
-import { describe, InvalidValue } from "../wire.ts";
+import { InvalidValue } from "../wire.ts";
+import { describe, whyText } from "./describe.ts";
 import { CheckFailure } from "./failure.ts";
 import { asObjectResult, asTensorResult } from "./results.ts";
 import type { CheckOutcome } from "./define.ts";
@@ -149,7 +150,7 @@ const MAX_LAYERS = 16;
 export function asMlpLayers(label: string, v: unknown, rules: MlpRules): DenseParams[] {
   const chain = `${rules.inputs} → … → ${rules.outputs}`;
   const shapeHint = en`Return { layers: [{ w, b }, ...], losses } with w [in, out] and b [out], chaining ${chain}: e.g. 784 → 128 → 10.`;
-  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${v.why}.`, { hint: shapeHint });
+  if (v instanceof InvalidValue) throw new CheckFailure(en`${label} could not be read: it holds ${whyText(v)}.`, { hint: shapeHint });
   if (!Array.isArray(v)) throw new CheckFailure(en`${label} is ${describe(v)}; expected an array of dense layers { w, b }.`, { hint: shapeHint });
   if (v.length < rules.minHidden + 1) {
     const layers = v.length === 1 ? en`${label} has 1 layer;` : en`${label} has ${v.length} layers;`;

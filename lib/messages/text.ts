@@ -128,3 +128,58 @@ export function renderText(text: LocalText, catalog: TextCatalog): string | unde
 export function keysOf(text: LocalText): string[] {
   return [text.key, ...(text.params ?? []).flatMap((p) => (typeof p === "object" ? keysOf(p) : []))];
 }
+
+/**
+ * The key a check's name is translated under. Names stay English in the result JSON (`name`, the
+ * Gradescope contract); a page or report looks the translation up by this key, which the exercise's
+ * translation file gives under "checkNames" (lib/messages/translations.ts). Its own prefix ("n"), so
+ * a name can never take the translation of a message template written the same way.
+ */
+export function checkNameKey(name: string): string {
+  return `n${hash53(name).toString(36).padStart(11, "0")}`;
+}
+
+/** A check's name in the catalogue's language, else its English name. */
+export function renderCheckName(name: string, catalog: TextCatalog): string {
+  return catalog[checkNameKey(name)] ?? name;
+}
+
+/** Makes an English text with `en` from its values (a function of strings, each a `${}` of its template). */
+export type TextMaker = (...values: string[]) => string;
+
+const SENTINEL = /\u0000(\d+)\u0000/;
+const patterns = new WeakMap<TextMaker, { re: RegExp; arity: number }>();
+
+/** The pattern of a maker's English: its literal parts as they are, each value as a lazy capture. */
+function patternOf(make: TextMaker): { re: RegExp; arity: number } {
+  let p = patterns.get(make);
+  if (p) return p;
+  const arity = make.length;
+  const pieces = make(...Array.from({ length: arity }, (_, i) => `\u0000${i}\u0000`)).split(SENTINEL);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = pieces.map((piece, i) => (i % 2 === 0 ? escape(piece) : "([\\s\\S]*?)")).join("");
+  p = { re: new RegExp(`^${body}$`), arity };
+  patterns.set(make, p);
+  return p;
+}
+
+/**
+ * `text` made again with `en` when one of `makers` wrote it, so that it carries its key; else `text`
+ * unchanged. For English made where `en`'s memory does not reach: a sandbox child process, the
+ * isolate (whose hostile globals must not run our code), a value description sent over the wire.
+ * Each value is recognised too (a fragment inside a message); anything no maker wrote (the
+ * learner's own words, a compiler's message) stays as it is.
+ */
+export function retag(text: string, makers: readonly TextMaker[], depth = 0): string {
+  if (textOf(text) || depth > 3 || text.length > 10_000) return text;
+  for (const make of makers) {
+    const { re, arity } = patternOf(make);
+    const m = re.exec(text);
+    if (!m) continue;
+    const values = Array.from({ length: arity }, (_, i) => retag(m[i + 1], makers, depth + 1));
+    const again = make(...values);
+    // A maker whose English depends on more than its values would make other words: keep the original.
+    return again === text ? again : text;
+  }
+  return text;
+}

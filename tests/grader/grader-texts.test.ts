@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { availableLocales, DEFAULT_LOCALE, messagesDir } from "../../lib/i18n/locales.ts";
-import { keysOf, renderText, type LocalText } from "../../lib/messages/text.ts";
-import { graderCatalog, readTemplates } from "../../lib/messages/translations.ts";
+import { keysOf, renderCheckName, renderText, type LocalText } from "../../lib/messages/text.ts";
+import { exerciseTextsFile, graderCatalog, readCheckNames, readTemplates } from "../../lib/messages/translations.ts";
 import { loadCatalogue } from "../../grader/exercises.ts";
 import { gradeCode } from "../../grader/grade.ts";
 import { missingTemplates, ROOT, staleTemplates, templatesIn, textOwners } from "../../scripts/grader-texts.ts";
@@ -47,6 +47,28 @@ describe("grader texts, found in the source", () => {
   it("no template with values sits at module scope (its key would be forgotten: make it a function)", () => {
     expect(owners.flatMap((o) => o.templates.filter((t) => t.moduleScopeWithValues).map((t) => `${t.file}:${t.line}`))).toEqual([]);
   });
+});
+
+describe("check names: every check of every exercise has a name in every language", async () => {
+  const catalogue = await loadCatalogue();
+  for (const locale of locales) {
+    it(`every check's name has a ${locale} text (its exercise's "checkNames"), and none is left for a check that is gone`, () => {
+      const missing: string[] = [];
+      const stale: string[] = [];
+      for (const ex of catalogue.exercises) {
+        const file = exerciseTextsFile(ex.dir, locale);
+        const names = readCheckNames(file);
+        const checks = new Set(ex.suite.checks.map((c) => c.name));
+        for (const name of checks) if (!names[name]) missing.push(`${file.slice(ROOT.length + 1)}: "${name}"`);
+        for (const name of Object.keys(names)) if (!checks.has(name)) stale.push(`${file.slice(ROOT.length + 1)}: "${name}"`);
+        // What a page and the CLI show: the translation, found through the exercise's catalogue.
+        const catalog = graderCatalog(locale, ex.dir, ROOT);
+        for (const name of checks) if (names[name]) expect(renderCheckName(name, catalog)).toBe(names[name]);
+      }
+      expect(missing, `add each to the exercise's messages.${locale}.json under "checkNames"`).toEqual([]);
+      expect(stale, "names of checks that no longer exist").toEqual([]);
+    });
+  }
 });
 
 describe("grader texts, found by grading every starter and wrong variant on the visible checks", async () => {

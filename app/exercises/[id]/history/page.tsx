@@ -7,6 +7,8 @@ import { TopBar } from "../../../_components/TopBar.tsx";
 import { CodeDiff } from "../../../_components/CodeDiff.tsx";
 import { LoadAttempt } from "./LoadAttempt.tsx";
 import { LearnerZone, ZonedTime } from "./ZonedTime.tsx";
+import { graderCatalog } from "../../../../lib/messages/translations.ts";
+import { renderCheckName } from "../../../../lib/messages/text.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +24,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const results = await getTranslations("results");
   const locale = await getLocale();
   const title = be.localizedTitle(ex.meta.title, ex.files.statement, locale);
+  const grader = graderCatalog(locale, ex.dir);
   const rows = be.history(user, id);
   // The course's zone when the exercise is set in the learner's course; otherwise the learner's own (in the browser).
   const timeZone = be.exerciseTimeZone(user.id, id);
@@ -89,7 +92,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
               <ul className="tests compact">
                 {shown.result.tests.map((c) => (
                   <li key={c.name} className={`test ${c.status}`}>
-                    <span className="icon">{c.status === "passed" ? "✓" : "✗"}</span> <span data-i18n="check-name">{c.name}</span> <span className="muted small">{fmt(c.score)} / {c.maxScore} · {results(`visibility.${c.visibility}`)}</span>
+                    <span className="icon">{c.status === "passed" ? "✓" : "✗"}</span> <span data-i18n="check-name">{renderCheckName(c.name, grader)}</span> <span className="muted small">{fmt(c.score)} / {c.maxScore} · {results(`visibility.${c.visibility}`)}</span>
                   </li>
                 ))}
               </ul>

@@ -16,6 +16,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const { q = "", offset = "0" } = await searchParams;
   const be = await loadServer();
   const t = await getTranslations("admin");
+  const tl = await getTranslations("ltiAdmin");
   const page = await be.admin.users(user, await headers(), q, Number(offset) || 0);
   const courses = be.admin.courses(user);
   return (
@@ -23,6 +24,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <TopBar user={user} crumbs={[{ label: t("title") }]} />
       <main className="page admin">
         <h1>{t("title")}</h1>
+        <p><a href="/admin/lti" data-testid="admin-lti-link">{tl("title")}</a></p>
         <section>
           <h2>{t("users.title")}</h2>
           <form className="admin-search" method="get" role="search">

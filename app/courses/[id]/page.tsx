@@ -7,6 +7,7 @@ import { TopBar } from "../../_components/TopBar.tsx";
 import { AssignmentForm, CourseSettingsForm, ExtensionForm, InviteLink, MemberRoleForm, RosterImport, Section } from "../../_components/course/CourseForms.tsx";
 import { CourseLifecycle } from "../../_components/course/CourseLifecycle.tsx";
 import { MemberActions } from "../../_components/course/MemberActions.tsx";
+import { LtiPassback } from "../../_components/course/LtiPassback.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,8 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
   const staff = d.role !== "learner";
   const instructor = d.role === "instructor";
   const prog = be.progress(user.id);
+  // Courses fed by an LMS (LTI): the staff see grade passback and roster sync.
+  const lti = staff ? be.lti.course.status(user, id) : null;
   const cat = await be.getCatalogue();
   const takenBy = new Map(d.assignments.flatMap((a) => a.exercises.map((x) => [x.id, a.title] as const)));
   const picker = cat.exercises.map((x) => ({ id: x.id, title: x.meta.title, set: cat.sets.find((s) => s.id === x.set)?.title ?? x.set, topic: x.meta.topic, takenBy: takenBy.get(x.id) }));
@@ -135,6 +138,7 @@ export default async function CoursePage({ params }: { params: Promise<{ id: str
             {d.assignments.length ? <ExtensionForm courseId={id} timeZone={d.course.timeZone} assignments={d.assignments.map((a) => ({ id: a.id, title: a.title }))} /> : <p className="muted">{t("createAssignmentFirst")}</p>}
           </Section>
         )}
+        {lti && lti.contexts.length > 0 && <LtiPassback courseId={id} instructor={instructor} status={lti} />}
         {staff && (
           <Section title={t("members", { n: d.members.length })} testid="members">
             <table className="history">

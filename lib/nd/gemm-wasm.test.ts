@@ -36,7 +36,11 @@ describe("the WebAssembly matmul kernel", () => {
     expect(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
     const mod = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: "e", name: "m", kind: "memory" }]);
-    expect(WebAssembly.Module.exports(mod)).toEqual([{ name: "g", kind: "function" }]);
+    expect(WebAssembly.Module.exports(mod)).toEqual([
+      { name: "g", kind: "function" },
+      { name: "s", kind: "function" },
+      { name: "f", kind: "function" },
+    ]);
   });
 
   it("gives exactly the TypeScript kernel's results on random shapes (property)", () => {
@@ -96,6 +100,41 @@ describe("the WebAssembly matmul kernel", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("skips the zeros of a mostly-zero A with exactly the TypeScript kernel's results (specials, -0 and non-finite B included)", () => {
+    const kernel = createWasmGemm(api)!;
+    const special = [NaN, Infinity, -Infinity, -0, 5e-324, 1e308, -1e308, 1, -1, 0.1, 3];
+    fc.assert(
+      fc.property(fc.integer({ min: 17, max: 40 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 13 }), fc.boolean(), fc.integer(), (n, k, m, finiteB, s) => {
+        const rng = new Rng(s);
+        // About 80% zeros (+0 and -0) in A: the sparse path.
+        const a = new Tensor(Float64Array.from({ length: n * k }, () => (rng.next() < 0.8 ? (rng.next() < 0.5 ? 0 : -0) : special[rng.int(special.length)]!)), [n, k]);
+        const b = new Tensor(Float64Array.from({ length: k * m }, () => (finiteB ? rng.normal() : special[rng.int(special.length)]!)), [k, m]);
+        const [ts, wasm] = both(a, b, kernel);
+        expectIdentical(ts, wasm);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sparse rows: s skips zero entries of A and f tells a finite B from one with NaN or an infinity", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(1) as Uint8Array<ArrayBuffer>), { e: { m: memory } });
+    const heap = new Float64Array(memory.buffer);
+    const s = exports.s as (a: number, b: number, c: number, n: number, k: number, m: number) => void;
+    const f = exports.f as (b: number, len: number) => number;
+    // A = [[0, 2, 0], [0, 0, 0]] (at 0), B = 3x3 (at 6), C = 2x3 (at 15)
+    heap.set([0, 2, 0, 0, 0, 0], 0);
+    heap.set([1, 2, 3, 4, 5, 6, 7, 8, 9], 6);
+    s(0, 6 * 8, 15 * 8, 2, 3, 3);
+    expect(Array.from(heap.subarray(15, 21))).toEqual([8, 10, 12, 0, 0, 0]);
+    expect(f(6 * 8, 9)).toBe(0);
+    heap[14] = Infinity; // the last (odd) element
+    expect(f(6 * 8, 9)).toBeNaN();
+    heap[14] = 9;
+    heap[7] = NaN;
+    expect(f(6 * 8, 9)).toBeNaN();
   });
 
   it("splits A into row panels when it does not fit, and declines when B does not fit", () => {

@@ -92,6 +92,11 @@ class Code {
   f64load = (offset = 0) => this.op(0x2b, 3).u(offset);
   f64store = (offset = 0) => this.op(0x39, 3).u(offset);
   f64add = () => this.op(0xa0);
+  f64ne = () => this.op(0x62);
+  /** f64.const (little-endian IEEE bytes). */
+  f64const = (v: number) => this.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
+  f64x2splat = () => this.op(0xfd, 0x14);
+  f64x2lane = (lane: number) => this.op(0xfd, 0x21, lane);
   f64mul = () => this.op(0xa2);
   v128load = (offset = 0) => this.op(0xfd, 0x00, 3).u(offset);
   v128store = (offset = 0) => this.op(0xfd, 0x0b, 3).u(offset);
@@ -319,19 +324,11 @@ export function gemmModuleBytes(pages: number, MR = TILE_ROWS): Uint8Array {
     },
   );
   c.op(0x0b); // end of function
-
-  const body: number[] = [];
-  uleb(3, body); // local groups
-  uleb(I32_LOCALS, body);
-  body.push(I32);
-  uleb(V128_LOCALS, body);
-  body.push(V128);
-  uleb(F64_LOCALS, body);
-  body.push(F64);
-  body.push(...c.b);
+  const gemmBody = funcBody(c, [[I32_LOCALS, I32], [V128_LOCALS, V128], [F64_LOCALS, F64]]);
 
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0], out); // type: (i32 x6) -> ()
+  // types: 0 = (i32 x6) -> (), 1 = (i32, i32) -> f64
+  section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, 0x60, 2, I32, I32, 1, F64], out);
   const imp: number[] = [1];
   name("e", imp);
   name("m", imp);
@@ -339,22 +336,156 @@ export function gemmModuleBytes(pages: number, MR = TILE_ROWS): Uint8Array {
   uleb(pages, imp);
   uleb(pages, imp);
   section(2, imp, out);
-  section(3, [1, 0], out); // function 0 has type 0
-  const exp: number[] = [1];
+  section(3, [3, 0, 0, 1], out); // g and s have type 0, f type 1
+  const exp: number[] = [3];
   name("g", exp);
-  exp.push(0x00, 0); // func 0
+  exp.push(0x00, 0);
+  name("s", exp);
+  exp.push(0x00, 1);
+  name("f", exp);
+  exp.push(0x00, 2);
   section(7, exp, out);
-  const code: number[] = [1];
-  uleb(body.length, code);
-  code.push(...body);
+  const bodies = [gemmBody, sparseRowsBody(), finiteProbeBody()];
+  const code: number[] = [bodies.length];
+  for (const b of bodies) {
+    uleb(b.length, code);
+    code.push(...b);
+  }
   section(10, code, out);
   return Uint8Array.from(out);
+}
+
+function funcBody(c: Code, locals: [count: number, type: number][]): number[] {
+  const body: number[] = [];
+  uleb(locals.length, body);
+  for (const [count, type] of locals) {
+    uleb(count, body);
+    body.push(type);
+  }
+  body.push(...c.b);
+  return body;
+}
+
+/**
+ * s(a, b, c, n, k, m): C += A @ B for an A with many zeros (inputs such as images, ReLU outputs):
+ * each row of C gets `a * B[p]` for every nonzero `a = A[i][p]`, p in ascending order. Every
+ * element is still summed `((0 + a0*b0) + a1*b1) + ...` with a separate multiply and add; a
+ * skipped term is `0 * b`, which adds nothing (C starts at +0 and a sum that starts at +0 never
+ * becomes -0), as long as B is finite: the caller checks that with `f` first.
+ */
+function sparseRowsBody(): number[] {
+  const A = 0, B = 1, C = 2, N = 3, K = 4, M = 5;
+  const I = 6, P = 7, J = 8, AR = 9, BP = 10, CR = 11, CP = 12, BQ = 13, MB = 14, M2 = 15, M4 = 16;
+  const AV = 17; // v128
+  const S = 18; // f64
+  const c = new Code();
+  const axpy = (off: number) => {
+    c.get(CP).get(CP).v128load(off).get(AV).get(BQ).v128load(off).f64x2mul().f64x2add().v128store(off);
+  };
+  c.get(M).i32(3).op(0x74).set(MB);
+  c.get(M).i32(-4).and().set(M4);
+  c.get(M).i32(-2).and().set(M2);
+  c.get(A).set(AR);
+  c.get(C).set(CR);
+  c.i32(0).set(I);
+  c.while(
+    () => c.get(I).get(N).ltS(),
+    () => {
+      c.get(B).set(BP);
+      c.i32(0).set(P);
+      c.while(
+        () => c.get(P).get(K).ltS(),
+        () => {
+          c.get(AR).f64load(0).set(S);
+          c.if(
+            () => c.get(S).f64const(0).f64ne(),
+            () => {
+              c.get(S).f64x2splat().set(AV);
+              c.get(CR).set(CP);
+              c.get(BP).set(BQ);
+              c.i32(0).set(J);
+              c.while(
+                () => c.get(J).get(M4).ltS(),
+                () => {
+                  axpy(0);
+                  axpy(16);
+                  c.inc(CP, 32).inc(BQ, 32).inc(J, 4);
+                },
+              );
+              c.if(
+                () => c.get(J).get(M2).ltS(),
+                () => {
+                  axpy(0);
+                  c.inc(CP, 16).inc(BQ, 16);
+                },
+              );
+              c.if(
+                () => c.get(M2).get(M).ltS(),
+                () => {
+                  c.get(CP).get(CP).f64load(0).get(S).get(BQ).f64load(0).f64mul().f64add().f64store(0);
+                },
+              );
+            },
+          );
+          c.inc(AR, 8).inc(BP, () => c.get(MB)).inc(P, 1);
+        },
+      );
+      c.inc(CR, () => c.get(MB)).inc(I, 1);
+    },
+  );
+  c.op(0x0b);
+  return funcBody(c, [[11, I32], [1, V128], [1, F64]]);
+}
+
+/** f(b, len): the sum of `x * 0` over len float64 at b: 0 when all are finite, NaN otherwise. */
+function finiteProbeBody(): number[] {
+  const B = 0, LEN = 1;
+  const I = 2, L2 = 3;
+  const ACC = 4, ZERO = 5; // v128
+  const S = 6; // f64
+  const c = new Code();
+  c.get(LEN).i32(-2).and().set(L2);
+  c.f64const(0).f64x2splat().set(ZERO);
+  c.f64const(0).f64x2splat().set(ACC);
+  c.f64const(0).set(S);
+  c.i32(0).set(I);
+  c.while(
+    () => c.get(I).get(L2).ltS(),
+    () => {
+      c.get(ACC).get(B).v128load(0).get(ZERO).f64x2mul().f64x2add().set(ACC);
+      c.inc(B, 16).inc(I, 2);
+    },
+  );
+  c.if(
+    () => c.get(L2).get(LEN).ltS(),
+    () => {
+      c.get(S).get(B).f64load(0).f64const(0).f64mul().f64add().set(S);
+    },
+  );
+  c.get(ACC).f64x2lane(0).get(ACC).f64x2lane(1).f64add().get(S).f64add();
+  c.op(0x0b);
+  return funcBody(c, [[2, I32], [2, V128], [1, F64]]);
 }
 
 // ---- the kernel --------------------------------------------------------------------------------
 
 /** Wasm pages (64 KiB) of the fixed memory: 8 MiB, 1 Mi float64. */
 export const GEMM_PAGES = 128;
+/** A share of zeros in A (from a sample) above which the sparse kernel takes the product. */
+const SPARSE_ZEROS = 0.6;
+const SPARSE_SAMPLE = 512;
+// Taken when nd loads (before learner code, which may replace Math's functions).
+const { max: mathMax, floor: mathFloor } = Math;
+
+/** Whether at least SPARSE_ZEROS of `len` values from `off` are zeros, judged on an even sample (either kernel gives the same result; this only picks the faster). */
+function mostlyZeros(A: Float64Array, off: number, len: number): boolean {
+  const step = mathMax(1, mathFloor(len / SPARSE_SAMPLE));
+  let zeros = 0;
+  let seen = 0;
+  for (let i = 0; i < len; i += step, seen++) if (A[off + i] === 0) zeros++;
+  return zeros >= SPARSE_ZEROS * seen;
+}
+
 /** Products smaller than this (n*k*m) stay in TypeScript: not worth the copies. */
 const MIN_WORK = 2048;
 
@@ -377,7 +508,10 @@ export function createWasmGemm(api: WasmApi, pages = GEMM_PAGES): GemmKernel | u
   const capacity = (pages * 65536) / 8;
 
   let heap: Float64Array | undefined;
-  let run: ((a: number, b: number, c: number, n: number, k: number, m: number) => void) | undefined;
+  type Run = (a: number, b: number, c: number, n: number, k: number, m: number) => void;
+  let run: Run | undefined;
+  let runSparse: Run | undefined;
+  let finiteProbe: ((b: number, len: number) => number) | undefined;
   let broken = false;
 
   const init = (): boolean => {
@@ -387,7 +521,9 @@ export function createWasmGemm(api: WasmApi, pages = GEMM_PAGES): GemmKernel | u
       const memory = new Memory({ initial: pages, maximum: pages });
       const instance = new Instance(new Module(gemmModuleBytes(pages)), { e: { m: memory } });
       heap = new Float64Array(memory.buffer);
-      run = instance.exports.g as typeof run;
+      run = instance.exports.g as Run;
+      runSparse = instance.exports.s as Run;
+      finiteProbe = instance.exports.f as typeof finiteProbe;
       return true;
     } catch {
       broken = true;
@@ -409,11 +545,13 @@ export function createWasmGemm(api: WasmApi, pages = GEMM_PAGES): GemmKernel | u
     // (Whole arrays are copied as they are: no subarray views for the common case.)
     const part = (X: Float64Array, from: number, to: number) => (from === 0 && to === taLength(X) ? X : taSubarray(X, from, to));
     taSet(h, part(B, bOff, bOff + k * m), bAt);
+    // Mostly zeros in A (images, ReLU outputs): skip them, exactly, when B is finite.
+    const g = mostlyZeros(A, aOff, n * k) && finiteProbe!(bAt * 8, k * m) === 0 ? runSparse! : run!;
     for (let r0 = 0; r0 < n; r0 += rows) {
       const r = min(rows, n - r0);
       taSet(h, part(A, aOff + r0 * k, aOff + (r0 + r) * k), aAt);
       taFill(h, 0, cAt, cAt + r * m);
-      run!(aAt * 8, bAt * 8, cAt * 8, r, k, m);
+      g(aAt * 8, bAt * 8, cAt * 8, r, k, m);
       taSet(C, taSubarray(h, cAt, cAt + r * m), cOff + r0 * m);
     }
     return true;

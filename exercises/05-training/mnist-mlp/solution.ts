@@ -1,4 +1,4 @@
-import { Rng, Tensor, add, argmax, gather, matmul, randn, mul, sum, transpose } from "gradlab/nd";
+import { Rng, Tensor, argmax, gather, matmul, randn, mul, sum, transpose } from "gradlab/nd";
 
 interface Layer { w: Tensor; b: Tensor; mw: Float64Array; vw: Float64Array; mb: Float64Array; vb: Float64Array }
 interface Model { layers: Layer[]; losses: number[] }
@@ -15,10 +15,20 @@ const EPS = 1e-8;
 function forward(model: Model, x: Tensor): { inputs: Tensor[]; logits: Tensor } {
   const inputs: Tensor[] = [];
   let h = x;
+  const last = model.layers.length - 1;
   model.layers.forEach((l, i) => {
     inputs.push(h);
-    const z = add(matmul(h, l.w), l.b);
-    if (i < model.layers.length - 1) for (let k = 0; k < z.data.length; k++) if (z.data[k] < 0) z.data[k] = 0;
+    // x·w + b, then ReLU, in place in matmul's fresh output (no temporaries).
+    const z = matmul(h, l.w);
+    const zd = z.data;
+    const b = l.b.data;
+    const m = b.length;
+    for (let r = 0; r < zd.length; r += m) {
+      for (let j = 0; j < m; j++) {
+        const v = zd[r + j] + b[j];
+        zd[r + j] = i < last && v < 0 ? 0 : v;
+      }
+    }
     h = z;
   });
   return { inputs, logits: h };
@@ -41,13 +51,19 @@ function softmaxCrossEntropy(logits: Tensor, y: Int32Array): { loss: number; dlo
   return { loss: loss / n, dlogits: new Tensor(d, [n, c]) };
 }
 
+const ONE_MINUS_BETA1 = 1 - BETA1;
+const ONE_MINUS_BETA2 = 1 - BETA2;
+
 function adam(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, t: number): void {
   const c1 = 1 - BETA1 ** t;
   const c2 = 1 - BETA2 ** t;
   for (let i = 0; i < p.length; i++) {
-    m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
-    v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
-    p[i] -= (LR * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + EPS);
+    const gi = g[i];
+    const mi = BETA1 * m[i] + ONE_MINUS_BETA1 * gi;
+    const vi = BETA2 * v[i] + ONE_MINUS_BETA2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= (LR * (mi / c1)) / (Math.sqrt(vi / c2) + EPS);
   }
 }
 
@@ -84,7 +100,7 @@ export function train(data: { x: Tensor; y: Int32Array }, random: () => number):
       for (let li = layers.length - 1; li >= 0; li--) {
         const l = layers[li];
         const input = inputs[li];
-        const dw = matmul(transpose(input), dy);
+        const dw = matmul(transpose(input), dy).data;
         const db = sum(dy, 0);
         if (li > 0) {
           const dx = matmul(dy, transpose(l.w));
@@ -92,7 +108,7 @@ export function train(data: { x: Tensor; y: Int32Array }, random: () => number):
           for (let k = 0; k < dx.data.length; k++) if (input.data[k] <= 0) dx.data[k] = 0;
           dy = dx;
         }
-        adam(l.w.data, dw.data, l.mw, l.vw, t);
+        adam(l.w.data, dw, l.mw, l.vw, t);
         adam(l.b.data, db.data, l.mb, l.vb, t);
       }
     }

@@ -4,7 +4,7 @@
  *
  *   npm run bench                       # prints a table (a few minutes on 2 cores)
  *   npm run bench -- --json report.json # also writes the whole report
- *   options: --quick  --only runtime,latency,throughput,notebook,scaleOut  --surge-window <s>
+ *   options: --quick  --only runtime,latency,throughput,notebook,scaleOut,pageOpen  --surge-window <s>
  *            --build-web (build the web app if it is not built)  --no-api  --no-install
  *
  * Ratios: above 1 means GradLab is ahead. Every comparison runs side by side in the same run,
@@ -24,11 +24,12 @@ import { scaleOutBench, type ScaleOutReport } from "./scale-out.ts";
 import { startApi, type ApiClient } from "./api.ts";
 import { closeSandboxes, sandboxOpenName } from "./sandbox-path.ts";
 import { formatTable } from "./table.ts";
+import { pageOpenBench, type PageOpenReport } from "./page-open.ts";
 
 /** Latency: a representative handful. Throughput mix: those plus a few more cheap ones. */
 const LATENCY_IDS = ["dense", "softmax-cross-entropy", "conv2d", "optimizers", "scalar-autodiff"];
 const MIX_IDS = [...LATENCY_IDS, "activations", "mse", "max-pool", "layernorm", "lr-schedule"];
-const SECTIONS = ["runtime", "latency", "throughput", "notebook", "scaleOut"] as const;
+const SECTIONS = ["runtime", "latency", "throughput", "notebook", "scaleOut", "pageOpen"] as const;
 
 export interface BenchReport {
   machine: string;
@@ -43,6 +44,8 @@ export interface BenchReport {
   notebook: NotebookReport | null;
   /** The same surge through the SQLite queue and pg-boss on PostgreSQL, side by side. */
   scaleOut: ScaleOutReport | null;
+  /** An exercise page opening in headless Chromium: first and later visits (bench/page-open.ts). */
+  pageOpen: PageOpenReport | { skipped: string } | null;
   api: { available: boolean; reason?: string };
   notes: Record<string, string>;
 }
@@ -59,7 +62,7 @@ function parseArgs(argv: string[]) {
     else if (a === "--no-api") o.api = false;
     else if (a === "--no-install") o.install = false;
     else if (a === "--help" || a === "-h") {
-      process.stdout.write("npm run bench -- [--json FILE] [--quick] [--only runtime,latency,throughput,notebook,scaleOut] [--surge-window S] [--build-web] [--no-api] [--no-install]\n");
+      process.stdout.write("npm run bench -- [--json FILE] [--quick] [--only runtime,latency,throughput,notebook,scaleOut,pageOpen] [--surge-window S] [--build-web] [--no-api] [--no-install]\n");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     runtime: null,
     notebook: null,
     scaleOut: null,
+    pageOpen: null,
     api: { available: false },
     notes,
   };
@@ -159,6 +163,10 @@ async function main(): Promise<void> {
       report.scaleOut = await scaleOutBench({ ex, longEx, workers: 4, submissions: q ? 200 : 1000, learners: q ? 20 : 100, longJobs: 20, longJobMs: q ? 1_000 : 2_000, log });
       notes.scaleOut = report.scaleOut.note;
     } else notes.scaleOut = "skipped: neither count-params nor dense is in the catalogue";
+  }
+  if (opts.only.has("pageOpen")) {
+    log("pageOpen: the dense exercise page in headless Chromium, first and later visits…");
+    report.pageOpen = await pageOpenBench({ rounds: q ? 1 : 3, log });
   }
   if (report.runtime) notes.runtime = report.runtime.note;
 

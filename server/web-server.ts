@@ -1,12 +1,13 @@
 /**
  * The web server `gradlab start` runs: Next's request handler behind guardRequests
  * (request-guard.ts), so body limits, cross-site checks and security headers hold for every
- * route before Next reads anything. Env: PORT (3000), HOST (all interfaces), GRADLAB_ROOT.
+ * route before Next reads anything; the hashed public assets are sent by static-files.ts. Env: PORT (3000), HOST (all interfaces), GRADLAB_ROOT.
  */
 import { createServer } from "node:http";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { guardRequests } from "./request-guard.ts";
+import { serveStaticAsset } from "./static-files.ts";
 
 // As `next start` does: React and Next pick their production builds from NODE_ENV, read at import.
 (process.env as Record<string, string>).NODE_ENV = "production";
@@ -20,7 +21,9 @@ const app = next({ dev: false, dir: root, port, hostname: host ?? "localhost" })
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer(guardRequests((req, res) => handle(req, res)));
+// Hashed public assets (immutable, precompressed) are sent here; everything else by Next.
+const publicDir = join(root, "public");
+const server = createServer(guardRequests(async (req, res) => (await serveStaticAsset(req, res, publicDir)) || handle(req, res)));
 // A request (headers and body) must arrive within a minute: bodies are small (see BODY_LIMITS).
 server.requestTimeout = 60_000;
 server.headersTimeout = 20_000;

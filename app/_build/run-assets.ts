@@ -17,7 +17,7 @@
  *   to a user who may not open it.
  */
 import { build, type Metafile, type Plugin } from "esbuild";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -33,6 +33,7 @@ import type { SandboxTransport } from "../../lib/sandbox/transport.ts";
 import type { Tf } from "../../lib/checks/tf.ts";
 import type { HostTable } from "../_run/host-calls.ts";
 import type { NodeRun } from "./run-in-node.ts";
+import { hashFile } from "./fingerprint.ts";
 import { PRACTICE, decodePixel, encodePixel } from "../_run/mnist-practice-layout.ts";
 
 /** Server-only modules, by file name: `mistakes.host.ts`, `reference.host.ts`... */
@@ -60,6 +61,8 @@ export interface RunAssetsReport {
   recordedExercises: string[];
   /** The recordings, per host module (relative path). */
   tables: Map<string, HostTable>;
+  /** The Run worker's copy named by its content hash (`run-worker.<hash>.js`), which browsers may keep for good. */
+  runWorker: string;
 }
 
 // ---- hidden checks out ---------------------------------------------------------------------
@@ -414,8 +417,11 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   for (const ex of exercises) if (ex.files.driver && manifest[ex.id].run) writeFileSync(join(outDir, "drivers", `${ex.id}.js`), await driverScript(ex.files.driver));
 
   await checkVisibleOnly(outDir, exercises.filter((ex) => manifest[ex.id].run).map((ex) => ex.id));
+  // Its static imports are chunks with hashed names, so its own content names all it loads up front.
+  const runWorker = `run-worker.${hashFile(join(outDir, "run-worker.js"))}.js`;
+  copyFileSync(join(outDir, "run-worker.js"), join(outDir, runWorker));
   const recorded = [...tables.values()].reduce((n, t) => n + t.reduce((m, calls) => m + Object.keys(calls ?? {}).length, 0), 0);
-  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile, recorded, recordedExercises: withHost.map((e) => e.id), tables };
+  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile, recorded, recordedExercises: withHost.map((e) => e.id), tables, runWorker };
 }
 
 /** No bundle holds a real `*.host.ts`, and shared chunks hold no exercise's code. */

@@ -9,6 +9,7 @@ import { useTranslations } from "next-intl";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
 import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
+import type { StaticUrls } from "../_run/static-urls.ts";
 import { Results } from "./Results.tsx";
 import { RunProgress } from "./RunProgress.tsx";
 import { applyProgress, emptyProgress, type RunProgressState } from "./run-progress.ts";
@@ -31,21 +32,27 @@ interface Props {
   /** The rules of the learner's courses that set this exercise (none outside a course), and the server's clock. */
   rules: ExerciseCourseRules[];
   serverNow: number;
+  /** The build's content-hashed asset URLs (null: the browser assets are not built). */
+  assets: StaticUrls | null;
 }
 
 // Loaded at run time from public/gradlab (built from node_modules/monaco-editor): never a CDN.
-const MONACO_URL = "/gradlab/monaco/editor.js";
+// Hashed names: the browser keeps them and never asks again (server/static-files.ts).
 let monacoReady: Promise<Monaco> | undefined;
-function loadMonaco(): Promise<Monaco> {
+function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
+    if (!assets) throw new Error("the browser assets are not built (npm run build)");
     if (!document.querySelector('link[data-monaco-css]')) {
       const link = document.createElement("link");
       link.rel = "stylesheet";
-      link.href = "/gradlab/monaco/editor.css";
+      link.href = `${assets.monaco}editor.css`;
       link.dataset.monacoCss = "";
       document.head.appendChild(link);
     }
-    const url = MONACO_URL;
+    const url = `${assets.monaco}editor.js`;
+    // nd's declarations download while the editor's code loads.
+    const typesReady = fetch(assets.ndTypes).then((r) => r.json() as Promise<Record<string, string>>);
+    typesReady.catch(() => {});
     const mod = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url)) as { monaco: Monaco };
     const monaco = mod.monaco;
     const ts = monaco.typescript;
@@ -58,8 +65,7 @@ function loadMonaco(): Promise<Monaco> {
       allowNonTsExtensions: true,
       lib: ["es2022"],
     });
-    const types = (await (await fetch("/gradlab/types/nd.json")).json()) as Record<string, string>;
-    for (const [path, content] of Object.entries(types)) ts.typescriptDefaults.addExtraLib(content, path);
+    for (const [path, content] of Object.entries(await typesReady)) ts.typescriptDefaults.addExtraLib(content, path);
     loader.config({ monaco });
     return monaco;
   })();
@@ -96,7 +102,7 @@ function saveText(t: T, s: SaveState, keptInBrowser: boolean): string {
   }
 }
 
-export function Workbench({ exercise, userId, draft, best, run, rules, serverNow }: Props) {
+export function Workbench({ exercise, userId, draft, best, run, rules, serverNow, assets }: Props) {
   const router = useRouter();
   const t = useTranslations("workbench");
   const [monaco, setMonaco] = useState<Monaco | null>(null);
@@ -123,12 +129,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const tExam = useTranslations("exam");
 
   useEffect(() => {
-    loadMonaco().then(setMonaco, (e) => setLoadError(String(e)));
-  }, []);
+    loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
+  }, [assets]);
 
   useEffect(() => {
     if (!run.run) return;
-    const w = new Worker(runWorkerUrl(window.location.search), { type: "module", name: "gradlab-run" });
+    const w = new Worker(runWorkerUrl(window.location.search, assets), { type: "module", name: "gradlab-run" });
     worker.current = w;
     w.addEventListener("message", (ev: MessageEvent<RunReply>) => {
       if (ev.data.type !== "ready") return;
@@ -140,7 +146,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     const prepare: RunRequest = { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
     w.postMessage(prepare);
     return () => w.terminate();
-  }, [run.run, run.driver, exercise.id, exercise.timeoutMs]);
+  }, [run.run, run.driver, exercise.id, exercise.timeoutMs, assets?.runWorker]);
 
   const onChange = (value: string | undefined) => journal.onChange(value ?? "");
 

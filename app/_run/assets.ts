@@ -21,10 +21,13 @@ export type RunAsset = { file: string; exercise?: string; immutable: boolean; ty
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const SHARED = new Set(["run-worker.js", "sandbox-worker.js", "harness.js"]);
+const HASHED_RUN_WORKER = /^run-worker\.[0-9a-f]{16}\.js$/;
 
 /** The asset a URL path (segments after /gradlab/run/) names, or undefined. */
 export function runAssetOf(segments: string[]): RunAsset | undefined {
   if (segments.length === 1 && SHARED.has(segments[0])) return { file: segments[0], immutable: false };
+  // The Run worker named by its content hash (app/_build/run-assets.ts): the same bytes for good.
+  if (segments.length === 1 && HASHED_RUN_WORKER.test(segments[0])) return { file: segments[0], immutable: true };
   // Run's practice digits (public training images, never the hidden pool): for any signed-in user.
   if (segments.join("/") === PRACTICE.file) return { file: PRACTICE.file, immutable: false, type: "application/gzip", gzipped: true };
   if (segments.length !== 2 || !segments[1].endsWith(".js")) return undefined;

@@ -1,5 +1,6 @@
 /** Messages between the page, the Run worker and the learner's sandbox worker. */
 import type { GradeResult } from "../../lib/result.ts";
+import type { StaticUrls } from "./static-urls.ts";
 
 export type Backend = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: readonly Backend[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -11,11 +12,19 @@ export function isBackend(v: unknown): v is Backend {
 /**
  * The Run worker's URL for an exercise page whose query is `pageSearch`: `?backend=webgl` (or
  * webgpu, wasm, cpu) on the page asks Run to use that tfjs backend when it works here (for tests,
- * and for learners who want to compare); anything else is ignored.
+ * and for learners who want to compare); anything else is ignored. With the build's hashed URLs
+ * (`assets`), the worker's own hashed name (cached for good) and its WebAssembly's URLs.
  */
-export function runWorkerUrl(pageSearch: string): string {
+export function runWorkerUrl(pageSearch: string, assets?: StaticUrls | null): string {
   const wanted = new URLSearchParams(pageSearch).get("backend");
-  return `/gradlab/run/run-worker.js${isBackend(wanted) ? `?backend=${wanted}` : ""}`;
+  const q = new URLSearchParams();
+  if (assets) {
+    q.set("esbuild", assets.esbuildWasm);
+    q.set("tfjs", assets.tfjs);
+  }
+  if (isBackend(wanted)) q.set("backend", wanted);
+  const query = q.toString();
+  return `${assets?.runWorker ?? "/gradlab/run/run-worker.js"}${query ? `?${query}` : ""}`;
 }
 
 /** Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the first Run. */

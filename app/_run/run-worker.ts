@@ -24,23 +24,39 @@ import { takeHostOnlyUse } from "./host-only.ts";
 import { takePracticeUse } from "./practice-note.ts";
 import { LearnerBudget } from "./learner-budget.ts";
 import { pickBackend, watchHealth } from "./pick-backend.ts";
+import { isAssetPath, type StaticUrls } from "./static-urls.ts";
 
 const base = new URL("..", import.meta.url); // /gradlab/
 const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
 
+const params = new URL(self.location.href).searchParams;
 /** The page's ?backend= (app/_run/protocol.ts runWorkerUrl), when it names one. */
-const requested = ((b) => (isBackend(b) ? b : undefined))(new URL(self.location.href).searchParams.get("backend"));
+const requested = ((b) => (isBackend(b) ? b : undefined))(params.get("backend"));
+
+/**
+ * The hashed URLs of the transpiler's and tfjs's WebAssembly: from this worker's URL (the page
+ * puts them there: no request), else from the build's manifest.
+ */
+const wasmUrls: Promise<{ esbuild: string; tfjs: string }> = (async () => {
+  const [esbuild, tfjsDir] = [params.get("esbuild"), params.get("tfjs")];
+  if (isAssetPath(esbuild) && isAssetPath(tfjsDir)) return { esbuild, tfjs: tfjsDir };
+  const urls = ((await (await fetch(new URL("manifest.json", base))).json()) as { static: StaticUrls }).static;
+  return { esbuild: urls.esbuildWasm, tfjs: urls.tfjs };
+})();
 
 /** Pick (again, after a lost GPU device) the backend and say which to the page. */
 async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
-  setWasmPaths(new URL("tfjs/", base).href);
+  setWasmPaths(new URL((await wasmUrls).tfjs, base).href);
   const choice = await pickBackend(tf as unknown as Tf, requested);
   post({ type: "ready", ...choice });
   return { backend: choice.backend, healthy: watchHealth(tf as unknown as Tf, choice.backend) };
 }
 
 let current = (async () => {
-  const [picked] = await Promise.all([choose(), initialize({ wasmURL: new URL("esbuild.wasm", base).href, worker: false })]);
+  // Served as application/wasm: esbuild compiles it while it streams in (instantiateStreaming),
+  // and Chromium keeps the compiled code with the cached file for the next visit.
+  const esbuildReady = wasmUrls.then((u) => initialize({ wasmURL: new URL(u.esbuild, base).href, worker: false }));
+  const [picked] = await Promise.all([choose(), esbuildReady]);
   return picked;
 })();
 

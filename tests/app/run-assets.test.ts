@@ -158,6 +158,102 @@ describe("the built Run assets", () => {
       expect(Object.keys(info.inputs).filter((i) => i.startsWith("exercises/")), file).toEqual([]);
     }
   });
+
+  it("include the Run worker under its content hash, byte for byte the same", () => {
+    expect(report.runWorker).toMatch(/^run-worker\.[0-9a-f]{16}\.js$/);
+    expect(readFileSync(join(out, report.runWorker), "utf8")).toBe(readFileSync(join(out, "run-worker.js"), "utf8"));
+  });
+});
+
+describe("the public assets: hashed names, cached for good, precompressed (server/static-files.ts)", () => {
+  const pub = mkdtempSync(join(tmpdir(), "gradlab-static-"));
+  let url = "";
+  let close: () => void = () => {};
+  const editor = "export const editor = 1;\n".repeat(400);
+  let monacoDir = "";
+
+  beforeAll(async () => {
+    const { hashDir, precompress } = await import("../../app/_build/fingerprint.ts");
+    const { serveStaticAsset } = await import("../../server/static-files.ts");
+    const tmp = join(pub, "gradlab", "monaco");
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, "editor.js"), editor);
+    monacoDir = `monaco.${hashDir(tmp)}`;
+    const { renameSync } = await import("node:fs");
+    renameSync(tmp, join(pub, "gradlab", monacoDir));
+    writeFileSync(join(pub, "gradlab", "esbuild.0123456789abcdef.wasm"), Buffer.alloc(4096, 7));
+    writeFileSync(join(pub, "gradlab", "manifest.json"), "{}");
+    await precompress(join(pub, "gradlab"));
+    const { createServer } = await import("node:http");
+    // What the web server does: hashed assets here, everything else (pages, unhashed files) by Next.
+    const server = createServer(async (req, res) => {
+      if (await serveStaticAsset(req, res, pub)) return;
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-cache, no-store, max-age=0, must-revalidate" });
+      res.end("<!doctype html><p>page</p>");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    close = () => server.close();
+  });
+  afterAll(() => {
+    close();
+    rmSync(pub, { recursive: true, force: true });
+  });
+
+  // node:http's client leaves the body as sent (fetch would decode it and drop the header).
+  const get = async (path: string, acceptEncoding: string) => {
+    const { request } = await import("node:http");
+    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      request(`${url}${path}`, { headers: { "Accept-Encoding": acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on("error", reject).end();
+    });
+  };
+
+  it("a folder's name carries the hash of its contents", async () => {
+    const { hashDir } = await import("../../app/_build/fingerprint.ts");
+    const a = mkdtempSync(join(tmpdir(), "gradlab-hash-"));
+    writeFileSync(join(a, "x.js"), "1");
+    const before = hashDir(a);
+    writeFileSync(join(a, "x.js"), "2");
+    expect(hashDir(a)).not.toBe(before);
+    expect(before).toMatch(/^[0-9a-f]{16}$/);
+    rmSync(a, { recursive: true, force: true });
+  });
+
+  it("sends a hashed file as immutable, precompressed with brotli (else gzip, else as is)", async () => {
+    const { brotliDecompressSync, gunzipSync } = await import("node:zlib");
+    const br = await get(`/gradlab/${monacoDir}/editor.js`, "gzip, deflate, br, zstd");
+    expect(br.status).toBe(200);
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(br.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toBe("Accept-Encoding");
+    expect(br.body.length).toBeLessThan(editor.length / 10);
+    expect(brotliDecompressSync(br.body).toString()).toBe(editor);
+    const gz = await get(`/gradlab/${monacoDir}/editor.js`, "gzip");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toBe(editor);
+    const plain = await get(`/gradlab/${monacoDir}/editor.js`, "identity, br;q=0");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toBe(editor);
+  });
+
+  it("sends WebAssembly as application/wasm (streaming compilation, cached compiled code)", async () => {
+    const r = await get("/gradlab/esbuild.0123456789abcdef.wasm", "br");
+    expect(r.headers["content-type"]).toBe("application/wasm");
+    expect(r.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("leaves pages, unhashed names and anything outside public/gradlab to the app: never immutable", async () => {
+    for (const p of ["/exercises/dense", "/gradlab/manifest.json", "/gradlab/monaco/editor.js", `/gradlab/${monacoDir}/../manifest.json`, `/gradlab/${monacoDir}/missing.js`, "/gradlab/run/run-worker.js"]) {
+      const r = await get(p, "br");
+      expect(r.headers["cache-control"], p).not.toMatch(/immutable/);
+      expect(r.headers["content-type"], p).toBe("text/html; charset=utf-8");
+    }
+  });
 });
 
 describe("serving the Run assets", () => {
@@ -184,7 +280,7 @@ describe("serving the Run assets", () => {
     await C.createAssignment(instUser, course, { title: "Open", exerciseIds: ["dense"], releaseAt: local(new Date(Date.now() - day)) });
     await C.createAssignment(instUser, course, { title: "Later", exerciseIds: ["conv2d"], releaseAt: local(new Date(Date.now() + 5 * day)) });
     const dir = join(root, RUN_ASSETS_DIR);
-    for (const f of ["run-worker.js", "sandbox-worker.js", "chunks/chunk-ABC123.js", "checks/dense.js", "checks/conv2d.js", "drivers/conv2d.js"]) {
+    for (const f of ["run-worker.js", "run-worker.0123456789abcdef.js", "sandbox-worker.js", "chunks/chunk-ABC123.js", "checks/dense.js", "checks/conv2d.js", "drivers/conv2d.js"]) {
       mkdirSync(join(dir, f, ".."), { recursive: true });
       writeFileSync(join(dir, f), `// ${f}\n`);
     }
@@ -199,7 +295,7 @@ describe("serving the Run assets", () => {
     serveRunAsset(new Request(`http://localhost/gradlab/run/${path}`, { headers: { ...(who ? { Authorization: `Bearer ${tokens[who]}` } : {}), ...headers } }), path.split("/"), rules(), root);
 
   it("anonymous requests get 401, for every kind of asset", async () => {
-    for (const p of ["checks/dense.js", "drivers/conv2d.js", "run-worker.js", "chunks/chunk-ABC123.js", "checks/no-such.js"]) expect((await get(p)).status, p).toBe(401);
+    for (const p of ["checks/dense.js", "drivers/conv2d.js", "run-worker.js", "run-worker.0123456789abcdef.js", "chunks/chunk-ABC123.js", "checks/no-such.js"]) expect((await get(p)).status, p).toBe(401);
   });
 
   it("a learner gets an exercise's checks only while they may open it: unreleased or unknown is 404", async () => {
@@ -219,6 +315,9 @@ describe("serving the Run assets", () => {
     expect(await r.text()).toBe("// checks/dense.js\n");
     expect((await get("checks/dense.js", "enrolled@run.org", { "If-None-Match": r.headers.get("etag")! })).status).toBe(304);
     expect((await get("chunks/chunk-ABC123.js", "enrolled@run.org")).headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    // The Run worker under its content hash is kept for good (per user: never in a shared cache); the plain name revalidates.
+    expect((await get("run-worker.0123456789abcdef.js", "enrolled@run.org")).headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    expect((await get("run-worker.js", "enrolled@run.org")).headers.get("cache-control")).toBe("private, no-cache");
     const sandbox = await get("sandbox-worker.js", "enrolled@run.org");
     expect(sandbox.headers.get("content-security-policy")).toBe(SANDBOX_CSP);
     expect(SANDBOX_CSP).toMatch(/connect-src 'none'/);
@@ -231,6 +330,8 @@ describe("serving the Run assets", () => {
     expect(runAssetOf(["checks", ".hidden.js"])).toBeUndefined();
     expect(runAssetOf(["manifest.json"])).toBeUndefined();
     expect(runAssetOf(["checks", "a", "b.js"])).toBeUndefined();
+    expect(runAssetOf(["run-worker.0123456789ABCDEF.js"])).toBeUndefined();
+    expect(runAssetOf(["run-worker.0123456789abcdef.js"])).toEqual({ file: "run-worker.0123456789abcdef.js", immutable: true });
     expect(runAssetOf(["checks", "dense.js"])).toEqual({ file: "checks/dense.js", exercise: "dense", immutable: false });
   });
 });

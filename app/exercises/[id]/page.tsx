@@ -11,6 +11,7 @@ import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
 import { GraderTexts } from "../../_components/GraderTexts.tsx";
 import { graderCatalog } from "../../../lib/messages/translations.ts";
+import { staticUrls } from "../../_run/static-manifest.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -72,6 +73,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           run={run}
           rules={rules}
           serverNow={Date.now()}
+          assets={staticUrls()}
         />
         </GraderTexts>
       </main>

@@ -1,0 +1,241 @@
+/**
+ * Page open: how fast an exercise page becomes usable in headless Chromium, on the real server
+ * (`gradlab start` on the existing web build), signed in as a learner.
+ *
+ * Each round uses a fresh Chromium profile (a persistent user-data folder) and opens the page
+ * three times, relaunching the browser in between so that only what a browser keeps across
+ * sessions survives (the HTTP disk cache, V8's code cache, compiled WebAssembly): visit 1 is a
+ * first visit, visit 2 a second visit, visit 3 a later one (Chromium stores a script's code cache
+ * only when it sees the script again, so some gains appear only from the third visit).
+ * Per visit: bytes received (encoded, as on the wire, workers included), requests and how many
+ * came back 304, and from navigation start: the editor visible (Monaco's first line rendered),
+ * Run usable (the Run button enabled), and the first Run's result after clicking Run at once
+ * (the exercise's starter code).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { summarize, type Summary } from "./stats.ts";
+
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const CHROMIUM = process.env.GRADLAB_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"];
+
+/** The targets of issue 12 item 10, second visit, idle machine. */
+export const PAGE_OPEN_TARGETS = { editorMs: 1000, runUsableMs: 1500, firstRunMs: 500 };
+
+export interface VisitFigures {
+  /** Bytes received for the page and everything it (and its workers) loaded, as encoded on the wire. */
+  bytes: number;
+  requests: number;
+  /** Answered 304 Not Modified (a revalidation round trip). */
+  notModified: number;
+  /** Served from the browser's cache with no request to the server. */
+  fromCache: number;
+  editorMs: number | null;
+  runUsableMs: number | null;
+  /** From the click on Run (as soon as it is usable) to its result on screen. */
+  firstRunMs: number | null;
+  loadAverage1m: number;
+  /** The largest transfers, for diagnosis. */
+  largest: { url: string; bytes: number; status: number; encoding: string; cacheControl: string }[];
+}
+
+export interface PageOpenReport {
+  exercise: string;
+  rounds: number;
+  /** Per visit (first, second, third): every round's figures and their medians. */
+  visits: { name: string; runs: VisitFigures[]; bytes: number; editorMs: Summary | null; runUsableMs: Summary | null; firstRunMs: Summary | null }[];
+  targets: typeof PAGE_OPEN_TARGETS;
+  note: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on("error", rej);
+  });
+}
+
+interface Started {
+  url: string;
+  learner: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+async function startServer(log: (s: string) => void): Promise<Started> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "gradlab-bench-open-"));
+  const env = { ...process.env, PORT: String(port), GRADLAB_DATA_DIR: dataDir, GRADLAB_WORKERS: "1", HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" };
+  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gradlab start exited early:\n${out}`);
+    try {
+      const r = await fetch(`${url}/sign-in`);
+      if (r.ok && /worker .* grading from/.test(out)) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the server did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const m = /^\s+learner\s+(\S+@\S+)\s+(\S+)$/m.exec(out);
+  if (!m) throw new Error(`gradlab start printed no learner account:\n${out}`);
+  log(`page open: server at ${url}`);
+  return {
+    url,
+    learner: { email: m[1]!, password: m[2]! },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise<void>((r) => (child.exitCode !== null ? r() : child.on("exit", () => r())));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs in the page before its own scripts: notes when the editor shows, Run enables, Run is clicked and its result shows. */
+const PROBE = `(() => {
+  const o = (window.__pageOpen = {});
+  const check = () => {
+    if (!location.pathname.startsWith("/exercises/")) return;
+    const now = performance.now();
+    if (o.editor === undefined && document.querySelector('[data-testid="editor"] .monaco-editor .view-lines .view-line')) o.editor = now;
+    const run = document.querySelector('[data-testid="run"]');
+    if (o.run === undefined && run && !run.disabled) o.run = now;
+    if (o.result === undefined && o.clicked !== undefined && document.querySelector('[data-testid="results"]')) o.result = now;
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.addEventListener("click", (e) => {
+    if (o.clicked === undefined && e.target instanceof Element && e.target.closest('[data-testid="run"]')) o.clicked = performance.now();
+  }, true);
+})();`;
+
+type Probe = { editor?: number; run?: number; clicked?: number; result?: number };
+
+async function launch(profile: string): Promise<BrowserContext> {
+  const { chromium } = await import("playwright-core");
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 } });
+  await ctx.addInitScript(PROBE);
+  return ctx;
+}
+
+async function signIn(page: Page, url: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 30_000 });
+}
+
+/** One visit to the exercise page in a browser on `profile` (signed in first when the profile has no session). */
+async function visit(profile: string, server: Started, exercise: string): Promise<VisitFigures> {
+  const ctx = await launch(profile);
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const who = await page.request.get(`${server.url}/exercises/${exercise}`, { maxRedirects: 0 });
+    if (who.status() !== 200) await signIn(page, server.url, server.learner);
+    await page.goto("about:blank");
+    const transfers: Promise<VisitFigures["largest"][number] & { fromCache: boolean }>[] = [];
+    ctx.on("requestfinished", (req) =>
+      transfers.push(
+        (async () => {
+          const res = await req.response();
+          const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
+          const headers = res ? await res.allHeaders() : {};
+          // Chromium reports no body bytes for a response its cache answered without a request.
+          const fromCache = !!res && res.status() === 200 && sizes.responseBodySize <= 0;
+          return {
+            url: req.url().replace(server.url, ""),
+            bytes: Math.max(0, sizes.responseBodySize) + Math.max(0, sizes.responseHeadersSize),
+            status: res?.status() ?? 0,
+            encoding: headers["content-encoding"] ?? "",
+            cacheControl: headers["cache-control"] ?? "",
+            fromCache,
+          };
+        })(),
+      ),
+    );
+    await page.goto(`${server.url}/exercises/${exercise}`);
+    await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.run !== undefined, null, { timeout: 120_000, polling: 10 });
+    await page.click('[data-testid="run"]');
+    await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.result !== undefined, null, { timeout: 120_000, polling: 10 });
+    const p = (await page.evaluate(() => (window as unknown as { __pageOpen: Probe }).__pageOpen)) as Probe;
+    // Let the draft autosave and the caches settle before the browser closes.
+    await page.waitForTimeout(1500);
+    const all = await Promise.all(transfers);
+    return {
+      bytes: all.reduce((n, t) => n + t.bytes, 0),
+      requests: all.length,
+      notModified: all.filter((t) => t.status === 304).length,
+      fromCache: all.filter((t) => t.fromCache).length,
+      editorMs: p.editor ?? null,
+      runUsableMs: p.run ?? null,
+      firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
+      loadAverage1m: loadavg()[0]!,
+      largest: all.sort((a, b) => b.bytes - a.bytes).slice(0, 6).map(({ fromCache: _, ...t }) => t),
+    };
+  } finally {
+    await ctx.close();
+  }
+}
+
+const round = (x: number | null) => (x === null ? null : Math.round(x));
+
+export async function pageOpenBench(opts: { exercise?: string; rounds: number; log: (s: string) => void }): Promise<PageOpenReport | { skipped: string }> {
+  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM} (GRADLAB_CHROMIUM)` };
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID")) || !existsSync(join(ROOT, "public", "gradlab", "manifest.json"))) return { skipped: "the web app is not built (npm run build)" };
+  const exercise = opts.exercise ?? "dense";
+  const server = await startServer(opts.log);
+  const names = ["first", "second", "third"];
+  const runs: VisitFigures[][] = names.map(() => []);
+  try {
+    for (let r = 0; r < opts.rounds; r++) {
+      const profile = mkdtempSync(join(tmpdir(), "gradlab-bench-profile-"));
+      try {
+        for (let v = 0; v < names.length; v++) {
+          const f = await visit(profile, server, exercise);
+          f.editorMs = round(f.editorMs);
+          f.runUsableMs = round(f.runUsableMs);
+          f.firstRunMs = round(f.firstRunMs);
+          runs[v]!.push(f);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests (${f.notModified} × 304), editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+        }
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  const med = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.length ? summarize(v) : null;
+  };
+  return {
+    exercise,
+    rounds: opts.rounds,
+    visits: names.map((name, v) => ({
+      name,
+      runs: runs[v]!,
+      bytes: med(runs[v]!.map((f) => f.bytes))?.p50 ?? 0,
+      editorMs: med(runs[v]!.map((f) => f.editorMs)),
+      runUsableMs: med(runs[v]!.map((f) => f.runUsableMs)),
+      firstRunMs: med(runs[v]!.map((f) => f.firstRunMs)),
+    })),
+    targets: PAGE_OPEN_TARGETS,
+    note: `${exercise}, headless Chromium, ${opts.rounds} fresh profile(s) × 3 visits (the browser relaunched between visits); ms from navigation start; first Run: click → result.`,
+  };
+}

@@ -5,6 +5,7 @@
 import { openDb, type Db } from "../db/client.ts";
 import { loadCatalogue, type Catalogue, type Exercise } from "../grader/exercises.ts";
 import { createAuth, type Role } from "./auth.ts";
+import { renderText, type Text } from "../lib/i18n/server-text.ts";
 
 export const db: Db = openDb();
 export const auth = createAuth(db);
@@ -38,13 +39,19 @@ export async function sessionUser(headers: Headers): Promise<SessionUser | null>
 
 export const canReadAll = (u: SessionUser) => u.role === "instructor" || u.role === "admin";
 
-/** An error with its HTTP status, thrown by the course workflows and turned into a 4xx by callers. */
+/**
+ * An error with its HTTP status, thrown by the course workflows and turned into a 4xx by callers.
+ * Given as a message key (lib/i18n/server-text.ts), the API answers in the reader's language;
+ * `message` is its English.
+ */
 export class HttpError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  readonly text: Text | undefined;
+  constructor(status: number, message: string | Text, headers: Record<string, string> = {}) {
+    super(typeof message === "string" ? message : renderText(message));
     this.status = status;
     this.headers = headers;
+    this.text = typeof message === "string" ? undefined : message;
   }
 }

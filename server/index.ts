@@ -6,7 +6,8 @@
 import { and, desc, eq, gte, count, max } from "drizzle-orm";
 import { drafts, submissions } from "../db/schema.ts";
 import type { Exercise } from "../grader/exercises.ts";
-import { MAX_CODE_BYTES, QueueFullError } from "../grader/intake.ts";
+import { MAX_CODE_BYTES, QueueFullError, maxQueuedPerLearner } from "../grader/intake.ts";
+import { renderText, text, type Text } from "../lib/i18n/server-text.ts";
 import { selectOptionalSubmission, submissionStatus, type SubmissionRow } from "../grader/submissions.ts";
 import { redactForLearner, type GradeResult } from "../lib/result.ts";
 import { readFileSync } from "node:fs";
@@ -85,30 +86,33 @@ export function progress(userId: string): Map<string, { best: number; attempts: 
 
 // ---- submissions ---------------------------------------------------------------------------
 
-export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 | 403 | 404 | 413 | 429; error: string; retryAfter?: number };
+/** A refusal's `error` is English; `text` is the same as a message key for the reader's language (lib/i18n/server-text.ts). */
+export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 | 403 | 404 | 413 | 429; error: string; text: Text; retryAfter?: number };
+
+const refuse = (status: 400 | 403 | 404 | 413 | 429, t: Text, retryAfter?: number): SubmitOutcome => ({ ok: false, status, error: renderText(t), text: t, ...(retryAfter ? { retryAfter } : {}) });
 
 export async function submit(user: SessionUser, body: unknown): Promise<SubmitOutcome> {
   const b = body as { exerciseId?: unknown; code?: unknown } | null;
   if (!b || typeof b !== "object" || typeof b.exerciseId !== "string" || typeof b.code !== "string") {
-    return { ok: false, status: 400, error: 'The body must be JSON {"exerciseId": string, "code": string}.' };
+    return refuse(400, text("errors.submit.shape"));
   }
   const ex = await findExercise(b.exerciseId);
-  if (!ex) return { ok: false, status: 404, error: `Unknown exercise '${b.exerciseId}'.` };
-  if (!b.code.trim()) return { ok: false, status: 400, error: "The code is empty: submit the module that exports " + ex.meta.exports.join(", ") + "." };
+  if (!ex) return refuse(404, text("errors.submit.unknownExercise", { exercise: b.exerciseId }));
+  if (!b.code.trim()) return refuse(400, text("errors.submit.empty", { exports: ex.meta.exports.join(", ") }));
   const bytes = Buffer.byteLength(b.code, "utf8");
-  if (bytes > MAX_CODE_BYTES) return { ok: false, status: 413, error: `The code is ${bytes} bytes; the limit is ${MAX_CODE_BYTES} bytes.` };
+  if (bytes > MAX_CODE_BYTES) return refuse(413, text("errors.submit.tooLarge", { bytes, limit: MAX_CODE_BYTES }));
   const since = new Date(Date.now() - 60_000);
   const recent = db.select({ n: count(), first: submissions.createdAt }).from(submissions).where(and(eq(submissions.userId, user.id), gte(submissions.createdAt, since))).get();
   if ((recent?.n ?? 0) >= SUBMISSIONS_PER_MINUTE) {
-    return { ok: false, status: 429, error: `Too many submissions: at most ${SUBMISSIONS_PER_MINUTE} a minute. Use Run to try your code without submitting, and submit again in a minute.`, retryAfter: 60 };
+    return refuse(429, text("errors.submit.tooMany", { perMinute: SUBMISSIONS_PER_MINUTE }), 60);
   }
   // Every course's rules (released, not past a hard cutoff, submission limit, cool-down), then stored.
   try {
     const out = submitInCourses(user, ex, b.code);
-    if (!out.ok) return { ok: false, status: out.status, error: out.error, retryAfter: out.retryAfter };
+    if (!out.ok) return refuse(out.status, out.text, out.retryAfter);
     return { ok: true, id: out.id! };
   } catch (e) {
-    if (e instanceof QueueFullError) return { ok: false, status: 429, error: e.message, retryAfter: e.retryAfter };
+    if (e instanceof QueueFullError) return refuse(429, text("errors.submit.queueFull", { queued: e.queued, limit: maxQueuedPerLearner() }), e.retryAfter);
     throw e;
   }
 }

@@ -2,6 +2,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { submissionCourses, submissions } from "../../db/schema.ts";
 import type { GradeResult } from "../../lib/result.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, HttpError, type SessionUser } from "../context.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { madeIn, requireCourse } from "./roles.ts";
@@ -26,7 +27,7 @@ export async function exerciseAnalytics(user: SessionUser, courseId: string, exe
   requireCourse(user, courseId, "staff");
   const { items, learners } = await gradebookParts(courseId);
   const item = items.find((i) => i.exerciseId === exerciseId);
-  if (!item) throw new HttpError(404, `Exercise '${exerciseId}' is not in this course.`);
+  if (!item) throw new HttpError(404, text("errors.course.exerciseNotInCourse", { exercise: exerciseId }));
   const ex = await findExercise(exerciseId);
   const ids = learners.map((l) => l.id);
   const subs = ids.length

@@ -10,6 +10,7 @@ import { formatInTimeZone } from "date-fns-tz";
 import { assignmentChanges, assignments, users } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, HttpError, type SessionUser } from "../context.ts";
 import { assignmentOf, policyText } from "./assignments.ts";
 import { requireCourse, requireWritableCourse, type AssignmentRow } from "./roles.ts";
@@ -44,10 +45,10 @@ export async function updateAssignment(user: SessionUser, courseId: string, assi
   }
   if (b.exerciseIds !== undefined) {
     const ids = [...new Set(b.exerciseIds)];
-    for (const id of ids) if (!(await findExercise(id))) throw new HttpError(400, `Unknown exercise '${id}'.`);
+    for (const id of ids) if (!(await findExercise(id))) throw new HttpError(400, text("errors.course.unknownExercise", { exercise: id }));
     for (const other of db.select().from(assignments).where(and(eq(assignments.courseId, courseId), ne(assignments.id, a.id))).all()) {
       const clash = ids.find((id) => other.exerciseIds.includes(id));
-      if (clash) throw new HttpError(400, `Exercise '${clash}' is already in assignment "${other.title}" of this course: remove it there first.`);
+      if (clash) throw new HttpError(400, text("errors.course.exerciseTakenRemove", { exercise: clash, assignment: other.title }));
     }
     const added = ids.filter((id) => !a.exerciseIds.includes(id));
     const removed = a.exerciseIds.filter((id) => !ids.includes(id));
@@ -75,7 +76,7 @@ export async function updateAssignment(user: SessionUser, courseId: string, assi
     changes.push(`cool-down (s): ${count(a.cooldownSeconds)} → ${count(b.cooldownSeconds)}`);
     next.cooldownSeconds = b.cooldownSeconds;
   }
-  if (next.releaseAt && next.dueAt && next.dueAt < next.releaseAt) throw new HttpError(400, "The due date is before the release date.");
+  if (next.releaseAt && next.dueAt && next.dueAt < next.releaseAt) throw new HttpError(400, text("errors.course.dueBeforeRelease"));
   if (!changes.length) return { assignment: a, changes };
   db.transaction((tx) => {
     const { id: _id, courseId: _c, createdAt: _t, ...set } = next;
@@ -90,7 +91,7 @@ export function deleteAssignment(user: SessionUser, courseId: string, assignment
   requireWritableCourse(user, courseId, "instructor");
   const a = assignmentOf(courseId, assignmentId);
   const { confirm } = parseBody(Confirmation, body);
-  if (confirm.trim() !== a.title) throw new HttpError(400, `To delete, type the assignment's title exactly: "${a.title}".`);
+  if (confirm.trim() !== a.title) throw new HttpError(400, text("errors.course.confirmAssignment", { title: a.title }));
   db.transaction((tx) => {
     tx.delete(assignments).where(eq(assignments.id, a.id)).run();
     tx.insert(assignmentChanges).values({ courseId, assignmentId: a.id, changedBy: user.id, changedAt: new Date(), changes: [`deleted "${a.title}" (${a.exerciseIds.join(", ")})`] }).run();

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { assignments, extensions } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, getCatalogue, HttpError, type SessionUser } from "../context.ts";
 import { memberByEmail } from "./members.ts";
 import { mayExtend, requireWritableCourse, type AssignmentRow } from "./roles.ts";
@@ -38,11 +39,11 @@ export async function createAssignment(user: SessionUser, courseId: string, body
   const { course } = requireWritableCourse(user, courseId, "instructor");
   const b = parseBody(NewAssignment(course.timeZone), body);
   const ids = b.exerciseIds;
-  for (const id of ids) if (!(await findExercise(id))) throw new HttpError(400, `Unknown exercise '${id}'.`);
+  for (const id of ids) if (!(await findExercise(id))) throw new HttpError(400, text("errors.course.unknownExercise", { exercise: id }));
   const taken = new Map<string, string>();
   for (const a of db.select().from(assignments).where(eq(assignments.courseId, courseId)).all()) for (const id of a.exerciseIds) taken.set(id, a.title);
-  for (const id of ids) if (taken.has(id)) throw new HttpError(400, `Exercise '${id}' is already in assignment "${taken.get(id)}" of this course.`);
-  if (b.releaseAt && b.dueAt && b.dueAt < b.releaseAt) throw new HttpError(400, "The due date is before the release date.");
+  for (const id of ids) if (taken.has(id)) throw new HttpError(400, text("errors.course.exerciseTaken", { exercise: id, assignment: taken.get(id) ?? "" }));
+  if (b.releaseAt && b.dueAt && b.dueAt < b.releaseAt) throw new HttpError(400, text("errors.course.dueBeforeRelease"));
   const row: AssignmentRow = {
     id: randomUUID(),
     courseId,
@@ -84,14 +85,14 @@ export async function assignmentView(a: AssignmentRow, tz: string, now: Date): P
 
 export function assignmentOf(courseId: string, assignmentId: string): AssignmentRow {
   const a = db.select().from(assignments).where(and(eq(assignments.id, assignmentId), eq(assignments.courseId, courseId))).get();
-  if (!a) throw new HttpError(404, `No assignment ${assignmentId} in this course.`);
+  if (!a) throw new HttpError(404, text("errors.course.noAssignment", { id: assignmentId }));
   return a;
 }
 
 /** Give one learner their own due date for an assignment (empty `until` removes it). */
 export function setExtension(user: SessionUser, courseId: string, assignmentId: string, body: unknown): { until: string | null } {
   const { course, role } = requireWritableCourse(user, courseId, "staff");
-  if (!mayExtend(user, courseId, role)) throw new HttpError(403, "Only the course's instructors, and TAs they gave the right to, may grant extensions.");
+  if (!mayExtend(user, courseId, role)) throw new HttpError(403, text("errors.course.extendOnly"));
   const a = assignmentOf(courseId, assignmentId);
   const b = parseBody(Extension(course.timeZone), body);
   const learner = memberByEmail(courseId, b.email);

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { courseMembers, courses } from "../../db/schema.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, HttpError, type SessionUser } from "../context.ts";
 import { requireCourse, type CourseRole, type CourseRow } from "./roles.ts";
 import { CourseChange, NewCourse, parseBody } from "./schemas.ts";
@@ -27,7 +28,7 @@ export function myCourses(user: SessionUser): CourseSummary[] {
 
 /** A global instructor or admin creates a course and becomes its instructor. */
 export function createCourse(user: SessionUser, body: unknown): CourseRow {
-  if (user.role === "learner") throw new HttpError(403, "Only instructors and admins may create courses.");
+  if (user.role === "learner") throw new HttpError(403, text("errors.course.createOnlyStaff"));
   const b = parseBody(NewCourse, body);
   const row: CourseRow = { id: randomUUID(), title: b.title, timeZone: b.timeZone, inviteToken: null, createdBy: user.id, createdAt: new Date(), archivedAt: null, exportedAt: null };
   db.transaction((tx) => {

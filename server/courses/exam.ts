@@ -11,10 +11,11 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { assignmentOpens, assignments, courseMembers, submissionCourses } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
+import { text, textDate, type ServerText } from "../../lib/i18n/server-text.ts";
 import { db, type SessionUser } from "../context.ts";
 import { assignmentOf } from "./assignments.ts";
 import { requireCourse, requireWritableCourse, type AssignmentRow } from "./roles.ts";
-import { localDateTime, optionalCount, parseBody } from "./schemas.ts";
+import { localDateTime, optionalCount, parseBody, problem } from "./schemas.ts";
 import { z } from "zod";
 
 export interface ExamSettings {
@@ -33,7 +34,7 @@ export interface Withheld {
 const ExamBody = (tz: string) =>
   z.object({
     feedbackAt: localDateTime(tz),
-    timeLimitMinutes: optionalCount.refine((m) => m === null || m <= 7 * 24 * 60, { error: "must be at most a week (10080 minutes)." }),
+    timeLimitMinutes: optionalCount.refine((m) => m === null || m <= 7 * 24 * 60, { error: problem("atMostAWeek") }),
   });
 
 export function examSettings(a: AssignmentRow, tz: string): ExamSettings {
@@ -123,10 +124,10 @@ export function examWindow(a: AssignmentRow, userId: string): { openedAt: Date |
 }
 
 /** Why the learner's time on this assignment is over (for the submission gate), or null. */
-export function examWindowClosed(a: AssignmentRow, label: string, userId: string, tz: string, now: Date): string | null {
+export function examWindowClosed(a: AssignmentRow, about: { assignment: string; course: string }, userId: string, tz: string, now: Date): ServerText | null {
   const w = examWindow(a, userId);
   if (!w?.endsAt || now <= w.endsAt) return null;
-  return `${label}: your ${w.minutes} minutes from first opening it ended ${formatInZone(w.endsAt, tz)}, so it takes no more submissions. Your last submission before then is what counts.`;
+  return text("errors.gate.examOver", { ...about, minutes: w.minutes, ended: textDate(w.endsAt, tz) });
 }
 
 /** A learner's score overrides without those of exercises whose results are not released yet. */

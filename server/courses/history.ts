@@ -5,6 +5,7 @@ import { gradingHistory } from "../../grader/submissions.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import { applyLatePolicy } from "../../lib/course/late-policy.ts";
 import type { GradeResult } from "../../lib/result.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, getCatalogue, HttpError, type SessionUser } from "../context.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { members, type MemberView } from "./members.ts";
@@ -49,7 +50,7 @@ export interface LearnerHistory {
 export async function learnerHistory(user: SessionUser, courseId: string, learnerId: string): Promise<LearnerHistory> {
   const { course, role } = requireCourse(user, courseId, "staff");
   const learner = members(courseId).find((m) => m.userId === learnerId);
-  if (!learner) throw new HttpError(404, `No learner ${learnerId} in this course.`);
+  if (!learner) throw new HttpError(404, text("errors.course.noLearner", { id: learnerId }));
   const { items, ext, table, overridden } = await gradebookParts(courseId);
   const row = table.find((r) => r.learner.id === learnerId);
   const exIds = items.map((i) => i.exerciseId);

@@ -6,6 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import { courses } from "../../db/schema.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, HttpError, type SessionUser } from "../context.ts";
 import { requireCourse } from "./roles.ts";
 import { Archive, Confirmation, parseBody } from "./schemas.ts";
@@ -20,8 +21,8 @@ export function archiveCourse(user: SessionUser, courseId: string, body: unknown
 export function deleteCourse(user: SessionUser, courseId: string, body: unknown): { deleted: string } {
   const { course } = requireCourse(user, courseId, "instructor");
   const { confirm } = parseBody(Confirmation, body);
-  if (!course.exportedAt) throw new HttpError(409, "Download the course export first (Settings → Download everything): deleting cannot be undone.");
-  if (confirm.trim() !== course.title) throw new HttpError(400, `To delete, type the course's title exactly: "${course.title}".`);
+  if (!course.exportedAt) throw new HttpError(409, text("errors.course.exportFirst"));
+  if (confirm.trim() !== course.title) throw new HttpError(400, text("errors.course.confirmCourse", { title: course.title }));
   db.delete(courses).where(eq(courses.id, courseId)).run();
   return { deleted: course.title };
 }

@@ -13,6 +13,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { courseInvitations, courseMembers, courses, users } from "../../db/schema.ts";
 import { parseRoster, type RosterError } from "../../lib/course/roster.ts";
 import { addUser } from "../accounts.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { auth, db, HttpError, type SessionUser } from "../context.ts";
 import { requireCourse, requireWritableCourse, type CourseRole } from "./roles.ts";
 import { InvitationAnswer, MemberRemoval, MemberRole, parseBody, Roster, TaRights } from "./schemas.ts";
@@ -45,7 +46,7 @@ export const accountByEmail = (mail: string) => db.select().from(users).where(eq
 export function memberByEmail(courseId: string, mail: string) {
   const u = accountByEmail(mail);
   const m = u && db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
-  if (!u || !m) throw new HttpError(404, `${mail} is not in this course.`);
+  if (!u || !m) throw new HttpError(404, text("errors.course.notMember", { email: mail }));
   return u;
 }
 
@@ -123,12 +124,12 @@ export function setMemberRole(user: SessionUser, courseId: string, body: unknown
   const u = accountByEmail(mail);
   const m = u && db.select().from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get();
   if (u && m) {
-    if (u.id === user.id && role !== "instructor") throw new HttpError(400, "You cannot remove your own instructor role.");
+    if (u.id === user.id && role !== "instructor") throw new HttpError(400, text("errors.course.ownInstructorRole"));
     db.update(courseMembers).set({ role }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
     return { status: "updated", email: mail, role, message: `${mail} is now ${role === "ta" ? "a TA" : `${role === "instructor" ? "an" : "a"} ${role}`} here.` };
   }
   if (user.role === "admin") {
-    if (!u) throw new HttpError(404, `No account ${mail}: add it with \`gradlab user add ${mail} --role learner\` first.`);
+    if (!u) throw new HttpError(404, text("errors.course.noAccount", { email: mail }));
     db.insert(courseMembers).values({ courseId, userId: u.id, role, section, joinedAt: new Date() }).run();
     db.delete(courseInvitations).where(and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, mail))).run();
     return { status: "enrolled", email: mail, role, message: `${mail} enrolled as ${role}.` };
@@ -162,7 +163,7 @@ export function answerInvitation(user: SessionUser, courseId: string, body: unkn
   const where = and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, user.email.toLowerCase()));
   return db.transaction((tx) => {
     const inv = tx.select().from(courseInvitations).where(where).get();
-    if (!inv) throw new HttpError(404, "No invitation to this course for you (it may have been answered already).");
+    if (!inv) throw new HttpError(404, text("errors.course.noInvitation"));
     if (accept) tx.insert(courseMembers).values({ courseId, userId: user.id, role: inv.role, section: inv.section, joinedAt: new Date() }).onConflictDoNothing().run();
     tx.delete(courseInvitations).where(where).run();
     return { courseId, joined: accept };
@@ -186,7 +187,7 @@ export function courseByInvite(token: string): { id: string; title: string } | n
 /** Join the course of an invite link as a learner (a member already keeps their role). */
 export function joinByInvite(user: SessionUser, token: string): { courseId: string } {
   const c = courseByInvite(token);
-  if (!c) throw new HttpError(404, "This invite link is not valid (any more): ask your instructor for a new one.");
+  if (!c) throw new HttpError(404, text("errors.course.badInviteLink"));
   db.insert(courseMembers).values({ courseId: c.id, userId: user.id, role: "learner", section: "", joinedAt: new Date() }).onConflictDoNothing().run();
   return { courseId: c.id };
 }
@@ -196,7 +197,7 @@ export function removeMember(user: SessionUser, courseId: string, body: unknown)
   requireWritableCourse(user, courseId, "instructor");
   const { email: mail } = parseBody(MemberRemoval, body);
   const u = memberByEmail(courseId, mail);
-  if (u.id === user.id) throw new HttpError(400, "You cannot remove yourself: ask another instructor of the course.");
+  if (u.id === user.id) throw new HttpError(400, text("errors.course.removeYourself"));
   db.delete(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
   return { removed: mail };
 }
@@ -207,7 +208,7 @@ export function setTaRights(user: SessionUser, courseId: string, body: unknown):
   const { email: mail, canExtend } = parseBody(TaRights, body);
   const u = memberByEmail(courseId, mail);
   const m = db.select({ role: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).get()!;
-  if (m.role !== "ta") throw new HttpError(400, `${mail} is not a TA here: only TAs get this right (instructors always have it).`);
+  if (m.role !== "ta") throw new HttpError(400, text("errors.course.notTa", { email: mail }));
   db.update(courseMembers).set({ canExtend }).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, u.id))).run();
   return { email: mail, canExtend };
 }

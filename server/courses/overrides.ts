@@ -8,6 +8,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { assignments, scoreOverrides, submissionComments, submissionCourses, submissions, users } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import type { GradebookItem, GradebookRow } from "../../lib/course/gradebook.ts";
+import { text as say } from "../../lib/i18n/server-text.ts";
 import { db, getCatalogue, HttpError, type SessionUser } from "../context.ts";
 import { memberByEmail } from "./members.ts";
 import { requireCourse, requireWritableCourse } from "./roles.ts";
@@ -58,9 +59,9 @@ export async function setOverride(user: SessionUser, courseId: string, body: unk
   requireWritableCourse(user, courseId, "instructor");
   const b = parseBody(Override, body);
   const learner = memberByEmail(courseId, b.email);
-  if (!db.select({ ids: assignments.exerciseIds }).from(assignments).where(eq(assignments.courseId, courseId)).all().some((a) => a.ids.includes(b.exerciseId))) throw new HttpError(404, `Exercise '${b.exerciseId}' is not in this course.`);
+  if (!db.select({ ids: assignments.exerciseIds }).from(assignments).where(eq(assignments.courseId, courseId)).all().some((a) => a.ids.includes(b.exerciseId))) throw new HttpError(404, say("errors.course.exerciseNotInCourse", { exercise: b.exerciseId }));
   const ex = (await getCatalogue()).exercises.find((e) => e.id === b.exerciseId);
-  if (b.score !== null && ex && b.score > ex.points) throw new HttpError(400, `'score' is more than the exercise's ${ex.points} points.`);
+  if (b.score !== null && ex && b.score > ex.points) throw new HttpError(400, say("errors.course.scoreTooHigh", { points: ex.points }));
   db.insert(scoreOverrides).values({ courseId, userId: learner.id, exerciseId: b.exerciseId, score: b.score, comment: b.comment, by: user.id, at: new Date() }).run();
   return { exerciseId: b.exerciseId, score: b.score };
 }
@@ -90,7 +91,7 @@ export interface CommentView {
 export function commentOnSubmission(user: SessionUser, courseId: string, submissionId: string, body: unknown): { id: number } {
   requireWritableCourse(user, courseId, "staff");
   const made = db.select({ s: submissionCourses.submissionId }).from(submissionCourses).where(and(eq(submissionCourses.courseId, courseId), eq(submissionCourses.submissionId, submissionId))).get();
-  if (!made) throw new HttpError(404, `No submission ${submissionId} in this course.`);
+  if (!made) throw new HttpError(404, say("errors.course.noSubmission", { id: submissionId }));
   const { body: text } = parseBody(Comment, body);
   const row = db.insert(submissionComments).values({ submissionId, courseId, authorId: user.id, body: text, createdAt: new Date() }).returning({ id: submissionComments.id }).get();
   return { id: row.id };

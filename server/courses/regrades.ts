@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { regradeBatches, submissionCourses } from "../../db/schema.ts";
 import { queueRegrade, regradeProgress, type RegradeProgress } from "../../grader/submissions.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, HttpError, type SessionUser } from "../context.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { requireCourse } from "./roles.ts";
@@ -13,12 +14,12 @@ export async function startRegrade(user: SessionUser, courseId: string, body: un
   const b = parseBody(Regrade, body);
   const exerciseId = b.exerciseId;
   const { items, learners } = await gradebookParts(courseId);
-  if (!items.some((i) => i.exerciseId === exerciseId)) throw new HttpError(404, `Exercise '${exerciseId}' is not in this course.`);
+  if (!items.some((i) => i.exerciseId === exerciseId)) throw new HttpError(404, text("errors.course.exerciseNotInCourse", { exercise: exerciseId }));
   let userIds = learners.map((l) => l.id);
   let one: string | null = null;
   if (b.email) {
     const l = learners.find((x) => x.email === b.email);
-    if (!l) throw new HttpError(404, `${b.email} is not a learner in this course.`);
+    if (!l) throw new HttpError(404, text("errors.course.notLearner", { email: b.email }));
     userIds = [l.id];
     one = l.id;
   }
@@ -31,6 +32,6 @@ export function regradeStatus(user: SessionUser, courseId: string, batchId: stri
   requireCourse(user, courseId, "staff");
   const batch = db.select({ courseId: regradeBatches.courseId }).from(regradeBatches).where(eq(regradeBatches.id, batchId)).get();
   const p = batch?.courseId === courseId ? regradeProgress(db, batchId) : null;
-  if (!p) throw new HttpError(404, `No regrade ${batchId} in this course.`);
+  if (!p) throw new HttpError(404, text("errors.course.noRegrade", { id: batchId }));
   return p;
 }

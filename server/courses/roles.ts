@@ -9,6 +9,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { assignments, courseMembers, courses, submissionCourses, submissions } from "../../db/schema.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, HttpError, type SessionUser } from "../context.ts";
 
 export type CourseRole = "learner" | "ta" | "instructor";
@@ -25,21 +26,20 @@ export function courseRole(user: SessionUser, courseId: string): CourseRole | nu
   return db.select({ role: courseMembers.role }).from(courseMembers).where(and(eq(courseMembers.courseId, courseId), eq(courseMembers.userId, user.id))).get()?.role ?? null;
 }
 
-const WHAT: Record<Need, string> = { member: "members", staff: "TAs and instructors", instructor: "instructors" };
 
 /** The course and the caller's role in it; 404 when not a member, 403 when the role is too low. */
 export function requireCourse(user: SessionUser, courseId: string, need: Need): { course: CourseRow; role: CourseRole } {
   const role = courseRole(user, courseId);
-  if (!role) throw new HttpError(404, `No course ${courseId} of yours.`);
+  if (!role) throw new HttpError(404, text("errors.course.notYours", { id: courseId }));
   const ok = need === "member" || (need === "staff" ? role !== "learner" : role === "instructor");
-  if (!ok) throw new HttpError(403, `Only the course's ${WHAT[need]} may do this (you are a ${role === "ta" ? "TA" : role} here).`);
+  if (!ok) throw new HttpError(403, text("errors.course.onlyRole", { need: text(`errors.course.roleNames.${need}`), role: text(`errors.course.yourRole.${role}`) }));
   return { course: db.select().from(courses).where(eq(courses.id, courseId)).get()!, role };
 }
 
 /** requireCourse for a change: an archived course is read-only until it is unarchived. */
 export function requireWritableCourse(user: SessionUser, courseId: string, need: Need): { course: CourseRow; role: CourseRole } {
   const out = requireCourse(user, courseId, need);
-  if (out.course.archivedAt) throw new HttpError(409, `"${out.course.title}" is archived and read-only: unarchive it under Settings to change it.`);
+  if (out.course.archivedAt) throw new HttpError(409, text("errors.course.archived", { title: out.course.title }));
   return out;
 }
 

@@ -4,7 +4,7 @@ import { assignments, courseMembers, courses, extensions, submissionCourses, sub
 import type { Exercise } from "../../grader/exercises.ts";
 import { submitCode } from "../../grader/submissions.ts";
 import { countsAsAttempt } from "../../lib/course/course-rules.ts";
-import { formatInZone } from "../../lib/course/dates.ts";
+import { text, textDate, renderText, type ServerText, type Text } from "../../lib/i18n/server-text.ts";
 import { applyLatePolicy, submissionAllowed, type LatePolicy } from "../../lib/course/late-policy.ts";
 import { db, type SessionUser } from "../context.ts";
 import { examWindowClosed, startExamWindows } from "./exam.ts";
@@ -53,10 +53,15 @@ export function mayOpenExercise(user: SessionUser, exerciseId: string, now = new
   return matching.some((r) => !r.a.releaseAt || r.a.releaseAt <= now);
 }
 
-/** `courseIds`: the courses the submission is made in (recorded with it). */
-export type Gate = { ok: true; courseIds: string[] } | { ok: false; status: 403 | 404 | 429; error: string; retryAfter?: number };
+/**
+ * `courseIds`: the courses the submission is made in (recorded with it). A refusal's `error` is
+ * English; `text` says the same as message keys, for the learner's language.
+ */
+export type Gate = { ok: true; courseIds: string[] } | { ok: false; status: 403 | 404 | 429; error: string; text: Text; retryAfter?: number };
 
-const label = (r: Covering) => `"${r.a.title}" (${r.courseTitle})`;
+const refuse = (status: 403 | 404 | 429, t: Text, retryAfter?: number): Gate => ({ ok: false, status, error: renderText(t), text: t, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+/** The words every refusal starts with: which assignment, in which course. */
+const about = (r: Covering) => ({ assignment: r.a.title, course: r.courseTitle });
 
 /**
  * The course rules for one more submission. A course takes it when its assignment is released
@@ -69,35 +74,36 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
   if (user.role !== "learner") return { ok: true, courseIds: [] };
   const { enrolled, matching } = learnerAssignments(user.id, exerciseId);
   if (!enrolled) return { ok: true, courseIds: [] };
-  if (!matching.length) return { ok: false, status: 404, error: `Exercise '${exerciseId}' is not part of your courses.` };
+  if (!matching.length) return refuse(404, text("errors.gate.notInCourses", { exercise: exerciseId }));
   const open: Covering[] = [];
-  const closed: string[] = [];
+  const closed: ServerText[] = [];
   const notYet: Covering[] = [];
   for (const r of matching) {
     if (r.a.releaseAt && r.a.releaseAt > now) {
       notYet.push(r);
       continue;
     }
-    const reason = r.archivedAt ? `${label(r)}: the course is archived and takes no more submissions.` : (pastCutoff(r, user.id, now) ?? examWindowClosed(r.a, label(r), user.id, r.tz, now));
+    const reason = r.archivedAt ? text("errors.gate.archived", about(r)) : (pastCutoff(r, user.id, now) ?? examWindowClosed(r.a, about(r), user.id, r.tz, now));
     if (reason) closed.push(reason);
     else open.push(r);
   }
   if (!open.length) {
-    if (closed.length) return { ok: false, status: 403, error: closed.join(" ") };
+    if (closed.length) return refuse(403, closed);
     const first = notYet.sort((x, y) => x.a.releaseAt!.getTime() - y.a.releaseAt!.getTime())[0];
-    return { ok: false, status: 403, error: `${label(first)} is not released yet: it opens ${formatInZone(first.a.releaseAt!, first.tz)}.` };
+    return refuse(403, text("errors.gate.notReleased", { ...about(first), opens: textDate(first.a.releaseAt!, first.tz) }));
   }
-  let wait: { retryAt: Date; error: string } | null = null;
+  let wait: { retryAt: Date; text: ServerText } | null = null;
   for (const r of open) {
     // Each course counts only the attempts made in it: not those from before the learner joined, nor another course's.
     const prev = attemptsInCourse(user.id, exerciseId, r.courseId);
     const last = prev.reduce<Date | null>((a, d) => (!a || d > a ? d : a), null);
     const allowed = submissionAllowed({ maxSubmissions: r.a.maxSubmissions, cooldownSeconds: r.a.cooldownSeconds }, { count: prev.length, lastAt: last }, now);
     if (allowed.ok) continue;
-    if (!allowed.retryAt) return { ok: false, status: 403, error: `${label(r)}: ${allowed.reason} Your best score is kept.` };
-    if (!wait || allowed.retryAt > wait.retryAt) wait = { retryAt: allowed.retryAt, error: `${label(r)}: ${allowed.reason} Use Run to try your code meanwhile.` };
+    if (!allowed.retryAt) return refuse(403, text("errors.gate.allUsed", { ...about(r), max: r.a.maxSubmissions ?? 0 }));
+    const seconds = Math.ceil((allowed.retryAt.getTime() - now.getTime()) / 1000);
+    if (!wait || allowed.retryAt > wait.retryAt) wait = { retryAt: allowed.retryAt, text: text("errors.gate.coolDown", { ...about(r), seconds, cooldown: r.a.cooldownSeconds ?? 0 }) };
   }
-  if (wait) return { ok: false, status: 429, error: wait.error, retryAfter: Math.ceil((wait.retryAt.getTime() - now.getTime()) / 1000) };
+  if (wait) return refuse(429, wait.text, Math.ceil((wait.retryAt.getTime() - now.getTime()) / 1000));
   return { ok: true, courseIds: open.map((r) => r.courseId) };
 }
 
@@ -114,14 +120,17 @@ export function attemptsInCourse(userId: string, exerciseId: string, courseId: s
 }
 
 /** Why a course no longer takes submissions to this assignment (hard cutoff or too late), or null. */
-function pastCutoff(r: Covering, userId: string, now: Date): string | null {
+function pastCutoff(r: Covering, userId: string, now: Date): ServerText | null {
   const { a, tz } = r;
   if (!a.dueAt) return null;
   const ext = db.select().from(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, userId))).get();
   const late = applyLatePolicy({ score: 1, maxScore: 1, submittedAt: now, dueAt: a.dueAt, extensionUntil: ext?.until, policy: a.latePolicy as LatePolicy });
   if (late.accepted) return null;
   const due = ext && ext.until > a.dueAt ? ext.until : a.dueAt;
-  return `${label(r)} was due ${formatInZone(due, tz)} and no longer accepts submissions (${late.note}).`;
+  const days = late.daysLate;
+  const p = a.latePolicy as LatePolicy;
+  const note = p.kind === "penalty" && p.maxDaysLate !== undefined ? text("courseRules.note.tooLate", { days, max: p.maxDaysLate }) : text("courseRules.note.afterCutoff", { days });
+  return text("errors.gate.pastDue", { ...about(r), due: textDate(due, tz), note });
 }
 
 /**

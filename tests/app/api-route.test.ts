@@ -35,7 +35,7 @@ describe("apiRoute", () => {
   it("answers every request without a user with the one 'not signed in' message", async () => {
     const r = await echo(new Request("http://localhost/api/courses/c1"), ctx({ id: "c1" }));
     expect(r.status).toBe(401);
-    expect(await r.json()).toEqual({ error: L.NOT_SIGNED_IN });
+    expect(await r.json()).toEqual({ error: L.NOT_SIGNED_IN, code: "errors.api.notSignedIn" });
     expect(L.NOT_SIGNED_IN).toMatch(/^Not signed in: sign in, or send `Authorization: Bearer <token>`/);
   });
 
@@ -59,5 +59,20 @@ describe("apiRoute", () => {
     expect(r.status).toBe(409);
     expect(r.headers.get("retry-after")).toBe("5");
     expect(await r.json()).toEqual({ error: "Archived." });
+  });
+
+  // Issue 17: an error given as a message key answers in the reader's language, its key and English beside it.
+  it("answers a keyed HttpError in the request's language (Accept-Language, else English), with its key and values", async () => {
+    const { text } = await import("../../lib/i18n/server-text.ts");
+    const keyed = L.apiRoute(({ be }) => {
+      throw new be.HttpError(404, text("errors.gate.notInCourses", { exercise: "dense" }));
+    });
+    const zh = await keyed(req("GET", undefined, { "accept-language": "zh-CN,zh;q=0.9" }), ctx({}));
+    expect(zh.status).toBe(404);
+    expect(await zh.json()).toEqual({ error: "练习 'dense' 不在你的课程中。", code: "errors.gate.notInCourses", params: { exercise: "dense" }, english: "Exercise 'dense' is not part of your courses." });
+    const en = await keyed(req("GET"), ctx({}));
+    expect(await en.json()).toEqual({ error: "Exercise 'dense' is not part of your courses.", code: "errors.gate.notInCourses", params: { exercise: "dense" } });
+    const unsigned = await echo(new Request("http://localhost/api/courses/c1", { headers: { "accept-language": "zh-CN" } }), ctx({ id: "c1" }));
+    expect(((await unsigned.json()) as { error: string }).error).toMatch(/^尚未登录/);
   });
 });

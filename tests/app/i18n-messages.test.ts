@@ -117,6 +117,47 @@ describe("UI messages", () => {
   });
 });
 
+/**
+ * Server texts (lib/i18n/server-text.ts): API errors and submission refusals are message keys.
+ * Keys are found as `text("errors.…")` / `say("…")` calls (a key built at run time as its prefix)
+ * and zod messages as `problem("key")` (errors.body.key).
+ */
+export function serverKeysIn(source: string): { exact: string[]; prefixes: string[] } {
+  const exact = [...source.matchAll(/(?<![\w.])(?:text|say)\(\s*"([a-z][\w]*\.[\w.]+)"/g)].map((m) => m[1]);
+  exact.push(...[...source.matchAll(/(?<![\w.])problem\(\s*"(\w+)"/g)].map((m) => `errors.body.${m[1]}`));
+  const prefixes = [...source.matchAll(/(?<![\w.])(?:text|say)\(\s*`([a-z][\w.]*)\.\$\{/g)].map((m) => m[1]);
+  return { exact, prefixes };
+}
+
+describe("server texts", () => {
+  it("every message key the server and the app's routes use is in English (and so, by the test above, in every language)", () => {
+    const missing: string[] = [];
+    let used = 0;
+    for (const file of [...sourceFiles(join(ROOT, "server")), ...sourceFiles(join(ROOT, "app"))]) {
+      const { exact, prefixes } = serverKeysIn(readFileSync(file, "utf8"));
+      used += exact.length + prefixes.length;
+      for (const k of exact) if (get(en, k) === undefined) missing.push(`${relative(ROOT, file)}: ${k}`);
+      for (const p of prefixes) if (!messageKeys(en).some((k) => k.startsWith(`${p}.`))) missing.push(`${relative(ROOT, file)}: ${p}.*`);
+    }
+    expect(used).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+  });
+
+  it("the scan sees keys (and so can fail)", () => {
+    expect(serverKeysIn('text("errors.gate.nope", { a }); say(`errors.course.roleNames.${x}`); problem("csv")')).toEqual({ exact: ["errors.gate.nope", "errors.body.csv"], prefixes: ["errors.course.roleNames"] });
+  });
+
+  it("renders a refusal in Chinese, dates in the course's zone, nested texts in the same language; English for a key a language lacks", async () => {
+    const { renderText, text, textDate } = await import("../../lib/i18n/server-text.ts");
+    const due = new Date("2026-12-01T15:59:00Z");
+    const t = text("errors.gate.pastDue", { assignment: "第一周", course: "深度学习", due: textDate(due, "Asia/Shanghai"), note: text("courseRules.note.afterCutoff", { days: 2 }) });
+    expect(renderText(t, "zh-CN")).toBe("“第一周”（深度学习）的截止时间是 2026年12月1日 GMT+8 23:59，已不再接受提交（迟交 2 天：已过严格截止时间，不计分）。");
+    expect(renderText(t, "en")).toBe('"第一周" (深度学习) was due 2026-12-01 23:59 GMT+8 and no longer accepts submissions (2 days late: after the hard cutoff, not counted).');
+    expect(renderText([text("errors.course.dueBeforeRelease"), text("errors.course.exportFirst")], "zh-CN")).toBe("截止时间早于发布时间。请先下载课程导出（设置 → 下载全部数据）：删除后无法恢复。");
+    expect(renderText(text("errors.no.such.key"), "zh-CN")).toBe("errors.no.such.key");
+  });
+});
+
 describe("choosing the language", () => {
   const available = ["en", "zh-CN"];
   it("reads Accept-Language by quality, exact tags first, then the language", () => {

@@ -1,4 +1,5 @@
-import { guardedJson, jsonError, loadServer } from "../../_lib/server-loader.ts";
+import { guardedJson, jsonError, loadServer, requestLocaleOf } from "../../_lib/server-loader.ts";
+import { text } from "../../../lib/i18n/server-text.ts";
 import { availableLocales, LOCALE_COOKIE, matchLocale } from "../../../lib/i18n/locales.ts";
 
 /**
@@ -10,7 +11,7 @@ export async function POST(req: Request): Promise<Response> {
   if ("error" in got) return got.error;
   const asked = (got.body as { locale?: unknown } | null)?.locale;
   const locale = typeof asked === "string" ? matchLocale(asked, availableLocales()) : null;
-  if (!locale) return jsonError(400, `Unknown language ${JSON.stringify(asked)}: choose one of ${availableLocales().join(", ")}.`);
+  if (!locale) return jsonError(400, text("errors.api.unknownLanguage", { asked: JSON.stringify(asked) ?? "undefined", choices: availableLocales().join(", ") }), {}, requestLocaleOf(req));
   const be = await loadServer();
   const user = await be.sessionUser(req.headers);
   if (user) be.setUserLocale(user.id, locale);

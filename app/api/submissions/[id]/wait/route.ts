@@ -5,6 +5,7 @@
  * each of which costs the web server a whole request. Waiting reads the row in this process.
  */
 import { apiRoute } from "../../../../_lib/server-loader.ts";
+import { text } from "../../../../../lib/i18n/server-text.ts";
 import { GET as readSubmission } from "../route.ts";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export const GET = apiRoute<{ id: string }>(async ({ be, user, params, req, url 
   for (;;) {
     // Same rule as the GET: someone else's submission is a 404 (instructors read all).
     const s = be.readSubmission(user, params.id);
-    if (!s) throw new be.HttpError(404, `No submission ${params.id} of yours.`);
+    if (!s) throw new be.HttpError(404, text("errors.submit.notFound", { id: params.id }));
     if (s.status === "done" || Date.now() >= deadline || req.signal.aborted) break;
     await new Promise((r) => setTimeout(r, CHECK_MS));
   }

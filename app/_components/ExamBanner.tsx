@@ -7,9 +7,12 @@
 import { useEffect, useState } from "react";
 import { useTranslations } from "next-intl";
 import { countdown } from "../../lib/course/course-rules.ts";
+import { useMoment } from "../_i18n/moment.ts";
 
 export interface ExamBannerRule {
   courseTitle: string;
+  /** The course's zone: times are shown in it. */
+  timeZone: string;
   feedbackAt: number | null;
   feedbackLocal: string | null;
   minutes: number | null;
@@ -19,6 +22,7 @@ export interface ExamBannerRule {
 
 export function ExamBanner({ rules, serverNow }: { rules: ExamBannerRule[]; serverNow: number }) {
   const t = useTranslations("exam");
+  const moment = useMoment();
   const [now, setNow] = useState(serverNow);
   useEffect(() => {
     setNow(Date.now());
@@ -32,10 +36,10 @@ export function ExamBanner({ rules, serverNow }: { rules: ExamBannerRule[]; serv
       {shown.map((r) => (
         <p key={r.courseTitle}>
           <strong>{t("label", { course: r.courseTitle })}</strong>{" "}
-          {r.feedbackAt !== null && r.feedbackAt > now && <span data-testid="exam-feedback-at">{t("feedbackAt", { when: r.feedbackLocal ?? "" })} </span>}
+          {r.feedbackAt !== null && r.feedbackAt > now && <span data-testid="exam-feedback-at">{t("feedbackAt", { when: moment(r.feedbackAt, r.timeZone) })} </span>}
           {r.minutes !== null && (
             <span data-testid="exam-window">
-              {r.endsAt === null ? t("window", { minutes: r.minutes }) : r.endsAt > now ? t("timeLeft", { left: countdown(r.endsAt - now), until: r.endsLocal ?? "" }) : t("timeOver", { until: r.endsLocal ?? "" })}
+              {r.endsAt === null ? t("window", { minutes: r.minutes }) : r.endsAt > now ? t("timeLeft", { left: countdown(r.endsAt - now), until: moment(r.endsAt, r.timeZone) }) : t("timeOver", { until: moment(r.endsAt, r.timeZone) })}
             </span>
           )}
         </p>

@@ -17,6 +17,7 @@ import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
 import type { ExerciseCourseRules } from "../../server/courses/index.ts";
 import { useDraft, type SaveState } from "./use-draft.ts";
+import { useMoment } from "../_i18n/moment.ts";
 import "./draft.css";
 
 type Monaco = typeof import("monaco-editor");
@@ -127,6 +128,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   // Exam mode: the server withholds the result until this time (ms).
   const [withheld, setWithheld] = useState<number | null>(null);
   const tExam = useTranslations("exam");
+  const moment = useMoment();
 
   useEffect(() => {
     loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
@@ -327,7 +329,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
           {t.rich("sessionEnded", { link: (chunks) => <a href={`/sign-in?next=${encodeURIComponent(`/exercises/${exercise.id}`)}`}>{chunks}</a> })}
         </p>
       )}
-      {withheld && !shown && <p className="notice" data-testid="exam-submitted">{tExam("submitted", { when: new Date(withheld).toLocaleString() })}</p>}
+      {withheld && !shown && <p className="notice" data-testid="exam-submitted">{tExam("submitted", { when: moment(withheld, (rules.find((r) => r.exam.feedbackAt === withheld) ?? rules[0])?.timeZone) })}</p>}
       {shown?.kind === "submit" && <SubmissionStanding rules={rules} submissionId={shown.id} />}
       {shown && (
         <Results

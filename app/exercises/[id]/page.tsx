@@ -63,7 +63,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
             {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">{t("authorView")}</Link></>}
           </p>
         </article>
-        <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, ...r.exam }))} serverNow={Date.now()} />
+        <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, timeZone: r.timeZone, ...r.exam }))} serverNow={Date.now()} />
         <GraderTexts catalog={graderCatalog(locale, ex.dir)}>
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}

@@ -11,7 +11,7 @@
  *      a refusal (other 4xx) or too many attempts marks the row failed with the platform's answer.
  * A row sent while a newer change arrived stays pending (the row's updatedAt is its version).
  */
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { ltiAccounts, ltiContexts, ltiPassbacks, ltiResourceLinks, ltiScoreChanges, submissionCourses } from "../../db/schema.ts";
 import { gradebookParts } from "../courses/gradebook.ts";
@@ -31,6 +31,9 @@ export const RELAY = {
   batch: 50,
 };
 
+/** How long a relay holds a row it is sending (longer than a service call's timeouts). */
+const CLAIM_MS = 120_000;
+
 export function backoffMs(attempts: number): number {
   return Math.min(RELAY.maxDelayMs, RELAY.baseDelayMs * 2 ** Math.max(0, attempts - 1));
 }
@@ -39,7 +42,8 @@ export function backoffMs(attempts: number): number {
 export function armPassback(db: Db, linkId: string, userId: string, changedAt: Date, now = new Date()): void {
   db.insert(ltiPassbacks)
     .values({ linkId, userId, state: "pending", changedAt, attempts: 0, nextAttemptAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [ltiPassbacks.linkId, ltiPassbacks.userId], set: { state: "pending", changedAt, attempts: 0, nextAttemptAt: now, lastError: null, updatedAt: now } })
+    // The AGS timestamp never goes back: a platform ignores a score older than the one it holds.
+    .onConflictDoUpdate({ target: [ltiPassbacks.linkId, ltiPassbacks.userId], set: { state: "pending", changedAt: sql`max(${ltiPassbacks.changedAt}, excluded.changed_at)`, attempts: 0, nextAttemptAt: now, lastError: null, updatedAt: now } })
     .run();
 }
 
@@ -148,6 +152,14 @@ export async function relayOnce(db: Db, now = new Date()): Promise<{ sent: numbe
   const due = db.select().from(ltiPassbacks).where(and(eq(ltiPassbacks.state, "pending"), lte(ltiPassbacks.nextAttemptAt, now))).orderBy(asc(ltiPassbacks.nextAttemptAt)).limit(RELAY.batch).all();
   const out = { sent: 0, failed: 0, retrying: 0 };
   for (const row of due) {
+    // Claim the row (another process's relay may see it too); a claim held past CLAIM_MS by a
+    // relay that stopped lapses, and the row is sent by the next pass.
+    const claimed = db
+      .update(ltiPassbacks)
+      .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+      .where(and(eq(ltiPassbacks.id, row.id), eq(ltiPassbacks.state, "pending"), lte(ltiPassbacks.nextAttemptAt, now), eq(ltiPassbacks.updatedAt, row.updatedAt)))
+      .run();
+    void claimed;
     const state = await sendPassback(db, row, now);
     if (state === "sent") out.sent++;
     else if (state === "failed") out.failed++;

@@ -3,7 +3,7 @@
  * roster sync) and what course staff see and do about LMS grades: per-learner passback status,
  * resend, and an on-demand roster sync.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { assignments, ltiContexts, ltiMemberships, ltiPassbacks, ltiResourceLinks, users } from "../../db/schema.ts";
 import type { Auth } from "../auth.ts";
@@ -97,7 +97,7 @@ export function passbackStatus(db: Db, user: SessionUser, courseId: string): Lti
   const status = new Map<string, "active" | "inactive">();
   if (ids.length) for (const m of db.select().from(ltiMemberships).where(inArray(ltiMemberships.contextRowId, ids)).all()) status.set(`${m.contextRowId}:${m.userId}`, m.status);
   return {
-    contexts: contexts.map((c) => ({ id: c.id, title: c.title, issuer: platformById(db, c.platformId)?.issuer ?? "", grades: !!c.lineItemsUrl || db.select({ id: ltiResourceLinks.id }).from(ltiResourceLinks).where(eq(ltiResourceLinks.contextRowId, c.id)).all().length > 0, roster: !!c.membershipsUrl, rosterSyncedAt: c.rosterSyncedAt?.getTime() ?? null })),
+    contexts: contexts.map((c) => ({ id: c.id, title: c.title, issuer: platformById(db, c.platformId)?.issuer ?? "", grades: !!c.lineItemsUrl || db.select({ id: ltiResourceLinks.id }).from(ltiResourceLinks).where(and(eq(ltiResourceLinks.contextRowId, c.id), isNotNull(ltiResourceLinks.lineItemUrl))).all().length > 0, roster: !!c.membershipsUrl, rosterSyncedAt: c.rosterSyncedAt?.getTime() ?? null })),
     passbacks: rows.map(({ p, link, email, name }) => ({
       id: p.id,
       email,

@@ -49,7 +49,7 @@ export async function startLtiTool(name: string) {
       const path = (req.url ?? "/").split("?")[0];
       const m = /^\/api\/courses\/([^/]+)\/lti\/(passback|roster)$/.exec(path);
       const handler = m ? course[m[2]]?.[req.method ?? "GET"] : exact[path]?.[req.method ?? "GET"];
-      const params = m ? { id: decodeURIComponent(m[1]) } : {};
+      const params: Record<string, string> = m ? { id: decodeURIComponent(m[1]) } : {};
       const out = handler ? await handler(await toRequest(req), { params: Promise.resolve(params) }) : new Response("not found", { status: 404 });
       const headers: Record<string, string | string[]> = {};
       out.headers.forEach((v, k) => (headers[k] = k === "set-cookie" ? out.headers.getSetCookie() : v));

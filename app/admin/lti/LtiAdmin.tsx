@@ -19,11 +19,11 @@ const FIELDS = ["issuer", "clientId", "authEndpoint", "tokenEndpoint", "jwksUrl"
 type Field = (typeof FIELDS)[number] | "deploymentIds";
 
 export function CopyValue({ value }: { value: string }) {
-  const t = useTranslations("ltiAdmin.values");
+  const tv = useTranslations("ltiAdmin.values");
   return (
     <span className="lti-copy">
       <code>{value}</code>{" "}
-      <button type="button" className="small" onClick={() => void navigator.clipboard?.writeText(value)}>{t("copy")}</button>
+      <button type="button" className="small" onClick={() => void navigator.clipboard?.writeText(value)}>{tv("copy")}</button>
     </span>
   );
 }

@@ -8,6 +8,7 @@ import type { Db } from "../../db/client.ts";
 import { assignments, ltiContexts, ltiMemberships, ltiPassbacks, ltiResourceLinks, users } from "../../db/schema.ts";
 import type { Auth } from "../auth.ts";
 import { findExercise, HttpError, type SessionUser } from "../context.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { requireCourse } from "../courses/roles.ts";
 import { ServiceError } from "./ags-token.ts";
 import { assignmentForExercise, contextFromClaims, contextsOfCourse, courseForContext, enrolFromLms, exercisesOfLink, linkFromClaims, recordLink } from "./contexts.ts";
@@ -120,7 +121,7 @@ export function passbackStatus(db: Db, user: SessionUser, courseId: string): Lti
 export function resendPassbacks(db: Db, user: SessionUser, courseId: string, body: unknown): { resent: number } {
   requireCourse(user, courseId, "instructor");
   const id = (body as { id?: unknown } | null)?.id;
-  if (id !== undefined && (typeof id !== "number" || !Number.isInteger(id))) throw new HttpError(400, "'id' must be the number of a passback row (or leave it out to resend every failed one).");
+  if (id !== undefined && (typeof id !== "number" || !Number.isInteger(id))) throw new HttpError(400, text("ltiPassback.errors.badId"));
   const contexts = contextsOfCourse(db, courseId).map((c) => c.id);
   if (!contexts.length) return { resent: 0 };
   const rows = db
@@ -129,7 +130,7 @@ export function resendPassbacks(db: Db, user: SessionUser, courseId: string, bod
     .innerJoin(ltiResourceLinks, eq(ltiResourceLinks.id, ltiPassbacks.linkId))
     .where(and(inArray(ltiResourceLinks.contextRowId, contexts), id === undefined ? eq(ltiPassbacks.state, "failed") : eq(ltiPassbacks.id, id)))
     .all();
-  if (id !== undefined && !rows.length) throw new HttpError(404, `No passback ${id} in this course.`);
+  if (id !== undefined && !rows.length) throw new HttpError(404, text("ltiPassback.errors.noSuchRow", { id }));
   const now = new Date();
   for (const { p } of rows) armPassback(db, p.linkId, p.userId, now, now);
   return { resent: rows.length };
@@ -139,14 +140,14 @@ export function resendPassbacks(db: Db, user: SessionUser, courseId: string, bod
 export async function syncCourseRoster(db: Db, auth: Auth, user: SessionUser, courseId: string): Promise<RosterSync> {
   requireCourse(user, courseId, "instructor");
   const contexts = contextsOfCourse(db, courseId).filter((c) => c.membershipsUrl);
-  if (!contexts.length) throw new HttpError(400, "This course has no LMS roster to sync: it must be launched from an LMS that offers Names and Role Provisioning (NRPS) for GradLab.");
+  if (!contexts.length) throw new HttpError(400, text("ltiPassback.errors.noRoster"));
   const total: RosterSync = { members: 0, enrolled: 0, accountsCreated: 0, inactive: 0 };
   for (const c of contexts) {
     try {
       const r = await syncOnce(db, auth, c.id);
       for (const k of Object.keys(total) as (keyof RosterSync)[]) total[k] += r[k];
     } catch (e) {
-      if (e instanceof ServiceError) throw new HttpError(502, `The roster sync with ${c.title} failed: ${e.message}`);
+      if (e instanceof ServiceError) throw new HttpError(502, text("ltiPassback.errors.syncFailed", { title: c.title, error: e.message }));
       throw e;
     }
   }

@@ -157,6 +157,16 @@ describe("scores", () => {
     expect(services.scores.slice(sent).map((s) => s.scoreGiven)).toEqual([4, points]); // best of the submissions, no late policy now
   });
 
+  it("a regrade that lowers the scores (allowed by the instructor) posts the new score", async () => {
+    const { queueRegrade } = await import("../../grader/submissions.ts");
+    const sent = services.scores.length;
+    const { total } = queueRegrade(B.db, { exerciseId: EX, userIds: [learner.id], allowLower: true });
+    expect(total).toBeGreaterThan(1);
+    for (let i = 0; i < total; i++) T.grade(points / 2, points, EX);
+    await relayOnce(B.db);
+    expect(services.scores.slice(sent).map((s) => s.scoreGiven)).toEqual([points / 2]); // one post for the batch's verdicts
+  });
+
   it("a link launched without a line item gets one GradLab creates in the context's container", async () => {
     const other = "lstm";
     const l = await T.launch({ sub: "stu-1", roles: [ROLE.learner], custom: { exercise: other }, claims: services.launchClaims({ resourceLinkId: "link-lstm", title: "LSTM cell", nrps: false }) });

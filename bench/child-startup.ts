@@ -67,7 +67,7 @@ export async function childStartupSplit(reps: number): Promise<{ plain: Phases; 
       cached.push(runChild(dir, { ...env, CACHE_IN: cache }));
     }
     const avg = (rs: Phases[]): Phases => {
-      const out = Object.fromEntries(PHASES.map((k) => [k, Math.round(mean(rs.map((r) => r[k])) * 10) / 10])) as Phases;
+      const out = Object.fromEntries(PHASES.map((k) => [k, Math.round(mean(rs.map((r) => r[k])) * 10) / 10])) as unknown as Phases;
       if (rs.some((r) => r.cacheRejected !== undefined)) out.cacheRejected = rs.some((r) => r.cacheRejected);
       return out;
     };

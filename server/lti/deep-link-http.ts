@@ -7,7 +7,7 @@ import { csrfMessage, csrfVerdictOf } from "../http-guards.ts";
 import { userLocale } from "../user-locale.ts";
 import { loadMessages, resolveLocale, type Messages } from "../../lib/i18n/locales.ts";
 import { autoPostPage, checkPickSize, deepLinkResponse, readDeepLinkSession, type DeepLinkSession } from "./deep-link.ts";
-import { courseOfSession, itemsForPick, pickerOptions, pickOf, type CourseForSession, type PickerOptions } from "./deep-link-items.ts";
+import { contextCourseOf, courseOfSession, itemsForPick, pickerOptions, pickOf, type CourseForSession, type PickerOptions } from "./deep-link-items.ts";
 import { errorPage } from "./error-page.ts";
 import { LtiError } from "./errors.ts";
 import { toolBaseUrl } from "./login.ts";
@@ -25,7 +25,7 @@ export interface PickerView {
 /** The picker page's data; throws LtiError for a missing, tampered, expired or someone else's request. */
 export async function pickerView(user: SessionUser, token: string | undefined, locale: string): Promise<PickerView> {
   const { session, platform } = await readDeepLinkSession(db, token, user.id);
-  return { options: await pickerOptions(user, locale), acceptMultiple: session.acceptMultiple, contextTitle: session.context?.title ?? null, platformIssuer: platform.issuer };
+  return { options: await pickerOptions(user, locale, contextCourseOf(session)), acceptMultiple: session.acceptMultiple, contextTitle: session.context?.title ?? null, platformIssuer: platform.issuer };
 }
 
 function html(body: string, status: number, headers: Record<string, string>): Response {

@@ -16,7 +16,7 @@ const DL = "https://purl.imsglobal.org/spec/lti-dl/claim/";
 let tool: Tool;
 const lms = new TestPlatform();
 let dl: DeepLinkPlatform;
-const [exA, exB] = ["dense", "activations"];
+const [exA, exB, exC, exD] = ["dense", "activations", "dropout", "embedding"];
 
 beforeAll(async () => {
   tool = await startTool();
@@ -99,16 +99,13 @@ describe("deep linking from the LMS", () => {
     }
 
     // GradLab's side: the LMS course became a GradLab course with the instructor in it, and each
-    // picked exercise sits in an assignment of that course, named by the links' custom parameters.
+    // picked exercise sits in an assignment of that course (so its scores count there).
     const ctx = B.db.select().from(ltiContexts).where(eq(ltiContexts.contextId, "course-1")).get()!;
     expect(B.db.select().from(courses).where(eq(courses.id, ctx.courseId)).get()!.title).toBe("Deep Learning 101");
     expect(B.db.select().from(courseMembers).where(eq(courseMembers.courseId, ctx.courseId)).all()).toEqual([expect.objectContaining({ userId: me.id, role: "instructor" })]);
-    for (const i of items) {
-      expect(i.custom!.course).toBe(ctx.courseId);
-      const a = B.db.select().from(assignments).where(eq(assignments.id, i.custom!.assignment)).get()!;
-      expect(a.courseId).toBe(ctx.courseId);
-      expect(a.exerciseIds).toContain(i.custom!.exercise);
-    }
+    const inCourse = B.db.select().from(assignments).where(eq(assignments.courseId, ctx.courseId)).all().flatMap((a) => a.exerciseIds);
+    expect(inCourse).toEqual(expect.arrayContaining([exA, exB]));
+    for (const i of items) expect(i.custom).toEqual({ exercise: i.custom!.exercise });
   });
 
   it("a learner's launch of a returned link opens that exercise, enrolled in the course", async () => {
@@ -118,23 +115,29 @@ describe("deep linking from the LMS", () => {
     expect(l.res.headers.get("location")).toBe(`/exercises/${exB}`);
     const me = (await B.sessionUser(new Headers({ cookie: l.browser.cookie() })))!;
     const member = B.db.select().from(courseMembers).where(eq(courseMembers.userId, me.id)).get();
-    expect(member).toMatchObject({ courseId: items[1].custom!.course, role: "learner" });
+    const ctx = B.db.select().from(ltiContexts).where(eq(ltiContexts.contextId, "course-1")).get()!;
+    expect(member).toMatchObject({ courseId: ctx.courseId, role: "learner" });
   });
 
-  it("a whole assignment of a course the instructor teaches becomes one link with the assignment's total points", async () => {
+  it("a whole assignment of the LMS course's GradLab course becomes one link with the assignment's total points; another course's is not offered", async () => {
     const { browser, s } = await openPicker();
     const me = (await B.sessionUser(new Headers({ cookie: browser.cookie() })))!;
-    const course = B.createCourse(me, { title: "GradLab-side course", timeZone: "UTC" });
-    const a = await B.createAssignment(me, course.id, { title: "Week 1", exerciseIds: [exA, exB] });
+    const course = { id: B.db.select().from(ltiContexts).where(eq(ltiContexts.contextId, "course-1")).get()!.courseId };
+    const a = await B.createAssignment(me, course.id, { title: "Week 1", exerciseIds: [exC, exD] });
+    const elsewhere = B.createCourse(me, { title: "Another GradLab course", timeZone: "UTC" });
+    const b = await B.createAssignment(me, elsewhere.id, { title: "Elsewhere", exerciseIds: [exC] });
     const view = await B.lti.deepLink.picker(me, s, "en");
     expect(view.options.assignments.map((x) => x.ref)).toContain(`${course.id}/${a.id}`);
+    expect(view.options.assignments.map((x) => x.ref)).not.toContain(`${elsewhere.id}/${b.id}`);
+    const refused = await pick(browser, [["s", s], ["assignment", `${elsewhere.id}/${b.id}`]]);
+    expect(refused.res.headers.get("location")).toMatch(/&error=deep_link_bad_pick$/);
     const { res, body } = await pick(browser, [["s", s], ["assignment", `${course.id}/${a.id}`]]);
     expect(res.status, body).toBe(200);
     const back = await returnToLms(body);
     expect(back.received.ok).toBe(true);
     if (!back.received.ok) return;
     const cat = await B.getCatalogue();
-    const total = [exA, exB].reduce((n, id) => n + cat.exercises.find((e) => e.id === id)!.points, 0);
+    const total = [exC, exD].reduce((n, id) => n + cat.exercises.find((e) => e.id === id)!.points, 0);
     expect(back.received.items).toEqual([expect.objectContaining({ type: "ltiResourceLink", title: "Week 1", custom: { course: course.id, assignment: a.id }, lineItem: expect.objectContaining({ scoreMaximum: total, resourceId: a.id }) })]);
     // Its launch opens the assignment.
     const l = await launch(tool, lms, dl.launchOf(back.received.items[0], "prof-1", [ROLE.instructor]));

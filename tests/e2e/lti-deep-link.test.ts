@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { ARTIFACTS, haveChromium, launchChromium, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
 import { ROLE, TestPlatform } from "../lti/platform.ts";
 import { DeepLinkPlatform, type ContentItem } from "../lti/platform-deep-link.ts";
 
@@ -84,5 +84,19 @@ run("LTI deep linking from a test LMS, in Chromium", () => {
     await page.click('[data-testid="deep-link-submit"]');
     await expect.poll(() => page.locator('[data-testid="deep-link-error"]').textContent()).toContain("没有选择任何内容");
     await ctx.close();
+  }, 120_000);
+
+  it("Admin → LTI shows the registered platform and GradLab's values, in English and Chinese", async () => {
+    for (const [locale, heading] of [["en", "LTI (learning platforms)"], ["zh-CN", "LTI（学习平台）"]] as const) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale, extraHTTPHeaders: { "Accept-Language": locale } });
+      const page = await ctx.newPage();
+      await signIn(page, server, server.accounts.get("admin")!, "/admin/lti");
+      await page.goto(`${server.url}/admin/lti`);
+      await expect.poll(() => page.textContent("h1")).toBe(heading);
+      expect(await page.textContent('[data-testid="lti-tool-values"]')).toContain(`${server.url}/api/lti/login`);
+      expect(await page.locator(`[data-testid="lti-platform-${lms.issuer}"]`).count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, `lti-admin-${locale}.png`), fullPage: true });
+      await ctx.close();
+    }
   }, 120_000);
 });

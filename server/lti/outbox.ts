@@ -178,6 +178,7 @@ let running = false;
 export function startRelay(db: Db, intervalMs = Number(process.env.GRADLAB_LTI_RELAY_MS ?? 2_000)): void {
   if (timer || process.env.GRADLAB_LTI_RELAY === "off") return;
   const tick = async () => {
+    if (!db.$client.open) return stopRelay(); // the database was closed (a test's teardown, shutdown)
     if (running) return;
     running = true;
     try {

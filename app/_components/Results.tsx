@@ -3,6 +3,7 @@ import { useTranslations } from "next-intl";
 import { outputParts, type GradeResult, type TestResult } from "../../lib/result.ts";
 import { Heatmap, LineChart } from "./Charts.tsx";
 import { useCheckName, useGraderText } from "./GraderTexts.tsx";
+import type { RunNotes } from "../_run/run-texts.ts";
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
@@ -41,7 +42,7 @@ function Pictures({ data }: { data: Record<string, unknown> }) {
 }
 
 /** `above`: the result's own message; a check whose output only repeats it (a compile error, a module that threw) says "see above" instead. */
-function TestRow({ t, above }: { t: TestResult; above?: string }) {
+function TestRow({ t, above }: { t: TestResult & RunNotes; above?: string }) {
   const tr = useTranslations("results");
   const say = useGraderText();
   const sayName = useCheckName();
@@ -64,6 +65,7 @@ function TestRow({ t, above }: { t: TestResult; above?: string }) {
       {message && <pre className="msg" data-i18n="grader-message">{message}</pre>}
       {kind && <p className="case"><b>{tr("case")}</b> <span data-i18n="grader-message">{kind}</span></p>}
       {hint && <p className="hint"><b>{tr("hint")}</b> <span data-i18n="grader-message">{hint}</span></p>}
+      {t.notes?.map((n) => <p key={n.text.key} className="muted small run-note" data-testid="run-note" data-i18n="grader-message">{say(n.text, n.en)}</p>)}
       {t.data && <Pictures data={t.data} />}
     </li>
   );

@@ -23,6 +23,9 @@ import { isBackend, type Backend, type RunReply, type RunRequest, type SandboxRe
 import { takeHostOnlyUse } from "./host-only.ts";
 import { takePracticeUse } from "./practice-note.ts";
 import { LearnerBudget } from "./learner-budget.ts";
+import { sandboxMessages, sandboxText } from "../../lib/messages/sandbox-texts.ts";
+import { textOf } from "../../lib/messages/text.ts";
+import { runText, type RunNotes, type RunText } from "./run-texts.ts";
 import { pickBackend, watchHealth } from "./pick-backend.ts";
 import { isAssetPath, type StaticUrls } from "./static-urls.ts";
 
@@ -116,10 +119,7 @@ class WorkerTransport implements SandboxTransport {
     const settle = (ms: number) => charged && this.budget.charge(performance.now() - sent, ms);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.dead = new SandboxLimitError(
-          "timeout",
-          `Time limit exceeded: your code ran longer than this exercise allows (${(this.timeoutMs / 1000).toFixed(1)} s in all). Look for an infinite loop or a loop that does far more work than needed.`,
-        );
+        this.dead = new SandboxLimitError("timeout", sandboxMessages.timeLimit((this.timeoutMs / 1000).toFixed(1)));
         this.worker.terminate();
         this.pending.delete(id);
         reject(this.dead);
@@ -135,7 +135,7 @@ class WorkerTransport implements SandboxTransport {
   /** The learner pressed Stop: end the sandbox now; what is pending fails as a stop. */
   stop(): void {
     this.stoppedByUser = true;
-    this.dead = new SandboxLimitError("timeout", STOPPED);
+    this.dead = new SandboxLimitError("timeout", STOPPED.en);
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(this.dead, 0);
     this.pending.clear();
@@ -177,7 +177,7 @@ class WorkerTransport implements SandboxTransport {
   }
 }
 
-const STOPPED = "You stopped this Run.";
+const STOPPED = runText("stopped");
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -196,8 +196,15 @@ function scriptText(path: string): Promise<string> {
   return p;
 }
 
-const PRACTICE_NOTE = "In Run this is scored on practice digits (public training images, not the graded ones): Submit for the graded accuracy.";
-const DIAGNOSIS_ON_SUBMIT = "Submit to get a diagnosis of this mistake: naming it needs the server's reference, which Run does not load.";
+const PRACTICE_NOTE = runText("practice");
+const DIAGNOSIS_ON_SUBMIT = runText("diagnosisOnSubmit");
+const NEEDS_REFERENCE = runText("needsReference");
+const NOT_RUN_STOPPED = runText("notRunStopped");
+
+/** A check whose output is one of Run's own texts carries its key (the panel shows it in the reader's language). */
+function keyed(t: TestResult, said: RunText): TestResult {
+  return { ...t, output: said.en, text: { ...t.text, message: said.text } };
+}
 
 /**
  * The suite with each check noting whether it asked a server-only module (a reference or a
@@ -218,7 +225,7 @@ function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(te
         // A check that got no answer from the server's reference for these values cannot go on here.
         if (!(e instanceof CheckFailure) && !(e instanceof SandboxLimitError) && takeHostOnlyUse()) {
           wanted.add(c.name);
-          throw new CheckFailure("Run cannot finish this check: for your values it needs the server's reference, which Run does not load.");
+          throw new CheckFailure(NEEDS_REFERENCE.en);
         }
         throw e;
       } finally {
@@ -229,10 +236,12 @@ function withDiagnosisNotes(suite: CheckSuite): { suite: CheckSuite; annotate(te
   }));
   return {
     suite: { ...suite, checks },
+    // Notes go beside the output, not into it: the output's message, case and hint stay whole (and translatable).
     annotate: (tests) =>
-      tests.map((t) => {
-        const notes = [t.status === "failed" && wanted.has(t.name) ? DIAGNOSIS_ON_SUBMIT : "", practiced.has(t.name) ? PRACTICE_NOTE : ""].filter(Boolean);
-        return notes.length ? { ...t, output: [t.output, ...notes].filter(Boolean).join("\n") } : t;
+      tests.map((t): TestResult & RunNotes => {
+        const own = t.status === "failed" && t.output === NEEDS_REFERENCE.en ? keyed(t, NEEDS_REFERENCE) : t;
+        const notes = [...(t.status === "failed" && wanted.has(t.name) ? [DIAGNOSIS_ON_SUBMIT] : []), ...(practiced.has(t.name) ? [PRACTICE_NOTE] : [])];
+        return notes.length ? { ...own, notes } : own;
       }),
   };
 }
@@ -247,10 +256,13 @@ function suiteOf(id: string): Promise<CheckSuite> {
   return s;
 }
 
-function finish(exercise: string, tests: TestResult[], stdout: string, t0: number, backend: Backend, status?: GradeResult["status"], message?: string): GradeResult & { backend: Backend } {
+/** `message`: English, its key found from how it was made (en`…`), or given with it (Run's own texts). */
+function finish(exercise: string, tests: TestResult[], stdout: string, t0: number, backend: Backend, status?: GradeResult["status"], message?: string | RunText): GradeResult & { backend: Backend } {
   const score = Math.round(tests.reduce((s, t) => s + t.score, 0) * 1e6) / 1e6;
   const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
-  return { exercise, score, maxScore, status: status ?? (score === maxScore ? "passed" : "failed"), tests, stdout, durationMs: Math.round(performance.now() - t0), backend, ...(message ? { message } : {}) };
+  const english = typeof message === "string" ? message : message?.en;
+  const messageText = typeof message === "string" ? textOf(message) : message?.text;
+  return { exercise, score, maxScore, status: status ?? (score === maxScore ? "passed" : "failed"), tests, stdout, durationMs: Math.round(performance.now() - t0), backend, ...(english ? { message: english } : {}), ...(messageText ? { messageText } : {}) };
 }
 
 /** A sandbox worker started and initialised ahead of the next Run (one learner module each). */
@@ -318,9 +330,15 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
   const t0 = performance.now();
   const suite = await suiteOf(req.exerciseId);
   const visible = suite.checks.filter((c) => c.visibility === "visible");
-  const notRun = (why: string): TestResult[] => visible.map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible" }));
+  const notRun = (why: string): TestResult[] => visible.map((c) => {
+    const text = textOf(why);
+    return { name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible", ...(text ? { text: { message: text } } : {}) };
+  });
   const compiled = await transpileLearner(req.code, "solution.ts");
-  if (!compiled.ok) return finish(req.exerciseId, notRun(`Your code does not compile:\n${compiled.message}`), "", t0, backend, "error", `Your code does not compile:\n${compiled.message}`);
+  if (!compiled.ok) {
+    const why = sandboxMessages.doesNotCompile(compiled.message);
+    return finish(req.exerciseId, notRun(why), "", t0, backend, "error", why);
+  }
   const transport = await takeSandbox(req);
   if (active?.runId === req.runId) {
     active.transport = transport;
@@ -336,17 +354,21 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
       if (e instanceof SandboxLimitError) return finish(req.exerciseId, notRun(e.message), "", t0, backend, e.kind, e.message);
       throw e;
     }
-    if (!loaded.ok) return finish(req.exerciseId, notRun(loaded.message), await transport.logs(), t0, backend, "error", loaded.message);
+    if (!loaded.ok) {
+      // The session's English (a module that threw, a forbidden import) given its key where the sandbox's words are known.
+      const why = sandboxText(loaded.message);
+      return finish(req.exerciseId, notRun(why), await transport.logs(), t0, backend, "error", why);
+    }
     const noted = withDiagnosisNotes(suite);
     const out = await runChecks(withProgress(noted.suite, report), { learner: new Learner(session), tf: tf as unknown as Tf, hiddenSeed: "browser-run", only: "visible" });
     out.tests = noted.annotate(out.tests);
     if (transport.stoppedByUser) {
-      const tests = out.tests.map((t) => (t.status === "failed" && /^Not run: grading stopped/.test(t.output) ? { ...t, output: "Not run: you stopped this Run." } : t));
-      return finish(req.exerciseId, tests, "", t0, backend, "failed", `${STOPPED} The checks after that point did not run.`);
+      const tests = out.tests.map((t) => (t.status === "failed" && /^Not run: grading stopped/.test(t.output) ? keyed(t, NOT_RUN_STOPPED) : t.status === "failed" && t.output === STOPPED.en ? keyed(t, STOPPED) : t));
+      return finish(req.exerciseId, tests, "", t0, backend, "failed", runText("stoppedRest"));
     }
     const stdout = await transport.logs();
     if (out.stopped) return finish(req.exerciseId, out.tests, stdout, t0, backend, out.stopped.status, out.stopped.message);
-    if (out.internalError) return finish(req.exerciseId, out.tests, stdout, t0, backend, "error", `Internal error in the checks: ${out.internalError}`);
+    if (out.internalError) return finish(req.exerciseId, out.tests, stdout, t0, backend, "error", runText("internalError", out.internalError));
     return finish(req.exerciseId, out.tests, stdout, t0, backend);
   } finally {
     transport.dispose();

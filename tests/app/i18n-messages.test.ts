@@ -158,6 +158,19 @@ describe("server texts", () => {
   });
 });
 
+describe("Run's own texts (app/_run/run-texts.ts)", () => {
+  it("messages/en/run.json is the worker's English; each language renders them by key", async () => {
+    const { RUN_TEXTS, runCatalog, runText } = await import("../../app/_run/run-texts.ts");
+    const { renderText } = await import("../../lib/messages/text.ts");
+    expect(en.run).toEqual(RUN_TEXTS);
+    const stopped = runText("internalError", "x is undefined");
+    expect(stopped).toEqual({ en: "Internal error in the checks: x is undefined", text: { key: "run.internalError", params: ["x is undefined"] } });
+    const zh = runCatalog(readMessages("zh-CN", dir).run);
+    expect(renderText(stopped.text, zh)).toBe("检查程序内部出错：x is undefined");
+    for (const name of Object.keys(RUN_TEXTS) as (keyof typeof RUN_TEXTS)[]) expect(renderText(runText(name).text, zh), name).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
 describe("choosing the language", () => {
   const available = ["en", "zh-CN"];
   it("reads Accept-Language by quality, exact tags first, then the language", () => {

@@ -3,12 +3,15 @@
  * nothing of the learner's ran (our fault), every attempt failed (the queue gave up), or the worker
  * stopped the learner's code. The queue and the worker both store them, so they live below both.
  */
-import type { GradeResult } from "../lib/result.ts";
+import { testTexts, type GradeResult } from "../lib/result.ts";
+import { textOf } from "../lib/messages/text.ts";
+import { verdictMessages } from "../lib/messages/verdict-texts.ts";
 import type { Exercise } from "./exercises.ts";
 
 /** A verdict that is not about the learner's code (nothing ran): status error, with why. */
 export function notGradedResult(exerciseId: string, message: string, extra: Partial<GradeResult> = {}): GradeResult {
-  return { exercise: exerciseId, score: 0, maxScore: 0, status: "error", tests: [], stdout: "", durationMs: 0, message, ...extra };
+  const messageText = textOf(message);
+  return { exercise: exerciseId, score: 0, maxScore: 0, status: "error", tests: [], stdout: "", durationMs: 0, message, ...(messageText ? { messageText } : {}), ...extra };
 }
 
 /**
@@ -21,9 +24,7 @@ export function gaveUpResult(exerciseId: string, attempts: number, error: string
   // `error` can carry a sandbox child's stderr (host paths, the Node version): it stays with the job
   // (grading_jobs.last_error, the worker's log) for staff; the learner reads only its first line's gist.
   const gist = learnerSafe(error);
-  const message = maxScore > 0
-    ? `GradLab could not grade this submission after ${attempts} attempts: grading stopped each time while your code was being graded (last: ${gist}). It counts as an attempt, scored 0. If you believe the grader is at fault, ask your instructor for a regrade.`
-    : `GradLab could not grade this submission after ${attempts} attempts (${gist}). This is not a verdict on your code: it can be regraded, and it costs you no attempt.`;
+  const message = maxScore > 0 ? verdictMessages.gaveUpWhileGrading(attempts, gist) : verdictMessages.gaveUp(attempts, gist);
   return notGradedResult(exerciseId, message, { seed, version, maxScore });
 }
 
@@ -32,8 +33,10 @@ export function gaveUpResult(exerciseId: string, attempts: number, error: string
  * out of the exercise's points, so it counts as an attempt.
  */
 export function learnerStoppedResult(ex: Pick<Exercise, "id" | "version" | "suite"> | undefined, exerciseId: string, status: "timeout" | "memory", message: string): GradeResult {
-  const tests = (ex?.suite.checks ?? []).map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: message, visibility: c.visibility }));
-  return { exercise: exerciseId, score: 0, maxScore: tests.reduce((n, t) => n + t.maxScore, 0), status, tests, stdout: "", durationMs: 0, message, ...(ex ? { version: ex.version } : {}) };
+  const text = testTexts(message, undefined, undefined);
+  const tests = (ex?.suite.checks ?? []).map((c) => ({ name: c.name, score: 0, maxScore: c.points, status: "failed" as const, output: message, visibility: c.visibility, ...(text ? { text } : {}) }));
+  const messageText = textOf(message);
+  return { exercise: exerciseId, score: 0, maxScore: tests.reduce((n, t) => n + t.maxScore, 0), status, tests, stdout: "", durationMs: 0, message, ...(messageText ? { messageText } : {}), ...(ex ? { version: ex.version } : {}) };
 }
 
 /** The first line of a worker's error, without host paths or stack frames, at most 200 characters. */

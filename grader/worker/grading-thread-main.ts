@@ -10,6 +10,7 @@ import { gradeCode, sandboxLimits, type GradePhases } from "../grade.ts";
 import { referenceTf } from "../reference/tf.ts";
 import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import { notGradedResult } from "../verdicts.ts";
+import { verdictMessages } from "../../lib/messages/verdict-texts.ts";
 import type { GradeReply, GradeRequest } from "./grading-thread.ts";
 import { profileRecord, profiling, threadCpuMs } from "./profile-log.ts";
 
@@ -50,7 +51,7 @@ export async function prewarmSandboxes(pool: ChildPool, catalogue: Catalogue, ke
 async function grade(catalogue: Catalogue, req: GradeRequest): Promise<GradeReply> {
   const known = catalogue.exercises.find((e) => e.id === req.exerciseId);
   if (!known) {
-    const message = `Exercise '${req.exerciseId}' is not in this GradLab's catalogue any more, so it cannot be graded. Ask your instructor.`;
+    const message = verdictMessages.notInCatalogue(req.exerciseId);
     return { id: req.id, ok: true, result: notGradedResult(req.exerciseId, message) };
   }
   // Grade against the exercise as it is now (an instructor may have changed it: regrades).

@@ -12,6 +12,7 @@ import type { Catalogue, Exercise } from "../exercises.ts";
 import type { GradingQueue, JobPayload, LeasedJob } from "../queue/queue.ts";
 import { selectOptionalSubmission } from "../submissions.ts";
 import { learnerStoppedResult } from "../verdicts.ts";
+import { verdictMessages } from "../../lib/messages/verdict-texts.ts";
 import { GradingThread } from "./grading-thread.ts";
 import { profileRecord, profiling, threadCpuMs } from "./profile-log.ts";
 import { dataFolderOf, WakeWatcher } from "./wake.ts";
@@ -147,10 +148,10 @@ async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJ
       result = outcome.result;
       break;
     case "budget":
-      result = learnerStoppedResult(ex, sub.exerciseId, "timeout", `Grading stopped: it took longer than the ${Math.round(budgetMs / 1000)} s a submission may take in all (your code's run, the checks, and reading what your code returned). Make your code return what the exercise asks for, of the size it asks for, and faster. This counts as an attempt.`);
+      result = learnerStoppedResult(ex, sub.exerciseId, "timeout", verdictMessages.overBudget(Math.round(budgetMs / 1000)));
       break;
     case "memory":
-      result = learnerStoppedResult(ex, sub.exerciseId, "memory", "Grading stopped: what your code returned was too large for the grader to read. Return values of the size the exercise asks for. This counts as an attempt.");
+      result = learnerStoppedResult(ex, sub.exerciseId, "memory", verdictMessages.tooLargeToRead());
       break;
     default: {
       const why = outcome.why;

@@ -14,6 +14,8 @@ import { formatReport } from "../../cli/report.ts";
 import { redactForLearner, type GradeResult } from "../../lib/result.ts";
 import type { Exercise } from "../../grader/exercises.ts";
 import { exercise } from "../helpers.ts";
+import { gaveUpResult, learnerStoppedResult } from "../../grader/verdicts.ts";
+import { verdictMessages } from "../../lib/messages/verdict-texts.ts";
 
 kleur.enabled = false;
 const LIMITS = { timeoutMs: 1500, memoryMb: 64 };
@@ -87,6 +89,22 @@ describe("a failing result in zh-CN has no English sentence", () => {
       expect(englishLeft(report, [LEARNER_MESSAGE]), report).toEqual([]);
     }, 60_000);
   }
+
+  it("verdicts GradLab writes itself (the worker stopped the code, the queue gave up) read in zh-CN too", async () => {
+    const ex = await dense();
+    const gist = "the sandbox process exited unexpectedly (code 1, signal null)";
+    for (const r of [
+      learnerStoppedResult(ex, ex.id, "timeout", verdictMessages.overBudget(60)),
+      learnerStoppedResult(ex, ex.id, "memory", verdictMessages.tooLargeToRead()),
+      gaveUpResult(ex.id, 3, gist, undefined, undefined, 10),
+      gaveUpResult(ex.id, 3, gist),
+    ]) {
+      expect(r.messageText).toBeDefined();
+      const report = await zhReport(ex, r);
+      expect(report).toMatch(/评分/);
+      expect(englishLeft(report, [gist]), report).toEqual([]);
+    }
+  });
 
   it("the detector finds English (so the test can fail)", () => {
     expect(englishLeft("✗ denseForward matches tfjs (x [2,3], w [3,4])", [])).toEqual(["denseForward matches tfjs"]);

@@ -30,6 +30,8 @@ export function scaffoldExercise(root: string, spec: string): string[] {
     "starter.ts": `import { Tensor, zerosLike } from "gradlab/nd";\n\n/** TODO: implement. Checked by: "${fn} matches tfjs" checks. */\nexport function ${fn}(x: Tensor): Tensor {\n  return zerosLike(x);\n}\n`,
     "solution.ts": `import { Tensor, tanh } from "gradlab/nd";\n\nexport function ${fn}(x: Tensor): Tensor {\n  return tanh(x); // replace with the real solution\n}\n`,
     "checks.ts": `import { randn } from "gradlab/nd";\nimport { defineChecks, expectClose, hidden, referenceForward, visible, type CheckContext } from "gradlab/checks";\n\nasync function check({ learner, tf }: CheckContext, x: ReturnType<typeof randn>) {\n  expectClose("${fn}(x)", referenceForward(tf, (x) => tf.tanh(x), [x]), await learner.call("${fn}", x), { against: "tfjs" });\n}\n\nexport default defineChecks({\n  checks: [\n    visible("${fn} matches tfjs (x [2,3])", 5, (ctx) => check(ctx, randn([2, 3], ctx.rng))),\n    hidden("${fn} on random shapes", 5, (ctx) => check(ctx, randn([1 + ctx.rng.int(5), 1 + ctx.rng.int(5)], ctx.rng))),\n  ],\n});\n`,
+    // Every check's name in Chinese (the results panel and `gradlab grade --lang zh-CN` show it; a test fails on one missing).
+    "messages.zh-CN.json": JSON.stringify({ checkNames: { [`${fn} matches tfjs (x [2,3])`]: `${fn} 与 tfjs 一致（x [2,3]）`, [`${fn} on random shapes`]: `${fn} 在随机形状上` } }, null, 2) + "\n",
     "wrong/README.md": "Add at least three known-wrong variants here (whole learner files), one realistic mistake each, with a comment saying which.\n",
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -1,9 +1,11 @@
 import Link from "next/link";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { loadServer } from "../../../../_lib/server-loader.ts";
 import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
 import { ColumnChart, HBarChart } from "../../../../_components/course/BarChart.tsx";
+import { graderCatalog } from "../../../../../lib/messages/translations.ts";
+import { renderCheckName } from "../../../../../lib/messages/text.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +20,9 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
   const t = await getTranslations("analytics");
   const common = await getTranslations("common");
   const gradebook = await getTranslations("gradebook");
+  // Check names in the reader's language (the exercise's translations), else English.
+  const ex = await be.findExercise(exerciseId);
+  const grader = ex ? graderCatalog(await getLocale(), ex.dir) : {};
   return (
     <>
       <TopBar user={user} crumbs={[{ href: "/courses", label: common("courses") }, { href: `/courses/${id}`, label: course.title }, { href: `/courses/${id}/gradebook`, label: gradebook("title") }, { label: a.title }]} />
@@ -29,7 +34,7 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
         </p>
         <div className="charts card">
           <ColumnChart testid="distribution" title={t("distribution")} values={a.distribution} labels={a.distribution.map((_, i) => `${i * 10}`)} />
-          <HBarChart testid="failing-checks" title={t("failingChecks")} rows={a.failingChecks.map((c) => ({ label: c.name, value: c.count }))} />
+          <HBarChart testid="failing-checks" title={t("failingChecks")} rows={a.failingChecks.map((c) => ({ label: renderCheckName(c.name, grader), value: c.count }))} />
           <HBarChart testid="hints" title={t("hints")} tone="bar-hint" rows={a.hints.map((h) => ({ label: h.hint, value: h.count }))} />
         </div>
         <p className="muted small"><Link href={`/exercises/${exerciseId}/author`}>{t("authorView")}</Link></p>

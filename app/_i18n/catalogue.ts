@@ -5,11 +5,13 @@
  * in English. (Exercise titles come from the translated statement's heading: server/localized-exercise.ts.)
  */
 import { readMessages, type Messages } from "../../lib/i18n/locales.ts";
+import { PSEUDO_LOCALE, pseudoTemplate } from "../../lib/i18n/pseudo.ts";
 
 export function catalogueText(locale: string) {
   // Only the translation's own file: English lives in the catalogue, not in messages/en.
   const own = (readCachedCatalogue(locale) ?? {}) as { sets?: Messages; summaries?: Messages; topics?: Messages };
   const pick = (table: Messages | undefined, id: string, english: string) => {
+    if (locale === PSEUDO_LOCALE) return pseudoTemplate(english);
     const v = table?.[id];
     return typeof v === "string" && v ? v : english;
   };

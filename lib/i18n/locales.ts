@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PSEUDO_LOCALE, pseudoEnabled, pseudoMessages } from "./pseudo.ts";
 
 export const DEFAULT_LOCALE = "en";
 /** The choice of a signed-out visitor (a signed-in user's is saved on their account too). */
@@ -28,7 +29,8 @@ export function availableLocales(dir = messagesDir()): string[] {
     out = [DEFAULT_LOCALE, ...found.filter((l) => l !== DEFAULT_LOCALE).sort()];
     localeCache.set(dir, out);
   }
-  return out;
+  // The test-only pseudo-language (lib/i18n/pseudo.ts), when switched on.
+  return pseudoEnabled() ? [...out, PSEUDO_LOCALE] : out;
 }
 
 /** `tag` when it names one of `available` (any letter case), else null. */
@@ -95,7 +97,7 @@ export function loadMessages(locale: string, dir = messagesDir()): Messages {
   let m = messageCache.get(key);
   if (!m) {
     const en = readMessages(DEFAULT_LOCALE, dir);
-    m = locale === DEFAULT_LOCALE ? en : mergeMessages(en, readMessages(locale, dir));
+    m = locale === DEFAULT_LOCALE ? en : locale === PSEUDO_LOCALE ? pseudoMessages(en) : mergeMessages(en, readMessages(locale, dir));
     messageCache.set(key, m);
   }
   return m;

@@ -171,6 +171,34 @@ describe("Run's own texts (app/_run/run-texts.ts)", () => {
   });
 });
 
+describe("the test-only pseudo-language (lib/i18n/pseudo.ts)", () => {
+  it("marks every UI message, keeps its placeholders and tags, still parses; offered only when switched on", async () => {
+    const { parse } = await import("@formatjs/icu-messageformat-parser");
+    const { PSEUDO_LOCALE, pseudoMessage, pseudoTemplate } = await import("../../lib/i18n/pseudo.ts");
+    expect(availableLocales(dir)).not.toContain(PSEUDO_LOCALE);
+    for (const k of messageKeys(en)) {
+      const p = pseudoMessage(get(en, k)!);
+      expect(p, k).toMatch(/^⟦[^]*⟧$/);
+      expect(placeholders(p), k).toEqual(placeholders(get(en, k)!));
+      expect(() => parse(p), k).not.toThrow();
+      // No word of plain ASCII letters is left outside placeholders, tags and quoted text.
+      // (Branch keys and argument heads are not text: "{role, select, ta {…}" loses "role", "select" and "ta".)
+      const literal = p.replace(/<[^>]*>|'[^']*'/g, "").replace(/(?:=\d+|\w+)\s*\{/g, "{").replace(/\{\s*\w+\s*(,\s*\w+\s*)?(,[^{}]*)?\}?/g, "");
+      expect(literal.match(/\b[A-Za-z]{2,}\b/g) ?? [], k).toEqual([]);
+    }
+    expect(pseudoMessage("{n, plural, one {# day} other {# days}} <b>late</b>: {x}")).toBe("⟦{n, plural, one {# đàý} other {# đàýš}} <b>ļàţé</b>: {x}⟧");
+    expect(pseudoTemplate("{0} has shape [{1}]")).toBe("⟦{0} ĥàš šĥàƥé [{1}]⟧");
+    process.env.GRADLAB_PSEUDO_LOCALE = "1";
+    try {
+      expect(availableLocales(dir)).toContain(PSEUDO_LOCALE);
+      expect(resolveLocale({ acceptLanguage: "en-XA" }, availableLocales(dir))).toBe(PSEUDO_LOCALE);
+      expect(resolveLocale({ acceptLanguage: "en-US" }, availableLocales(dir))).toBe("en");
+    } finally {
+      delete process.env.GRADLAB_PSEUDO_LOCALE;
+    }
+  });
+});
+
 describe("choosing the language", () => {
   const available = ["en", "zh-CN"];
   it("reads Accept-Language by quality, exact tags first, then the language", () => {

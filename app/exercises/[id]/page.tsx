@@ -10,10 +10,8 @@ import { TranslationNote } from "../../_components/TranslationNote.tsx";
 import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
 import { GraderTexts } from "../../_components/GraderTexts.tsx";
-import { graderCatalog } from "../../../lib/messages/translations.ts";
+import { exerciseTextCatalog } from "../../_i18n/grader-catalog.ts";
 import { staticUrls } from "../../_run/static-manifest.ts";
-import { runCatalog } from "../../_run/run-texts.ts";
-import { DEFAULT_LOCALE, loadMessages } from "../../../lib/i18n/locales.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -66,7 +64,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           </p>
         </article>
         <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, timeZone: r.timeZone, ...r.exam }))} serverNow={Date.now()} />
-        <GraderTexts catalog={{ ...graderCatalog(locale, ex.dir), ...(locale === DEFAULT_LOCALE ? {} : runCatalog(loadMessages(locale).run)) }}>
+        <GraderTexts catalog={exerciseTextCatalog(locale, ex.dir)}>
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
           userId={user.id}

@@ -7,7 +7,7 @@ import { TopBar } from "../../../_components/TopBar.tsx";
 import { CodeDiff } from "../../../_components/CodeDiff.tsx";
 import { LoadAttempt } from "./LoadAttempt.tsx";
 import { LearnerZone, ZonedTime } from "./ZonedTime.tsx";
-import { graderCatalog } from "../../../../lib/messages/translations.ts";
+import { exerciseTextCatalog } from "../../../_i18n/grader-catalog.ts";
 import { renderCheckName } from "../../../../lib/messages/text.ts";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ export default async function HistoryPage({ params, searchParams }: { params: Pr
   const results = await getTranslations("results");
   const locale = await getLocale();
   const title = be.localizedTitle(ex.meta.title, ex.files.statement, locale);
-  const grader = graderCatalog(locale, ex.dir);
+  const grader = exerciseTextCatalog(locale, ex.dir);
   const rows = be.history(user, id);
   // The course's zone when the exercise is set in the learner's course; otherwise the learner's own (in the browser).
   const timeZone = be.exerciseTimeZone(user.id, id);

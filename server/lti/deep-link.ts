@@ -68,7 +68,7 @@ export function deepLinkSettings(launch: VerifiedLaunch): Omit<DeepLinkSession, 
   const accept = Array.isArray(s.accept_types) ? s.accept_types : [];
   if (!accept.includes("ltiResourceLink"))
     throw new LtiError(400, "deep_link_no_resource_links", `The platform accepts ${accept.join(", ") || "no content types"} here, but GradLab returns LTI resource links (ltiResourceLink): add GradLab where the LMS accepts external tool links.`);
-  return { returnUrl, data: str(s.data), acceptMultiple: s.accept_multiple !== false };
+  return { returnUrl, data: typeof s.data === "string" ? s.data : null, acceptMultiple: s.accept_multiple !== false };
 }
 
 /** Only an instructor (an LMS Instructor, or a TA who also carries Instructor) may add GradLab activities. */

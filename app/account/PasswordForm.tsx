@@ -21,8 +21,11 @@ export function PasswordForm({ mode, token }: { mode: "change" | "reset"; token?
       const res = await fetch(`/api/auth/${mode === "change" ? "change-password" : "reset-password"}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       if (res.ok) return setState({ kind: "done" });
       const data = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-      const known: Record<string, string> = { INVALID_PASSWORD: t("wrongCurrent"), INVALID_TOKEN: t("badLink") };
-      setState({ kind: "error", message: (data.code && known[data.code]) || data.message || t("failed", { status: res.status }) });
+      // better-auth's codes in the page's language; its English message never reaches the page.
+      const known: Record<string, string> = { INVALID_PASSWORD: t("wrongCurrent"), INVALID_TOKEN: t("badLink"), PASSWORD_TOO_SHORT: t("tooShort"), PASSWORD_TOO_LONG: t("tooLong") };
+      const wait = Number(res.headers.get("retry-after"));
+      const message = (data.code && known[data.code]) || (res.status === 429 ? t("tooManyTries", { seconds: Number.isFinite(wait) && wait > 0 ? wait : 60 }) : res.status === 401 ? t("sessionEnded") : t("failed", { status: res.status }));
+      setState({ kind: "error", message });
     }}>
       {mode === "change" && <label>{t("current")}<input type="password" name="current" autoComplete="current-password" required /></label>}
       <label>{t("new")}<input type="password" name="new" autoComplete="new-password" required minLength={8} /></label>

@@ -1,12 +1,13 @@
 // better-auth's endpoints (sign-in, sign-out, session) under /api/auth/*: the body read up to the
 // auth limit and cross-site writes refused before better-auth sees them; a 429 says when to retry.
-import { loadServer } from "../../../_lib/server-loader.ts";
+import { loadServer, requestLocaleOf } from "../../../_lib/server-loader.ts";
+import { renderText, text } from "../../../../lib/i18n/server-text.ts";
 import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, readBodyCapped } from "../../../../server/http-guards.ts";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request): Promise<Response> {
-  return withRetryAfter(await (await loadServer()).auth.handler(req));
+  return withRetryAfter(await (await loadServer()).auth.handler(req), requestLocaleOf(req));
 }
 
 export async function POST(req: Request): Promise<Response> {
@@ -20,14 +21,15 @@ export async function POST(req: Request): Promise<Response> {
     throw e;
   }
   const again = new Request(req.url, { method: req.method, headers: req.headers, body });
-  return withRetryAfter(await (await loadServer()).auth.handler(again));
+  return withRetryAfter(await (await loadServer()).auth.handler(again), requestLocaleOf(req));
 }
 
-/** better-auth's own 429 (per address) carries X-Retry-After and a vague message: say when. */
-async function withRetryAfter(res: Response): Promise<Response> {
+/** better-auth's own 429 (per address) carries X-Retry-After and a vague message: say when, in the reader's language. */
+async function withRetryAfter(res: Response, locale: string): Promise<Response> {
   if (res.status !== 429) return res;
   const seconds = Number(res.headers.get("retry-after") ?? res.headers.get("x-retry-after") ?? 60);
   const body = (await res.clone().json().catch(() => ({}))) as { message?: string; code?: string };
-  const message = body.code === "TOO_MANY_SIGN_IN_ATTEMPTS" && body.message ? body.message : `Too many requests from your address: try again in ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`;
+  const later = seconds < 90 ? { unit: "seconds", n: seconds } : { unit: "minutes", n: Math.ceil(seconds / 60) };
+  const message = body.code === "TOO_MANY_SIGN_IN_ATTEMPTS" && body.message && locale === "en" ? body.message : renderText(text("errors.api.tooManyRequests", later), locale);
   return Response.json({ ...body, message, error: message, retryAfter: seconds }, { status: 429, headers: { "Retry-After": String(seconds), "Cache-Control": "no-store" } });
 }

@@ -30,7 +30,7 @@ export default async function CoursesPage() {
         <ul className="exercises" data-testid="courses">
           {list.map((c) => (
             <li key={c.id} style={{ gridTemplateColumns: "1fr 160px 90px" }}>
-              <Link href={`/courses/${c.id}`}>{c.title}</Link>{c.archived && <span className="muted small" data-testid="archived-course"> (archived)</span>}
+              <Link href={`/courses/${c.id}`}>{c.title}</Link>{c.archived && <span className="muted small" data-testid="archived-course">{t("archivedMark")}</span>}
               <span className="muted small">{c.timeZone}</span>
               <span className={`role role-${c.role}`} style={{ color: "#fff", textAlign: "center" }}>{common(`courseRoles.${c.role}`)}</span>
             </li>

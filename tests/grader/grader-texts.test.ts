@@ -8,6 +8,7 @@ import { availableLocales, DEFAULT_LOCALE, messagesDir } from "../../lib/i18n/lo
 import { keysOf, renderCheckName, renderText, type LocalText } from "../../lib/messages/text.ts";
 import { exerciseTextsFile, graderCatalog, readCheckNames, readTemplates } from "../../lib/messages/translations.ts";
 import { loadCatalogue } from "../../grader/exercises.ts";
+import { outputParts } from "../../lib/result.ts";
 import { gradeCode } from "../../grader/grade.ts";
 import { missingTemplates, ROOT, staleTemplates, templatesIn, textOwners } from "../../scripts/grader-texts.ts";
 
@@ -94,6 +95,34 @@ describe("grader texts, found by grading every starter and wrong variant on the 
           const message = t.output.split("\nCase: ")[0].split("\nHint: ")[0];
           need("message", name, t.name, message, t.text?.message);
           need("hint", name, t.name, t.hint, t.text?.hint);
+        }
+      }
+      expect(problems).toEqual([]);
+    }, 300_000);
+  }
+});
+
+describe("grader texts of hidden checks, as their learner reads them (the starter graded with every check)", async () => {
+  const catalogue = await loadCatalogue();
+  for (const ex of catalogue.exercises) {
+    it(`${ex.id}: every failed hidden check's message, case and hint has a key with a text in every language`, async () => {
+      const catalogs = Object.fromEntries(locales.map((l) => [l, graderCatalog(l, ex.dir, ROOT)]));
+      const problems: string[] = [];
+      const r = await gradeCode(ex, readFileSync(ex.files.starter, "utf8"), { filename: "starter.ts" });
+      for (const t of r.tests.filter((t) => t.visibility === "hidden" && t.status === "failed")) {
+        const parts = outputParts(t);
+        const texts: [string, string | undefined, LocalText | undefined][] = [
+          ["message", parts.message, t.text?.message],
+          ["case", t.case, t.text?.case],
+          ["hint", t.hint, t.text?.hint],
+        ];
+        for (const [what, english, text] of texts) {
+          if (!english) continue;
+          if (!text) {
+            problems.push(`"${t.name}": its ${what} was not made with en\`…\`: ${english.split("\n")[0]}`);
+            continue;
+          }
+          for (const l of locales) if (keysOf(text).some((k) => catalogs[l][k] === undefined)) problems.push(`"${t.name}": its ${what} has a part with no ${l} text (${english.split("\n")[0]})`);
         }
       }
       expect(problems).toEqual([]);

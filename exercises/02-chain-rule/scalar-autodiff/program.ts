@@ -6,7 +6,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import type { Rng } from "gradlab/nd";
-import type { Tf } from "gradlab/checks";
+import { en, type Tf } from "gradlab/checks";
 
 export type BinaryOp = "add" | "sub" | "mul" | "div";
 export type UnaryOp = "neg" | "exp" | "log" | "tanh" | "relu" | "sigmoid";
@@ -94,7 +94,7 @@ export function built(prog: Program): Built {
     else if (o.op === "pow") exprs.push(`${ref(o.a)}^${num(o.k)}`);
     else exprs.push(`${o.op}(${ref(o.a)})`);
   }
-  return { prog, exprs, title: `a random graph of ${prog.ops.length} ops on ${prog.inputs.length} inputs` };
+  return { prog, exprs, title: en`a random graph of ${prog.ops.length} ops on ${prog.inputs.length} inputs` };
 }
 
 // ---- the tfjs reference ------------------------------------------------------------------------

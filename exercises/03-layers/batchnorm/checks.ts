@@ -140,7 +140,7 @@ function randomCase(ctx: CheckContext, image: boolean, batchOfOne = false): BnCa
   if (image && shape[1] * shape[2] * n < 2) shape[2] = 2;
   const momentum = [0.99, 0.9, 0.8, 0.3][rng.int(4)];
   const eps = [1e-3, 1e-5, 0.01, 0.3][rng.int(4)];
-  ctx.describe(`${image ? en`an image batch` : en`a batch of vectors`} x [${shape}], momentum ${momentum}, eps ${eps}`);
+  ctx.describe(en`${image ? en`an image batch` : en`a batch of vectors`} x [${shape}], momentum ${momentum}, eps ${eps}`);
   return makeCase(rng, shape, momentum, eps, eps >= 0.01 ? 0.3 : 1);
 }
 

@@ -27,7 +27,7 @@ function makeCase(rng: Rng, n: number, steps: number, d: number, h: number): Cas
 function randomCase(ctx: CheckContext): Case {
   const { rng } = ctx;
   const [n, t, d, h] = [rng.int(3) === 0 ? 1 : 2 + rng.int(3), 1 + rng.int(5), 1 + rng.int(4), 1 + rng.int(5)];
-  ctx.describe(`x [${n},${t},${d}], H = ${h}`);
+  ctx.describe(en`x [${n},${t},${d}], H = ${h}`);
   return makeCase(rng, n, t, d, h);
 }
 

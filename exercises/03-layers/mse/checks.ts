@@ -97,7 +97,7 @@ function gradHints(c: Case): HintRule[] {
 // ---- checks --------------------------------------------------------------------------------
 
 /** "pred [2,3,2] (12 elements)": the kind of case, for a hidden failure's message. */
-const describeCase = (ctx: CheckContext, c: Case) => ctx.describe(`pred [${c.pred.shape}] (${c.pred.size} element${c.pred.size === 1 ? "" : "s"})`);
+const describeCase = (ctx: CheckContext, c: Case) => ctx.describe(c.pred.size === 1 ? en`pred [${c.pred.shape}] (1 element)` : en`pred [${c.pred.shape}] (${c.pred.size} elements)`);
 
 async function checkLoss(ctx: CheckContext, c: Case) {
   const { learner, tf } = ctx;

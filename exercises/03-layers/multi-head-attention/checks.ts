@@ -30,7 +30,8 @@ function makeCase(rng: Rng, n: number, t: number, numHeads: number, dh: number, 
 function randomCase(ctx: CheckContext): Case {
   const { rng } = ctx;
   const [n, t, heads, dh, causal] = [1 + rng.int(3), 1 + rng.int(5), 1 + rng.int(3), 1 + rng.int(3), rng.int(2) === 0];
-  ctx.describe(`x [${n},${t},${heads * dh}], ${heads} head${heads > 1 ? "s" : ""}, ${causal ? "causal" : "not causal"}`);
+  const heading = heads > 1 ? en`${heads} heads` : en`1 head`;
+  ctx.describe(en`x [${n},${t},${heads * dh}], ${heading}, ${causal ? en`causal` : en`not causal`}`);
   return makeCase(rng, n, t, heads, dh, causal);
 }
 

@@ -28,7 +28,7 @@ function hugeCase(rng: Rng, n: number, c: number): Case {
     const base = (rng.int(2) === 0 ? 1 : -1) * (9000 + rng.int(1000));
     for (let j = 0; j < c; j++) data[i * c + j] = base + Math.round(rng.normal() * 2 * 64) / 64;
   }
-  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: "huge logits (each row near +-1e4, a small spread)" };
+  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: en`huge logits (each row near +-1e4, a small spread)` };
 }
 
 /**
@@ -43,7 +43,7 @@ function wideCase(rng: Rng, n: number, c: number): Case {
     const lo = (hi + 1 + rng.int(c - 1)) % c;
     for (let j = 0; j < c; j++) data[i * c + j] = j === hi ? 2000 + rng.int(8000) : j === lo ? -(2000 + rng.int(8000)) : Math.round(rng.normal() * 2 * 64) / 64;
   }
-  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: "a wide spread within each row (thousands between the largest and smallest logit)" };
+  return { logits: new Tensor(data, [n, c]), labels: Int32Array.from({ length: n }, () => rng.int(c)), kind: en`a wide spread within each row (thousands between the largest and smallest logit)` };
 }
 
 // ---- the tfjs reference: tf.softmax, and the mean of -log_softmax at the label (tf.logSoftmax) ----
@@ -112,7 +112,8 @@ function withNonFiniteHint<T>(hint: string, f: () => T): T {
 
 /** "logits [3,4], huge logits (...)": the kind of case, for a hidden failure's message. */
 function describeCase(ctx: CheckContext, c: Case): void {
-  ctx.describe(`logits [${c.logits.shape}]${c.logits.shape[0] === 1 ? en` (a batch of one)` : ""}${c.kind ? `, ${c.kind}` : ""}`);
+  const one = c.logits.shape[0] === 1 ? en` (a batch of one)` : "";
+  ctx.describe(c.kind ? en`logits [${c.logits.shape}]${one}, ${c.kind}` : en`logits [${c.logits.shape}]${one}`);
 }
 
 async function checkSoftmax(ctx: CheckContext, c: Case) {
@@ -160,7 +161,7 @@ async function checkAgainstOwnLoss({ learner }: CheckContext, c: Case) {
 }
 
 /** A confidently wrong batch of one: the label's logit is 2e4 below the max, so the loss is 2e4. */
-const confidentlyWrong = (): Case => ({ logits: new Tensor([1e4, -1e4, 0], [1, 3]), labels: Int32Array.from([1]), kind: "a wide spread within the row" });
+const confidentlyWrong = (): Case => ({ logits: new Tensor([1e4, -1e4, 0], [1, 3]), labels: Int32Array.from([1]), kind: en`a wide spread within the row` });
 
 function randomCase(rng: Rng): Case {
   const n = rng.int(3) === 0 ? 1 : 2 + rng.int(7);

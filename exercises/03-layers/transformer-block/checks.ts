@@ -51,7 +51,8 @@ function randomCase(ctx: CheckContext): Case {
   const dh = heads === 1 ? 4 + rng.int(2) : 2 + rng.int(2);
   const [f, causal] = [2 + rng.int(7), rng.int(2) === 0];
   const eps = [1e-5, 1e-3, 0.1][rng.int(3)];
-  ctx.describe(`x [${n},${t},${heads * dh}], ${heads} head${heads > 1 ? "s" : ""}, F = ${f}, ${causal ? "causal" : "not causal"}, eps ${eps}`);
+  const heading = heads > 1 ? en`${heads} heads` : en`1 head`;
+  ctx.describe(en`x [${n},${t},${heads * dh}], ${heading}, F = ${f}, ${causal ? en`causal` : en`not causal`}, eps ${eps}`);
   return makeCase(rng, n, t, heads, dh, f, causal, eps);
 }
 

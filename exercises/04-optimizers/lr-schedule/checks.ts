@@ -11,14 +11,16 @@ const describeH = (h: H) => JSON.stringify(h).replace(/"(\w+)":/g, "$1: ").repla
 /** "warmupCosine over 46 steps, without warmup, past totalSteps": the kind of case, without the hyperparameters' values. */
 function describeKind(name: Name, h: H, steps: number[]): string {
   const traits: string[] = [];
-  if ("staircase" in h) traits.push(h.staircase ? "staircase" : "smooth");
+  if ("staircase" in h) traits.push(h.staircase ? en`staircase` : en`smooth`);
   if ("warmupSteps" in h) {
-    if (h.warmupSteps === 0) traits.push("without warmup");
+    if (h.warmupSteps === 0) traits.push(en`without warmup`);
     if (h.totalSteps === h.warmupSteps) traits.push("totalSteps = warmupSteps");
     if (h.minLr === 0) traits.push("minLr 0");
-    if (steps[steps.length - 1] > h.totalSteps) traits.push("past totalSteps");
+    if (steps[steps.length - 1] > h.totalSteps) traits.push(en`past totalSteps`);
   }
-  return `${name} over steps ${steps[0]}–${steps[steps.length - 1]}${traits.length ? `, ${traits.join(", ")}` : ""}`;
+  // Each trait a value of its own template, so that each is translated (a joined list would not be).
+  const over = en`${name} over steps ${steps[0]}–${steps[steps.length - 1]}`;
+  return traits.reduce((text, trait) => en`${text}, ${trait}`, over);
 }
 
 async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number[]): Promise<CheckOutcome> {

@@ -14,7 +14,10 @@ function makeGrads(rng: Rng, shapes: number[][], scales?: number[]): Tensor[] {
   });
 }
 
-const shapesText = (gs: Tensor[]) => `${gs.length} tensor${gs.length > 1 ? "s" : ""} (${gs.map((g) => `[${g.shape}]`).join(", ")})`;
+const shapesText = (gs: Tensor[]) => {
+  const shapes = gs.map((g) => `[${g.shape}]`).join(", ");
+  return gs.length > 1 ? en`${gs.length} tensors (${shapes})` : en`1 tensor (${shapes})`;
+};
 /** The learner's list of tensors, each validated against the expected one's shape. */
 function asTensorList(label: string, v: unknown, like: Tensor[]): Tensor[] {
   if (!Array.isArray(v)) throw new CheckFailure(en`${label} returned ${v === undefined ? "nothing" : typeof v}; expected an array of ${like.length} tensors, one per gradient, in order.`, v === undefined ? { hint: en`Did you forget a \`return\`?` } : {});
@@ -126,11 +129,11 @@ function randomClip(ctx: CheckContext, gs: Tensor[]): { spec: ClipSpec; kind: st
   switch (ctx.rng.int(3)) {
     case 0: {
       const factor = [0.1, 0.3, 0.6][ctx.rng.int(3)];
-      return { spec: { clipNorm: clipNormFor(gs, factor) }, kind: "clipNorm below the global norm" };
+      return { spec: { clipNorm: clipNormFor(gs, factor) }, kind: en`clipNorm below the global norm` };
     }
     case 1: {
       const factor = [1.5, 4][ctx.rng.int(2)];
-      return { spec: { clipNorm: clipNormFor(gs, factor) }, kind: "clipNorm above the global norm" };
+      return { spec: { clipNorm: clipNormFor(gs, factor) }, kind: en`clipNorm above the global norm` };
     }
     default:
       return { spec: { clipValue: clipValueFor(gs, 0.2 + 0.6 * ctx.rng.next()) }, kind: "clipValue" };
@@ -183,7 +186,7 @@ export default defineChecks({
         const params = makeGrads(ctx.rng, gs.map((g) => g.shape), gs.map(() => 1));
         const { spec, kind } = randomClip(ctx, gs);
         const lr = [0.01, 0.1, 0.5][ctx.rng.int(3)];
-        ctx.describe(`${shapesText(gs)}, lr ${lr}, ${kind}`);
+        ctx.describe(en`${shapesText(gs)}, lr ${lr}, ${kind}`);
         await checkStep(ctx, params, gs, { lr, ...spec });
       }
     }),

@@ -196,7 +196,7 @@ export default defineChecks({
       for (let i = 0; i < 4; i++) {
         const kind = KINDS[(i + ctx.rng.int(4)) % 4];
         const shape = randomShape(ctx.rng);
-        ctx.describe(`${kind}, a ${shape.length === 2 ? "dense" : "conv"} kernel [${shape}]`);
+        ctx.describe(shape.length === 2 ? en`${kind}, a dense kernel [${shape}]` : en`${kind}, a conv kernel [${shape}]`);
         await checkSample(ctx, kind, shape);
       }
     }),

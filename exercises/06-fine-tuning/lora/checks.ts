@@ -107,7 +107,7 @@ function gradHints(c: Case, key: Grad): HintRule[] {
 
 /** "x [3,5], w [5,4], rank 2": the kind of case, for a hidden failure's message. */
 const describeCase = (ctx: CheckContext, c: Case, what: string) =>
-  ctx.describe(`${what}: x [${c.x.shape}], w [${c.w.shape}], rank r = ${rank(c)}${c.x.shape[0] === 1 ? en` (a batch of one)` : ""}`);
+  ctx.describe(en`${what}: x [${c.x.shape}], w [${c.w.shape}], rank r = ${rank(c)}${c.x.shape[0] === 1 ? en` (a batch of one)` : ""}`);
 
 async function checkForward(ctx: CheckContext, c: Case) {
   const { learner, tf } = ctx;

@@ -34,7 +34,8 @@ function outcomeFailure(label: string, o: Exclude<RawOutcome, { status: "ok" }>)
       return new CheckFailure(en`${label} returned a Promise; exercise functions must be synchronous (no async, no await).`);
     case "threw": {
       // The message is the learner's own words, or the sandbox's (a value it could not read): those get their key.
-      const { name, location } = o.error;
+      const { location } = o.error;
+      const name = sandboxText(o.error.name);
       const message = sandboxText(o.error.message);
       return new CheckFailure(location ? en`${label} threw ${name}: ${message} (at ${location})` : en`${label} threw ${name}: ${message}`);
     }

@@ -100,6 +100,7 @@ describe("the sandbox's English has keys and zh-CN texts", () => {
     const sources = ["grader/sandbox/harness.ts", "lib/sandbox/transport.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
     for (const text of [
       "(the thrown value could not be read)",
+      "thrown value",
       "the sandbox did not answer as expected while loading your module",
       "the sandbox returned a result that could not be read (was a harness global overwritten?)",
       "the sandbox returned an unexpected result",

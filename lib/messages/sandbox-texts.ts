@@ -53,6 +53,8 @@ export const sandboxMessages = {
 /** What the harness and the session say about a call that went wrong outside the learner's own words. */
 const sessionTexts = {
   unreadableThrow: () => en`(the thrown value could not be read)`,
+  /** The name the harness gives a thrown value that is not an object ("threw thrown value: 3"). */
+  thrownValue: () => en`thrown value`,
   badImport: (name: string) => en`Cannot import ${name}: exercise code may import only "gradlab/nd".`,
   noLoadAnswer: () => en`the sandbox did not answer as expected while loading your module`,
   unreadableResult: () => en`the sandbox returned a result that could not be read (was a harness global overwritten?)`,

@@ -32,7 +32,7 @@ export interface VisitFigures {
   /** Bytes received for the page and everything it (and its workers) loaded, as encoded on the wire. */
   bytes: number;
   requests: number;
-  /** Answered 304 Not Modified (a revalidation round trip). */
+  /** Answered 304 Not Modified (Chromium mostly reports a revalidated response as the cached 200: see `bytes`, headers only). */
   notModified: number;
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
@@ -41,7 +41,7 @@ export interface VisitFigures {
   /** From the click on Run (as soon as it is usable) to its result on screen. */
   firstRunMs: number | null;
   loadAverage1m: number;
-  /** The largest transfers, for diagnosis. */
+  /** Every transfer, largest first, for diagnosis. */
   largest: { url: string; bytes: number; status: number; encoding: string; cacheControl: string }[];
 }
 
@@ -185,7 +185,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
-      largest: all.sort((a, b) => b.bytes - a.bytes).slice(0, 6).map(({ fromCache: _, ...t }) => t),
+      largest: all.sort((a, b) => b.bytes - a.bytes).map(({ fromCache: _, ...t }) => t),
     };
   } finally {
     await ctx.close();
@@ -211,7 +211,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests (${f.notModified} × 304), editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
 import { GraderTexts } from "../../_components/GraderTexts.tsx";
 import { exerciseTextCatalog } from "../../_i18n/grader-catalog.ts";
+import { renderCheckName } from "../../../lib/messages/text.ts";
 import { staticUrls } from "../../_run/static-manifest.ts";
 
 export const dynamic = "force-dynamic";
@@ -36,6 +37,8 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const best = be.progress(user.id).get(id);
   const run = be.runSupport(id);
   const rules = await be.exerciseCourseRules(user, id);
+  // The grader's words for this page (check names here, the results panel below) in the reader's language.
+  const graderTexts = exerciseTextCatalog(locale, ex.dir);
   const exportList = view.exports.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((a, c, i) => (i ? [...a, ", ", c] : [c]), []);
   return (
     <>
@@ -54,7 +57,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           <ul className="checklist">
             {view.checks.map((c) => (
               <li key={c.name}>
-                <span className={`vis vis-${c.visibility}`}>{t(`visibility.${c.visibility}`)}</span> <span data-i18n="check-name">{c.name}</span> <span className="muted small">{t("checkPoints", { count: c.points })}</span>
+                <span className={`vis vis-${c.visibility}`}>{t(`visibility.${c.visibility}`)}</span> <span data-i18n="check-name">{renderCheckName(c.name, graderTexts)}</span> <span className="muted small">{t("checkPoints", { count: c.points })}</span>
               </li>
             ))}
           </ul>
@@ -64,7 +67,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           </p>
         </article>
         <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, timeZone: r.timeZone, ...r.exam }))} serverNow={Date.now()} />
-        <GraderTexts catalog={exerciseTextCatalog(locale, ex.dir)}>
+        <GraderTexts catalog={graderTexts}>
         <Workbench
           exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
           userId={user.id}

@@ -44,6 +44,13 @@ describe("retag", () => {
     expect(renderText(local, { [templateKey("{0} apples and {1}")]: "{0} 个苹果和{1}", [templateKey("pears")]: "梨" })).toBe("3 个苹果和梨");
   });
 
+  it("costs linear time on hostile text (no backtracking)", () => {
+    const hostile = "`x` is not available in the grader: ".repeat(200) + "` (at ".repeat(300) + "(";
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) sandboxText(hostile.slice(0, 9_000 - i));
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
   it("leaves anything no maker wrote as it is (the learner's own words)", () => {
     const own = "my own error: 3 apples, not pears";
     expect(retag(own, makers)).toBe(own);

@@ -148,19 +148,45 @@ export function renderCheckName(name: string, catalog: TextCatalog): string {
 export type TextMaker = (...values: string[]) => string;
 
 const SENTINEL = /\u0000(\d+)\u0000/;
-const patterns = new WeakMap<TextMaker, { re: RegExp; arity: number }>();
+/** A maker's English as its literal pieces, and which value sits between each two. */
+interface Pattern {
+  pieces: string[];
+  order: number[];
+  arity: number;
+}
+const patterns = new WeakMap<TextMaker, Pattern>();
 
-/** The pattern of a maker's English: its literal parts as they are, each value as a lazy capture. */
-function patternOf(make: TextMaker): { re: RegExp; arity: number } {
+function patternOf(make: TextMaker): Pattern {
   let p = patterns.get(make);
   if (p) return p;
   const arity = make.length;
-  const pieces = make(...Array.from({ length: arity }, (_, i) => `\u0000${i}\u0000`)).split(SENTINEL);
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const body = pieces.map((piece, i) => (i % 2 === 0 ? escape(piece) : "([\\s\\S]*?)")).join("");
-  p = { re: new RegExp(`^${body}$`), arity };
+  const split = make(...Array.from({ length: arity }, (_, i) => `\u0000${i}\u0000`)).split(SENTINEL);
+  p = { pieces: split.filter((_, i) => i % 2 === 0), order: split.filter((_, i) => i % 2 === 1).map(Number), arity };
   patterns.set(make, p);
   return p;
+}
+
+/**
+ * The values that put into `p` give `text`, or undefined. Each literal piece is found by indexOf,
+ * left to right (no regular expression: the text may be the learner's, and must cost linear time).
+ */
+function valuesIn(text: string, p: Pattern): string[] | undefined {
+  const { pieces, order } = p;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (pieces.length === 1) return text === first ? [] : undefined;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return undefined;
+  const end = text.length - last.length;
+  const values: string[] = new Array(p.arity).fill("");
+  let pos = first.length;
+  for (let i = 1; i < pieces.length; i++) {
+    const lastPiece = i === pieces.length - 1;
+    const at = lastPiece ? end : text.indexOf(pieces[i], pos);
+    if (at < pos || (!lastPiece && at + pieces[i].length > end)) return undefined;
+    values[order[i - 1]] = text.slice(pos, at);
+    pos = at + pieces[i].length;
+  }
+  return values;
 }
 
 /**
@@ -173,11 +199,9 @@ function patternOf(make: TextMaker): { re: RegExp; arity: number } {
 export function retag(text: string, makers: readonly TextMaker[], depth = 0): string {
   if (textOf(text) || depth > 3 || text.length > 10_000) return text;
   for (const make of makers) {
-    const { re, arity } = patternOf(make);
-    const m = re.exec(text);
-    if (!m) continue;
-    const values = Array.from({ length: arity }, (_, i) => retag(m[i + 1], makers, depth + 1));
-    const again = make(...values);
+    const found = valuesIn(text, patternOf(make));
+    if (!found) continue;
+    const again = make(...found.map((v) => retag(v, makers, depth + 1)));
     // A maker whose English depends on more than its values would make other words: keep the original.
     return again === text ? again : text;
   }

@@ -53,7 +53,7 @@ export async function respondToPick(req: Request, courseFor: CourseForSession): 
     const pick = pickOf(form);
     checkPickSize(session, pick.exercises.length + (pick.assignment ? 1 : 0));
     const items = await itemsForPick(user, session, pick, locale, courseFor);
-    const jwt = await deepLinkResponse(db, session, read.platform, items, toolBaseUrl(req.url));
+    const jwt = await deepLinkResponse(db, session, read.platform, items, toolBaseUrl(req));
     const t = (loadMessages(locale).ltiDeepLink ?? {}) as Messages;
     const page = autoPostPage(session.returnUrl, jwt, { title: String(t.returning ?? "Returning to your course…"), button: String(t.continue ?? "Continue") }, locale);
     return html(page.html, 200, { "Content-Security-Policy": page.csp, "Content-Language": locale });

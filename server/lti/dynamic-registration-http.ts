@@ -66,7 +66,7 @@ export async function registrationPage(req: Request, link: string | null): Promi
     const w = await who(req);
     if (link ? !linkUsable(db, link) : !w.admin) throw link ? new LtiError(403, "registration_link_used", "This registration link was already used or has expired: an admin can make a new one under Admin → LTI.") : denied();
     const cfg = await readPlatformConfiguration(openid);
-    const urls = toolUrls(toolBaseUrl(req.url));
+    const urls = toolUrls(toolBaseUrl(req));
     const product = cfg[PLATFORM_CONFIGURATION]?.product_family_code ?? "";
     const hidden = (n: string, v: string | null) => (v ? `<input type="hidden" name="${n}" value="${escape(v)}">` : "");
     const row = (k: string, v: string) => `<tr><th style="text-align:left;padding-right:1rem">${escape(k)}</th><td><code>${escape(v)}</code></td></tr>`;
@@ -94,7 +94,7 @@ export async function completeRegistration(req: Request, link: string | null): P
       consumed = true;
     } else if (!w.admin) throw denied();
     const cfg = await readPlatformConfiguration(openid);
-    const platform = await registerWithPlatform(db, cfg, form.get("registration_token"), toolBaseUrl(req.url));
+    const platform = await registerWithPlatform(db, cfg, form.get("registration_token"), toolBaseUrl(req));
     if (link) linkRegistered(db, link, platform.id);
     const nonce = randomBytes(16).toString("base64");
     const deployment = platform.deploymentIds.at(-1);

@@ -49,7 +49,7 @@ export const lti = {
   /** GET or POST /api/lti/login: redirect to the platform's auth endpoint, state cookie set. */
   async login(req: Request): Promise<Response> {
     try {
-      const { redirect, setCookie } = startLogin(db, (await params(req)) as LoginRequest, toolBaseUrl(req.url));
+      const { redirect, setCookie } = startLogin(db, (await params(req)) as LoginRequest, toolBaseUrl(req));
       return new Response(null, { status: 302, headers: { Location: redirect, "Set-Cookie": setCookie, "Cache-Control": "no-store" } });
     } catch (e) {
       return refusal(e, req);
@@ -58,7 +58,7 @@ export const lti = {
 
   /** POST /api/lti/launch: verify, sign in (account made on first launch), redirect to the exercise. */
   async launch(req: Request): Promise<Response> {
-    const base = toolBaseUrl(req.url);
+    const base = toolBaseUrl(req);
     const clear: [string, string] = ["Set-Cookie", clearStateCookie(base)];
     try {
       if (req.method !== "POST") throw new LtiError(405, "launch_not_post", "The launch must be a form_post (POST) of id_token and state.");

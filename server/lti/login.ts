@@ -21,9 +21,17 @@ export interface LoginRequest {
   lti_deployment_id?: string | null;
 }
 
-/** Where GradLab is reached (the launch URL registered on the platform is `${base}/api/lti/launch`). */
-export function toolBaseUrl(requestUrl: string): string {
-  return (process.env.GRADLAB_BASE_URL ?? new URL(requestUrl).origin).replace(/\/+$/, "");
+/**
+ * Where GradLab is reached (the launch URL registered on the platform is `${base}/api/lti/launch`):
+ * GRADLAB_BASE_URL, else the request's Host. Not the request's URL alone: Next hands route
+ * handlers a URL on the host it listens on (localhost), and a redirect_uri there would send the
+ * launch to another host than the one holding the browser's state cookie.
+ */
+export function toolBaseUrl(req: Request | string): string {
+  if (process.env.GRADLAB_BASE_URL) return process.env.GRADLAB_BASE_URL.replace(/\/+$/, "");
+  const url = new URL(typeof req === "string" ? req : req.url);
+  const host = typeof req === "string" ? null : req.headers.get("host");
+  return `${url.protocol}//${host ?? url.host}`;
 }
 
 export function startLogin(db: Db, p: LoginRequest, baseUrl: string, now = Date.now()): { redirect: string; setCookie: string } {

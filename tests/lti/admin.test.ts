@@ -72,3 +72,11 @@ describe("Admin → LTI API", () => {
     expect((await api("POST", "/key", { graceDays: -1 })).status).toBe(400);
   });
 });
+
+describe("GradLab's base URL", () => {
+  it("is the Host the browser used, not the URL Next hands the route (its own listening host)", async () => {
+    const { toolBaseUrl } = await import("../../server/lti/login.ts");
+    expect(toolBaseUrl(new Request("http://localhost:3000/api/lti/login", { headers: { host: "127.0.0.1:4000" } }))).toBe("http://127.0.0.1:4000");
+    expect(toolBaseUrl("http://localhost:3000/api/lti/login")).toBe("http://localhost:3000");
+  });
+});

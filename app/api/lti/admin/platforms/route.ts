@@ -7,5 +7,5 @@ import { apiRoute } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async ({ be, user, req }) => be.lti.admin.overview(user, be.lti.admin.baseUrl(req.url)));
+export const GET = apiRoute(async ({ be, user, req }) => be.lti.admin.overview(user, be.lti.admin.baseUrl(req)));
 export const POST = apiRoute(({ be, user, body }) => be.lti.admin.add(user, body));

@@ -3,4 +3,4 @@ import { apiRoute } from "../../../../_lib/server-loader.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute(({ be, user, req }) => be.lti.admin.newRegistrationLink(user, be.lti.admin.baseUrl(req.url)), { status: 201 });
+export const POST = apiRoute(({ be, user, req }) => be.lti.admin.newRegistrationLink(user, be.lti.admin.baseUrl(req)), { status: 201 });

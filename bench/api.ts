@@ -57,8 +57,9 @@ export async function startApi(opts: { buildWeb: boolean; workers: number; log: 
   }
   const dataDir = mkdtempSync(join(tmpdir(), "gradlab-bench-api-"));
   const port = await freePort();
-  // One learner stands in for the class; the per-learner submission rate limit is lifted for it.
-  const env = { ...process.env, GRADLAB_DATA_DIR: dataDir, PORT: String(port), GRADLAB_SUBMISSIONS_PER_MINUTE: "1000000", NEXT_TELEMETRY_DISABLED: "1" };
+  // One learner stands in for the class; the per-learner submission rate limit and the cap on its
+  // waiting submissions (grader/intake.ts) are lifted for it.
+  const env = { ...process.env, GRADLAB_DATA_DIR: dataDir, PORT: String(port), GRADLAB_SUBMISSIONS_PER_MINUTE: "1000000", GRADLAB_MAX_QUEUED_PER_LEARNER: "1000000", NEXT_TELEMETRY_DISABLED: "1" };
   const email = "bench-learner@example.com";
   const add = cli(["user", "add", email, "--role", "learner", "--password", "bench-password-123"], env);
   if (!add.ok) return { reason: `gradlab user add failed: ${(add.err || add.out).slice(-500)}` };

@@ -6,8 +6,8 @@ const ALL = ["lib/**/*.test.ts", "grader/**/*.test.ts", "server/**/*.test.ts", "
 /**
  * The files that keep the CPU busy for long (grading the whole catalogue, the red team's sandbox
  * limits, worker processes against pg-boss, tfjs on SwiftShader) or time leases and budgets.
- * scripts/test.sh runs them in a lane of their own, one at a time, beside the other files (mostly
- * waiting on a server and a browser), so that two of them never compete for the same two cores.
+ * `GRADLAB_TEST_LANES=2 bash scripts/test.sh` runs them in a lane of their own, one at a time, beside
+ * the other files, so that two of them never compete for the same two cores.
  */
 const HEAVY = [
   "tests/grader/catalogue.test.ts",

@@ -3,6 +3,8 @@
  * |got - expected| <= atol + rtol * |expected| (numpy's allclose): relative where values are
  * large, absolute near zero, where a purely element-wise relative error would blow up.
  */
+import { en } from "../messages/text.ts";
+
 export interface Tolerance {
   rtol: number;
   atol: number;
@@ -30,7 +32,7 @@ export const VS_FINITE_DIFF_FLOAT32: Tolerance = { rtol: VS_TFJS.rtol, atol: 1e-
 export const FD_STEP = 1e-5;
 
 export function describeTolerance(t: Tolerance): string {
-  return `atol ${t.atol} + rtol ${t.rtol}·|expected|`;
+  return en`atol ${t.atol} + rtol ${t.rtol}·|expected|`;
 }
 
 /** Is |got - expected| within tolerance? NaN is never close; ±Infinity only to itself. */

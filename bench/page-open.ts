@@ -36,6 +36,8 @@ export interface VisitFigures {
   notModified: number;
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
+  /** The workbench started loading the editor and Run (the page hydrated). */
+  bootMs: number | null;
   editorMs: number | null;
   runUsableMs: number | null;
   /** From the click on Run (as soon as it is usable) to its result on screen. */
@@ -112,6 +114,8 @@ const PROBE = `(() => {
   const check = () => {
     if (!location.pathname.startsWith("/exercises/")) return;
     const now = performance.now();
+    // The workbench's effects ran (it adds Monaco's stylesheet): the page is hydrated.
+    if (o.boot === undefined && document.querySelector("link[data-monaco-css]")) o.boot = now;
     if (o.editor === undefined && document.querySelector('[data-testid="editor"] .monaco-editor .view-lines .view-line')) o.editor = now;
     const run = document.querySelector('[data-testid="run"]');
     if (o.run === undefined && run && !run.disabled) o.run = now;
@@ -123,7 +127,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-type Probe = { editor?: number; run?: number; clicked?: number; result?: number };
+type Probe = { boot?: number; editor?: number; run?: number; clicked?: number; result?: number };
 
 async function launch(profile: string): Promise<BrowserContext> {
   const { chromium } = await import("playwright-core");
@@ -181,6 +185,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       requests: all.length,
       notModified: all.filter((t) => t.status === 304).length,
       fromCache: all.filter((t) => t.fromCache).length,
+      bootMs: p.boot === undefined ? null : Math.round(p.boot),
       editorMs: p.editor ?? null,
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
@@ -211,7 +216,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -130,8 +130,9 @@ export function examWindowClosed(a: AssignmentRow, about: { assignment: string; 
   return text("errors.gate.examOver", { ...about, minutes: w.minutes, ended: textDate(w.endsAt, tz) });
 }
 
-/** A learner's score overrides without those of exercises whose results are not released yet. */
-export function withholdOverrides<F extends { overrides: { exerciseId: string }[] }>(feedback: F, userId: string, now = new Date()): F {
+/** A learner's score overrides and staff comments without those of exercises whose results are not released yet
+ *  (a comment such as "check your bias gradient" is feedback too, and would say how the exam went). */
+export function withholdOverrides<F extends { overrides: { exerciseId: string }[]; comments: { exerciseId: string }[] }>(feedback: F, userId: string, now = new Date()): F {
   const held = withheldExercises(userId, now);
-  return held.size ? { ...feedback, overrides: feedback.overrides.filter((o) => !held.has(o.exerciseId)) } : feedback;
+  return held.size ? { ...feedback, overrides: feedback.overrides.filter((o) => !held.has(o.exerciseId)), comments: feedback.comments.filter((c) => !held.has(c.exerciseId)) } : feedback;
 }

@@ -111,6 +111,12 @@ describe("feedback released at a set time", () => {
     await C.setOverride(u.inst, course, { email: u.ada.email, exerciseId: "dense", score: null, comment: "back to the autograder" });
   });
 
+  it("so does a staff comment on the submission", async () => {
+    C.commentOnSubmission(u.inst, course, id, { body: "Your bias gradient sums over the wrong axis" });
+    expect((await C.courseDetail(u.ada, course)).feedback.comments).toEqual([]);
+    expect(C.myFeedback(u.ada, course).comments.map((c) => c.body)).toEqual(["Your bias gradient sums over the wrong axis"]);
+  });
+
   it("staff see everything meanwhile", async () => {
     const r = await apiGet(id, tokens.inst);
     expect(r.text).toContain(OUTPUT);

@@ -5,6 +5,7 @@
  * the inside, and child-transport.ts for the second wall around it.
  */
 import ivm from "isolated-vm";
+import { setFlagsFromString } from "node:v8";
 import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
@@ -34,6 +35,13 @@ type HostFns = {
 };
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
+
+// Every isolate compiles nd's WebAssembly matmul kernel (lib/nd/gemm-wasm.ts). V8's wasm code GC,
+// run from a background compile thread under the WasmEngine mutex, can drop the last reference to
+// an isolate disposed meanwhile; isolated-vm then deletes it on that thread, which waits for the
+// same mutex: a self-deadlock that hangs the grading process for good (gdb trace in the CI notes).
+// Dead wasm code is then freed with its module instead (each module dies with its isolate).
+setFlagsFromString("--no-wasm-code-gc");
 
 /**
  * What leaves the isolate, checked before it goes anywhere (the worker, over IPC): the harness

@@ -27,6 +27,10 @@ const server = createServer(guardRequests(async (req, res) => (await serveStatic
 // A request (headers and body) must arrive within a minute: bodies are small (see BODY_LIMITS).
 server.requestTimeout = 60_000;
 server.headersTimeout = 20_000;
+// Keep idle connections longer than Node's 5 s: a client (an API script, an LMS, Playwright's
+// request context) that reuses a socket just as the server closes it gets ECONNRESET, and only
+// browsers retry that by themselves. Idle sockets cost little; slow requests are still cut above.
+server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => process.stdout.write(`web server listening on ${host ?? "*"}:${port}\n`));
 
 const stop = () => {

@@ -111,7 +111,10 @@ function redactTestForLearner(t: TestResult): TestResult {
   const { data: _hiddenData, text, ...rest } = t;
   if (t.status !== "failed") return { ...rest, ...(text ? { text } : {}) };
   // The message's texts may hold hidden values: only the hint's and the case's are kept.
-  const message = textOf(hiddenFailureMessage(t.case, t.hint));
+  const made = textOf(hiddenFailureMessage(t.case, t.hint));
+  // This runs where the result is read (the web server), not where the case text was made: put the
+  // case's own translatable text (kept below anyway) into the message, so it is not English inside it.
+  const message = made && text?.case && t.case !== undefined ? { ...made, params: made.params?.map((p) => (p === t.case ? { ...text.case!, en: t.case } : p)) } : made;
   const kept = { ...(message ? { message } : {}), ...(text?.hint ? { hint: text.hint } : {}), ...(text?.case ? { case: text.case } : {}) };
   return { ...rest, output: hiddenFailureOutput(t.case, t.hint), ...(Object.keys(kept).length ? { text: kept } : {}) };
 }

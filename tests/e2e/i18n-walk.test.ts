@@ -27,14 +27,6 @@ const TITLE_EN = (JSON.parse(readFileSync(join(ROOT, "exercises", "03-layers", E
 const ALLOWED = new Set(["GradLab", "tfjs", "cpu", "wasm", "webgl", "webgpu", "pred", "target", "mse", "mseBackward", "MSE", "tf", "losses", "meanSquaredError", "size", "JSON", "CSV", "ms", "MiB", "KB", "Ctrl", "Shift", "Enter", "TA", "ID", "id", "UTC", "GMT", "CST", "AM", "PM", "Asia", "Shanghai", "NaN", "Infinity", "English", "TypeScript", "LMS", "LTI", "zip", "atol", "rtol"]);
 
 /**
- * Grader words still English in zh-CN when this test was written (another engineer's files:
- * lib/result.ts, lib/messages, exercises' messages.zh-CN.json), left out so that any other English
- * fails: the hidden case's "(5 elements)" inside the redacted message (built on the server, where
- * the case's key is not known) and the tolerance formula's "|expected|".
- */
-const GRADER_PENDING = [/\(\d+ elements?\)/g, /\|expected\|/g];
-
-/**
  * The words of plain ASCII letters left in the page's visible text and labels, each with where it
  * was. Left out: code and math, the statement (content), the console, user content (translate=no)
  * and the menus' language names.
@@ -63,7 +55,6 @@ async function leftovers(page: Page, content: string[] = [], allowed: Set<string
   return found.flatMap((where) => {
     let text = where.slice(where.indexOf(": ") + 2);
     for (const c of content) text = text.split(c).join(" ");
-    for (const re of GRADER_PENDING) text = text.replace(re, " ");
     text = text
       .replace(/\S+@\S+/g, " ") // emails
       .replace(/[A-Za-z_$][\w$.]*\([^)]*\)(\.\w+)*(\[[\d,\s]+\])?/g, " ") // code: mse(pred [4,3], target)

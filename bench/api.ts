@@ -6,11 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeResult } from "../lib/result.ts";
+import { freePort } from "../tests/e2e/server.ts";
 import { sleep } from "./stats.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -28,17 +28,6 @@ export interface ApiClient {
   /** POST, then poll GET every `pollMs` until done; wall ms. */
   gradeEndToEnd(exerciseId: string, code: string, pollMs?: number): Promise<{ ms: number; result: GradeResult }>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on("error", rej);
-  });
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv): { ok: boolean; out: string; err: string } {

@@ -12,17 +12,15 @@
  * Run usable (the Run button enabled), and the first Run's result after clicking Run at once
  * (the exercise's starter code).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
+import { CHROMIUM, startServer as startServerUnderTest } from "../tests/e2e/server.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const CHROMIUM = process.env.GRADLAB_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"];
 
 /** The targets of issue 12 item 10, second visit, idle machine. */
@@ -56,56 +54,22 @@ export interface PageOpenReport {
   note: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on("error", rej);
-  });
-}
-
 interface Started {
   url: string;
   learner: { email: string; password: string };
   stop(): Promise<void>;
 }
 
+/** The real server on a fresh data folder, started as the e2e tests start it; its demo learner signs in. */
 async function startServer(log: (s: string) => void): Promise<Started> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "gradlab-bench-open-"));
-  const env = { ...process.env, PORT: String(port), GRADLAB_DATA_DIR: dataDir, GRADLAB_WORKERS: "1", HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" };
-  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", join(ROOT, "bin", "gradlab.js"), "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gradlab start exited early:\n${out}`);
-    try {
-      const r = await fetch(`${url}/sign-in`);
-      if (r.ok && /worker .* grading from/.test(out)) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`the server did not come up:\n${out}`);
-    await new Promise((r) => setTimeout(r, 250));
+  const server = await startServerUnderTest();
+  const learner = server.accounts.get("learner");
+  if (!learner) {
+    await server.stop();
+    throw new Error("gradlab start printed no learner account");
   }
-  const m = /^\s+learner\s+(\S+@\S+)\s+(\S+)$/m.exec(out);
-  if (!m) throw new Error(`gradlab start printed no learner account:\n${out}`);
-  log(`page open: server at ${url}`);
-  return {
-    url,
-    learner: { email: m[1]!, password: m[2]! },
-    async stop() {
-      child.kill("SIGTERM");
-      await new Promise<void>((r) => (child.exitCode !== null ? r() : child.on("exit", () => r())));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  log(`page open: server at ${server.url}`);
+  return { url: server.url, learner, stop: () => server.stop() };
 }
 
 /** Runs in the page before its own scripts: notes when the editor shows, Run enables, Run is clicked and its result shows. */

@@ -19,7 +19,8 @@ export function haveChromium(): boolean {
   return existsSync(CHROMIUM);
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (the bench starts its servers on one too). */
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.listen(0, "127.0.0.1", () => {

@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, haveChromium, launchChromium, ROOT, type Server, signIn, startServer, typeCode } from "./server.ts";
 
 const SOLUTION = readFileSync(join(ROOT, "exercises/03-layers/dense/solution.ts"), "utf8");
 // A classic mistake: the bias is forgotten in the forward pass.
@@ -24,16 +24,6 @@ let browser: Browser;
 
 
 /** Type `code` into Monaco as a learner would (select all, then type). */
-async function typeCode(page: Page, code: string) {
-  // Typed text is not re-indented or auto-closed, so what is submitted is exactly `code`.
-  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
-  await page.click(".monaco-editor .view-lines");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(code);
-  const value = await page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue());
-  expect(value).toBe(code);
-}
 
 async function openEditor(page: Page, id: string) {
   await page.goto(`${server.url}/exercises/${id}`);

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatInTimeZone } from "date-fns-tz";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, haveChromium, launchChromium, ROOT, type Server, signIn, startServer, typeCode } from "./server.ts";
 
 const STARTER = readFileSync(join(ROOT, "exercises/03-layers/dense/starter.ts"), "utf8");
 const LEARNER_ZONE = "America/Los_Angeles";
@@ -24,14 +24,6 @@ let browser: Browser;
 const editorValue = (page: Page) => page.evaluate(() => (window as unknown as { __gradlabEditor?: { getValue(): string } }).__gradlabEditor?.getValue() ?? null);
 
 /** Type `code` into Monaco as a learner would (select all, then type), unchanged by auto-indent. */
-async function typeCode(page: Page, code: string) {
-  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
-  await page.click(".monaco-editor .view-lines");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(code);
-  expect(await editorValue(page)).toBe(code);
-}
 
 /** Wait until the (new) page's editor holds `code`. */
 async function editorShows(page: Page, code: string) {

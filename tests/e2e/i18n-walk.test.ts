@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, ROOT, haveChromium, launchChromium, signIn, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, haveChromium, launchChromium, ROOT, type Server, signIn, startServer, typeCode } from "./server.ts";
 
 const run = haveChromium() || process.env.CI ? describe : describe.skip;
 
@@ -107,14 +107,6 @@ run("the learner's walk holds no English (zh-CN, then the pseudo-language)", () 
     return { ctx, page: await ctx.newPage() };
   }
 
-  async function typeCode(page: Page, code: string) {
-    await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
-    await page.click(".monaco-editor .view-lines");
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(code);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue())).toBe(code);
-  }
 
   it("zh-CN: sign-in, the exercise (Run, Submit, a hint, a refused Submit), history and gradebook", async () => {
     const { ctx, page } = await learnerPage("zh-CN,zh;q=0.9", "zh-CN");

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, haveChromium, launchChromium, ROOT, startServer, type Server } from "./server.ts";
+import { ARTIFACTS, haveChromium, launchChromium, ROOT, type Server, startServer, typeCode } from "./server.ts";
 import { ROLE, TestPlatform } from "../lti/platform.ts";
 import { ServicesPlatform } from "../lti/platform-services.ts";
 
@@ -41,14 +41,6 @@ async function launchTo(page: Page, loginUrl: string, path: string): Promise<voi
 }
 
 /** Type `code` into Monaco as a learner would (select all, then type). */
-async function typeCode(page: Page, code: string) {
-  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
-  await page.click(".monaco-editor .view-lines");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(code);
-  expect(await page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue())).toBe(code);
-}
 
 run("LTI launch, grade passback and roster sync from a test LMS, in Chromium", () => {
   beforeAll(async () => {

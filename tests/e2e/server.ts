@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const ARTIFACTS = join(ROOT, "tests", "artifacts");
@@ -143,4 +144,14 @@ export async function signIn(page: Page, server: Server, who: { email: string; p
   await page.fill('input[name="password"]', who.password);
   await page.click('button[type="submit"]');
   await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"), { timeout: 20_000 });
+}
+
+/** Replace the editor's code with `code`, typed as a learner types it (not re-indented or auto-closed, so what is submitted is exactly `code`). */
+export async function typeCode(page: Page, code: string): Promise<void> {
+  await page.evaluate(() => (window as unknown as { __gradlabEditor: { updateOptions(o: object): void } }).__gradlabEditor.updateOptions({ autoIndent: "none", autoClosingBrackets: "never", autoClosingQuotes: "never" }));
+  await page.click(".monaco-editor .view-lines");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue())).toBe(code);
 }

@@ -41,6 +41,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm dependencies, from the lock file; reinstalled only when the lock file changed.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund >&2
+# One install at a time (several shells on one checkout source this at once; concurrent `npm ci`
+# runs delete each other's files), and the check made again once the lock is held.
+needs_install() { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }
+if needs_install; then
+  exec 9>/tmp/gradlab-npm.lock
+  flock 9
+  if needs_install; then npm ci --no-audit --no-fund >&2; fi
+  flock -u 9
+  exec 9>&-
 fi

@@ -2,13 +2,16 @@
  * The sandbox child process: hosts one IsolateTransport and answers the trusted worker over
  * Node's IPC channel. It holds no secrets (empty environment, no data directory, no network
  * when run under bubblewrap), and the worker SIGKILLs it at its deadline, whatever V8 is doing.
- * One child serves one submission, then exits. A child may be started ahead of time (child-pool.ts):
- * it then opens its isolate with the harness at once, and gets the exercise's driver and the
- * learner's code when a submission arrives.
+ * A child may be started ahead of time (child-pool.ts): it then opens its isolate with the harness
+ * at once, and gets the exercise's driver and the learner's code when a submission arrives.
+ * Each submission gets its own isolate: after one that ended cleanly, the pool may ask the child to
+ * `recycle` (dispose that isolate, check it is gone, drop every reference to it, open a fresh one
+ * with the harness only) and serve another, up to GRADLAB_SANDBOX_REUSE submissions in all.
  */
-import { IsolateTransport } from "./isolate-transport.ts";
+import { readFileSync } from "node:fs";
+import { IsolateTransport, type SandboxLimits } from "./isolate-transport.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
-import type { ChildRequest, ChildReply } from "./child-protocol.ts";
+import type { ChildRequest, ChildReply, RecycleReport } from "./child-protocol.ts";
 
 let transport: IsolateTransport | undefined;
 
@@ -20,7 +23,7 @@ async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.op) {
     case "open":
       transport = await IsolateTransport.open(req.limits, req.scripts);
-      return null;
+      return usage();
     case "driver":
       return transport!.loadDriver(req.script);
     case "load":
@@ -33,6 +36,34 @@ async function handle(req: ChildRequest): Promise<unknown> {
       return transport!.get(req.handle);
     case "logs":
       return transport ? transport.logs() : "";
+    case "recycle":
+      return recycle(req.limits, req.harness);
+  }
+}
+
+/** The previous submission's isolate disposed (and checked), a fresh one opened with the harness only. */
+async function recycle(limits: SandboxLimits, harness: string): Promise<RecycleReport> {
+  const previous = transport;
+  // Dropped before anything can fail: a half-recycled child never serves (the host kills it).
+  transport = undefined;
+  if (!previous) throw new Error("recycle: no isolate to dispose");
+  previous.dispose();
+  if (!previous.isolateDisposed) throw new Error("recycle: the previous isolate is still alive");
+  transport = await IsolateTransport.open(limits, { harness });
+  return usage();
+}
+
+function usage(): RecycleReport {
+  const u = process.cpuUsage();
+  return { cpuMs: (u.user + u.system) / 1000, vmBytes: vmSizeBytes() };
+}
+
+function vmSizeBytes(): number {
+  try {
+    const m = /^VmSize:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -1,6 +1,6 @@
 // The warm pool of sandbox children, and the harness's WebAssembly matmul kernel as learner code sees it.
 import { afterEach, describe, expect, it } from "vitest";
-import { ChildPool } from "./child-pool.ts";
+import { ChildPool, PooledSandbox, sandboxReuse } from "./child-pool.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
 import { DEFAULT_LIMITS, IsolateTransport } from "./isolate-transport.ts";
@@ -157,4 +157,166 @@ describe("the harness's matmul kernel, from learner code", () => {
       t.dispose();
     }
   }, 60_000);
+});
+
+describe("a sandbox child serving several submissions (GRADLAB_SANDBOX_REUSE)", () => {
+  const dead = (t: SandboxTransport) => until(() => !alive((t as PooledSandbox).child.pid));
+  const pidOf = (t: SandboxTransport) => (t as PooledSandbox).child.pid;
+
+  /** One submission through the pool as the grading thread runs it: open, run `fn`, settle with how it ended. */
+  async function submit<T>(pool: ChildPool, fn: (t: SandboxTransport) => Promise<T>, clean = true, lim = limits, driver?: string): Promise<{ t: SandboxTransport; out: T }> {
+    const sandboxes = pool.submission();
+    const t = await sandboxes.open(lim, { harness: await harnessScript(), driver });
+    try {
+      return { t, out: await fn(t) };
+    } finally {
+      sandboxes.settle(clean);
+    }
+  }
+
+  // Everything a previous submission in the same child could have spoiled, as the next learner sees it.
+  const probe = `
+    import { tensor, matmul, Tensor } from "gradlab/nd";
+    export function observe() {
+      const g = globalThis as any;
+      return JSON.stringify({
+        globals: Object.getOwnPropertyNames(globalThis).sort(),
+        objectProto: Object.getOwnPropertyNames(Object.prototype).sort(),
+        arrayProto: Object.getOwnPropertyNames(Array.prototype).length,
+        polluted: [g.stolen, g.leaked, ({} as any).polluted, typeof g.keep],
+        map: [1, 2, 3].map((x) => x * 2),
+        json: JSON.stringify({ a: 1 }),
+        tensorProto: Object.getOwnPropertyNames(Tensor.prototype).sort(),
+        product: Array.from(matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).data),
+        console: typeof console.log,
+        then: typeof (Promise.prototype as any).then,
+      });
+    }
+  `;
+  const hostile = `
+    import * as nd from "gradlab/nd";
+    export function attack() {
+      const g = globalThis as any;
+      g.stolen = "from the previous learner";
+      (Object.prototype as any).polluted = true;
+      Array.prototype.map = function () { return ["spoiled"]; } as any;
+      JSON.stringify = () => "spoiled";
+      (nd.Tensor.prototype as any).extra = 1;
+      try { (nd as any).matmul = () => nd.tensor([[666]]); } catch { /* nd's exports may be read-only */ }
+      (Promise.prototype as any).then = function () { return this; };
+      new Promise(() => {});
+      Promise.resolve().then(() => { g.leaked = "a late promise"; });
+      queueMicrotask(() => { g.leaked = "a late microtask"; });
+      g.keep = new Float64Array(10_000_000); // 80 MB, kept alive by a global
+      g.keep.fill(1);
+      return 1;
+    }
+    export function spoiled() {
+      return [[1, 2].map((x) => x), (nd.tensor([1]) as any).extra, (globalThis as any).stolen];
+    }
+  `;
+
+  it("serves N clean submissions, each in a fresh isolate, then is replaced", async () => {
+    const pool = new ChildPool({ reuse: 3 });
+    pools.push(pool);
+    await pool.prewarm(limits, await harnessScript());
+    const pids: (number | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { t, out } = await submit(pool, async (t) => (await session(t, `let n = 0; export const f = () => ++n;`)).call("f", [], {}));
+      expect(out).toMatchObject({ status: "ok", value: 1 }); // module state starts again in each submission
+      pids.push(pidOf(t));
+      if (i === 2) expect(await dead(t)).toBe(true); // the third was its last
+    }
+    expect(pids[1]).toBe(pids[0]);
+    expect(pids[2]).toBe(pids[0]);
+    expect(pids[3]).not.toBe(pids[0]);
+    expect(pool.stats).toEqual({ warm: 4, cold: 0 });
+    expect(pool.reuseStats.recycled).toBe(3); // the first child twice, then its successor
+  }, 120_000);
+
+  it("a hostile submission (globals, prototypes, nd, promises, a huge allocation) leaves nothing for the next one in the same child", async () => {
+    const fresh = await ChildTransport.open(limits, { harness: await harnessScript() });
+    let expected: unknown;
+    try {
+      expected = await (await session(fresh, probe)).call("observe", [], {});
+    } finally {
+      fresh.dispose();
+    }
+    expect(expected).toMatchObject({ status: "ok" });
+    const pool = new ChildPool({ reuse: 4 });
+    pools.push(pool);
+    await pool.prewarm(limits, await harnessScript());
+    const first = await submit(pool, async (t) => {
+      const s = await session(t, hostile);
+      return [await s.call("attack", [], {}), await s.call("spoiled", [], {})];
+    });
+    expect(first.out[0], JSON.stringify(first.out[0])).toMatchObject({ status: "ok", value: 1 });
+    expect(first.out[1], JSON.stringify(first.out[1])).toMatchObject({ status: "ok", value: [["spoiled"], 1, "from the previous learner"] }); // in its own isolate, the attack worked
+    const second = await submit(pool, async (t) => (await session(t, probe)).call("observe", [], {}));
+    expect(pidOf(second.t)).toBe(pidOf(first.t));
+    expect(second.out).toEqual(expected);
+  }, 120_000);
+
+  it("a timeout, a memory kill, an error from the sandbox, an internal error on the host, a load error or too much output: the child is killed, not reused", async () => {
+    const short = { ...limits, timeoutMs: 1_000, maxLogChars: 1_000 };
+    const pool = new ChildPool({ reuse: 32 });
+    pools.push(pool);
+    await pool.prewarm(short, await harnessScript());
+    const cases: [string, (t: SandboxTransport) => Promise<unknown>, boolean][] = [
+      ["timeout", async (t) => (await session(t, "export const f = () => { for (;;) {} };")).call("f", [], {}).catch((e: Error) => e.message), true],
+      ["memory", async (t) => (await session(t, "export const f = () => { const a: number[][] = []; for (;;) a.push(new Array(1e6).fill(1.5)); };")).call("f", [], {}).catch((e: Error) => e.message), true],
+      ["sandbox error", (t) => t.put({ json: "not json", buffers: [] }).catch((e: Error) => e.message), true],
+      ["internal error on the host", async (t) => (await session(t, "export const f = () => 1;")).call("f", [], {}), false],
+      ["load error", (t) => session(t, "throw new Error('at the top level');").catch((e: Error) => e.message), true],
+      ["output budget", async (t) => {
+        await (await session(t, "export const f = () => { for (let i = 0; i < 100; i++) console.log('x'.repeat(100)); };")).call("f", [], {});
+        return t.logs();
+      }, true],
+    ];
+    let previous: number | undefined;
+    for (const [what, fn, clean] of cases) {
+      const { t, out } = await submit(pool, fn, clean, short);
+      expect(out, what).toBeDefined();
+      expect(pidOf(t), what).not.toBe(previous);
+      expect(await dead(t), what).toBe(true);
+      previous = pidOf(t);
+    }
+    expect(pool.reuseStats).toEqual({ recycled: 0, killed: cases.length });
+  }, 180_000);
+
+  it("never carries one exercise's driver into the next submission", async () => {
+    const pool = new ChildPool({ reuse: 4 });
+    pools.push(pool);
+    const harness = await harnessScript();
+    await pool.prewarm(limits, harness);
+    const { wrapModule } = await import("../../lib/sandbox/transpile.ts");
+    const driver = wrapModule(`module.exports = { twice: (learner, x) => 2 * learner.f(x) };`, "driver");
+    const a = await submit(pool, async (t) => (await session(t, "export const f = (x: number) => x + 1;")).call("driver:twice", [4], {}), true, limits, driver);
+    expect(a.out).toMatchObject({ status: "ok", value: 10 });
+    const b = await submit(pool, async (t) => (await session(t, "export const f = (x: number) => x + 1;")).call("driver:twice", [4], {}));
+    expect(pidOf(b.t)).toBe(pidOf(a.t));
+    expect(b.out).toMatchObject({ status: "threw", error: { message: expect.stringContaining("the driver has no driver:twice") } });
+  }, 120_000);
+
+  it("GRADLAB_SANDBOX_REUSE=1 (and open() without a verdict) give one process per submission", async () => {
+    expect(sandboxReuse({})).toBe(32);
+    expect(sandboxReuse({ GRADLAB_SANDBOX_REUSE: "1" })).toBe(1);
+    expect(() => sandboxReuse({ GRADLAB_SANDBOX_REUSE: "0" })).toThrow(/at least 1/);
+    const one = new ChildPool({ reuse: sandboxReuse({ GRADLAB_SANDBOX_REUSE: "1" }) });
+    const many = new ChildPool({ reuse: 32 });
+    pools.push(one, many);
+    await one.prewarm(limits, await harnessScript());
+    await many.prewarm(limits, await harnessScript());
+    const run = async (t: SandboxTransport) => (await session(t, "export const f = () => 1;")).call("f", [], {});
+    const a = await submit(one, run);
+    const b = await submit(one, run);
+    expect(pidOf(b.t)).not.toBe(pidOf(a.t));
+    expect(await dead(a.t)).toBe(true);
+    // open(): the caller cannot say how the submission ended, so its child is never reused.
+    const c = await many.open(limits, { harness: await harnessScript() });
+    await run(c);
+    c.dispose();
+    expect(await dead(c)).toBe(true);
+    expect(one.reuseStats.recycled + many.reuseStats.recycled).toBe(0);
+  }, 120_000);
 });

@@ -11,6 +11,16 @@ export type ChildRequest = { id: number } & (
   | { op: "put"; packet: WirePacket }
   | { op: "get"; handle: number }
   | { op: "logs" }
+  /** Between two submissions (child-pool.ts): dispose the isolate, open a fresh one with the harness only. */
+  | { op: "recycle"; limits: SandboxLimits; harness: string }
 );
+
+/** What a child reports after a recycle: its own resource use so far, for the pool's backstops. */
+export interface RecycleReport {
+  /** CPU ms (user + system) the process has used since it started (what RLIMIT_CPU counts). */
+  cpuMs: number;
+  /** The process's address space in bytes (VmSize: what RLIMIT_AS counts); 0 if unknown. */
+  vmBytes: number;
+}
 
 export type ChildReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; limit?: "timeout" | "memory"; message: string });

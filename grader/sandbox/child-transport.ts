@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
-import type { ChildReply, ChildRequest } from "./child-protocol.ts";
+import type { ChildReply, ChildRequest, RecycleReport } from "./child-protocol.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
 import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { cachedBundle } from "./build-cache.ts";
@@ -106,11 +106,36 @@ function bwrapArgs(): string[] {
   return args;
 }
 
-function childCommand(limits: SandboxLimits, script: string): { cmd: string; args: string[] } {
+/** RLIMIT_CPU's share for one submission: the learner's CPU budget and 10 s for the harness, IPC and Node. */
+function cpuSecondsPerSubmission(limits: SandboxLimits): number {
+  return Math.ceil((limits.cpuMs ?? limits.timeoutMs) / 1000) + 10;
+}
+
+/**
+ * RLIMIT_CPU is fixed at spawn and counts the whole process. A child that may serve several
+ * submissions gets two submissions' worth, and is retired (`recycle` throws) once it has used one:
+ * so the submission it serves next always has at least its own full share before the backstop,
+ * and a SIGXCPU can never land on a learner because of CPU that earlier submissions used.
+ */
+function cpuSecondsLimit(limits: SandboxLimits, reusable: boolean): number {
+  return cpuSecondsPerSubmission(limits) * (reusable ? 2 : 1);
+}
+
+/**
+ * Extra RLIMIT_AS for a child that may serve several submissions. Its address space grows a little
+ * after its first isolate (allocator arenas, ~70 MB here), and it is retired once it has grown by
+ * more than this since its first isolate opened: so every submission it serves has at least the
+ * headroom a fresh child gives, and a reused child never turns a submission's memory use into a
+ * `memory` verdict that a fresh one would not give.
+ */
+const REUSE_ADDRESS_SPACE_SLACK = 256 * 1024 * 1024;
+
+function childCommand(limits: SandboxLimits, script: string, reusable: boolean): { cmd: string; args: string[] } {
   const c = detectContainment();
   const node = [process.execPath, "--no-node-snapshot", "--max-old-space-size=256", script];
-  const cpuSeconds = Math.ceil((limits.cpuMs ?? limits.timeoutMs) / 1000) + 10;
-  const rl = c.prlimit ? ["/usr/bin/prlimit", `--as=${addressSpaceBytes(limits)}`, "--core=0", "--nofile=64", `--cpu=${cpuSeconds}`, "--fsize=0", "--"] : [];
+  const cpuSeconds = cpuSecondsLimit(limits, reusable);
+  const as = addressSpaceBytes(limits) + (reusable ? REUSE_ADDRESS_SPACE_SLACK : 0);
+  const rl = c.prlimit ? ["/usr/bin/prlimit", `--as=${as}`, "--core=0", "--nofile=64", `--cpu=${cpuSeconds}`, "--fsize=0", "--"] : [];
   const inner = [...rl, ...node];
   if (c.bwrap) return { cmd: "bwrap", args: [...bwrapArgs(), "--", ...inner] };
   return { cmd: inner[0], args: inner.slice(1) };
@@ -126,10 +151,18 @@ export class ChildTransport implements SandboxTransport {
   private learnerMs = 0;
   private stderr = "";
   private dead: SandboxLimitError | Error | undefined;
+  private helloSeen = false;
+  /** The child sent something the protocol does not allow (a reply nobody asked for, a malformed message). */
+  private violatedProtocol = false;
+  /** Spawned with the CPU backstop of a child that may serve several submissions (child-pool.ts). */
+  readonly reusable: boolean;
+  /** When the process was started (the pool retires children past a maximum age). */
+  readonly startedAt = Date.now();
 
-  private constructor(child: ChildProcess, limits: SandboxLimits) {
+  private constructor(child: ChildProcess, limits: SandboxLimits, reusable: boolean) {
     this.child = child;
     this.limits = limits;
+    this.reusable = reusable;
     child.stderr?.on("data", (d: Buffer) => {
       this.stderr = (this.stderr + d.toString("utf8")).slice(-8192);
     });
@@ -138,11 +171,11 @@ export class ChildTransport implements SandboxTransport {
     child.on("error", (e) => this.failAll(new Error(`the sandbox process could not start: ${e.message}`)));
   }
 
-  /** A fresh child with its isolate open (harness, and the exercise's driver if any). */
-  static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<ChildTransport> {
-    const t = await ChildTransport.spawn(limits);
+  /** A fresh child with its isolate open (harness, and the exercise's driver if any); `reusable`: see cpuSecondsLimit. */
+  static async open(limits: SandboxLimits, scripts: SandboxScripts, reusable = false): Promise<ChildTransport> {
+    const t = await ChildTransport.spawn(limits, reusable);
     try {
-      await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false);
+      t.opened(await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false));
     } catch (e) {
       t.dispose();
       throw e;
@@ -155,17 +188,47 @@ export class ChildTransport implements SandboxTransport {
    * its isolate opened with the harness only. No submission has touched it; `loadDriver` and
    * `load` give it one.
    */
-  static async prepare(limits: SandboxLimits, harness: string): Promise<ChildTransport> {
-    const t = await ChildTransport.spawn(limits);
-    t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then(() => undefined);
+  static async prepare(limits: SandboxLimits, harness: string, reusable = false): Promise<ChildTransport> {
+    const t = await ChildTransport.spawn(limits, reusable);
+    t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => t.opened(r));
     t.ready.catch(() => t.dispose());
     return t;
   }
 
-  private static async spawn(limits: SandboxLimits): Promise<ChildTransport> {
-    const { cmd, args } = childCommand(limits, await sandboxChildScript());
+  private static async spawn(limits: SandboxLimits, reusable: boolean): Promise<ChildTransport> {
+    const { cmd, args } = childCommand(limits, await sandboxChildScript(), reusable);
     const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: {}, cwd: "/tmp" });
-    return new ChildTransport(child, limits);
+    return new ChildTransport(child, limits, reusable);
+  }
+
+  /** The child's address space once its first isolate was open (the base of its reuse budget). */
+  private vmBaseline = -Infinity;
+
+  private opened(report: unknown): void {
+    const vm = (report as Partial<RecycleReport> | null)?.vmBytes;
+    // Unknown (no /proc): nothing to measure growth against, so a reusable child is retired after one submission.
+    this.vmBaseline = typeof vm === "number" && vm > 0 ? vm : -Infinity;
+  }
+
+  /**
+   * Ready this child for another submission (child-pool.ts; only after one that ended cleanly): it
+   * disposes the isolate and opens a fresh one with the harness only. Rejects (and the pool kills
+   * the child) when it fails, or when the child is too close to its CPU or address-space backstop
+   * to give the next submission its full share.
+   */
+  recycle(harness: string): Promise<void> {
+    if (!this.reusable) return Promise.reject(new Error("this sandbox child was started for one submission"));
+    this.learnerMs = 0;
+    this.stderr = "";
+    this.ready = this.request({ op: "recycle", limits: this.limits, harness } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => {
+      const report = r as Partial<RecycleReport> | null;
+      const cpuMs = typeof report?.cpuMs === "number" ? report.cpuMs : Infinity;
+      const vmBytes = typeof report?.vmBytes === "number" ? report.vmBytes : Infinity;
+      if (!(cpuMs <= cpuSecondsPerSubmission(this.limits) * 1000)) throw new Error(`retired: ${Math.round(cpuMs)} ms of CPU used`);
+      if (!(vmBytes <= this.vmBaseline + REUSE_ADDRESS_SPACE_SLACK)) throw new Error(`retired: address space ${vmBytes} bytes, ${this.vmBaseline} after its first isolate`);
+    });
+    this.ready.catch(() => this.dispose());
+    return this.ready;
   }
 
   /** Settles when a prepared child's isolate is open (rejects if it failed to start). */
@@ -174,6 +237,11 @@ export class ChildTransport implements SandboxTransport {
   /** Whether the child is still usable (not killed, not exited). */
   get alive(): boolean {
     return !this.dead;
+  }
+
+  /** Whether the child broke the protocol (then it is never reused). */
+  get violated(): boolean {
+    return this.violatedProtocol;
   }
 
   /** Run the exercise's trusted driver in a prepared child, before the learner's code. */
@@ -187,10 +255,21 @@ export class ChildTransport implements SandboxTransport {
   }
 
   private onReply(m: ChildReply): void {
-    if (!m || typeof m !== "object" || typeof m.id !== "number") return;
-    if (m.id === 0) return; // the "ready" hello
+    if (!m || typeof m !== "object" || typeof m.id !== "number") {
+      this.violatedProtocol = true;
+      return;
+    }
+    if (m.id === 0) {
+      // the "ready" hello, once
+      if (this.helloSeen) this.violatedProtocol = true;
+      this.helloSeen = true;
+      return;
+    }
     const p = this.pending.get(m.id);
-    if (!p) return;
+    if (!p) {
+      this.violatedProtocol = true;
+      return;
+    }
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (m.ok) p.resolve(m.value);

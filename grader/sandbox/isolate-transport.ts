@@ -212,4 +212,9 @@ export class IsolateTransport implements SandboxTransport {
     this.context.release();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
+
+  /** Whether the isolate is gone (checked by a child before it opens the next one). */
+  get isolateDisposed(): boolean {
+    return this.isolate.isDisposed;
+  }
 }

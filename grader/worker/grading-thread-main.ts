@@ -12,6 +12,7 @@ import { sharedChildPool, type ChildPool } from "../sandbox/child-pool.ts";
 import { notGradedResult } from "../verdicts.ts";
 import { verdictMessages } from "../../lib/messages/verdict-texts.ts";
 import type { GradeReply, GradeRequest } from "./grading-thread.ts";
+import type { GradeResult } from "../../lib/result.ts";
 import { profileRecord, profiling, threadCpuMs } from "./profile-log.ts";
 
 /**
@@ -68,16 +69,27 @@ async function grade(catalogue: Catalogue, req: GradeRequest): Promise<GradeRepl
     const why = `this worker's exercise '${ex.id}' is version ${ex.version}; the job needs version ${req.expectedVersion} (update the worker's GradLab checkout to the web server's)`;
     return { id: req.id, ok: false, why, beforeLearnerCode: true };
   }
+  // The sandbox child may serve later submissions (in fresh isolates) only if this one ended cleanly.
+  const sandboxes = sharedChildPool().submission();
+  let clean = false;
   try {
     const phases: GradePhases | undefined = profiling() ? { transpile: 0, open: 0, load: 0, checks: 0, finish: 0 } : undefined;
     const cpu0 = phases ? threadCpuMs() : 0;
-    const result = await gradeCode(ex, req.code, { hiddenSeed: req.hiddenSeed, revealHidden: true, openTransport: sharedChildPool().open, phases });
+    const result = await gradeCode(ex, req.code, { hiddenSeed: req.hiddenSeed, revealHidden: true, openTransport: sandboxes.open, phases });
+    clean = endedCleanly(result);
     if (phases) profileRecord("grading", { exercise: ex.id, cpuMs: threadCpuMs() - cpu0, gradingMs: result.durationMs, ...phases });
     stallForTests(req.code);
     return { id: req.id, ok: true, result };
   } catch (e) {
     return { id: req.id, ok: false, why: e instanceof Error ? e.message : String(e), beforeLearnerCode: false };
+  } finally {
+    sandboxes.settle(clean);
   }
+}
+
+/** A verdict on the learner's code with nothing abnormal: not a limit, a crash, nor an internal error (all `error`, `timeout`, `memory`). */
+function endedCleanly(result: GradeResult): boolean {
+  return result.status === "passed" || result.status === "failed";
 }
 
 const port = parentPort;

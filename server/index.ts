@@ -23,6 +23,7 @@ export { db, auth, getCatalogue, findExercise, sessionUser, canReadAll, HttpErro
 export * from "./courses/index.ts";
 export { userLocale, setUserLocale } from "./user-locale.ts";
 export { queueStatus, type QueueStatus } from "./queue-status.ts";
+export { verdictWaitsOn, type WaitStatus } from "./verdict-waits.ts";
 export { localizedTitle } from "./localized-exercise.ts";
 export { admin, type AdminUserView, type CourseOverview } from "./admin/index.ts";
 export * from "./similarity/index.ts";

@@ -42,14 +42,21 @@ function graded(id: string): void {
   ctx.db.update(submissions).set({ result, score: 7, maxScore: 10, verdict: "failed", startedAt: now, finishedAt: now }).where(eq(submissions.id, id)).run();
 }
 
-const call = async (handler: typeof wait, path: string, id: string, token?: string) => {
-  const res = await handler(new Request(`http://localhost/api/submissions/${id}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), { params: Promise.resolve({ id }) });
-  return { status: res.status, text: await res.text() };
+const call = async (handler: typeof wait, path: string, id: string, token?: string, signal?: AbortSignal) => {
+  const res = await handler(new Request(`http://localhost/api/submissions/${id}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal }), { params: Promise.resolve({ id }) });
+  return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
 };
+
+/** Resolves once `n` requests wait in the shared waits (server/verdict-waits.ts). */
+async function waiting(n: number): Promise<void> {
+  const waits = B.verdictWaitsOn(ctx.db.$client);
+  await expect.poll(() => waits.waiting).toBe(n);
+}
 
 beforeAll(async () => {
   await user("owner");
   await user("other");
+  await user("third");
 });
 
 describe("GET /api/submissions/:id/wait", () => {
@@ -83,5 +90,33 @@ describe("GET /api/submissions/:id/wait", () => {
     const got = await call(wait, "/wait?timeout=0", out.id, tokens.owner);
     expect(got.status).toBe(200);
     expect(JSON.parse(got.text)).toMatchObject({ id: out.id, status: "queued", result: null });
+  });
+
+  it("with known=queued answers as soon as grading starts (running), before the verdict", async () => {
+    const out = await B.submit(u.third!, { exerciseId: "dense", code: "export const w = 4;" });
+    if (!out.ok) throw new Error(out.error);
+    const waitingReq = call(wait, "/wait?known=queued", out.id, tokens.third);
+    await waiting(1);
+    ctx.db.update(submissions).set({ startedAt: new Date() }).where(eq(submissions.id, out.id)).run();
+    const got = await waitingReq;
+    expect(JSON.parse(got.text)).toMatchObject({ id: out.id, status: "running", result: null });
+    await waiting(0);
+  });
+
+  it("a user past their share of waiting requests gets the current status at once, with Retry-After; leaving frees the share", async () => {
+    const out = await B.submit(u.other!, { exerciseId: "dense", code: "export const v = 5;" });
+    if (!out.ok) throw new Error(out.error);
+    const { MAX_PER_USER } = await import("../../server/verdict-waits.ts");
+    const leave = new AbortController();
+    const held = Array.from({ length: MAX_PER_USER }, () => call(wait, "/wait", out.id, tokens.other, leave.signal));
+    await waiting(MAX_PER_USER);
+    const refused = await call(wait, "/wait", out.id, tokens.other);
+    expect(refused.status).toBe(200);
+    expect(refused.retryAfter).toBe("2");
+    expect(JSON.parse(refused.text)).toMatchObject({ id: out.id, status: "queued" });
+    // The clients go away: their waits end (the server holds nothing for them).
+    leave.abort();
+    await Promise.allSettled(held);
+    await waiting(0);
   });
 });

@@ -17,6 +17,7 @@ import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
 import type { ExerciseCourseRules } from "../../server/courses/index.ts";
 import { useDraft, type SaveState } from "./use-draft.ts";
+import { waitForVerdict } from "./wait-for-verdict.ts";
 import { useMoment } from "../_i18n/moment.ts";
 import "./draft.css";
 
@@ -195,21 +196,13 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       }
       setSessionEnded(false);
       if (res.status !== 202 || !body.id) throw new Error(body.error ?? t("serverAnswered", { status: res.status }));
-      for (;;) {
-        // A long poll: the server answers when the verdict is in (or after 25 s, and we ask again).
-        const g = await fetch(`/api/submissions/${body.id}/wait`, { cache: "no-store" });
-        const s = (await g.json()) as { status: string; result: GradeResult | null; error?: string; feedbackAt?: number };
-        if (!g.ok) throw new Error(s.error ?? t("serverAnswered", { status: g.status }));
-        if (s.feedbackAt) {
-          setShown(null);
-          setWithheld(s.feedbackAt);
-          break;
-        }
-        if (s.status === "done" && s.result) {
-          setShown({ kind: "submit", result: s.result, ms: Math.round(performance.now() - t0), id: body.id });
-          break;
-        }
-        setStatus(s.status === "running" ? t("grading") : t("queued"));
+      // A long poll (wait-for-verdict.ts): the server answers when the status changes.
+      const s = await waitForVerdict(body.id, { onStatus: (st) => setStatus(st === "running" ? t("grading") : t("queued")), serverAnswered: (status) => t("serverAnswered", { status }) });
+      if (s.feedbackAt) {
+        setShown(null);
+        setWithheld(s.feedbackAt);
+      } else if (s.result) {
+        setShown({ kind: "submit", result: s.result, ms: Math.round(performance.now() - t0), id: body.id });
       }
       router.refresh();
     } catch (e) {

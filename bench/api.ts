@@ -25,6 +25,8 @@ export interface ApiClient {
   submit(exerciseId: string, code: string): Promise<{ id: string; ms: number; status: number }>;
   /** GET /api/submissions/:id */
   get(id: string): Promise<{ status: string; result: GradeResult | null; ms: number }>;
+  /** GET /api/submissions/:id/wait?known=…: the long poll the exercise page waits on (answers when the status changes, or after `timeoutS`). */
+  wait(id: string, known: string, timeoutS?: number): Promise<{ status: string; result: GradeResult | null; ms: number }>;
   /** POST, then poll GET every `pollMs` until done; wall ms. */
   gradeEndToEnd(exerciseId: string, code: string, pollMs?: number): Promise<{ ms: number; result: GradeResult }>;
   stop(): Promise<void>;
@@ -48,7 +50,7 @@ export async function startApi(opts: { buildWeb: boolean; workers: number; log: 
   const port = await freePort();
   // One learner stands in for the class; the per-learner submission rate limit and the cap on its
   // waiting submissions (grader/intake.ts) are lifted for it.
-  const env = { ...process.env, GRADLAB_DATA_DIR: dataDir, PORT: String(port), GRADLAB_SUBMISSIONS_PER_MINUTE: "1000000", GRADLAB_MAX_QUEUED_PER_LEARNER: "1000000", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = { ...process.env, GRADLAB_DATA_DIR: dataDir, PORT: String(port), GRADLAB_SUBMISSIONS_PER_MINUTE: "1000000", GRADLAB_MAX_QUEUED_PER_LEARNER: "1000000", GRADLAB_MAX_WAITS_PER_USER: "1000000", NEXT_TELEMETRY_DISABLED: "1" };
   const email = "bench-learner@example.com";
   const add = cli(["user", "add", email, "--role", "learner", "--password", "bench-password-123"], env);
   if (!add.ok) return { reason: `gradlab user add failed: ${(add.err || add.out).slice(-500)}` };
@@ -125,6 +127,14 @@ export async function startApi(opts: { buildWeb: boolean; workers: number; log: 
       const body = (await r.json()) as { status: string; result: GradeResult | null };
       const ms = performance.now() - t0;
       if (r.status !== 200) throw new Error(`GET /api/submissions/${id} → ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return { status: body.status, result: body.result, ms };
+    },
+    async wait(id, known, timeoutS = 25) {
+      const t0 = performance.now();
+      const r = await fetch(`${base}/api/submissions/${id}/wait?known=${known}&timeout=${timeoutS}`, { headers });
+      const body = (await r.json()) as { status: string; result: GradeResult | null };
+      const ms = performance.now() - t0;
+      if (r.status !== 200) throw new Error(`GET /api/submissions/${id}/wait → ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
       return { status: body.status, result: body.result, ms };
     },
     async gradeEndToEnd(exerciseId, code, pollMs = 20) {

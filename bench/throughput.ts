@@ -52,7 +52,11 @@ export interface ThroughputReport {
     verdict: Summary;
     maxQueueLength: number;
     serverP99Ms: number | null;
-    server: { post: Summary; get: Summary; all: Summary } | null;
+    /**
+     * The web server during the surge (ms): POSTs, another page's GET every 500 ms, and how long after
+     * each verdict was stored its learner's long poll answered; `all` (and serverP99Ms) pools the three.
+     */
+    server: { post: Summary; get: Summary; verdictDelay: Summary; waitRequestsPerVerdict: number; all: Summary } | null;
     serverNote?: string;
     statuses: Record<string, number>;
   };
@@ -225,13 +229,27 @@ export async function throughputBench(opts: {
     const s0 = performance.now();
     let maxQueue = 0;
     let polling = true;
-    // While the surge runs, a learner's browser polls its latest submission (as the app does).
+    // Each submission's learner waits for its verdict as the exercise page does
+    // (app/_components/wait-for-verdict.ts: a long poll with the status it knows, asked again on each change).
+    const answeredAt = new Map<string, number>();
+    let waitRequests = 0;
+    const learnerWaits: Promise<void>[] = [];
+    const learnerWait = async (api: ApiClient, id: string) => {
+      let known = "queued";
+      for (;;) {
+        const r = await api.wait(id, known);
+        waitRequests++;
+        if (r.status === "done") return void answeredAt.set(id, Date.now());
+        known = r.status;
+      }
+    };
+    // Meanwhile another page's request (the latest submission's GET, every 500 ms): the server's responsiveness.
     const poller = (async () => {
       if (!opts.api) return;
       while (polling) {
         const id = surgeIds[surgeIds.length - 1];
         if (id) getMs.push((await opts.api.get(id)).ms);
-        await sleep(100);
+        await sleep(500);
       }
     })();
     const posts: Promise<void>[] = [];
@@ -244,12 +262,14 @@ export async function throughputBench(opts: {
         pool.submit(s.ex, s.code).then((r) => {
           surgeIds.push(r.id);
           if (r.ms !== undefined) postMs.push(r.ms);
+          if (opts.api) learnerWaits.push(learnerWait(opts.api, r.id));
         }),
       );
     }
     await Promise.all(posts);
     const lastArrival = performance.now();
     const srs = await waitAll(pool, surgeIds, 900_000, (q) => (maxQueue = Math.max(maxQueue, q)));
+    await Promise.all(learnerWaits);
     polling = false;
     await poller;
     const cpu = sampler.stop();
@@ -260,7 +280,11 @@ export async function throughputBench(opts: {
     const sLastArr = Math.max(...srs.map((r) => r.createdAt.getTime()));
     const sLast = Math.max(...srs.map((r) => r.finishedAt!.getTime()));
     void lastArrival;
-    const server = opts.api ? { post: summarize(postMs), get: summarize(getMs), all: summarize([...postMs, ...getMs]) } : null;
+    // How long after its verdict was stored each learner's long poll answered (the server's part of "my verdict is ready").
+    const verdictDelayMs = srs.flatMap((r) => (answeredAt.has(r.id) ? [answeredAt.get(r.id)! - r.finishedAt!.getTime()] : []));
+    const server = opts.api
+      ? { post: summarize(postMs), get: summarize(getMs), verdictDelay: summarize(verdictDelayMs), waitRequestsPerVerdict: round(waitRequests / Math.max(1, srs.length), 2), all: summarize([...postMs, ...getMs, ...verdictDelayMs]) }
+      : null;
     opts.log(`throughput: surge of ${srs.length} over ${opts.windowS} s; last verdict ${((sLast - sFirst) / 1000).toFixed(1)} s after the first arrival`);
     return {
       note:

@@ -10,6 +10,8 @@ import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import type { GradeResult } from "../../lib/result.ts";
 import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
 import type { StaticUrls } from "../_run/static-urls.ts";
+import { takeEarlyRun } from "../_run/early-run.ts";
+import { runTimeoutMs } from "../_run/run-timeout.ts";
 import { Results } from "./Results.tsx";
 import { RunProgress } from "./RunProgress.tsx";
 import { applyProgress, emptyProgress, type RunProgressState } from "./run-progress.ts";
@@ -41,6 +43,10 @@ interface Props {
 // Loaded at run time from public/gradlab (built from node_modules/monaco-editor): never a CDN.
 // Hashed names: the browser keeps them and never asks again (server/static-files.ts).
 let monacoReady: Promise<Monaco> | undefined;
+/** Lets Monaco start its TypeScript worker (held back until the editor shows and Run is ready: app/_build/monaco-entry.ts). */
+let startTypeScript = () => {};
+/** Run's start, when it does not settle, holds the TypeScript worker back no longer than this after the editor loads. */
+const TS_WAIT_MAX_MS = 5_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
     if (!assets) throw new Error("the browser assets are not built (npm run build)");
@@ -55,8 +61,9 @@ function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
     // nd's declarations download while the editor's code loads.
     const typesReady = fetch(assets.ndTypes).then((r) => r.json() as Promise<Record<string, string>>);
     typesReady.catch(() => {});
-    const mod = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url)) as { monaco: Monaco };
+    const mod = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url)) as { monaco: Monaco; startTypeScript?: () => void };
     const monaco = mod.monaco;
+    startTypeScript = mod.startTypeScript ?? startTypeScript;
     const ts = monaco.typescript;
     ts.typescriptDefaults.setCompilerOptions({
       target: ts.ScriptTarget.ES2020,
@@ -77,11 +84,6 @@ function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 
 type Shown = { kind: "run"; result: GradeResult; ms: number; backend: Backend } | { kind: "submit"; result: GradeResult; ms: number; id: string };
-
-/** In the browser the limit only guards against endless loops: be lenient with a slow machine. */
-function runTimeoutMs(exerciseTimeoutMs: number): number {
-  return Math.max(2 * exerciseTimeoutMs, 10_000);
-}
 
 type T = ReturnType<typeof useTranslations<"workbench">>;
 
@@ -135,19 +137,43 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
   }, [assets]);
 
+  // Diagnostics and completions once the editor is up and Run is ready (or failed, or unavailable),
+  // when the page is idle: the TypeScript worker would otherwise start with them, on the same cores.
+  const runSettled = !run.run || backend !== null || error !== null;
+  useEffect(() => {
+    if (!monaco) return;
+    const idle = (f: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 0));
+    if (runSettled) {
+      idle(() => startTypeScript());
+      return;
+    }
+    const timer = setTimeout(() => startTypeScript(), TS_WAIT_MAX_MS);
+    return () => clearTimeout(timer);
+  }, [monaco, runSettled]);
+
   useEffect(() => {
     if (!run.run) return;
-    const w = new Worker(runWorkerUrl(window.location.search, assets), { type: "module", name: "gradlab-run" });
+    const url = runWorkerUrl(window.location.search, assets);
+    // The page's inline script may have started this very worker (and its "prepare") before hydration.
+    const early = takeEarlyRun(url);
+    const w = early?.worker ?? new Worker(url, { type: "module", name: "gradlab-run" });
     worker.current = w;
+    const onReady = (m: Extract<RunReply, { type: "ready" }>) => {
+      setBackend(m.backend);
+      setFallback(m.requested && m.unavailable ? { requested: m.requested, why: m.unavailable } : null);
+    };
     w.addEventListener("message", (ev: MessageEvent<RunReply>) => {
-      if (ev.data.type !== "ready") return;
-      setBackend(ev.data.backend);
-      setFallback(ev.data.requested && ev.data.unavailable ? { requested: ev.data.requested, why: ev.data.unavailable } : null);
+      if (ev.data.type === "ready") onReady(ev.data);
     });
     w.addEventListener("error", (ev) => setError(t("workerFailed", { message: ev.message })));
-    // Fetch the checks and start a sandbox now, so the first Run pays for neither.
-    const prepare: RunRequest = { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
-    w.postMessage(prepare);
+    if (early) {
+      if (early.ready) onReady(early.ready);
+      if (early.error) setError(t("workerFailed", { message: early.error }));
+    } else {
+      // Fetch the checks and start a sandbox now, so the first Run pays for neither.
+      const prepare: RunRequest = { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver };
+      w.postMessage(prepare);
+    }
     return () => w.terminate();
   }, [run.run, run.driver, exercise.id, exercise.timeoutMs, assets?.runWorker]);
 

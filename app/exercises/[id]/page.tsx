@@ -13,6 +13,7 @@ import { GraderTexts } from "../../_components/GraderTexts.tsx";
 import { exerciseTextCatalog } from "../../_i18n/grader-catalog.ts";
 import { renderCheckName } from "../../../lib/messages/text.ts";
 import { staticUrls } from "../../_run/static-manifest.ts";
+import { EarlyRun } from "./EarlyRun.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -24,8 +25,9 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return ex ? { title: be.localizedTitle(ex.meta.title, ex.files.statement, await getLocale()) } : {};
 }
 
-export default async function ExercisePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ExercisePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
+  const { backend } = await searchParams;
   const user = await requireUser(`/exercises/${id}`);
   const be = await loadServer();
   const ex = await be.findExercise(id);
@@ -39,9 +41,12 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
   const rules = await be.exerciseCourseRules(user, id);
   // The grader's words for this page (check names here, the results panel below) in the reader's language.
   const graderTexts = exerciseTextCatalog(locale, ex.dir);
+  const assets = staticUrls();
   const exportList = view.exports.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((a, c, i) => (i ? [...a, ", ", c] : [c]), []);
   return (
     <>
+      {/* First in the body: the Run worker starts while the rest of the page loads and hydrates. */}
+      <EarlyRun assets={assets} exercise={{ id: view.id, timeoutMs: view.timeoutMs }} run={run} backend={typeof backend === "string" ? backend : undefined} />
       <TopBar user={user} crumbs={[{ href: "/", label: catalogueText(locale).setTitle(view.set, view.setTitle) }, { label: view.title }]} />
       <main className="exercise">
         <article className="statement">
@@ -76,7 +81,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ id: s
           run={run}
           rules={rules}
           serverNow={Date.now()}
-          assets={staticUrls()}
+          assets={assets}
         />
         </GraderTexts>
       </main>

@@ -1,0 +1,34 @@
+/**
+ * What the exercise page starts before it hydrates (server component): the browser fetches and
+ * compiles Monaco's entry while Next's scripts load (modulepreload), and an inline script starts
+ * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both.
+ */
+import { headers } from "next/headers";
+import { preloadModule } from "react-dom";
+import { earlyRunScript } from "../../_run/early-run.ts";
+import { runWorkerUrl } from "../../_run/protocol.ts";
+import { runTimeoutMs } from "../../_run/run-timeout.ts";
+import type { StaticUrls } from "../../_run/static-urls.ts";
+
+/** The page's CSP nonce (server/request-guard.ts puts the policy on the request for Next). */
+async function cspNonce(): Promise<string | undefined> {
+  const csp = (await headers()).get("content-security-policy") ?? "";
+  return /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+}
+
+export async function EarlyRun(props: {
+  assets: StaticUrls | null;
+  exercise: { id: string; timeoutMs: number };
+  run: { run: boolean; driver: boolean };
+  /** The page's ?backend= (the Run worker's URL carries it, as the workbench's does). */
+  backend: string | undefined;
+}) {
+  const { assets, exercise, run } = props;
+  if (!assets) return null;
+  const nonce = await cspNonce();
+  preloadModule(`${assets.monaco}editor.js`, { as: "script", nonce });
+  if (!run.run) return null;
+  const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
+  const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
+}

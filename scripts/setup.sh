@@ -40,14 +40,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# npm dependencies, from the lock file; reinstalled only when the lock file changed.
+# npm dependencies, from the lock file; reinstalled only when the lock file's content changed
+# (a content hash, not mtimes: a fresh checkout or a git worktree whose node_modules is a link to
+# another checkout's has a newer lock file with the same content, and must not reinstall it).
 # One install at a time (several shells on one checkout source this at once; concurrent `npm ci`
 # runs delete each other's files), and the check made again once the lock is held.
-needs_install() { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }
+lock_hash() { sha256sum package-lock.json | cut -d' ' -f1; }
+needs_install() { [ ! -f node_modules/.package-lock.json ] || [ "$(cat node_modules/.gradlab-lock.sha256 2>/dev/null)" != "$(lock_hash)" ]; }
 if needs_install; then
   exec 9>/tmp/gradlab-npm.lock
   flock 9
-  if needs_install; then npm ci --no-audit --no-fund >&2; fi
+  if needs_install; then npm ci --no-audit --no-fund >&2 && lock_hash > node_modules/.gradlab-lock.sha256; fi
   flock -u 9
   exec 9>&-
 fi

@@ -1,0 +1,119 @@
+/**
+ * CPU per verdict with and without reusing sandbox children (issue 19; GRADLAB_SANDBOX_REUSE):
+ * the grading thread's path (gradeCode with the shared pool's submission() and settle by verdict),
+ * without the queue and the web server, for a run of dense/activations submissions (the bench's
+ * mix: 70% correct, the rest wrong variants, each one distinct). Each setting runs in a fresh
+ * process, interleaved (the machine is shared and its load drifts).
+ *
+ *   NODE_OPTIONS=--no-node-snapshot node bench/sandbox-reuse.ts [submissions=40] [rounds=2] [reuse settings=1,32]
+ *
+ * CPU ms from /proc, sampled every 50 ms (bench/cpu-profile.ts sampleTree): this process (the host
+ * side of grading) and esbuild, and the sandbox children (bwrap, prlimit, Node) while they live.
+ */
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { loadCatalogue } from "../grader/exercises.ts";
+import { gradeCode } from "../grader/grade.ts";
+import { referenceTf } from "../grader/reference/tf.ts";
+import { ChildPool } from "../grader/sandbox/child-pool.ts";
+import { ChildTransport } from "../grader/sandbox/child-transport.ts";
+import { submissionMix } from "./throughput.ts";
+import { sampleTree, snapshotTree } from "./cpu-profile.ts";
+
+const EXERCISES = ["dense", "activations"];
+
+interface RunFigures {
+  reuse: number;
+  submissions: number;
+  verdicts: Record<string, number>;
+  hostCpuMs: number;
+  childrenCpuMs: number;
+  cpuMsPerVerdict: number;
+  childrenCpuMsPerVerdict: number;
+  wallS: number;
+  childrenStarted: number;
+  load1: number;
+}
+
+/** Until every sandbox child of this process has exited (esbuild's service stays). */
+async function noSandboxChildren(): Promise<void> {
+  const end = Date.now() + 30_000;
+  const live = () => [...snapshotTree([process.pid]).procs.values()].some((p) => p.cls === "sandbox");
+  while (live() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function oneRun(reuse: number, n: number): Promise<RunFigures> {
+  const exercises = await Promise.all(EXERCISES.map(async (id) => (await loadCatalogue(undefined, { only: id })).exercises.find((e) => e.id === id)!));
+  await referenceTf();
+  // Warm-up (module loading, the reference engine, JIT): its children are gone before counting.
+  const warm = new ChildPool({ reuse });
+  for (const s of submissionMix(exercises, 2)) await grade(warm, s.ex, s.code);
+  warm.close();
+  await noSandboxChildren();
+
+  let started = 0;
+  const pool = new ChildPool({ reuse, prepare: (l, h, r) => (started++, ChildTransport.prepare(l, h, r)) });
+  const mix = submissionMix(exercises, n);
+  const sampler = sampleTree([process.pid], 50);
+  const t0 = performance.now();
+  const verdicts: Record<string, number> = {};
+  for (const s of mix) {
+    const status = await grade(pool, s.ex, s.code);
+    verdicts[status] = (verdicts[status] ?? 0) + 1;
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  pool.close();
+  await noSandboxChildren();
+  const cpu = sampler.stop();
+  // "other" is this process (the grading thread's host side: transpile, reference, checks, IPC).
+  const hostCpuMs = cpu.other + cpu.esbuild;
+  const childMs = cpu.sandbox;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    reuse,
+    submissions: n,
+    verdicts,
+    hostCpuMs: round(hostCpuMs),
+    childrenCpuMs: round(childMs),
+    cpuMsPerVerdict: round((hostCpuMs + childMs) / n),
+    childrenCpuMsPerVerdict: round(childMs / n),
+    wallS: round(wallS),
+    childrenStarted: started + pool.stats.cold,
+    load1: round(loadavg()[0]!),
+  };
+}
+
+/** As grading-thread-main.ts grades: the child goes back to the pool only after a clean verdict. */
+async function grade(pool: ChildPool, ex: Parameters<typeof gradeCode>[0], code: string): Promise<string> {
+  const sandboxes = pool.submission();
+  let clean = false;
+  try {
+    const r = await gradeCode(ex, code, { revealHidden: true, openTransport: sandboxes.open });
+    clean = r.status === "passed" || r.status === "failed";
+    return r.status;
+  } finally {
+    sandboxes.settle(clean);
+  }
+}
+
+if (import.meta.main) {
+  const [nArg, roundsArg, settingsArg, child] = process.argv.slice(2);
+  const n = Number(nArg ?? 40);
+  if (child === "--run") {
+    process.stdout.write(JSON.stringify(await oneRun(Number(settingsArg), n)) + "\n");
+    process.exit(0);
+  }
+  const settings = (settingsArg ?? "1,32").split(",").map(Number);
+  const rows: RunFigures[] = [];
+  for (let round = 0; round < Number(roundsArg ?? 2); round++) {
+    for (const reuse of settings) {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(n), "1", String(reuse), "--run"], { encoding: "utf8", timeout: 600_000 });
+      if (r.status !== 0) throw new Error(`run failed: ${r.stderr.slice(-2000)}`);
+      const row = JSON.parse(r.stdout.trim().split("\n").pop()!) as RunFigures;
+      rows.push(row);
+      process.stdout.write(JSON.stringify(row) + "\n");
+    }
+  }
+  process.exit(0);
+}

@@ -34,6 +34,10 @@ export interface VisitFigures {
   notModified: number;
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
+  /** The page's HTML began to arrive (the server's render and the round trip: Navigation Timing's responseStart). */
+  ttfbMs: number | null;
+  /** The HTML was parsed (DOMContentLoaded). */
+  domReadyMs: number | null;
   /** The workbench started loading the editor and Run (the page hydrated). */
   bootMs: number | null;
   editorMs: number | null;
@@ -141,6 +145,10 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     await page.click('[data-testid="run"]');
     await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.result !== undefined, null, { timeout: 120_000, polling: 10 });
     const p = (await page.evaluate(() => (window as unknown as { __pageOpen: Probe }).__pageOpen)) as Probe;
+    const nav = (await page.evaluate(() => {
+      const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+      return n ? { ttfb: n.responseStart, domReady: n.domContentLoadedEventStart } : null;
+    })) as { ttfb: number; domReady: number } | null;
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
     const all = await Promise.all(transfers);
@@ -149,6 +157,8 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       requests: all.length,
       notModified: all.filter((t) => t.status === 304).length,
       fromCache: all.filter((t) => t.fromCache).length,
+      ttfbMs: nav ? Math.round(nav.ttfb) : null,
+      domReadyMs: nav ? Math.round(nav.domReady) : null,
       bootMs: p.boot === undefined ? null : Math.round(p.boot),
       editorMs: p.editor ?? null,
       runUsableMs: p.run ?? null,
@@ -180,7 +190,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** What a learner may open and submit: the course rules checked for every submission, and the submission stored with its courses. */
 import { and, eq } from "drizzle-orm";
-import { assignments, courseMembers, courses, extensions, submissionCourses, submissions } from "../../db/schema.ts";
+import { assignments, courseMembers, courses, extensions, ltiContexts, ltiMemberships, submissionCourses, submissions } from "../../db/schema.ts";
 import type { Exercise } from "../../grader/exercises.ts";
 import { submitCode } from "../../grader/submissions.ts";
 import { countsAsAttempt } from "../../lib/course/course-rules.ts";
@@ -83,7 +83,11 @@ export function submissionGate(user: SessionUser, exerciseId: string, now: Date)
       notYet.push(r);
       continue;
     }
-    const reason = r.archivedAt ? text("errors.gate.archived", about(r)) : (pastCutoff(r, user.id, now) ?? examWindowClosed(r.a, about(r), user.id, r.tz, now));
+    const reason = r.archivedAt
+      ? text("errors.gate.archived", about(r))
+      : leftLmsCourse(user.id, r.courseId)
+        ? text("errors.gate.leftLms", about(r))
+        : (pastCutoff(r, user.id, now) ?? examWindowClosed(r.a, about(r), user.id, r.tz, now));
     if (reason) closed.push(reason);
     else open.push(r);
   }
@@ -117,6 +121,22 @@ export function attemptsInCourse(userId: string, exerciseId: string, courseId: s
     .all()
     .filter(countsAsAttempt)
     .map((s) => s.createdAt);
+}
+
+/**
+ * Whether the learner came to this course from an LMS and has left it there: the roster sync
+ * (server/lti/nrps.ts) marked every LMS membership of theirs in the course inactive. Their
+ * enrolment and work stay; a later sync or launch that lists them makes them active again.
+ * Someone who never came through an LMS has no membership row and is not affected.
+ */
+function leftLmsCourse(userId: string, courseId: string): boolean {
+  const statuses = db
+    .select({ status: ltiMemberships.status })
+    .from(ltiMemberships)
+    .innerJoin(ltiContexts, eq(ltiContexts.id, ltiMemberships.contextRowId))
+    .where(and(eq(ltiMemberships.userId, userId), eq(ltiContexts.courseId, courseId)))
+    .all();
+  return statuses.length > 0 && statuses.every((m) => m.status === "inactive");
 }
 
 /** Why a course no longer takes submissions to this assignment (hard cutoff or too late), or null. */

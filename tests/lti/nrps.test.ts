@@ -13,6 +13,7 @@ const S = await import("../../db/schema.ts");
 const C = await import("../../server/courses/index.ts");
 const { nextLink } = await import("../../server/lti/nrps.ts");
 const A = await import("../../server/accounts.ts");
+const { renderText } = await import("../../lib/i18n/server-text.ts");
 
 const roster = [
   { user_id: "teach-1", roles: [ROLE.instructor], name: "Prof Ng", email: "ng@uni.edu" },
@@ -86,9 +87,28 @@ describe("roster sync (NRPS)", () => {
     expect(B.db.select().from(S.submissions).where(eq(S.submissions.id, sub.id!)).get()).toBeDefined();
     expect(B.db.select().from(S.submissionCourses).where(eq(S.submissionCourses.submissionId, sub.id!)).get()).toMatchObject({ courseId });
 
+    // Gone from the LMS course: no more submissions there, in the learner's language; the work above stays.
+    const refused = C.submitInCourses(cyUser, dense, "// Cy's later work");
+    expect(refused).toMatchObject({ ok: false, status: 403 });
+    if (refused.ok) throw new Error("unreachable");
+    expect(refused.text).toEqual([{ code: "errors.gate.leftLms", params: { assignment: "Dense", course: expect.any(String) } }]);
+    expect(refused.error).toMatch(/no longer enrolled in this course in your LMS.*ask your instructor/);
+    expect(renderText(refused.text, "zh-CN")).toMatch(/^“Dense”（.*）：你已不在学习管理系统（LMS）的该课程中.*请联系教师/);
+    const cySubmissions = () => B.db.select().from(S.submissions).where(eq(S.submissions.userId, cy)).all().length;
+    expect(cySubmissions()).toBe(1);
+
     services.members = roster.map((m) => ({ ...m }));
     expect(await (await sync()).json()).toMatchObject({ members: 6, inactive: 0 });
     expect(membership()).toBe("active");
+    expect(C.submitInCourses(cyUser, dense, "// Cy is back").ok).toBe(true);
+
+    // A launch from the LMS makes a member active again too.
+    B.db.update(S.ltiMemberships).set({ status: "inactive" }).where(eq(S.ltiMemberships.userId, cy)).run();
+    expect(C.submitInCourses(cyUser, dense, "// refused").ok).toBe(false);
+    await T.launch({ sub: "stu-3", roles: [ROLE.learner], email: "cy@uni.edu", name: "Cy", claims: services.launchClaims({ resourceLinkId: "link-1" }) });
+    expect(membership()).toBe("active");
+    expect(C.submitInCourses(cyUser, dense, "// Cy launched again").ok).toBe(true);
+    expect(cySubmissions()).toBe(3);
   });
 
   it("reads the next page from a Link header with several relations", () => {

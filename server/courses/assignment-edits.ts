@@ -13,6 +13,7 @@ import type { LatePolicy } from "../../lib/course/late-policy.ts";
 import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, HttpError, type SessionUser } from "../context.ts";
 import { assignmentOf, policyText } from "./assignments.ts";
+import { followedByLms } from "./lms-rescore.ts";
 import { requireCourse, requireWritableCourse, type AssignmentRow } from "./roles.ts";
 import { AssignmentChange, Confirmation, parseBody } from "./schemas.ts";
 
@@ -78,11 +79,12 @@ export async function updateAssignment(user: SessionUser, courseId: string, assi
   }
   if (next.releaseAt && next.dueAt && next.dueAt < next.releaseAt) throw new HttpError(400, text("errors.course.dueBeforeRelease"));
   if (!changes.length) return { assignment: a, changes };
-  db.transaction((tx) => {
+  // One transaction; the LMS gets every recorded score the edit changes (a due date or late policy applies to past submissions).
+  await followedByLms(courseId, () => {
     const { id: _id, courseId: _c, createdAt: _t, ...set } = next;
-    tx.update(assignments).set(set).where(eq(assignments.id, a.id)).run();
-    tx.insert(assignmentChanges).values({ courseId, assignmentId: a.id, changedBy: user.id, changedAt: new Date(), changes }).run();
-  }, { behavior: "immediate" });
+    db.update(assignments).set(set).where(eq(assignments.id, a.id)).run();
+    db.insert(assignmentChanges).values({ courseId, assignmentId: a.id, changedBy: user.id, changedAt: new Date(), changes }).run();
+  });
   return { assignment: next, changes };
 }
 

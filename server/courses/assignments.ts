@@ -6,6 +6,7 @@ import { formatInZone } from "../../lib/course/dates.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
 import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, getCatalogue, HttpError, type SessionUser } from "../context.ts";
+import { followedByLms } from "./lms-rescore.ts";
 import { memberByEmail } from "./members.ts";
 import { mayExtend, requireWritableCourse, type AssignmentRow } from "./roles.ts";
 import { Extension, NewAssignment, parseBody } from "./schemas.ts";
@@ -89,22 +90,30 @@ export function assignmentOf(courseId: string, assignmentId: string): Assignment
   return a;
 }
 
-/** Give one learner their own due date for an assignment (empty `until` removes it). */
-export function setExtension(user: SessionUser, courseId: string, assignmentId: string, body: unknown): { until: string | null } {
+/**
+ * Give one learner their own due date for an assignment (empty `until` removes it). A refusal
+ * (role, unknown learner, bad date) is thrown at once; the change itself resolves the promise.
+ */
+export function setExtension(user: SessionUser, courseId: string, assignmentId: string, body: unknown): Promise<{ until: string | null }> {
   const { course, role } = requireWritableCourse(user, courseId, "staff");
   if (!mayExtend(user, courseId, role)) throw new HttpError(403, text("errors.course.extendOnly"));
   const a = assignmentOf(courseId, assignmentId);
   const b = parseBody(Extension(course.timeZone), body);
   const learner = memberByEmail(courseId, b.email);
   const until = b.until;
-  if (!until) {
-    db.delete(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, learner.id))).run();
-    return { until: null };
-  }
   const now = new Date();
-  db.insert(extensions)
-    .values({ assignmentId: a.id, userId: learner.id, until, grantedBy: user.id, grantedAt: now })
-    .onConflictDoUpdate({ target: [extensions.assignmentId, extensions.userId], set: { until, grantedBy: user.id, grantedAt: now } })
-    .run();
-  return { until: formatInZone(until, course.timeZone) };
+  // The learner's recorded scores move with their due date: the LMS gets the ones that changed.
+  return followedByLms(
+    courseId,
+    () => {
+      if (!until) db.delete(extensions).where(and(eq(extensions.assignmentId, a.id), eq(extensions.userId, learner.id))).run();
+      else
+        db.insert(extensions)
+          .values({ assignmentId: a.id, userId: learner.id, until, grantedBy: user.id, grantedAt: now })
+          .onConflictDoUpdate({ target: [extensions.assignmentId, extensions.userId], set: { until, grantedBy: user.id, grantedAt: now } })
+          .run();
+    },
+    learner.id,
+    now,
+  ).then(() => ({ until: until ? formatInZone(until, course.timeZone) : null }));
 }

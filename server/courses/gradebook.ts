@@ -4,6 +4,7 @@ import { assignments, extensions, submissionCourses, submissions } from "../../d
 import { formatInZone } from "../../lib/course/dates.ts";
 import { buildGradebook, type GradebookItem, type GradebookLearner, type GradebookRow } from "../../lib/course/gradebook.ts";
 import type { LatePolicy } from "../../lib/course/late-policy.ts";
+import type { Catalogue } from "../../grader/exercises.ts";
 import { db, getCatalogue, type SessionUser } from "../context.ts";
 import { gradebookCsv } from "./gradebook-csv.ts";
 import { members } from "./members.ts";
@@ -30,7 +31,11 @@ export interface GradebookData {
 
 /** The gradebook's inputs and table for a course; `onlyUserId`: that learner's row only (same rules, same numbers). */
 export async function gradebookParts(courseId: string, onlyUserId?: string) {
-  const cat = await getCatalogue();
+  return gradebookPartsWith(await getCatalogue(), courseId, onlyUserId);
+}
+
+/** The same with the catalogue given: synchronous, so it can run inside a transaction (lms-rescore.ts). */
+export function gradebookPartsWith(cat: Catalogue, courseId: string, onlyUserId?: string) {
   const rows = db.select().from(assignments).where(eq(assignments.courseId, courseId)).orderBy(asc(assignments.dueAt), asc(assignments.createdAt)).all();
   const items: (GradebookItem & { assignment: string; assignmentId: string })[] = [];
   for (const a of rows) {

@@ -150,7 +150,7 @@ describe("TAs and drafts", () => {
     expect((await status(() => C.setTaRights(u.inst, course, { email: "ada@edit.org", canExtend: true }))).message).toMatch(/not a TA/);
     C.setTaRights(u.inst, course, { email: "ta@edit.org", canExtend: true });
     expect((await C.courseDetail(u.ta, course)).mayExtend).toBe(true);
-    expect(C.setExtension(u.ta, course, layers, body).until).toMatch(/UTC$/);
+    expect((await C.setExtension(u.ta, course, layers, body)).until).toMatch(/UTC$/);
   });
 
   it("staff read the learner's current draft", async () => {

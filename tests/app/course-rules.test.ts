@@ -139,7 +139,7 @@ describe("12.4: the rules of each course, on the exercise page", () => {
 
   it("an extension moves the due date: shown in the course's zone, submitting now is on time, the late attempt is recorded in full", async () => {
     const until = new Date(Math.floor((Date.now() + day) / 60_000) * 60_000);
-    C.setExtension(u.owner, paris, (await C.courseDetail(u.owner, paris)).assignments[0].id, { email: u.lee.email, until: formatInZone(until, "Europe/Paris").slice(0, 16).replace(" ", "T") });
+    await C.setExtension(u.owner, paris, (await C.courseDetail(u.owner, paris)).assignments[0].id, { email: u.lee.email, until: formatInZone(until, "Europe/Paris").slice(0, 16).replace(" ", "T") });
     const p = await rulesOf(paris);
     expect(p.extensionUntil).toBe(until.getTime());
     expect(p.extensionLocal).toBe(formatInZone(until, "Europe/Paris"));

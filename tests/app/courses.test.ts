@@ -166,7 +166,7 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     const layers = (await C.courseDetail(u.inst, courseA)).assignments.find((a) => a.title === "Layers")!;
     await rejects(() => C.setExtension(u.ta, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) }), 403);
     await rejects(() => C.setExtension(u.inst, courseA, layers.id, { email: "stranger@x.org", until: local(new Date(Date.now() + 3 * day)) }), 404);
-    C.setExtension(u.inst, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) });
+    await C.setExtension(u.inst, courseA, layers.id, { email: "l1@x.org", until: local(new Date(Date.now() + 3 * day)) });
     gb = await C.gradebook(u.inst, courseA);
     expect(row().cells.dense).toMatchObject({ best: 10, late: false });
     expect(await csv()).toMatch(/,l1@x\.org,l1,A,10,3,on time,,0,no attempt,,0,no attempt,,0,no attempt,10/);

@@ -221,14 +221,18 @@ describe("a sandbox child serving several submissions (GRADLAB_SANDBOX_REUSE)", 
     pools.push(pool);
     await pool.prewarm(limits, await harnessScript());
     const pids: (number | undefined)[] = [];
+    let first: SandboxTransport | undefined;
     for (let i = 0; i < 4; i++) {
       const { t, out } = await submit(pool, async (t) => (await session(t, `let n = 0; export const f = () => ++n;`)).call("f", [], {}));
       expect(out).toMatchObject({ status: "ok", value: 1 }); // module state starts again in each submission
       pids.push(pidOf(t));
+      first ??= t;
       if (i === 2) expect(await dead(t)).toBe(true); // the third was its last
     }
     expect(pids[1]).toBe(pids[0]);
     expect(pids[2]).toBe(pids[0]);
+    // A finished submission's handle reaches nothing, though its child serves the next one.
+    await expect(first!.put({ json: "[1]", buffers: [] })).rejects.toThrow(/closed/);
     expect(pids[3]).not.toBe(pids[0]);
     expect(pool.stats).toEqual({ warm: 4, cold: 0 });
     expect(pool.reuseStats.recycled).toBe(3); // the first child twice, then its successor

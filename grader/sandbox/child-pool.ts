@@ -79,33 +79,36 @@ export class PooledSandbox implements SandboxTransport {
     return this.child.pid;
   }
 
-  private watch<T>(p: Promise<T>): Promise<T> {
-    return p.catch((e: unknown) => {
+  /** Once the submission is over, this handle reaches nothing (its child may serve someone else). */
+  private watch<T>(request: () => Promise<T>): Promise<T> {
+    if (this.ended) return Promise.reject(new Error("this submission's sandbox is closed"));
+    return request().catch((e: unknown) => {
       this.abnormal = true;
       throw e;
     });
   }
 
   async load(script: string): Promise<LoadOutcome> {
-    const r = await this.watch(this.child.load(script));
+    const r = await this.watch(() => this.child.load(script));
     // A compile error or a throwing top level: the isolate goes anyway, but no doubt is worth a process.
     if (!r || r.ok !== true) this.abnormal = true;
     return r;
   }
 
   call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
-    return this.watch(this.child.call(name, packet, keep, returnArgs));
+    return this.watch(() => this.child.call(name, packet, keep, returnArgs));
   }
 
   put(packet: WirePacket): Promise<number> {
-    return this.watch(this.child.put(packet));
+    return this.watch(() => this.child.put(packet));
   }
 
   get(id: number): Promise<WirePacket> {
-    return this.watch(this.child.get(id));
+    return this.watch(() => this.child.get(id));
   }
 
   async logs(): Promise<string> {
+    if (this.ended) return "";
     const text = await this.child.logs();
     if (!this.child.alive || text.length >= this.limits.maxLogChars) this.abnormal = true;
     return text;

@@ -218,6 +218,7 @@ export class ChildTransport implements SandboxTransport {
    */
   recycle(harness: string): Promise<void> {
     if (!this.reusable) return Promise.reject(new Error("this sandbox child was started for one submission"));
+    if (this.pending.size > 0) return Promise.reject(new Error("the previous submission still has requests in flight"));
     this.learnerMs = 0;
     this.stderr = "";
     this.ready = this.request({ op: "recycle", limits: this.limits, harness } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => {

@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { loadServer } from "../../_lib/server-loader.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { TopBar } from "../../_components/TopBar.tsx";
-import { Markdown } from "../../_components/Markdown.tsx";
+import "../../_components/markdown.css";
 import { Workbench } from "../../_components/Workbench.tsx";
 import { TranslationNote } from "../../_components/TranslationNote.tsx";
 import { ExamBanner } from "../../_components/ExamBanner.tsx";
@@ -14,6 +14,7 @@ import { exerciseTextCatalog } from "../../_i18n/grader-catalog.ts";
 import { renderCheckName } from "../../../lib/messages/text.ts";
 import { staticUrls } from "../../_run/static-manifest.ts";
 import { EarlyRun } from "./EarlyRun.tsx";
+import { statementHtml } from "./statement-html.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -56,7 +57,8 @@ export default async function ExercisePage({ params, searchParams }: { params: P
           </div>
           <TranslationNote state={view.translation} locale={locale} />
           <div lang={view.statementLocale}>
-            <Markdown source={view.statement} />
+            {/* Static HTML, rendered once per text: nothing in it for the browser to hydrate (statement-html.ts). */}
+            <div className="markdown" dangerouslySetInnerHTML={{ __html: statementHtml(view.statement) }} />
           </div>
           <h3>{t("checks")}</h3>
           <ul className="checklist">

@@ -7,10 +7,11 @@
  *
  *   NODE_OPTIONS=--no-node-snapshot node bench/sandbox-reuse.ts [submissions=40] [rounds=2] [reuse settings=1,32]
  *
- * CPU ms from /proc, sampled every 50 ms (bench/cpu-profile.ts sampleTree): this process (the host
- * side of grading) and esbuild, and the sandbox children (bwrap, prlimit, Node) while they live.
+ * CPU ms: this process's own (process.cpuUsage: the host side of grading, less the sampling below)
+ * and esbuild's, and the sandbox children's (bwrap and Node), sampled from /proc every 50 ms.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "../grader/exercises.ts";
@@ -19,7 +20,7 @@ import { referenceTf } from "../grader/reference/tf.ts";
 import { ChildPool } from "../grader/sandbox/child-pool.ts";
 import { ChildTransport } from "../grader/sandbox/child-transport.ts";
 import { submissionMix } from "./throughput.ts";
-import { sampleTree, snapshotTree } from "./cpu-profile.ts";
+
 
 const EXERCISES = ["dense", "activations"];
 
@@ -33,13 +34,90 @@ interface RunFigures {
   childrenCpuMsPerVerdict: number;
   wallS: number;
   childrenStarted: number;
+  /** Children handed back for another submission / killed at a submission's end. */
+  recycled: number;
+  killed: number;
+  /** Sandbox processes seen (bwrap and Node per child). */
+  sandboxProcesses: number;
+  /** CPU of the sampling itself, taken out of hostCpuMs. */
+  samplingCpuMs: number;
   load1: number;
+}
+
+/** This process's descendants (children of every thread, recursively), from /proc. */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const task of tasks) {
+    let kids: string[] = [];
+    try {
+      kids = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    } catch {
+      /* ended */
+    }
+    for (const k of kids) out.push(Number(k), ...descendants(Number(k)));
+  }
+  return out;
+}
+
+/** utime + stime of a process, ms, and whether it is esbuild's service (else: a sandbox child, bwrap or Node). */
+function procCpu(pid: number): { ms: number; esbuild: boolean } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const esbuild = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("esbuild");
+    return { ms: (Number(f[11]) + Number(f[12])) * 10, esbuild };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU of this process's descendants, sampled every 50 ms (a SIGKILLed child's time reaches no one's
+ * cutime: its last sample is kept, losing at most one interval, mostly idle, per child), and the
+ * sampling's own CPU, subtracted from this process's.
+ */
+function sampleDescendants(): { stop(): { sandboxMs: number; esbuildMs: number; samplingMs: number; sandboxPids: number } } {
+  const first = new Map<number, { ms: number; esbuild: boolean }>();
+  const last = new Map<number, { ms: number; esbuild: boolean }>();
+  let samplingMs = 0;
+  const sample = (into: Map<number, { ms: number; esbuild: boolean }>) => {
+    const c0 = process.cpuUsage();
+    for (const pid of descendants(process.pid)) {
+      const p = procCpu(pid);
+      if (p) into.set(pid, p);
+    }
+    const c = process.cpuUsage(c0);
+    samplingMs += (c.user + c.system) / 1000;
+  };
+  sample(first);
+  const timer = setInterval(() => sample(last), 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample(last);
+      let sandboxMs = 0;
+      let esbuildMs = 0;
+      let sandboxPids = 0;
+      for (const [pid, p] of last) {
+        const d = p.ms - (first.get(pid)?.ms ?? 0);
+        if (p.esbuild) esbuildMs += d;
+        else (sandboxMs += d), sandboxPids++;
+      }
+      return { sandboxMs, esbuildMs, samplingMs, sandboxPids };
+    },
+  };
 }
 
 /** Until every sandbox child of this process has exited (esbuild's service stays). */
 async function noSandboxChildren(): Promise<void> {
   const end = Date.now() + 30_000;
-  const live = () => [...snapshotTree([process.pid]).procs.values()].some((p) => p.cls === "sandbox");
+  const live = () => descendants(process.pid).some((pid) => procCpu(pid)?.esbuild === false);
   while (live() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -55,7 +133,8 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
   let started = 0;
   const pool = new ChildPool({ reuse, prepare: (l, h, r) => (started++, ChildTransport.prepare(l, h, r)) });
   const mix = submissionMix(exercises, n);
-  const sampler = sampleTree([process.pid], 50);
+  const sampler = sampleDescendants();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const verdicts: Record<string, number> = {};
   for (const s of mix) {
@@ -65,10 +144,11 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
   const wallS = (performance.now() - t0) / 1000;
   pool.close();
   await noSandboxChildren();
+  const own = process.cpuUsage(cpu0);
   const cpu = sampler.stop();
-  // "other" is this process (the grading thread's host side: transpile, reference, checks, IPC).
-  const hostCpuMs = cpu.other + cpu.esbuild;
-  const childMs = cpu.sandbox;
+  // The host side of grading (transpile, reference, checks, IPC), less the sampling; and esbuild's service.
+  const hostCpuMs = (own.user + own.system) / 1000 - cpu.samplingMs + cpu.esbuildMs;
+  const childMs = cpu.sandboxMs;
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     reuse,
@@ -80,6 +160,10 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
     childrenCpuMsPerVerdict: round(childMs / n),
     wallS: round(wallS),
     childrenStarted: started + pool.stats.cold,
+    recycled: pool.reuseStats.recycled,
+    killed: pool.reuseStats.killed,
+    sandboxProcesses: cpu.sandboxPids,
+    samplingCpuMs: round(cpu.samplingMs),
     load1: round(loadavg()[0]!),
   };
 }

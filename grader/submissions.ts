@@ -4,6 +4,7 @@
  * timestamps.
  */
 import { randomUUID } from "node:crypto";
+import type { Statement } from "better-sqlite3";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
@@ -72,6 +73,32 @@ export function selectSubmission(db: Db, id: string): SubmissionRow {
 
 export function selectOptionalSubmission(db: Db, id: string): SubmissionRow | null {
   return db.select().from(submissions).where(eq(submissions.id, id)).get() ?? null;
+}
+
+/** What a worker needs to grade a stored submission. */
+export interface SubmissionToGrade {
+  id: string;
+  exerciseId: string;
+  exerciseVersion: string;
+  code: string;
+  hiddenSeed: string;
+}
+
+const toGradeStatements = new WeakMap<object, Statement<[string], SubmissionToGrade>>();
+
+/**
+ * The submission a job grades, or null when its row is gone. Read for every job, so prepared once
+ * per connection and limited to the columns grading needs (not the stored result).
+ */
+export function submissionToGrade(db: Db, id: string): SubmissionToGrade | null {
+  let stmt = toGradeStatements.get(db.$client);
+  if (!stmt) {
+    stmt = db.$client.prepare<[string], SubmissionToGrade>(
+      `SELECT id, exercise_id AS exerciseId, exercise_version AS exerciseVersion, code, hidden_seed AS hiddenSeed FROM submissions WHERE id = ?`,
+    );
+    toGradeStatements.set(db.$client, stmt);
+  }
+  return stmt.get(id) ?? null;
 }
 
 // ---- regrades and the grading history ------------------------------------------------------

@@ -1,7 +1,7 @@
 /** The default queue: a durable table in the SQLite database, shared by every worker process. */
 import { and, count, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import type { RunResult } from "better-sqlite3";
+import type { RunResult, Statement } from "better-sqlite3";
 import type { Db } from "../../db/client.ts";
 import * as schema from "../../db/schema.ts";
 import { gradingJobs, gradingResults, submissions } from "../../db/schema.ts";
@@ -32,6 +32,45 @@ const CLAIM_ORDER = `
     coalesce(running.n, 0),
     coalesce((SELECT max(p.started_at) FROM grading_jobs p WHERE p.user_id = j.user_id), 0),
     j.id`;
+
+/**
+ * What a worker runs for every job (and every look at an idle queue), prepared once per
+ * connection: building them through drizzle and having SQLite prepare them again each time was
+ * most of a worker's main-thread CPU per verdict (issue 19).
+ */
+interface HotStatements {
+  lease: Statement<[string, number, number, number]>;
+  markStarted: Statement<[number, string]>;
+  heartbeat: Statement<[number, number, string, number]>;
+  ownedJob: Statement<[number, string, number]>;
+  finish: Statement<[number, number, string, number]>;
+  anyExpired: Statement<[number]>;
+}
+
+const OWNED = `id = ? AND lease_owner = ? AND state = 'leased' AND attempts = ?`;
+const hotStatements = new WeakMap<object, HotStatements>();
+
+function hot(db: Db): HotStatements {
+  let s = hotStatements.get(db.$client);
+  if (!s) {
+    const c = db.$client;
+    s = {
+      lease: c.prepare(
+        `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
+         WHERE id = (${CLAIM_ORDER} LIMIT 1)
+         RETURNING id, submission_id, attempts, kind`,
+      ),
+      markStarted: c.prepare(`UPDATE submissions SET started_at = ? WHERE id = ?`),
+      heartbeat: c.prepare(`UPDATE grading_jobs SET lease_expires_at = ? WHERE ${OWNED}`),
+      ownedJob: c.prepare(`SELECT kind, allow_lower FROM grading_jobs WHERE ${OWNED}`),
+      // The lease owner stays: which worker graded it (the admin page's workers seen).
+      finish: c.prepare(`UPDATE grading_jobs SET state = 'done', finished_at = ? WHERE ${OWNED}`),
+      anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
+    };
+    hotStatements.set(c, s);
+  }
+  return s;
+}
 
 /**
  * Transactions begin IMMEDIATE: a deferred one that reads and then writes cannot wait for the
@@ -75,16 +114,11 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
    */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined {
     const now = this.now();
-    const row = this.db.$client
-      .prepare(
-        `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
-         WHERE id = (${CLAIM_ORDER} LIMIT 1)
-         RETURNING id, submission_id, attempts, kind`,
-      )
-      .get(workerId, now + leaseMs, now, this.maxRunningPerLearner) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
+    const s = hot(this.db);
+    const row = s.lease.get(workerId, now + leaseMs, now, this.maxRunningPerLearner) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
     if (!row) return undefined;
     // A regrade leaves the submission as it is (graded, with its current verdict) until it completes.
-    if (row.kind !== "regrade") this.db.update(submissions).set({ startedAt: new Date(now) }).where(eq(submissions.id, row.submission_id)).run();
+    if (row.kind !== "regrade") s.markStarted.run(now, row.submission_id);
     return { jobId: row.id, submissionId: row.submission_id, attempt: row.attempts, workerId, kind: row.kind };
   }
 
@@ -93,17 +127,15 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
   }
 
   heartbeat(job: LeasedJob, leaseMs: number): boolean {
-    const r = this.db.update(gradingJobs).set({ leaseExpiresAt: this.now() + leaseMs }).where(this.owns(job)).run();
-    return r.changes === 1;
+    return hot(this.db).heartbeat.run(this.now() + leaseMs, job.jobId, job.workerId, job.attempt).changes === 1;
   }
 
   complete(job: LeasedJob, result: GradeResult): boolean {
+    const s = hot(this.db);
     return this.db.transaction((tx) => {
-      const jobRow = tx.select({ kind: gradingJobs.kind, allowLower: gradingJobs.allowLower }).from(gradingJobs).where(this.owns(job)).get();
-      // The lease owner stays: which worker graded it (the admin page's workers seen).
-      const r = tx.update(gradingJobs).set({ state: "done", finishedAt: new Date(this.now()) }).where(this.owns(job)).run();
-      if (r.changes !== 1 || !jobRow) return false;
-      storeVerdict(tx, { jobId: job.jobId, submissionId: job.submissionId, ...jobRow }, result, this.now());
+      const jobRow = s.ownedJob.get(job.jobId, job.workerId, job.attempt) as { kind: JobKind; allow_lower: number } | undefined;
+      if (!jobRow || s.finish.run(this.now(), job.jobId, job.workerId, job.attempt).changes !== 1) return false;
+      storeVerdict(tx, { jobId: job.jobId, submissionId: job.submissionId, kind: jobRow.kind, allowLower: !!jobRow.allow_lower }, result, this.now());
       return true;
     }, { behavior: "immediate" });
   }
@@ -122,6 +154,8 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
   }
 
   reapExpired(): number {
+    // Almost always nothing expired: answer that from a read, without taking the write lock.
+    if (!hot(this.db).anyExpired.get(this.now())) return 0;
     return this.db.transaction((tx) => {
       const expired = tx
         .select()

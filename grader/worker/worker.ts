@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { Catalogue, Exercise } from "../exercises.ts";
 import type { GradingQueue, JobPayload, LeasedJob } from "../queue/queue.ts";
-import { selectOptionalSubmission } from "../submissions.ts";
+import { submissionToGrade } from "../submissions.ts";
 import { learnerStoppedResult } from "../verdicts.ts";
 import { verdictMessages } from "../../lib/messages/verdict-texts.ts";
 import { GradingThread } from "./grading-thread.ts";
@@ -126,8 +126,8 @@ async function jobPayload(opts: WorkerOptions, job: LeasedJob): Promise<(JobPayl
   if (job.payload) return { ...job.payload, id: job.submissionId, fromJob: true };
   const db = opts.db;
   if (!db) throw new Error(`job ${job.jobId} carries no submission and this worker has no database to read it from`);
-  const sub = await retryBusy(() => selectOptionalSubmission(db, job.submissionId));
-  return sub ? { id: sub.id, exerciseId: sub.exerciseId, exerciseVersion: sub.exerciseVersion, code: sub.code, hiddenSeed: sub.hiddenSeed, fromJob: false } : undefined;
+  const sub = await retryBusy(() => submissionToGrade(db, job.submissionId));
+  return sub ? { ...sub, fromJob: false } : undefined;
 }
 
 async function gradeJob(opts: WorkerOptions & { workerId: string }, job: LeasedJob): Promise<void> {

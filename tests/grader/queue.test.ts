@@ -1,6 +1,7 @@
 // The durable queue: leases, heartbeats, lost leases, reaping, bounded attempts — on a real SQLite file.
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
+import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAllDbs, openDb } from "../../db/client.ts";
@@ -271,5 +272,25 @@ describe("SqliteQueue fair share (claim order, no timing)", () => {
     // A finished job frees a place; regrades of the learner's work never count against it.
     env.queue.complete(env.lease("w1")!.job, result(10));
     expect(() => submitCode(env.db, ex, "x", "hog")).not.toThrow();
+  });
+
+  it("looks for expired leases without taking the write lock while none has expired (idle workers do it every pass)", async () => {
+    const { db, queue, tick } = fresh();
+    submitCode(db, await exercise("dense"), "a", null);
+    const job = queue.lease("w1", 1_000)!;
+    // Another process (the web server) holds the write lock: a reap that wanted it would wait, then fail busy.
+    db.$client.pragma("busy_timeout = 0");
+    const other = new Database(db.$client.name);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      expect(queue.reapExpired()).toBe(0);
+      tick(2_000);
+      expect(() => queue.reapExpired()).toThrow(/locked|busy/i);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(queue.reapExpired()).toBe(1);
+    expect(queue.heartbeat(job, 1_000)).toBe(false);
   });
 });

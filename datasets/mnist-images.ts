@@ -32,13 +32,19 @@ function shuffleInPlace<T>(items: T[], rng: Rng): void {
   }
 }
 
-function gather(raw: RawDigits, picks: [number, number][], image: (img: Float64Array) => Float64Array = (img) => img): Digits {
+type Pick = [digit: number, position: number];
+
+/** The picked images, row after row; `image` (if any) writes a transformed copy of one image into `out` at `at`. */
+function gather(raw: RawDigits, picks: Pick[], image?: (img: Float64Array, out: Float64Array, at: number) => void): Digits {
   const x = new Float64Array(picks.length * MNIST_PIXELS);
   const y = new Int32Array(picks.length);
-  picks.forEach(([d, i], row) => {
-    x.set(image(raw.pixels[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS)), row * MNIST_PIXELS);
+  for (let row = 0; row < picks.length; row++) {
+    const [d, i] = picks[row];
+    const img = raw.pixels[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS);
+    if (image) image(img, x, row * MNIST_PIXELS);
+    else x.set(img, row * MNIST_PIXELS);
     y[row] = d;
-  });
+  }
   return { x: new Tensor(x, [picks.length, MNIST_PIXELS]), y };
 }
 
@@ -47,7 +53,7 @@ function gather(raw: RawDigits, picks: [number, number][], image: (img: Float64A
  * fixed interleaved order (a permutation drawn from `orderSeed`, so that labels are not sorted).
  */
 export function selectDigits(raw: RawDigits, digits: readonly number[], range: { start: number; count: number }, orderSeed: number): Digits {
-  const picks: [number, number][] = [];
+  const picks: Pick[] = [];
   for (const d of digits) {
     if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`mnistDigits: no digit ${d}`);
     if (range.start < 0 || range.start + range.count > raw.counts[d]) {
@@ -66,7 +72,7 @@ export function selectDigits(raw: RawDigits, digits: readonly number[], range: {
  */
 export function drawDigits(raw: RawDigits, digits: readonly number[], perDigit: number, seed: number, region: { start: number; size: (digit: number) => number }, who: string): Digits {
   const rng = new Rng(seed);
-  const picks: [number, number][] = [];
+  const picks: Pick[] = [];
   for (const d of digits) {
     if (!Number.isInteger(d) || d < 0 || d > 9) throw new Error(`${who}: no digit ${d}`);
     const size = region.size(d);
@@ -81,7 +87,7 @@ export function drawDigits(raw: RawDigits, digits: readonly number[], perDigit: 
   }
   shuffleInPlace(picks, rng);
   // Each image's perturbation is drawn in the order of the rows (after the shuffle), as before.
-  return gather(raw, picks, (img) => perturbImage(img, drawPerturbation(rng)));
+  return gather(raw, picks, (img, out, at) => perturbInto(img, drawPerturbation(rng), out, at));
 }
 
 /**
@@ -91,19 +97,34 @@ export function drawDigits(raw: RawDigits, digits: readonly number[], perDigit: 
  */
 export function shiftImage(img: ArrayLike<number>, dx: number, dy: number): Float64Array {
   const out = new Float64Array(MNIST_PIXELS);
-  const at = (r: number, c: number) => (r >= 0 && r < SIDE && c >= 0 && c < SIDE ? img[r * SIDE + c] : 0);
+  shiftInto(img, dx, dy, 1, out, 0);
+  return out;
+}
+
+/** The pixel at (r, c), 0 outside the image. */
+const pixelAt = (img: ArrayLike<number>, r: number, c: number) => (r >= 0 && r < SIDE && c >= 0 && c < SIDE ? img[r * SIDE + c] : 0);
+
+/**
+ * shiftImage's pixels, each then multiplied by `contrast` (skipped when it is 1), written into
+ * `out` from `at`: one pass, no allocation (a submission's draw perturbs thousands of images).
+ * The arithmetic is shiftImage's, term for term, so the values are the same to the bit.
+ */
+function shiftInto(img: ArrayLike<number>, dx: number, dy: number, contrast: number, out: Float64Array, at: number): void {
   const r0 = Math.floor(-dy);
   const c0 = Math.floor(-dx);
   const fr = -dy - r0;
   const fc = -dx - c0;
   for (let r = 0; r < SIDE; r++) {
+    const ra = r + r0;
+    const rb = ra + 1;
     for (let c = 0; c < SIDE; c++) {
-      const top = (1 - fc) * at(r + r0, c + c0) + fc * at(r + r0, c + c0 + 1);
-      const bottom = (1 - fc) * at(r + r0 + 1, c + c0) + fc * at(r + r0 + 1, c + c0 + 1);
-      out[r * SIDE + c] = (1 - fr) * top + fr * bottom;
+      const ca = c + c0;
+      const top = (1 - fc) * pixelAt(img, ra, ca) + fc * pixelAt(img, ra, ca + 1);
+      const bottom = (1 - fc) * pixelAt(img, rb, ca) + fc * pixelAt(img, rb, ca + 1);
+      const v = (1 - fr) * top + fr * bottom;
+      out[at + r * SIDE + c] = contrast === 1 ? v : v * contrast;
     }
   }
-  return out;
 }
 
 /** The per-image perturbation: a shift of up to `MAX_SHIFT` px along each axis, and a contrast in [0.9, 1]. */
@@ -122,8 +143,11 @@ export function drawPerturbation(rng: Rng): Perturbation {
 }
 
 export function perturbImage(img: ArrayLike<number>, p: Perturbation): Float64Array {
-  const out = shiftImage(img, p.dx, p.dy);
-  for (let i = 0; i < out.length; i++) out[i] *= p.contrast;
+  const out = new Float64Array(MNIST_PIXELS);
+  perturbInto(img, p, out, 0);
   return out;
 }
 
+function perturbInto(img: ArrayLike<number>, p: Perturbation, out: Float64Array, at: number): void {
+  shiftInto(img, p.dx, p.dy, p.contrast, out, at);
+}

@@ -40,11 +40,40 @@ async function trainingDigits(which: "small" | "train"): Promise<Digits> {
   return mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS.train);
 }
 
+/** A submission's scored draws, made once each (several checks score on the same draw). */
+const draws = new WeakMap<Learner["raw"], Map<"validation" | "heldOut", Promise<Digits>>>();
+
 /** Scored digits: drawn per submission from the hidden pool, each shifted by a pixel. */
-async function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promise<Digits> {
-  const { drawFromPool } = await import("../../../datasets/mnist.ts");
-  const s = submissionSeed(ctx);
-  return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
+function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promise<Digits> {
+  let m = draws.get(ctx.learner.raw);
+  if (!m) draws.set(ctx.learner.raw, (m = new Map()));
+  let p = m.get(which);
+  if (!p) {
+    p = (async () => {
+      const { drawFromPool } = await import("../../../datasets/mnist.ts");
+      const s = submissionSeed(ctx);
+      return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
+    })();
+    m.set(which, p);
+  }
+  return p;
+}
+
+/** Once the training digits have crossed to the sandbox (tens of ms), without holding up their transfer. */
+const DRAW_DELAY_MS = 200;
+
+/**
+ * Draw the digits this model will be scored on while the sandbox trains it: the grading thread is
+ * idle then, so a training of seconds hides the draw. Skipped if the training is already over
+ * (the checks then draw it themselves, if they get that far).
+ */
+function drawWhileTraining(ctx: CheckContext, which: "validation" | "heldOut", training: Promise<unknown>): void {
+  let over = false;
+  const done = () => (over = true);
+  training.then(done, done);
+  setTimeout(() => {
+    if (!over) scoredDigits(ctx, which).catch(() => undefined);
+  }, DRAW_DELAY_MS);
 }
 
 function rows(set: Digits, idx: number[]): Digits {
@@ -62,17 +91,23 @@ interface Trained {
   data: Digits;
 }
 
-/** One training per set and learner session: later checks reuse the model. */
-const sessions = new WeakMap<Learner, Map<string, Promise<Trained>>>();
+/**
+ * One training per set and learner session: later checks reuse the model. Keyed by the session
+ * (`learner.raw`): each check gets its own `ctx.learner` wrapper, so keying by that retrained the
+ * model in every check (7 trainings a grade instead of 2).
+ */
+const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Trained>>>();
 
 function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
-  let m = sessions.get(ctx.learner);
-  if (!m) sessions.set(ctx.learner, (m = new Map()));
+  let m = sessions.get(ctx.learner.raw);
+  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
   let p = m.get(set);
   if (!p) {
     p = (async () => {
       const data = await trainingDigits(set);
-      const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
+      const training = ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
+      drawWhileTraining(ctx, set === "small" ? "validation" : "heldOut", training);
+      const model = await training;
       const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
       if (parts.error) throw new CheckFailure(en`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: en`Return a plain object { layers, losses } (no getters that throw).` });
       return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data };

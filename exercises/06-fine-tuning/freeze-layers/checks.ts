@@ -67,13 +67,14 @@ interface FineTuned {
   lr: number;
 }
 
-const sessions = new WeakMap<Learner, Map<string, Promise<FineTuned>>>();
+/** Keyed by the session (`learner.raw`): each check gets its own `ctx.learner` wrapper. */
+const sessions = new WeakMap<Learner["raw"], Map<string, Promise<FineTuned>>>();
 
 const patternText = (t: boolean[]) => `[${t.map((x) => (x ? "trainable" : "frozen")).join(", ")}]`;
 
 function fineTuned(ctx: CheckContext, trainable: boolean[], seed: number, h = H): Promise<FineTuned> {
-  let m = sessions.get(ctx.learner);
-  if (!m) sessions.set(ctx.learner, (m = new Map()));
+  let m = sessions.get(ctx.learner.raw);
+  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
   const key = `${trainable.join()}|${JSON.stringify(h)}|${seed}`;
   let p = m.get(key);
   if (!p) {

@@ -1,0 +1,49 @@
+// A training exercise trains each model once per grade: every check gets its own `ctx.learner`
+// wrapper, so the checks must share trained models (and scored draws) by the learner's session.
+import { describe, expect, it } from "vitest";
+import { Rng, Tensor, randn } from "../../lib/nd/index.ts";
+import { Handle } from "../../lib/wire.ts";
+import { Learner, type RawOutcome, type RawSession } from "../../lib/checks/learner.ts";
+import { runChecks } from "../../lib/checks/run.ts";
+import { referenceTf } from "../../grader/reference/tf.ts";
+import mnistChecks from "../../exercises/05-training/mnist-mlp/checks.ts";
+
+/** A learner whose `train` returns a fixed random 784 → 16 → 10 MLP at once, counting the calls by name. */
+function countingSession(): { raw: RawSession; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const rng = new Rng(5);
+  const layers = [
+    { w: randn([784, 16], rng), b: new Tensor(new Float64Array(16), [16]) },
+    { w: randn([16, 10], rng), b: new Tensor(new Float64Array(10), [10]) },
+  ];
+  let next = 1;
+  const raw: RawSession = {
+    async call(name, args, opts): Promise<RawOutcome> {
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      if (name === "train") return { status: "ok", value: opts.keep ? new Handle(next++) : {} };
+      if (name === "driver:mlpParts") return { status: "ok", value: { layers, losses: [2.3, 1.1] } };
+      if (name === "predict") {
+        const x = args[1] as Tensor;
+        return { status: "ok", value: new Int32Array(x.shape[0]) };
+      }
+      return { status: "missing", type: "undefined" };
+    },
+    async put() {
+      return new Handle(next++);
+    },
+    async get() {
+      return { status: "missing", type: "undefined" };
+    },
+  };
+  return { raw, calls };
+}
+
+describe("training exercises train once per grade", () => {
+  it("mnist-mlp: one training on 1,000 digits and one on 4,000, whatever the number of checks", async () => {
+    const { raw, calls } = countingSession();
+    const out = await runChecks(mnistChecks, { learner: new Learner(raw), tf: await referenceTf(), hiddenSeed: "0123456789abcdef" });
+    expect(out.tests.length).toBe(7);
+    expect(calls.get("train")).toBe(2);
+    expect(calls.get("driver:mlpParts")).toBe(2);
+  }, 60_000);
+});

@@ -176,6 +176,19 @@ export function readSubmission(user: SessionUser, id: string): (SubmissionView &
   return { ...view(row, staff), code: row.code };
 }
 
+/**
+ * Only the status of a submission `user` may read (null as readSubmission would be): what the
+ * verdict long poll checks before and while it waits, without building the answer (one
+ * primary-key read; the staff check only for someone else's submission).
+ */
+export function readableStatus(user: SessionUser, id: string): SubmissionView["status"] | null {
+  statusRow ??= db.$client.prepare("SELECT user_id AS userId, started_at AS startedAt, finished_at AS finishedAt FROM submissions WHERE id = ?");
+  const row = statusRow.get(id) as { userId: string | null; startedAt: number | null; finishedAt: number | null } | undefined;
+  if (!row || (row.userId !== user.id && !canReadAll(user) && !staffOfSubmission(user, id))) return null;
+  return row.finishedAt !== null ? "done" : row.startedAt !== null ? "running" : "queued";
+}
+let statusRow: ReturnType<typeof db.$client.prepare> | undefined;
+
 export function history(user: SessionUser, exerciseId: string): (SubmissionView & { code: string })[] {
   return db
     .select()

@@ -119,4 +119,17 @@ describe("GET /api/submissions/:id/wait", () => {
     await Promise.allSettled(held);
     await waiting(0);
   });
+
+  it("readableStatus (what the wait checks) follows readSubmission's rule and status", async () => {
+    const out = await B.submit(u.third!, { exerciseId: "dense", code: "export const q = 6;" });
+    if (!out.ok) throw new Error(out.error);
+    expect(B.readableStatus(u.third!, out.id)).toBe("queued");
+    expect(B.readableStatus(u.other!, out.id)).toBeNull();
+    expect(B.readSubmission(u.other!, out.id)).toBeNull();
+    expect(B.readableStatus({ ...u.other!, role: "instructor" }, out.id)).toBe("queued");
+    expect(B.readableStatus(u.third!, "no-such-id")).toBeNull();
+    graded(out.id);
+    expect(B.readableStatus(u.third!, out.id)).toBe(B.readSubmission(u.third!, out.id)!.status);
+    expect(B.readableStatus(u.third!, out.id)).toBe("done");
+  });
 });

@@ -23,16 +23,22 @@ export const GET = apiRoute<{ id: string }>(async ({ be, user, params, req, url 
   const known = knownParam && KNOWN.has(knownParam) ? knownParam : null;
   const deadline = Date.now() + waitMs;
   const waits = be.verdictWaitsOn(be.db.$client);
+  let busy = false;
   for (;;) {
-    // Same rule as the GET: someone else's submission is a 404 (instructors read all).
-    const s = be.readSubmission(user, params.id);
-    if (!s) throw new be.HttpError(404, text("errors.submit.notFound", { id: params.id }));
+    // Same rule as the GET: someone else's submission is a 404 (instructors read all). Only the
+    // status while waiting; the answer is built once, below.
+    const status = be.readableStatus(user, params.id);
+    if (!status) throw new be.HttpError(404, text("errors.submit.notFound", { id: params.id }));
     const left = deadline - Date.now();
-    const settled = s.status === "done" || (known !== null && s.status !== known);
-    const outcome = settled || left <= 0 || req.signal.aborted ? "answer" : await waits.wait(user.id, params.id, s.status, left, req.signal);
-    // Re-read after a change or at the deadline; "busy" or "aborted": answer with what was read (the GET's body and redaction).
-    if (outcome === "changed" || outcome === "timeout") continue;
-    const headers: Record<string, string> = { "Cache-Control": "no-store", ...(outcome === "busy" ? { "Retry-After": "2" } : {}) };
-    return Response.json(submissionBody(s, url.searchParams.get("code") === "1"), { headers });
+    if (status === "done" || (known !== null && status !== known) || left <= 0 || req.signal.aborted) break;
+    const outcome = await waits.wait(user.id, params.id, status, left, req.signal);
+    if (outcome === "busy") busy = true;
+    // "changed" or "timeout": look again (the deadline ends the loop); "busy" or "aborted": answer now.
+    if (outcome === "busy" || outcome === "aborted") break;
   }
+  // The answer (and its redaction) is exactly the GET's.
+  const s = be.readSubmission(user, params.id);
+  if (!s) throw new be.HttpError(404, text("errors.submit.notFound", { id: params.id }));
+  const headers: Record<string, string> = { "Cache-Control": "no-store", ...(busy ? { "Retry-After": "2" } : {}) };
+  return Response.json(submissionBody(s, url.searchParams.get("code") === "1"), { headers });
 });

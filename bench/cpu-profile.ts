@@ -4,10 +4,21 @@
  * bubblewrap + node children of finished submissions), esbuild's service and the supervisor.
  * Snapshots of a process tree are subtracted; a process born between them counts from zero.
  * The machine's total busy CPU over the same time is kept too (other engineers' load shows there).
+ * A worker's CPU is also split by thread (/proc/<pid>/task): its main thread (the queue's side),
+ * its grading thread, V8's helper threads (garbage collection and compilers, for both isolates)
+ * and the rest (libuv's pool).
  */
 import { readdirSync, readFileSync } from "node:fs";
 
 export type ProcessClass = "web" | "worker" | "sandbox" | "esbuild" | "supervisor" | "other";
+
+/** A worker process's threads, by role: CPU ms. */
+export interface WorkerThreads {
+  main: number;
+  grading: number;
+  v8Helpers: number;
+  other: number;
+}
 
 interface Proc {
   pid: number;
@@ -17,6 +28,8 @@ interface Proc {
   self: number;
   /** cutime + cstime (reaped children), ms. */
   reaped: number;
+  /** A worker's CPU by thread; threads that exited are counted in no role (a terminated grading thread). */
+  threads?: WorkerThreads;
 }
 
 export interface TreeSnapshot {
@@ -38,14 +51,38 @@ function classify(cmdline: string): ProcessClass {
   return "other";
 }
 
+/** The fields of a /proc stat line after the command name (which may hold spaces and parentheses); n(i) is field i as man proc numbers them. */
+function statFields(stat: string): { comm: string; n: (i: number) => number } {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), n: (i: number) => Number(f[i - 3]) };
+}
+
+/** Node names its threads: MainThread (the process's own tid), WorkerThread (worker_threads), V8Worker (V8's platform pool). */
+export function workerThreads(pid: number): WorkerThreads {
+  const out: WorkerThreads = { main: 0, grading: 0, v8Helpers: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // ended while we read
+    }
+    const { comm, n } = statFields(stat);
+    const ms = (n(14) + n(15)) * TICK_MS;
+    if (tid === String(pid)) out.main += ms;
+    else if (comm.startsWith("WorkerThread")) out.grading += ms;
+    else if (comm.startsWith("V8Worker")) out.v8Helpers += ms;
+    else out.other += ms;
+  }
+  return out;
+}
+
 function readProc(pid: number): Proc | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces), closed by the last ')'.
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const n = (i: number) => Number(f[i - 3]);
+    const { n } = statFields(readFileSync(`/proc/${pid}/stat`, "utf8"));
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-    return { pid, ppid: n(4), cls: classify(cmdline), self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS };
+    const cls = classify(cmdline);
+    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}) };
   } catch {
     return undefined; // exited while we read
   }
@@ -79,17 +116,26 @@ export function snapshotTree(roots: number[]): TreeSnapshot {
   return { at: performance.now(), procs, machineBusyMs: machineBusyMs() };
 }
 
-export type CpuByClass = Record<ProcessClass, number> & { wallMs: number; machineBusyMs: number };
+export type CpuByClass = Record<ProcessClass, number> & { wallMs: number; machineBusyMs: number; workerThreads: WorkerThreads };
+
+const noThreads = (): WorkerThreads => ({ main: 0, grading: 0, v8Helpers: 0, other: 0 });
+
+/** Add the threads' CPU between two readings of one worker to `into`. */
+function addThreads(into: WorkerThreads, p: Proc, before: Proc | undefined): void {
+  if (!p.threads) return;
+  for (const k of Object.keys(into) as (keyof WorkerThreads)[]) into[k] += p.threads[k] - (before?.threads?.[k] ?? 0);
+}
 
 /**
  * CPU ms per class between two snapshots. A worker's reaped-children time is sandbox time (its
  * only short-lived children are sandbox processes; esbuild's service lives as long as it does).
  */
 export function cpuBetween(a: TreeSnapshot, b: TreeSnapshot): CpuByClass {
-  const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: b.at - a.at, machineBusyMs: b.machineBusyMs - a.machineBusyMs };
+  const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: b.at - a.at, machineBusyMs: b.machineBusyMs - a.machineBusyMs, workerThreads: noThreads() };
   for (const p of b.procs.values()) {
     const before = a.procs.get(p.pid);
     out[p.cls] += p.self - (before?.self ?? 0);
+    addThreads(out.workerThreads, p, before);
     const reaped = p.reaped - (before?.reaped ?? 0);
     out[p.cls === "worker" ? "sandbox" : p.cls] += reaped;
   }
@@ -118,10 +164,11 @@ export function sampleTree(roots: number[], everyMs = 100): { stop(): CpuByClass
       clearInterval(timer);
       const end = snapshotTree(roots);
       for (const [pid, p] of end.procs) last.set(pid, p);
-      const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: end.at - first.at, machineBusyMs: end.machineBusyMs - first.machineBusyMs };
+      const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: end.at - first.at, machineBusyMs: end.machineBusyMs - first.machineBusyMs, workerThreads: noThreads() };
       for (const p of last.values()) {
         const before = first.procs.get(p.pid);
         out[p.cls] += p.self - (before?.self ?? 0);
+        addThreads(out.workerThreads, p, before);
         // Reaped time of non-sandbox children only (esbuild's service outlives the run; sandbox children are sampled).
         if (p.cls !== "worker") out[p.cls] += p.reaped - (before?.reaped ?? 0);
       }

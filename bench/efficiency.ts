@@ -54,8 +54,23 @@ export interface VerdictBreakdown {
   verdicts: number;
   /** CPU ms per verdict. */
   webServer: number;
-  /** The worker's main thread: leases, heartbeats, storing the verdict (database and JSON), idle polling. */
+  /**
+   * The worker process less its grading thread's recorded phases (as reported since the bench
+   * had it; split in `worker` below: most of it is not the queue).
+   */
   workerQueueSide: number;
+  /** The worker processes by thread (from /proc/<pid>/task). */
+  worker: {
+    total: number;
+    /** The main thread: leases, heartbeats, reading the submission, storing the verdict (database, JSON), waking. */
+    mainThread: number;
+    /** V8's helper threads: garbage collection and optimizing compilers of both isolates (mostly the grading thread's work). */
+    v8Helpers: number;
+    /** The grading thread outside its recorded phases: checking the exercise's files, refilling the sandbox pool, replying. */
+    gradingThreadOutsidePhases: number;
+    /** libuv's pool and the rest. */
+    other: number;
+  };
   /** The grading thread: transpiling, opening the sandbox, the reference and checks (with the encoding of values), building the result. */
   gradingThread: { total: number; transpile: number; openSandbox: number; loadModule: number; referenceAndChecks: number; result: number };
   /** Sandbox children: their start-up (measured alone) and the rest (the learner's code, decoding values). */
@@ -95,6 +110,13 @@ export function verdictBreakdown(cpu: CpuByClass, profileFile: string | undefine
     verdicts,
     webServer: r1(cpu.web / n),
     workerQueueSide: r1((cpu.worker - gradingCpu) / n),
+    worker: {
+      total: r1(cpu.worker / n),
+      mainThread: r1(cpu.workerThreads.main / n),
+      v8Helpers: r1(cpu.workerThreads.v8Helpers / n),
+      gradingThreadOutsidePhases: r1(Math.max(0, cpu.workerThreads.grading - gradingCpu) / n),
+      other: r1(cpu.workerThreads.other / n),
+    },
     gradingThread: {
       total: r1(gradingCpu / n),
       transpile: r1(sum("transpile") / n),

@@ -1,0 +1,42 @@
+// The bench's per-verdict breakdown (issue 19): a worker's CPU split by thread, and the split per verdict.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { workerThreads, type CpuByClass } from "../../bench/cpu-profile.ts";
+import { verdictBreakdown } from "../../bench/efficiency.ts";
+
+describe("bench CPU profile", () => {
+  it("counts a worker_thread's CPU as the grading thread's, not the main thread's", async () => {
+    const before = workerThreads(process.pid);
+    // A thread that spins until it has used 300 ms of its own CPU (whatever the machine's load).
+    const w = new Worker(
+      `const { parentPort } = require("node:worker_threads");
+       const cpu = () => { const u = process.threadCpuUsage(); return (u.user + u.system) / 1000; };
+       while (cpu() < 300) {}
+       parentPort.postMessage("done");
+       setInterval(() => {}, 1000);`,
+      { eval: true },
+    );
+    await new Promise((r) => w.once("message", r));
+    const after = workerThreads(process.pid);
+    await w.terminate();
+    expect(after.grading - before.grading).toBeGreaterThanOrEqual(250);
+    expect(after.main - before.main).toBeLessThan(after.grading - before.grading);
+  });
+
+  it("splits a worker's CPU per verdict: main thread, V8's helpers, the grading thread outside its recorded phases", () => {
+    const log = join(mkdtempSync(join(tmpdir(), "gradlab-prof-")), "profile.log");
+    writeFileSync(log, [{ thread: "grading", cpuMs: 300, checks: 200 }, { thread: "grading", cpuMs: 100, checks: 50 }, { thread: "main", cpuMs: 20 }].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const cpu: CpuByClass = {
+      web: 80, worker: 1000, sandbox: 2000, esbuild: 0, supervisor: 0, other: 0, wallMs: 1, machineBusyMs: 4000,
+      workerThreads: { main: 100, grading: 500, v8Helpers: 360, other: 40 },
+    };
+    const v = verdictBreakdown(cpu, log, 2, 100, 50);
+    expect(v.workerQueueSide).toBe(300); // (1000 − 400 recorded) / 2, as before
+    expect(v.worker).toEqual({ total: 500, mainThread: 50, v8Helpers: 180, gradingThreadOutsidePhases: 50, other: 20 });
+    expect(v.gradingThread.total).toBe(200);
+    expect(v.gradingThread.referenceAndChecks).toBe(125);
+  });
+});

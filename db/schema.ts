@@ -407,6 +407,8 @@ export const courseInvitations = sqliteTable(
     email: text("email").notNull(),
     role: text("role", { enum: ["learner", "ta", "instructor"] }).notNull(),
     section: text("section").notNull().default(""),
+    /** The roster's student ID, given to the membership when the invitation is accepted. */
+    studentId: text("student_id").notNull().default(""),
     invitedBy: text("invited_by"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },

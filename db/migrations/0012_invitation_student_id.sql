@@ -1,0 +1,1 @@
+ALTER TABLE `course_invitations` ADD `student_id` text DEFAULT '' NOT NULL;

@@ -45,6 +45,7 @@ interface HotStatements {
   ownedJob: Statement<[number, string, number]>;
   finish: Statement<[number, number, string, number]>;
   anyExpired: Statement<[number]>;
+  anyQueued: Statement<[]>;
 }
 
 const OWNED = `id = ? AND lease_owner = ? AND state = 'leased' AND attempts = ?`;
@@ -66,6 +67,7 @@ function hot(db: Db): HotStatements {
       // The lease owner stays: which worker graded it (the admin page's workers seen).
       finish: c.prepare(`UPDATE grading_jobs SET state = 'done', finished_at = ? WHERE ${OWNED}`),
       anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
+      anyQueued: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'queued' LIMIT 1`),
     };
     hotStatements.set(c, s);
   }
@@ -113,8 +115,11 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
    * so two workers (threads, processes) never lease the same job.
    */
   lease(workerId: string, leaseMs: number): LeasedJob | undefined {
-    const now = this.now();
     const s = hot(this.db);
+    // An empty queue (every idle look, and the workers a wake did not get the job for) is answered
+    // from a read (the index on state), without the write lock.
+    if (!s.anyQueued.get()) return undefined;
+    const now = this.now();
     const row = s.lease.get(workerId, now + leaseMs, now, this.maxRunningPerLearner) as { id: number; submission_id: string; attempts: number; kind: JobKind } | undefined;
     if (!row) return undefined;
     // A regrade leaves the submission as it is (graded, with its current verdict) until it completes.

@@ -274,7 +274,7 @@ describe("SqliteQueue fair share (claim order, no timing)", () => {
     expect(() => submitCode(env.db, ex, "x", "hog")).not.toThrow();
   });
 
-  it("looks for expired leases without taking the write lock while none has expired (idle workers do it every pass)", async () => {
+  it("looks at an empty queue and for expired leases without taking the write lock (idle workers do both every pass)", async () => {
     const { db, queue, tick } = fresh();
     submitCode(db, await exercise("dense"), "a", null);
     const job = queue.lease("w1", 1_000)!;
@@ -283,6 +283,7 @@ describe("SqliteQueue fair share (claim order, no timing)", () => {
     const other = new Database(db.$client.name);
     other.exec("BEGIN IMMEDIATE");
     try {
+      expect(queue.lease("w2", 1_000)).toBeUndefined();
       expect(queue.reapExpired()).toBe(0);
       tick(2_000);
       expect(() => queue.reapExpired()).toThrow(/locked|busy/i);

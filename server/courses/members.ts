@@ -55,10 +55,11 @@ export type RosterOutcome =
   | { ok: false; errors: RosterError[] }
   | { ok: true; enrolled: number; created: { email: string; name: string; password: string }[]; updated: number; invited: number };
 
-function invite(courseId: string, email: string, role: CourseRole, section: string, by: string): void {
+/** Invite an email; a roster's student ID goes with the invitation to the membership (none given: the one recorded stays). */
+function invite(courseId: string, email: string, role: CourseRole, section: string, by: string, studentId = ""): void {
   db.insert(courseInvitations)
-    .values({ courseId, email, role, section, invitedBy: by, createdAt: new Date() })
-    .onConflictDoUpdate({ target: [courseInvitations.courseId, courseInvitations.email], set: { role, section, invitedBy: by } })
+    .values({ courseId, email, role, section, studentId, invitedBy: by, createdAt: new Date() })
+    .onConflictDoUpdate({ target: [courseInvitations.courseId, courseInvitations.email], set: { role, section, invitedBy: by, ...(studentId ? { studentId } : {}) } })
     .run();
 }
 
@@ -104,7 +105,7 @@ export async function importRoster(user: SessionUser, courseId: string, csvOrBod
         tx.delete(courseInvitations).where(and(eq(courseInvitations.courseId, courseId), eq(courseInvitations.email, r.email))).run();
         enrolled++;
       } else {
-        invite(courseId, r.email, "learner", r.section, user.id);
+        invite(courseId, r.email, "learner", r.section, user.id, r.studentId);
         invited++;
       }
     }
@@ -164,7 +165,7 @@ export function answerInvitation(user: SessionUser, courseId: string, body: unkn
   return db.transaction((tx) => {
     const inv = tx.select().from(courseInvitations).where(where).get();
     if (!inv) throw new HttpError(404, text("errors.course.noInvitation"));
-    if (accept) tx.insert(courseMembers).values({ courseId, userId: user.id, role: inv.role, section: inv.section, joinedAt: new Date() }).onConflictDoNothing().run();
+    if (accept) tx.insert(courseMembers).values({ courseId, userId: user.id, role: inv.role, section: inv.section, studentId: inv.studentId, joinedAt: new Date() }).onConflictDoNothing().run();
     tx.delete(courseInvitations).where(where).run();
     return { courseId, joined: accept };
   }, { behavior: "immediate" });

@@ -8,8 +8,8 @@
  * (lti_score_changes), exactly as a trigger writes it. The relay (server/lti/outbox.ts) then
  * sends the score the gradebook records when it sends. A score that did not change sends nothing.
  */
-import { inArray } from "drizzle-orm";
-import { ltiAccounts, ltiScoreChanges } from "../../db/schema.ts";
+import { eq, inArray } from "drizzle-orm";
+import { ltiAccounts, ltiContexts, ltiScoreChanges } from "../../db/schema.ts";
 import type { Catalogue } from "../../grader/exercises.ts";
 import { db, getCatalogue } from "../context.ts";
 import { gradebookPartsWith } from "./gradebook.ts";
@@ -38,6 +38,8 @@ export async function followedByLms<T>(courseId: string, edit: () => T, onlyUser
   const cat = await getCatalogue();
   return db.transaction(
     () => {
+      // A course no LMS course maps to has no scores to send: the edit alone.
+      if (!db.select({ id: ltiContexts.id }).from(ltiContexts).where(eq(ltiContexts.courseId, courseId)).get()) return edit();
       const before = lmsRecordedScores(cat, courseId, onlyUserId);
       const result = edit();
       const after = lmsRecordedScores(cat, courseId, onlyUserId);

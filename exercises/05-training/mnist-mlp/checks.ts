@@ -34,10 +34,66 @@ export const validationSeed = (submissionSeed: number) => (submissionSeed ^ 0x51
 const submissionSeed = (ctx: CheckContext) => ctx.submissionSeed ?? ctx.seed;
 
 // The host-only loader is imported lazily, where a check needs the digits (checks.ts itself
-// stays loadable anywhere).
-async function trainingDigits(which: "small" | "train"): Promise<Digits> {
-  const { mnistDigits, MNIST_SPLITS } = await import("../../../datasets/mnist.ts");
-  return mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS.train);
+// stays loadable anywhere). The same digits for every submission: selected once per process
+// (read only here: what reaches the sandbox is a copy).
+const selected = new Map<"small" | "train", Promise<Digits>>();
+
+function trainingDigits(which: "small" | "train"): Promise<Digits> {
+  let p = selected.get(which);
+  if (!p) {
+    p = import("../../../datasets/mnist.ts").then(({ mnistDigits, MNIST_SPLITS }) => mnistDigits(DIGITS, which === "small" ? SMALL : MNIST_SPLITS.train));
+    p.catch(() => selected.delete(which));
+    selected.set(which, p);
+  }
+  return p;
+}
+
+/**
+ * Training digits as they cross to the sandbox: one byte a pixel (the package's pixels take 256
+ * distinct values), four to an Int32 (the wire carries Int32Array as is, other arrays as float64),
+ * and the table of values; driver.ts `unpackDigits` rebuilds the same float64 pixels there.
+ * 3 MB instead of 25 MB for 4,000 digits. The same for every submission: packed once per process.
+ */
+interface PackedDigits {
+  codes: Int32Array;
+  table: Float64Array;
+  rows: number;
+  y: Int32Array;
+}
+
+const packed = new Map<"small" | "train", Promise<PackedDigits>>();
+
+function packedTrainingDigits(which: "small" | "train"): Promise<PackedDigits> {
+  let p = packed.get(which);
+  if (!p) {
+    p = trainingDigits(which).then(pack);
+    p.catch(() => packed.delete(which));
+    packed.set(which, p);
+  }
+  return p;
+}
+
+function pack(d: Digits): PackedDigits {
+  const x = d.x.data;
+  const bytes = new Uint8Array(Math.ceil(x.length / 4) * 4);
+  const index = new Map<number, number>();
+  const table: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    let code = index.get(x[i]);
+    if (code === undefined) {
+      code = table.length;
+      if (code > 255) throw new Error("mnist-mlp: the training pixels take more than 256 values; they cannot be packed one byte each");
+      index.set(x[i], code);
+      table.push(x[i]);
+    }
+    bytes[i] = code;
+  }
+  const out = { codes: new Int32Array(bytes.buffer), table: Float64Array.from(table), rows: d.y.length, y: d.y };
+  // Exact to the bit (a Map key does not tell -0 from +0): check the round trip once.
+  for (let i = 0; i < x.length; i++) {
+    if (!Object.is(out.table[bytes[i]], x[i])) throw new Error(`mnist-mlp: packing changed pixel ${i}`);
+  }
+  return out;
 }
 
 /** A submission's scored draws, made once each (several checks score on the same draw). */
@@ -57,23 +113,6 @@ function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promi
     m.set(which, p);
   }
   return p;
-}
-
-/** Once the training digits have crossed to the sandbox (tens of ms), without holding up their transfer. */
-const DRAW_DELAY_MS = 200;
-
-/**
- * Draw the digits this model will be scored on while the sandbox trains it: the grading thread is
- * idle then, so a training of seconds hides the draw. Skipped if the training is already over
- * (the checks then draw it themselves, if they get that far).
- */
-function drawWhileTraining(ctx: CheckContext, which: "validation" | "heldOut", training: Promise<unknown>): void {
-  let over = false;
-  const done = () => (over = true);
-  training.then(done, done);
-  setTimeout(() => {
-    if (!over) scoredDigits(ctx, which).catch(() => undefined);
-  }, DRAW_DELAY_MS);
 }
 
 function rows(set: Digits, idx: number[]): Digits {
@@ -114,9 +153,14 @@ function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
   if (!p) {
     p = (async () => {
       const data = await trainingDigits(set);
-      const training = ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
-      drawWhileTraining(ctx, set === "small" ? "validation" : "heldOut", training);
-      const model = await training;
+      const { codes, table, rows, y } = await packedTrainingDigits(set);
+      // train receives { x, y } as built in the sandbox by the driver: the same values as `data`.
+      const onSandbox = await ctx.learner.callKeep("driver:unpackDigits", codes, table, rows, y);
+      const run = ctx.learner.callKeep("train", onSandbox, new SandboxFn("uniform", [ctx.seed]));
+      // The digits this model is scored on are drawn while the sandbox trains it (the grading
+      // thread is idle then; train's request carries only a handle, so nothing waits on the draw).
+      scoredDigits(ctx, set === "small" ? "validation" : "heldOut").catch(() => undefined);
+      const model = await run;
       const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
       if (parts.error) throw new CheckFailure(en`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: en`Return a plain object { layers, losses } (no getters that throw).` });
       return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data, predictions: new Map() };

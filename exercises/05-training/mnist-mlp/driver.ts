@@ -1,3 +1,20 @@
+import { Tensor } from "gradlab/nd";
+
+/** Pixels a training image. */
+const PIXELS = 784;
+
+/**
+ * Trusted code run inside the sandbox: the training digits as the learner's `train` receives them,
+ * `{ x: Tensor [rows, 784], y }`, from the packed form the grader sends (checks.ts `pack`: one
+ * byte a pixel, four to an Int32, and the table of the 256 pixel values).
+ */
+export function unpackDigits(_learner: unknown, codes: Int32Array, table: Float64Array, rows: number, y: Int32Array): { x: Tensor; y: Int32Array } {
+  const bytes = new Uint8Array(codes.buffer, codes.byteOffset, rows * PIXELS);
+  const x = new Float64Array(rows * PIXELS);
+  for (let i = 0; i < x.length; i++) x[i] = table[bytes[i]];
+  return { x: new Tensor(x, [rows, PIXELS]), y };
+}
+
 /**
  * Trusted code run inside the sandbox: reads what the grader needs from the model `train`
  * returned (its layers' w and b, and its loss curve), without copying the rest of it out. Each

@@ -1,8 +1,9 @@
 /**
  * The statement as one HTML string, rendered once per text (server side). The page used to render
- * it with react-markdown on every request: remark + KaTeX took 200-450 ms of the server's CPU per
- * page view here (dense, under load), before the first byte; and each of its hundreds of KaTeX
- * elements travelled in the page's React payload for the browser to rebuild while hydrating.
+ * it with react-markdown on every request: remark + KaTeX cost ~40 ms of the server's CPU per
+ * page view (dense, warm; 200-450 ms of wall time on the shared machine), before the first byte;
+ * and each of its ~450 elements travelled in the page's React payload for the browser to rebuild
+ * while hydrating.
  * As one string it is static HTML the page does not hydrate. Same pipeline as before (the plugins
  * `gradlab validate` renders with, raw HTML dropped), and URLs made safe as react-markdown made them.
  */

@@ -114,6 +114,7 @@ function shiftInto(img: ArrayLike<number>, dx: number, dy: number, contrast: num
   const c0 = Math.floor(-dx);
   const fr = -dy - r0;
   const fc = -dx - c0;
+  if (r0 >= -1 && r0 <= 0 && c0 >= -1 && c0 <= 0) return shiftWithinAPixel(img, r0, c0, fr, fc, contrast, out, at);
   for (let r = 0; r < SIDE; r++) {
     const ra = r + r0;
     const rb = ra + 1;
@@ -122,6 +123,33 @@ function shiftInto(img: ArrayLike<number>, dx: number, dy: number, contrast: num
       const top = (1 - fc) * pixelAt(img, ra, ca) + fc * pixelAt(img, ra, ca + 1);
       const bottom = (1 - fc) * pixelAt(img, rb, ca) + fc * pixelAt(img, rb, ca + 1);
       const v = (1 - fr) * top + fr * bottom;
+      out[at + r * SIDE + c] = contrast === 1 ? v : v * contrast;
+    }
+  }
+}
+
+/** The image with a border of one black pixel (rows and columns -1..28): reads without bounds checks. */
+const PADDED = SIDE + 2;
+const padded = new Float64Array(PADDED * PADDED);
+
+/**
+ * shiftInto for shifts of at most one pixel (every draw: MAX_SHIFT is half a pixel), reading a
+ * zero-bordered copy instead of checking bounds per read: the same terms in the same order, and
+ * the border's +0 is what pixelAt gives outside the image.
+ */
+function shiftWithinAPixel(img: ArrayLike<number>, r0: number, c0: number, fr: number, fc: number, contrast: number, out: Float64Array, at: number): void {
+  for (let r = 0; r < SIDE; r++) {
+    for (let c = 0; c < SIDE; c++) padded[(r + 1) * PADDED + c + 1] = img[r * SIDE + c];
+  }
+  const wc = 1 - fc;
+  const wr = 1 - fr;
+  for (let r = 0; r < SIDE; r++) {
+    const top0 = (r + r0 + 1) * PADDED + c0 + 1;
+    const bottom0 = top0 + PADDED;
+    for (let c = 0; c < SIDE; c++) {
+      const top = wc * padded[top0 + c] + fc * padded[top0 + c + 1];
+      const bottom = wc * padded[bottom0 + c] + fc * padded[bottom0 + c + 1];
+      const v = wr * top + fr * bottom;
       out[at + r * SIDE + c] = contrast === 1 ? v : v * contrast;
     }
   }

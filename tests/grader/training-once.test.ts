@@ -6,7 +6,9 @@ import { Handle } from "../../lib/wire.ts";
 import { Learner, type RawOutcome, type RawSession } from "../../lib/checks/learner.ts";
 import { runChecks } from "../../lib/checks/run.ts";
 import { referenceTf } from "../../grader/reference/tf.ts";
-import mnistChecks from "../../exercises/05-training/mnist-mlp/checks.ts";
+import mnistChecks, { packDigits } from "../../exercises/05-training/mnist-mlp/checks.ts";
+import { unpackDigits } from "../../exercises/05-training/mnist-mlp/driver.ts";
+import { MNIST_SPLITS, mnistDigits } from "../../datasets/mnist.ts";
 
 /** A learner whose `train` returns a fixed random 784 → 16 → 10 MLP at once, counting the calls by name. */
 function countingSession(): { raw: RawSession; calls: Map<string, number> } {
@@ -37,6 +39,26 @@ function countingSession(): { raw: RawSession; calls: Map<string, number> } {
   };
   return { raw, calls };
 }
+
+describe("mnist-mlp's training digits, one byte a pixel on the way to the sandbox", () => {
+  it("come out of the driver as the same float64 pixels, to the bit, and the same labels", () => {
+    const digits = mnistDigits([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], MNIST_SPLITS.train);
+    const p = packDigits(digits);
+    expect(p.codes.byteLength).toBe(digits.x.data.length);
+    const { x, y } = unpackDigits(undefined, p.codes, p.table, p.rows, p.y);
+    expect(x.shape).toEqual([4000, 784]);
+    const got = new Uint8Array(x.data.buffer);
+    const want = new Uint8Array(digits.x.data.buffer);
+    expect(got.length).toBe(want.length);
+    expect(got.findIndex((b, i) => b !== want[i])).toBe(-1);
+    expect(Array.from(y)).toEqual(Array.from(digits.y));
+  });
+
+  it("refuses pixels with more than 256 distinct values rather than rounding them", () => {
+    const x = Float64Array.from({ length: 784 }, (_, i) => i / 783);
+    expect(() => packDigits({ x: new Tensor(x, [1, 784]), y: new Int32Array(1) })).toThrow(/more than 256 values/);
+  });
+});
 
 describe("training exercises train once per grade", () => {
   it("mnist-mlp: one training on 1,000 digits and one on 4,000, whatever the number of checks", async () => {

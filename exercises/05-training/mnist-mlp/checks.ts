@@ -54,7 +54,7 @@ function trainingDigits(which: "small" | "train"): Promise<Digits> {
  * and the table of values; driver.ts `unpackDigits` rebuilds the same float64 pixels there.
  * 3 MB instead of 25 MB for 4,000 digits. The same for every submission: packed once per process.
  */
-interface PackedDigits {
+export interface PackedDigits {
   codes: Int32Array;
   table: Float64Array;
   rows: number;
@@ -66,14 +66,14 @@ const packed = new Map<"small" | "train", Promise<PackedDigits>>();
 function packedTrainingDigits(which: "small" | "train"): Promise<PackedDigits> {
   let p = packed.get(which);
   if (!p) {
-    p = trainingDigits(which).then(pack);
+    p = trainingDigits(which).then(packDigits);
     p.catch(() => packed.delete(which));
     packed.set(which, p);
   }
   return p;
 }
 
-function pack(d: Digits): PackedDigits {
+export function packDigits(d: Digits): PackedDigits {
   const x = d.x.data;
   const bytes = new Uint8Array(Math.ceil(x.length / 4) * 4);
   const index = new Map<number, number>();

@@ -5,7 +5,7 @@ const PIXELS = 784;
 
 /**
  * Trusted code run inside the sandbox: the training digits as the learner's `train` receives them,
- * `{ x: Tensor [rows, 784], y }`, from the packed form the grader sends (checks.ts `pack`: one
+ * `{ x: Tensor [rows, 784], y }`, from the packed form the grader sends (checks.ts `packDigits`: one
  * byte a pixel, four to an Int32, and the table of the 256 pixel values).
  */
 export function unpackDigits(_learner: unknown, codes: Int32Array, table: Float64Array, rows: number, y: Int32Array): { x: Tensor; y: Int32Array } {

@@ -33,6 +33,12 @@ server.headersTimeout = 20_000;
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => process.stdout.write(`web server listening on ${host ?? "*"}:${port}\n`));
 
+// Grade passback: the web server's process sends the outbox's scores to the LMSs
+// (server/lti/outbox.ts) from boot, so scores queued before a restart go out without waiting for
+// a request. Only here: `gradlab worker` processes never send.
+const [{ db }, { startRelay }] = await Promise.all([import("./context.ts"), import("./lti/outbox.ts")]);
+startRelay(db);
+
 const stop = () => {
   server.close(() => process.exit(0));
   server.closeIdleConnections();

@@ -15,13 +15,9 @@ import { adminApi } from "./admin.ts";
 import { startLogin, toolBaseUrl, type LoginRequest } from "./login.ts";
 import { listPlatforms, registerPlatform } from "./platforms.ts";
 import { publicJwks } from "./keys.ts";
-import { startRelay } from "./outbox.ts";
 import { joinContext, passbackStatus, resendPassbacks, syncCourseRoster } from "./passback.ts";
 
 export { LtiError } from "./errors.ts";
-
-// Grade passback: this process sends the outbox's scores to the platforms (server/lti/outbox.ts).
-startRelay(db);
 
 function adminOnly(user: SessionUser): void {
   if (user.role !== "admin") throw new LtiError(403, "admin_only", "Only admins may register LMS platforms.");

@@ -23,8 +23,8 @@ import type { WirePacket } from "../../lib/wire.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
 
-export const DEFAULT_SANDBOX_REUSE = 32;
-export const DEFAULT_SANDBOX_MAX_AGE_MS = 10 * 60_000;
+const DEFAULT_SANDBOX_REUSE = 32;
+const DEFAULT_SANDBOX_MAX_AGE_MS = 10 * 60_000;
 
 export interface ChildPoolOptions {
   /** Children kept ready per limits (default 1; 0: none, and no reuse). */

@@ -33,6 +33,9 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits on a condition (a verdict on screen, a saved draft); Vitest's default gives it
+    // 1 s, which a shared 2-core machine under load misses while the page is still working.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
     // `vitest run` runs both (one file at a time on two cores); `--project heavy` / `--project main` one lane.
     projects: [
       { extends: true, test: { name: "heavy", include: HEAVY } },

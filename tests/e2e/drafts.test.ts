@@ -1,7 +1,7 @@
 /**
  * Nothing the learner types is lost, in real Chromium against the real server: a draft save the
- * network refuses, a session that ends mid-edit (then signing in again), a reload right after
- * typing (before the autosave), and the history page's "load this attempt into the editor"
+ * network refuses, a session that ends mid-edit (then signing in again), a reload or a closed tab
+ * right after typing (before the autosave reached the server), and the history page's "load this attempt into the editor"
  * (the code you had stays one click away) with times in the course's or the learner's zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,26 @@ async function editorShows(page: Page, code: string) {
 }
 
 const savedText = (page: Page) => page.textContent('[data-testid="saved"]');
+
+/** This browser's journal entry for the exercise (app/_components/draft-journal.ts), written on every edit. */
+const journal = (page: Page) =>
+  page.evaluate(() => {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (/^gradlab:journal:v1:.+:dense$/.test(key)) return JSON.parse(localStorage.getItem(key)!) as { code: string; saved: boolean };
+    }
+    return null;
+  });
+
+/**
+ * Hold the page's draft saves at the network, so the autosave cannot reach the server however
+ * late it runs (no race with its 800 ms timer). After `release`, new requests (the last save as
+ * the page goes) pass; the held ones end with the page.
+ */
+async function holdDraftSaves(page: Page): Promise<{ release(): Promise<void> }> {
+  await page.route("**/api/drafts/**", () => {});
+  return { release: () => page.unrouteAll({ behavior: "ignoreErrors" }) };
+}
 
 async function learnerPage(who = server.accounts.get("learner")!): Promise<{ ctx: BrowserContext; page: Page; dialogs: string[] }> {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: LEARNER_ZONE });
@@ -137,16 +157,35 @@ run("drafts in Chromium", () => {
     await ctx.close();
   }, 240_000);
 
-  it("a reload right after typing (before the autosave) asks first and loses nothing", async () => {
+  it("a reload right after typing (before the autosave reached the server) asks first and loses nothing", async () => {
     const { ctx, page, dialogs } = await learnerPage();
+    const held = await holdDraftSaves(page);
     const edited = `${STARTER}\n// typed just before the reload ${Date.now()}\n`;
     await typeCode(page, edited);
-    expect(await savedText(page)).toBe("Editing…"); // the 800 ms autosave has not run
+    await expect.poll(() => journal(page), { timeout: 30_000 }).toMatchObject({ code: edited, saved: false });
+    await held.release();
     await page.reload();
     expect(dialogs).toEqual(["beforeunload"]);
     await editorShows(page, edited);
     await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
     expect(await serverDraft()).toBe(edited);
+    await ctx.close();
+  }, 240_000);
+
+  it("closing the tab right after typing asks first, and the last save as the page goes (pagehide) reaches the server", async () => {
+    const { ctx, page, dialogs } = await learnerPage();
+    const held = await holdDraftSaves(page);
+    const edited = `${STARTER}\n// typed just before closing the tab ${Date.now()}\n`;
+    await typeCode(page, edited);
+    await expect.poll(() => journal(page), { timeout: 30_000 }).toMatchObject({ code: edited, saved: false });
+    await held.release();
+    const closed = page.waitForEvent("close");
+    await page.close({ runBeforeUnload: true });
+    await closed;
+    expect(dialogs).toEqual(["beforeunload"]);
+    // Only the page's last save can have brought it: the autosave never got through, and a fresh
+    // context has no journal to restore from.
+    await expect.poll(() => serverDraft(), { timeout: 90_000, interval: 500 }).toBe(edited);
     await ctx.close();
   }, 240_000);
 

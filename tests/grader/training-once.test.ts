@@ -69,3 +69,28 @@ describe("training exercises train once per grade", () => {
     expect(calls.get("driver:mlpParts")).toBe(2);
   }, 60_000);
 });
+
+describe("every exercise shares per-grade state by the learner's session", () => {
+  // A WeakMap keyed by `ctx.learner` (a new wrapper in every check) caches nothing: each check
+  // retrained (mnist-mlp 7 trainings a grade, text-classifier and depth-study too). Key by `ctx.learner.raw`.
+  it("no checks.ts keys a map by ctx.learner itself", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const root = join(import.meta.dirname, "../../exercises");
+    const offenders: string[] = [];
+    for (const set of readdirSync(root)) {
+      if (!statSync(join(root, set)).isDirectory()) continue;
+      for (const ex of readdirSync(join(root, set))) {
+        const file = join(root, set, ex, "checks.ts");
+        let src: string;
+        try {
+          src = readFileSync(file, "utf8");
+        } catch {
+          continue;
+        }
+        if (/\.(get|set|has)\(ctx\.learner\s*[,)]/.test(src) || /WeakMap<Learner\s*,/.test(src)) offenders.push(`${set}/${ex}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -142,11 +142,11 @@ interface Study {
   models: DepthModel[];
 }
 
-const sessions = new WeakMap<Learner, Map<string, Promise<Study>>>();
+const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Study>>>();
 
 function study(ctx: CheckContext, which: "visible" | "hidden"): Promise<Study> {
-  let m = sessions.get(ctx.learner);
-  if (!m) sessions.set(ctx.learner, (m = new Map()));
+  let m = sessions.get(ctx.learner.raw);
+  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
   let p = m.get(which);
   if (!p) {
     p = (async () => {

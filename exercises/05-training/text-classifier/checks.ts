@@ -233,12 +233,12 @@ export function asTextModel(parts: Record<string, unknown>): { weights: TextWeig
   return { weights, vocab: vocab as string[] };
 }
 
-/** One training per set and learner session: later checks reuse the model. */
-const sessions = new WeakMap<Learner, Map<string, Promise<Trained>>>();
+/** One training per set and learner session (keyed by `learner.raw`: each check gets its own `ctx.learner` wrapper): later checks reuse the model. */
+const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Trained>>>();
 
 function trained(ctx: CheckContext, which: "practice" | "full"): Promise<Trained> {
-  let m = sessions.get(ctx.learner);
-  if (!m) sessions.set(ctx.learner, (m = new Map()));
+  let m = sessions.get(ctx.learner.raw);
+  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
   let p = m.get(which);
   if (!p) {
     p = (async () => {

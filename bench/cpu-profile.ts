@@ -30,6 +30,8 @@ interface Proc {
   reaped: number;
   /** A worker's CPU by thread; threads that exited are counted in no role (a terminated grading thread). */
   threads?: WorkerThreads;
+  /** A sandbox child's Node process (not its bwrap): counted to spread a child's start-up over the verdicts it served. */
+  sandboxNode?: boolean;
 }
 
 export interface TreeSnapshot {
@@ -82,7 +84,7 @@ function readProc(pid: number): Proc | undefined {
     const { n } = statFields(readFileSync(`/proc/${pid}/stat`, "utf8"));
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
     const cls = classify(cmdline);
-    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}) };
+    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}), ...(/sandbox-child\.mjs/.test(cmdline) ? { sandboxNode: true } : {}) };
   } catch {
     return undefined; // exited while we read
   }
@@ -116,7 +118,13 @@ export function snapshotTree(roots: number[]): TreeSnapshot {
   return { at: performance.now(), procs, machineBusyMs: machineBusyMs() };
 }
 
-export type CpuByClass = Record<ProcessClass, number> & { wallMs: number; machineBusyMs: number; workerThreads: WorkerThreads };
+export type CpuByClass = Record<ProcessClass, number> & {
+  wallMs: number;
+  machineBusyMs: number;
+  workerThreads: WorkerThreads;
+  /** Sandbox children (their Node processes) started while sampling; only sampleTree counts them. */
+  sandboxChildren?: number;
+};
 
 const noThreads = (): WorkerThreads => ({ main: 0, grading: 0, v8Helpers: 0, other: 0 });
 
@@ -165,8 +173,10 @@ export function sampleTree(roots: number[], everyMs = 100): { stop(): CpuByClass
       const end = snapshotTree(roots);
       for (const [pid, p] of end.procs) last.set(pid, p);
       const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: end.at - first.at, machineBusyMs: end.machineBusyMs - first.machineBusyMs, workerThreads: noThreads() };
+      out.sandboxChildren = 0;
       for (const p of last.values()) {
         const before = first.procs.get(p.pid);
+        if (p.sandboxNode && !before) out.sandboxChildren++;
         out[p.cls] += p.self - (before?.self ?? 0);
         addThreads(out.workerThreads, p, before);
         // Reaped time of non-sandbox children only (esbuild's service outlives the run; sandbox children are sampled).

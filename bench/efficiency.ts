@@ -73,8 +73,12 @@ export interface VerdictBreakdown {
   };
   /** The grading thread: transpiling, opening the sandbox, the reference and checks (with the encoding of values), building the result. */
   gradingThread: { total: number; transpile: number; openSandbox: number; loadModule: number; referenceAndChecks: number; result: number };
-  /** Sandbox children: their start-up (measured alone) and the rest (the learner's code, decoding values). */
-  sandboxChild: { total: number; startUp: number; learnerCode: number };
+  /**
+   * Sandbox children: their start-up (measured alone, times the children started per verdict: a
+   * child serves up to GRADLAB_SANDBOX_REUSE submissions) and the rest (each submission's fresh
+   * isolate and harness, the learner's code, decoding values).
+   */
+  sandboxChild: { total: number; childrenPerVerdict: number | null; startUp: number; learnerCode: number };
   esbuild: number;
   /** Everything GradLab spent, per verdict. */
   gradlabTotal: number;
@@ -105,6 +109,9 @@ export function verdictBreakdown(cpu: CpuByClass, profileFile: string | undefine
   const n = Math.max(1, verdicts);
   const gradingCpu = sum("cpuMs");
   const sandbox = cpu.sandbox / n;
+  // Without a count of children (a snapshot pair, not a sampled run), assume one child a verdict, as before reuse.
+  const perVerdictChildren = cpu.sandboxChildren === undefined ? null : cpu.sandboxChildren / n;
+  const startUp = sandboxStartUpMs * (perVerdictChildren ?? 1);
   const total = (cpu.web + cpu.worker + cpu.sandbox + cpu.esbuild + cpu.supervisor) / n;
   return {
     verdicts,
@@ -125,7 +132,7 @@ export function verdictBreakdown(cpu: CpuByClass, profileFile: string | undefine
       referenceAndChecks: r1(sum("checks") / n),
       result: r1(sum("finish") / n),
     },
-    sandboxChild: { total: r1(sandbox), startUp: r1(Math.min(sandbox, sandboxStartUpMs)), learnerCode: r1(Math.max(0, sandbox - sandboxStartUpMs)) },
+    sandboxChild: { total: r1(sandbox), childrenPerVerdict: perVerdictChildren === null ? null : round(perVerdictChildren, 3), startUp: r1(Math.min(sandbox, startUp)), learnerCode: r1(Math.max(0, sandbox - startUp)) },
     esbuild: r1(cpu.esbuild / n),
     gradlabTotal: r1(total),
     gradingWork: r1(inProcessMs),

@@ -39,4 +39,14 @@ describe("bench CPU profile", () => {
     expect(v.gradingThread.total).toBe(200);
     expect(v.gradingThread.referenceAndChecks).toBe(125);
   });
+
+  it("spreads a sandbox child's start-up over the verdicts it served (a child serves several)", () => {
+    const base: CpuByClass = { web: 0, worker: 0, sandbox: 4000, esbuild: 0, supervisor: 0, other: 0, wallMs: 1, machineBusyMs: 1, workerThreads: { main: 0, grading: 0, v8Helpers: 0, other: 0 } };
+    // 40 verdicts, 100 ms a verdict in the children; 2 children started, 220 ms start-up each.
+    const reused = verdictBreakdown({ ...base, sandboxChildren: 2 }, undefined, 40, 220, 50);
+    expect(reused.sandboxChild).toEqual({ total: 100, childrenPerVerdict: 0.05, startUp: 11, learnerCode: 89 });
+    // Without a count: one child a verdict, capped at what the children used.
+    const unknown = verdictBreakdown(base, undefined, 40, 220, 50);
+    expect(unknown.sandboxChild).toEqual({ total: 100, childrenPerVerdict: null, startUp: 100, learnerCode: 0 });
+  });
 });

@@ -53,6 +53,12 @@ function classify(cmdline: string): ProcessClass {
   return "other";
 }
 
+/** The Node process of a sandbox child (bwrap's processes name sandbox-child.mjs among their arguments too). */
+export function isSandboxNode(cmdline: string): boolean {
+  const exe = cmdline.split(" ", 1)[0] ?? "";
+  return /(^|\/)node$/.test(exe) && /sandbox-child\.mjs/.test(cmdline);
+}
+
 /** The fields of a /proc stat line after the command name (which may hold spaces and parentheses); n(i) is field i as man proc numbers them. */
 function statFields(stat: string): { comm: string; n: (i: number) => number } {
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -84,7 +90,7 @@ function readProc(pid: number): Proc | undefined {
     const { n } = statFields(readFileSync(`/proc/${pid}/stat`, "utf8"));
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
     const cls = classify(cmdline);
-    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}), ...(/sandbox-child\.mjs/.test(cmdline) ? { sandboxNode: true } : {}) };
+    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}), ...(isSandboxNode(cmdline) ? { sandboxNode: true } : {}) };
   } catch {
     return undefined; // exited while we read
   }

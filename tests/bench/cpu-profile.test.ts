@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { workerThreads, type CpuByClass } from "../../bench/cpu-profile.ts";
+import { isSandboxNode, workerThreads, type CpuByClass } from "../../bench/cpu-profile.ts";
 import { verdictBreakdown } from "../../bench/efficiency.ts";
 
 describe("bench CPU profile", () => {
@@ -48,5 +48,13 @@ describe("bench CPU profile", () => {
     // Without a count: one child a verdict, capped at what the children used.
     const unknown = verdictBreakdown(base, undefined, 40, 220, 50);
     expect(unknown.sandboxChild).toEqual({ total: 100, childrenPerVerdict: null, startUp: 100, learnerCode: 0 });
+  });
+
+  it("counts a sandbox child once: its Node process, not the bubblewrap processes around it", () => {
+    const child = "/node_modules/.cache/gradlab/sandbox-child.mjs";
+    expect(isSandboxNode(`/opt/node/bin/node --no-node-snapshot --max-old-space-size=256 ${child}`)).toBe(true);
+    expect(isSandboxNode(`bwrap --tmpfs /tmp --ro-bind /usr /usr -- /opt/node/bin/node ${child}`)).toBe(false);
+    expect(isSandboxNode(`/usr/bin/bwrap --unshare-all -- node ${child}`)).toBe(false);
+    expect(isSandboxNode("/opt/node/bin/node /work/main/bin/gradlab.js worker")).toBe(false);
   });
 });

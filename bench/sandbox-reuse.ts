@@ -5,7 +5,7 @@
  * mix: 70% correct, the rest wrong variants, each one distinct). Each setting runs in a fresh
  * process, interleaved (the machine is shared and its load drifts).
  *
- *   NODE_OPTIONS=--no-node-snapshot node bench/sandbox-reuse.ts [submissions=40] [rounds=2] [reuse settings=1,32]
+ *   [GRADLAB_BENCH_EXERCISES=dense,conv2d,…] NODE_OPTIONS=--no-node-snapshot node bench/sandbox-reuse.ts [submissions=40] [rounds=2] [reuse settings=1,32]
  *
  * CPU ms: this process's own (process.cpuUsage: the host side of grading, less the sampling below)
  * and esbuild's, and the sandbox children's (bwrap and Node), sampled from /proc every 50 ms.
@@ -22,7 +22,7 @@ import { ChildTransport } from "../grader/sandbox/child-transport.ts";
 import { submissionMix } from "./throughput.ts";
 
 
-const EXERCISES = ["dense", "activations"];
+const EXERCISES = (process.env.GRADLAB_BENCH_EXERCISES ?? "dense,activations").split(",");
 
 interface RunFigures {
   reuse: number;

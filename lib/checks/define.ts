@@ -24,6 +24,12 @@ export interface CheckContext {
    * function last called and the shapes of its tensor arguments.
    */
   describe(kind: string): void;
+  /**
+   * Work shared by the checks of one grade (a training, a draw): the first check to ask for `key`
+   * starts `make`, and every later check of this grade gets the same promise. Each check has its
+   * own `ctx` and `ctx.learner`, so a cache keyed by either would redo the work in every check.
+   */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 export interface CheckOutcome {

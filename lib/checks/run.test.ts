@@ -187,3 +187,19 @@ describe("runChecks: what a failure does to the checks and the outcome", () => {
     expect(b.h).not.toBe(a.h);
   });
 });
+
+describe("ctx.shared", () => {
+  it("runs the work once for all the checks of one grade, and again for the next grade", async () => {
+    let made = 0;
+    const got: number[] = [];
+    const check = (name: string) => visible(name, 1, async (ctx) => {
+      got.push(await ctx.shared("work", async () => ++made));
+    });
+    const suite: CheckSuite = { checks: [check("a"), check("b"), check("c")] };
+    const learner = new Learner({ call: async () => ({ status: "missing", type: "undefined" }), put: async () => { throw new Error("unused"); }, get: async () => ({ status: "missing", type: "undefined" }) });
+    await runChecks(suite, { learner, tf: undefined as unknown as Tf, hiddenSeed: "00" });
+    expect(got).toEqual([1, 1, 1]);
+    await runChecks(suite, { learner, tf: undefined as unknown as Tf, hiddenSeed: "00" });
+    expect(got).toEqual([1, 1, 1, 2, 2, 2]);
+  });
+});

@@ -98,6 +98,12 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
   let stopped: RunOutcome["stopped"];
   let internalError: string | undefined;
   let skipReason: string | undefined;
+  const sharedWork = new Map<string, Promise<unknown>>();
+  const shared = <T,>(key: string, make: () => Promise<T>): Promise<T> => {
+    let p = sharedWork.get(key);
+    if (!p) sharedWork.set(key, (p = make()));
+    return p as Promise<T>;
+  };
   for (const check of suite.checks) {
     if (opts.only === "visible" && check.visibility !== "visible") continue;
     const hiddenCheck = check.visibility === "hidden";
@@ -112,7 +118,7 @@ export async function runChecks(suite: CheckSuite, opts: RunOptions): Promise<Ru
       tracker.described = kind;
     };
     try {
-      const ctx = { learner: tracker, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck, submissionSeed: seedFrom(`${opts.hiddenSeed}:submission`), describe };
+      const ctx = { learner: tracker, tf: opts.tf, rng: new Rng(seed), seed, hidden: hiddenCheck, submissionSeed: seedFrom(`${opts.hiddenSeed}:submission`), describe, shared };
       const outcome = (await check.run(ctx)) ?? {};
       const fraction = Math.min(1, Math.max(0, outcome.fraction ?? 1));
       tests.push({

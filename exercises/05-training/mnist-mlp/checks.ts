@@ -1,5 +1,5 @@
 import { Tensor } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, CheckFailure, asIntsResult, type Learner, accuracyOf, argmaxRows, asMlpLayers, curveData, firstDisagreement, gradeAccuracy, meanCrossEntropy, mlpParamCount, predictionHint, recallPerClass, referenceMlpLogits, type AccuracyTier, type DenseParams, type MlpRules, SandboxFn, type Handle, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, CheckFailure, asIntsResult, accuracyOf, argmaxRows, asMlpLayers, curveData, firstDisagreement, gradeAccuracy, meanCrossEntropy, mlpParamCount, predictionHint, recallPerClass, referenceMlpLogits, type AccuracyTier, type DenseParams, type MlpRules, SandboxFn, type Handle, en } from "gradlab/checks";
 import type { Digits } from "../../../datasets/mnist.ts";
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -96,23 +96,13 @@ export function packDigits(d: Digits): PackedDigits {
   return out;
 }
 
-/** A submission's scored draws, made once each (several checks score on the same draw). */
-const draws = new WeakMap<Learner["raw"], Map<"validation" | "heldOut", Promise<Digits>>>();
-
-/** Scored digits: drawn per submission from the hidden pool, each shifted by a pixel. */
+/** Scored digits: drawn once a grade (shared by its checks) from the hidden pool, each shifted by a pixel. */
 function scoredDigits(ctx: CheckContext, which: "validation" | "heldOut"): Promise<Digits> {
-  let m = draws.get(ctx.learner.raw);
-  if (!m) draws.set(ctx.learner.raw, (m = new Map()));
-  let p = m.get(which);
-  if (!p) {
-    p = (async () => {
-      const { drawFromPool } = await import("../../../datasets/mnist.ts");
-      const s = submissionSeed(ctx);
-      return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
-    })();
-    m.set(which, p);
-  }
-  return p;
+  return ctx.shared(`draw:${which}`, async () => {
+    const { drawFromPool } = await import("../../../datasets/mnist.ts");
+    const s = submissionSeed(ctx);
+    return which === "validation" ? drawFromPool(DIGITS, VALIDATION_PER_DIGIT, validationSeed(s)) : drawFromPool(DIGITS, HELD_OUT_PER_DIGIT, heldOutSeed(s));
+  });
 }
 
 function rows(set: Digits, idx: number[]): Digits {
@@ -139,35 +129,22 @@ function scoredPredictions(ctx: CheckContext, t: Trained, on: "validation" | "he
   return pred;
 }
 
-/**
- * One training per set and learner session: later checks reuse the model. Keyed by the session
- * (`learner.raw`): each check gets its own `ctx.learner` wrapper, so keying by that retrained the
- * model in every check (7 trainings a grade instead of 2).
- */
-const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Trained>>>();
-
+/** One training per set a grade (shared by its checks): later checks reuse the model. */
 function trained(ctx: CheckContext, set: "small" | "train"): Promise<Trained> {
-  let m = sessions.get(ctx.learner.raw);
-  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
-  let p = m.get(set);
-  if (!p) {
-    p = (async () => {
-      const data = await trainingDigits(set);
-      const { codes, table, rows, y } = await packedTrainingDigits(set);
-      // train receives { x, y } as built in the sandbox by the driver: the same values as `data`.
-      const onSandbox = await ctx.learner.callKeep("driver:unpackDigits", codes, table, rows, y);
-      const run = ctx.learner.callKeep("train", onSandbox, new SandboxFn("uniform", [ctx.seed]));
-      // The digits this model is scored on are drawn while the sandbox trains it (the grading
-      // thread is idle then; train's request carries only a handle, so nothing waits on the draw).
-      scoredDigits(ctx, set === "small" ? "validation" : "heldOut").catch(() => undefined);
-      const model = await run;
-      const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
-      if (parts.error) throw new CheckFailure(en`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: en`Return a plain object { layers, losses } (no getters that throw).` });
-      return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data, predictions: new Map() };
-    })();
-    m.set(set, p);
-  }
-  return p;
+  return ctx.shared(`training:${set}`, async () => {
+    const data = await trainingDigits(set);
+    const { codes, table, rows, y } = await packedTrainingDigits(set);
+    // train receives { x, y } as built in the sandbox by the driver: the same values as `data`.
+    const onSandbox = await ctx.learner.callKeep("driver:unpackDigits", codes, table, rows, y);
+    const run = ctx.learner.callKeep("train", onSandbox, new SandboxFn("uniform", [ctx.seed]));
+    // The digits this model is scored on are drawn while the sandbox trains it (the grading
+    // thread is idle then; train's request carries only a handle, so nothing waits on the draw).
+    scoredDigits(ctx, set === "small" ? "validation" : "heldOut").catch(() => undefined);
+    const model = await run;
+    const parts = (await ctx.learner.call("driver:mlpParts", model)) as { layers?: unknown; losses?: unknown; error?: string };
+    if (parts.error) throw new CheckFailure(en`Reading layers and losses from the model train returned threw ${parts.error}.`, { hint: en`Return a plain object { layers, losses } (no getters that throw).` });
+    return { model, layers: asMlpLayers("model.layers", parts.layers, MLP_RULES), losses: parts.losses, data, predictions: new Map() };
+  });
 }
 
 async function learnerPredictions(ctx: CheckContext, model: Handle, set: Digits, label: string): Promise<Int32Array> {

@@ -19,7 +19,7 @@ import {
   type AccuracyTier,
   type CheckContext,
   type Handle,
-  type Learner, en } from "gradlab/checks";
+  en } from "gradlab/checks";
 import { GRAMMAR_WORDS, grammarCorpus, grammarTokens, type AnnotatedCorpus } from "../../../datasets/text-grammar.ts";
 import { textLogitsTf, type ForwardMistake, type TextWeights } from "./ref.ts";
 
@@ -233,25 +233,16 @@ export function asTextModel(parts: Record<string, unknown>): { weights: TextWeig
   return { weights, vocab: vocab as string[] };
 }
 
-/** One training per set and learner session (keyed by `learner.raw`: each check gets its own `ctx.learner` wrapper): later checks reuse the model. */
-const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Trained>>>();
-
+/** One training per set a grade (shared by its checks): later checks reuse the model. */
 function trained(ctx: CheckContext, which: "practice" | "full"): Promise<Trained> {
-  let m = sessions.get(ctx.learner.raw);
-  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
-  let p = m.get(which);
-  if (!p) {
-    p = (async () => {
-      const data = publicTraining(which);
-      const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
-      const parts = (await ctx.learner.call("driver:textModelParts", model)) as Record<string, unknown>;
-      if (typeof parts.error === "string") throw new CheckFailure(en`Reading the model train returned threw ${parts.error}.`, { hint: en`Return a plain object (no getters that throw).` });
-      if ("model" in parts) throw new CheckFailure(en`train returned ${describe(parts.model)}; expected the model object.`, { hint: MODEL_HINT });
-      return { model, ...asTextModel(parts), losses: parts.losses, data };
-    })();
-    m.set(which, p);
-  }
-  return p;
+  return ctx.shared(`training:${which}`, async () => {
+    const data = publicTraining(which);
+    const model = await ctx.learner.callKeep("train", data, new SandboxFn("uniform", [ctx.seed]));
+    const parts = (await ctx.learner.call("driver:textModelParts", model)) as Record<string, unknown>;
+    if (typeof parts.error === "string") throw new CheckFailure(en`Reading the model train returned threw ${parts.error}.`, { hint: en`Return a plain object (no getters that throw).` });
+    if ("model" in parts) throw new CheckFailure(en`train returned ${describe(parts.model)}; expected the model object.`, { hint: MODEL_HINT });
+    return { model, ...asTextModel(parts), losses: parts.losses, data };
+  });
 }
 
 function expectLossFalls(ctx: CheckContext, t: Trained) {

@@ -1,6 +1,6 @@
 import { Tensor, randn, type Rng } from "gradlab/nd";
 import type * as TF from "@tensorflow/tfjs";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, VS_TFJS, CheckFailure, asIntsResult, asObjectResult, asTensorResult, type Learner, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectEqual, VS_TFJS, CheckFailure, asIntsResult, asObjectResult, asTensorResult, accuracyOf, argmaxRows, firstDisagreement, gradeAccuracy, predictionHint, referenceMlpLogits, type AccuracyTier, type Handle, InvalidValue, SandboxFn, describe, en } from "gradlab/checks";
 import type { Digits } from "../../../datasets/mnist.ts";
 import pretrained from "./fixtures/pretrained-mlp.json" with { type: "json" };
 
@@ -67,28 +67,18 @@ interface FineTuned {
   lr: number;
 }
 
-/** Keyed by the session (`learner.raw`): each check gets its own `ctx.learner` wrapper. */
-const sessions = new WeakMap<Learner["raw"], Map<string, Promise<FineTuned>>>();
-
 const patternText = (t: boolean[]) => `[${t.map((x) => (x ? "trainable" : "frozen")).join(", ")}]`;
 
 function fineTuned(ctx: CheckContext, trainable: boolean[], seed: number, h = H): Promise<FineTuned> {
-  let m = sessions.get(ctx.learner.raw);
-  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
   const key = `${trainable.join()}|${JSON.stringify(h)}|${seed}`;
-  let p = m.get(key);
-  if (!p) {
-    p = (async () => {
-      const before = pretrainedModel(trainable);
-      const handle = await ctx.learner.put(before);
-      const data = await digits(ctx, "fineTune");
-      await ctx.learner.call("fineTune", handle, data, h, new SandboxFn("uniform", [seed]));
-      const steps = h.epochs * Math.ceil(data.y.length / h.batchSize);
-      return { before, handle, after: readModel(await ctx.learner.get(handle, "the model after fineTune"), before), steps, lr: h.lr };
-    })();
-    m.set(key, p);
-  }
-  return p;
+  return ctx.shared(`fineTuned:${key}`, async () => {
+    const before = pretrainedModel(trainable);
+    const handle = await ctx.learner.put(before);
+    const data = await digits(ctx, "fineTune");
+    await ctx.learner.call("fineTune", handle, data, h, new SandboxFn("uniform", [seed]));
+    const steps = h.epochs * Math.ceil(data.y.length / h.batchSize);
+    return { before, handle, after: readModel(await ctx.learner.get(handle, "the model after fineTune"), before), steps, lr: h.lr };
+  });
 }
 
 /** The model as fineTune left it, validated against the shapes it had. */

@@ -19,7 +19,6 @@ import {
   type CheckContext,
   type CheckOutcome,
   type DenseParams,
-  type Learner,
   type Tf, en } from "gradlab/checks";
 import { spiralGeometry, spiralPoints, type SpiralPoints } from "../../../datasets/spirals.ts";
 
@@ -142,21 +141,13 @@ interface Study {
   models: DepthModel[];
 }
 
-const sessions = new WeakMap<Learner["raw"], Map<string, Promise<Study>>>();
-
+/** One study a set a grade (shared by its checks). */
 function study(ctx: CheckContext, which: "visible" | "hidden"): Promise<Study> {
-  let m = sessions.get(ctx.learner.raw);
-  if (!m) sessions.set(ctx.learner.raw, (m = new Map()));
-  let p = m.get(which);
-  if (!p) {
-    p = (async () => {
-      const setup = which === "visible" ? visibleSetup() : hiddenSetup(ctx.submissionSeed ?? ctx.seed);
-      const out = await ctx.learner.call("depthStudy", setup.task, new SandboxFn("uniform", [setup.randomSeed]));
-      return { setup, models: asStudy(out, setup.task.hidden) };
-    })();
-    m.set(which, p);
-  }
-  return p;
+  return ctx.shared(`study:${which}`, async () => {
+    const setup = which === "visible" ? visibleSetup() : hiddenSetup(ctx.submissionSeed ?? ctx.seed);
+    const out = await ctx.learner.call("depthStudy", setup.task, new SandboxFn("uniform", [setup.randomSeed]));
+    return { setup, models: asStudy(out, setup.task.hidden) };
+  });
 }
 
 // ---- the reference: tfjs's parameter count and forward pass -----------------------------------------
@@ -271,8 +262,11 @@ function checkLosses(tf: Tf, s: Study): CheckOutcome {
     const first = meanOf(losses.slice(0, k));
     const last = finalLoss(losses);
     // A linear model has little to learn on spirals (it settles near log 2 within a few steps), and a
-    // depth-2 model sometimes little more: only a clear rise or a flat curve of a deeper model fails.
-    if (m.depth > 1 && !(last < 0.97 * first)) {
+    // depth-2 model sometimes little more (the reference's last/first ratio reached 0.983 and 0.995 on
+    // 2 of 140 drawn spirals): depth 2 fails only on a clear rise, depths 3-4 on a flat curve too
+    // (the reference's worst ratio there: 0.06).
+    const mustEndBelow = m.depth === 2 ? 1.02 : 0.97;
+    if (m.depth > 1 && !(last < mustEndBelow * first)) {
       throw new CheckFailure(en`${at} does not fall: the first ${k} steps average ${first.toFixed(4)}, the last ${k} ${last.toFixed(4)}.`, {
         hint: trainedWithoutRelus(tf, s, m) ? RELU_HINT : en`Parameters move against the gradient (p -= lr · step), with the learning rate task.lr.`,
       });

@@ -47,6 +47,8 @@ let monacoReady: Promise<Monaco> | undefined;
 let startTypeScript = () => {};
 /** Run's start, when it does not settle, holds the TypeScript worker back no longer than this after the editor loads. */
 const TS_WAIT_MAX_MS = 5_000;
+/** Once Run is ready, the TypeScript worker waits this long for a first Run before it starts anyway. */
+const TS_AFTER_READY_MS = 3_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
     if (!assets) throw new Error("the browser assets are not built (npm run build)");
@@ -138,18 +140,22 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   }, [assets]);
 
   // Diagnostics and completions once the editor is up and Run is ready (or failed, or unavailable),
-  // when the page is idle: the TypeScript worker would otherwise start with them, on the same cores.
+  // and not while the first Run works: the TypeScript worker's start (parsing ~7 MB, checking the
+  // code) would otherwise compete with that Run on the same cores. It starts after the first Run's
+  // result, or TS_AFTER_READY_MS after Run is ready when the learner has not run, when the page is idle.
   const runSettled = !run.run || backend !== null || error !== null;
+  const firstRunDone = !run.run || shown !== null || error !== null;
+  const running = busy === "run";
   useEffect(() => {
-    if (!monaco) return;
+    if (!monaco || running) return;
     const idle = (f: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 0));
-    if (runSettled) {
+    if (runSettled && firstRunDone) {
       idle(() => startTypeScript());
       return;
     }
-    const timer = setTimeout(() => startTypeScript(), TS_WAIT_MAX_MS);
+    const timer = setTimeout(() => idle(() => startTypeScript()), runSettled ? TS_AFTER_READY_MS : TS_WAIT_MAX_MS);
     return () => clearTimeout(timer);
-  }, [monaco, runSettled]);
+  }, [monaco, runSettled, firstRunDone, running]);
 
   useEffect(() => {
     if (!run.run) return;

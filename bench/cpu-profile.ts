@@ -130,6 +130,10 @@ export type CpuByClass = Record<ProcessClass, number> & {
   workerThreads: WorkerThreads;
   /** Sandbox children (their Node processes) started while sampling; only sampleTree counts them. */
   sandboxChildren?: number;
+  /** Sandbox processes seen while sampling (bwrap and Node per child); only sampleTree counts them. */
+  sandboxProcesses?: number;
+  /** sampleTree's own CPU (reading /proc), ms: part of the sampling process's time. */
+  samplingMs?: number;
 };
 
 const noThreads = (): WorkerThreads => ({ main: 0, grading: 0, v8Helpers: 0, other: 0 });
@@ -168,21 +172,32 @@ export function reapedChildrenMs(): number {
  * most one interval of a child's life).
  */
 export function sampleTree(roots: number[], everyMs = 100): { stop(): CpuByClass } {
-  const first = snapshotTree(roots);
+  let samplingMs = 0;
+  const timed = () => {
+    const c0 = process.cpuUsage();
+    const snap = snapshotTree(roots);
+    const c = process.cpuUsage(c0);
+    samplingMs += (c.user + c.system) / 1000;
+    return snap;
+  };
+  const first = timed();
   const last = new Map(first.procs);
   const timer = setInterval(() => {
-    for (const [pid, p] of snapshotTree(roots).procs) last.set(pid, p);
+    for (const [pid, p] of timed().procs) last.set(pid, p);
   }, everyMs);
   return {
     stop() {
       clearInterval(timer);
-      const end = snapshotTree(roots);
+      const end = timed();
       for (const [pid, p] of end.procs) last.set(pid, p);
       const out: CpuByClass = { web: 0, worker: 0, sandbox: 0, esbuild: 0, supervisor: 0, other: 0, wallMs: end.at - first.at, machineBusyMs: end.machineBusyMs - first.machineBusyMs, workerThreads: noThreads() };
       out.sandboxChildren = 0;
+      out.sandboxProcesses = 0;
+      out.samplingMs = samplingMs;
       for (const p of last.values()) {
         const before = first.procs.get(p.pid);
         if (p.sandboxNode && !before) out.sandboxChildren++;
+        if (p.cls === "sandbox" && !before) out.sandboxProcesses++;
         out[p.cls] += p.self - (before?.self ?? 0);
         addThreads(out.workerThreads, p, before);
         // Reaped time of non-sandbox children only (esbuild's service outlives the run; sandbox children are sampled).

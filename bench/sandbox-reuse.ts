@@ -11,7 +11,6 @@
  * and esbuild's, and the sandbox children's (bwrap and Node), sampled from /proc every 50 ms.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "../grader/exercises.ts";
@@ -20,6 +19,7 @@ import { referenceTf } from "../grader/reference/tf.ts";
 import { ChildPool } from "../grader/sandbox/child-pool.ts";
 import { ChildTransport } from "../grader/sandbox/child-transport.ts";
 import { submissionMix } from "./throughput.ts";
+import { sampleTree, snapshotTree } from "./cpu-profile.ts";
 
 
 const EXERCISES = (process.env.GRADLAB_BENCH_EXERCISES ?? "dense,activations").split(",");
@@ -44,80 +44,10 @@ interface RunFigures {
   load1: number;
 }
 
-/** This process's descendants (children of every thread, recursively), from /proc. */
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const task of tasks) {
-    let kids: string[] = [];
-    try {
-      kids = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-    } catch {
-      /* ended */
-    }
-    for (const k of kids) out.push(Number(k), ...descendants(Number(k)));
-  }
-  return out;
-}
-
-/** utime + stime of a process, ms, and whether it is esbuild's service (else: a sandbox child, bwrap or Node). */
-function procCpu(pid: number): { ms: number; esbuild: boolean } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const esbuild = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("esbuild");
-    return { ms: (Number(f[11]) + Number(f[12])) * 10, esbuild };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * CPU of this process's descendants, sampled every 50 ms (a SIGKILLed child's time reaches no one's
- * cutime: its last sample is kept, losing at most one interval, mostly idle, per child), and the
- * sampling's own CPU, subtracted from this process's.
- */
-function sampleDescendants(): { stop(): { sandboxMs: number; esbuildMs: number; samplingMs: number; sandboxPids: number } } {
-  const first = new Map<number, { ms: number; esbuild: boolean }>();
-  const last = new Map<number, { ms: number; esbuild: boolean }>();
-  let samplingMs = 0;
-  const sample = (into: Map<number, { ms: number; esbuild: boolean }>) => {
-    const c0 = process.cpuUsage();
-    for (const pid of descendants(process.pid)) {
-      const p = procCpu(pid);
-      if (p) into.set(pid, p);
-    }
-    const c = process.cpuUsage(c0);
-    samplingMs += (c.user + c.system) / 1000;
-  };
-  sample(first);
-  const timer = setInterval(() => sample(last), 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample(last);
-      let sandboxMs = 0;
-      let esbuildMs = 0;
-      let sandboxPids = 0;
-      for (const [pid, p] of last) {
-        const d = p.ms - (first.get(pid)?.ms ?? 0);
-        if (p.esbuild) esbuildMs += d;
-        else (sandboxMs += d), sandboxPids++;
-      }
-      return { sandboxMs, esbuildMs, samplingMs, sandboxPids };
-    },
-  };
-}
-
 /** Until every sandbox child of this process has exited (esbuild's service stays). */
 async function noSandboxChildren(): Promise<void> {
   const end = Date.now() + 30_000;
-  const live = () => descendants(process.pid).some((pid) => procCpu(pid)?.esbuild === false);
+  const live = () => [...snapshotTree([process.pid]).procs.values()].some((p) => p.cls === "sandbox");
   while (live() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -133,7 +63,9 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
   let started = 0;
   const pool = new ChildPool({ reuse, prepare: (l, h, r) => (started++, ChildTransport.prepare(l, h, r)) });
   const mix = submissionMix(exercises, n);
-  const sampler = sampleDescendants();
+  // CPU of this process's descendants, sampled every 50 ms (a SIGKILLed child's time reaches no
+  // one's cutime: its last sample is kept), and the sampling's own CPU, subtracted from this process's.
+  const sampler = sampleTree([process.pid], 50);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const verdicts: Record<string, number> = {};
@@ -147,8 +79,9 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
   const own = process.cpuUsage(cpu0);
   const cpu = sampler.stop();
   // The host side of grading (transpile, reference, checks, IPC), less the sampling; and esbuild's service.
-  const hostCpuMs = (own.user + own.system) / 1000 - cpu.samplingMs + cpu.esbuildMs;
-  const childMs = cpu.sandboxMs;
+  const samplingMs = cpu.samplingMs ?? 0;
+  const hostCpuMs = (own.user + own.system) / 1000 - samplingMs + cpu.esbuild;
+  const childMs = cpu.sandbox;
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     reuse,
@@ -162,8 +95,8 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
     childrenStarted: started + pool.stats.cold,
     recycled: pool.reuseStats.recycled,
     killed: pool.reuseStats.killed,
-    sandboxProcesses: cpu.sandboxPids,
-    samplingCpuMs: round(cpu.samplingMs),
+    sandboxProcesses: cpu.sandboxProcesses ?? 0,
+    samplingCpuMs: round(samplingMs),
     load1: round(loadavg()[0]!),
   };
 }

@@ -1,7 +1,7 @@
 /** Per-exercise analytics for staff: pass rate, the distribution of learners' best scores, the checks that fail most and the hints given. */
 import { and, eq, inArray } from "drizzle-orm";
 import { submissionCourses, submissions } from "../../db/schema.ts";
-import type { GradeResult } from "../../lib/result.ts";
+import type { GradeResult, LocalText } from "../../lib/result.ts";
 import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, HttpError, type SessionUser } from "../context.ts";
 import { gradebookParts } from "./gradebook.ts";
@@ -20,7 +20,8 @@ export interface ExerciseAnalytics {
   /** Learners' best raw score as a fraction of full marks, in 10 bins [0, .1), …, [.9, 1]. */
   distribution: number[];
   failingChecks: { name: string; count: number }[];
-  hints: { hint: string; count: number }[];
+  /** The hints given, in English, each with its translatable text (when the grader made it with `en`) for the page to show in the reader's language. */
+  hints: { hint: string; text?: LocalText; count: number }[];
 }
 
 export async function exerciseAnalytics(user: SessionUser, courseId: string, exerciseId: string): Promise<ExerciseAnalytics> {
@@ -41,6 +42,7 @@ export async function exerciseAnalytics(user: SessionUser, courseId: string, exe
   const best = new Map<string, number>();
   const failing = new Map<string, number>();
   const hints = new Map<string, number>();
+  const hintTexts = new Map<string, LocalText>();
   let graded = 0;
   let passedSubs = 0;
   for (const s of subs) {
@@ -52,8 +54,10 @@ export async function exerciseAnalytics(user: SessionUser, courseId: string, exe
     for (const t of (s.result as GradeResult | null)?.tests ?? []) {
       if (t.status !== "failed") continue;
       failing.set(t.name, (failing.get(t.name) ?? 0) + 1);
-      const hint = /\nHint: (.*)$/s.exec(t.output)?.[1]?.trim();
-      if (hint) hints.set(hint, (hints.get(hint) ?? 0) + 1);
+      const hint = t.hint?.trim() || /\nHint: (.*)$/s.exec(t.output)?.[1]?.trim();
+      if (!hint) continue;
+      hints.set(hint, (hints.get(hint) ?? 0) + 1);
+      if (t.text?.hint && !hintTexts.has(hint)) hintTexts.set(hint, t.text.hint);
     }
   }
   const distribution = Array.from({ length: 10 }, () => 0);
@@ -71,6 +75,6 @@ export async function exerciseAnalytics(user: SessionUser, courseId: string, exe
     submissionsPassed: passedSubs,
     distribution,
     failingChecks: top(failing).map(([name, count]) => ({ name, count })),
-    hints: top(hints).map(([hint, count]) => ({ hint, count })),
+    hints: top(hints).map(([hint, count]) => ({ hint, ...(hintTexts.has(hint) ? { text: hintTexts.get(hint) } : {}), count })),
   };
 }

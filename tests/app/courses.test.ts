@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { renderText, templateKey } from "../../lib/messages/text.ts";
+import { graderCatalog } from "../../lib/messages/translations.ts";
 
 process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-courses-"));
 
@@ -179,6 +181,14 @@ describe("courses: assignments, submission rules, late work, gradebook", () => {
     const a = await C.exerciseAnalytics(u.ta, courseA, "dense");
     expect(a).toMatchObject({ learners: 2, attempted: 1, passed: 1, submissions: 3, submissionsPassed: 3 });
     expect(a.distribution[9]).toBe(1);
+
+    // A failed check's hint is counted once per failure and comes with its key, so the page shows it in the reader's language.
+    const hint = "Your output is x·w without the bias b.";
+    const failed = { name: "denseForward matches the reference", status: "failed", score: 0, max_score: 5, output: `wrong\nHint: ${hint}`, hint, text: { hint: { key: templateKey(hint) } } };
+    ctx.db.update(submissions).set({ score: 5, maxScore: 10, verdict: "failed", result: { score: 5, tests: [failed, failed] } as never }).where(eq(submissions.id, ids[0]!)).run();
+    const withHint = await C.exerciseAnalytics(u.ta, courseA, "dense");
+    expect(withHint.hints).toEqual([{ hint, text: { key: templateKey(hint) }, count: 2 }]);
+    expect(renderText(withHint.hints[0]!.text!, graderCatalog("zh-CN", dense.dir))).toBe("你的输出是 x·w，缺少偏置 b。");
   });
 
   it("regrades only this course's learners, and its progress is readable only from this course", async () => {

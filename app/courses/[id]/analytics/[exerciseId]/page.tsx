@@ -5,7 +5,7 @@ import { orNotFound, requireUser } from "../../../../_lib/session.ts";
 import { TopBar } from "../../../../_components/TopBar.tsx";
 import { ColumnChart, HBarChart } from "../../../../_components/course/BarChart.tsx";
 import { graderCatalog } from "../../../../../lib/messages/translations.ts";
-import { renderCheckName } from "../../../../../lib/messages/text.ts";
+import { renderCheckName, renderText } from "../../../../../lib/messages/text.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +20,7 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
   const t = await getTranslations("analytics");
   const common = await getTranslations("common");
   const gradebook = await getTranslations("gradebook");
-  // Check names in the reader's language (the exercise's translations), else English.
+  // Check names and hints in the reader's language (the exercise's translations), else English.
   const ex = await be.findExercise(exerciseId);
   const grader = ex ? graderCatalog(await getLocale(), ex.dir) : {};
   return (
@@ -35,7 +35,7 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ id: 
         <div className="charts card">
           <ColumnChart testid="distribution" title={t("distribution")} values={a.distribution} labels={a.distribution.map((_, i) => `${i * 10}`)} />
           <HBarChart testid="failing-checks" title={t("failingChecks")} rows={a.failingChecks.map((c) => ({ label: renderCheckName(c.name, grader), value: c.count }))} />
-          <HBarChart testid="hints" title={t("hints")} tone="bar-hint" rows={a.hints.map((h) => ({ label: h.hint, value: h.count }))} />
+          <HBarChart testid="hints" title={t("hints")} tone="bar-hint" rows={a.hints.map((h) => ({ label: (h.text && renderText(h.text, grader)) || h.hint, value: h.count }))} />
         </div>
         <p className="muted small"><Link href={`/exercises/${exerciseId}/author`}>{t("authorView")}</Link></p>
       </main>

@@ -11,6 +11,7 @@ import { gradingJobs } from "../db/schema.ts";
 import type { PgBossQueue } from "../grader/queue/pgboss-queue.ts";
 import { instanceName, queueSchema, queueUrl } from "../grader/queue/queue-from-env.ts";
 import type { QueueStats } from "../grader/queue/queue.ts";
+import { text } from "../lib/i18n/server-text.ts";
 import { db, getCatalogue, HttpError, type SessionUser } from "./context.ts";
 
 export interface WorkerSeen {
@@ -62,7 +63,7 @@ function pct(sorted: number[], p: number): number | null {
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export async function queueStatus(user: SessionUser, now = Date.now()): Promise<QueueStatus> {
-  if (user.role !== "admin") throw new HttpError(403, "Only admins can see the grading queue's status.");
+  if (user.role !== "admin") throw new HttpError(403, text("errors.admin.queueOnlyAdmins"));
   const jobs: QueueStats = { queued: 0, leased: 0, done: 0, failed: 0 };
   for (const r of db.select({ state: gradingJobs.state, n: sql<number>`count(*)` }).from(gradingJobs).groupBy(gradingJobs.state).all()) jobs[r.state] = r.n;
   const hourAgo = new Date(now - 3_600_000);

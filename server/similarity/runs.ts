@@ -12,6 +12,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { similarityRuns, submissionCourses, submissions, users } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
+import { text } from "../../lib/i18n/server-text.ts";
 import { db, findExercise, HttpError, type SessionUser } from "../context.ts";
 import { madeIn, requireCourse } from "../courses/roles.ts";
 import { analyse, type SimilarityReport, type Span } from "./analyse.ts";
@@ -60,9 +61,9 @@ function finalSubmissions(courseId: string, exerciseId: string): { id: string; u
 export async function startSimilarity(user: SessionUser, courseId: string, body: unknown): Promise<{ runId: string; total: number }> {
   requireCourse(user, courseId, "staff");
   const exerciseId = (body as { exerciseId?: unknown } | null)?.exerciseId;
-  if (typeof exerciseId !== "string" || !(await findExercise(exerciseId))) throw new HttpError(400, "'exerciseId' must name an exercise of the course.");
+  if (typeof exerciseId !== "string" || !(await findExercise(exerciseId))) throw new HttpError(400, text("errors.similarity.exerciseRequired"));
   const total = finalSubmissions(courseId, exerciseId).length;
-  if (total < 2) throw new HttpError(400, `Only ${total} learner${total === 1 ? " has" : "s have"} submitted '${exerciseId}' in this course: a comparison needs two.`);
+  if (total < 2) throw new HttpError(400, text("errors.similarity.tooFew", { total, exercise: exerciseId }));
   const id = randomUUID();
   db.insert(similarityRuns).values({ id, courseId, exerciseId, state: "queued", total, done: 0, requestedBy: user.id, createdAt: new Date() }).run();
   kick(id);
@@ -142,7 +143,7 @@ export function similarityRunsOf(user: SessionUser, courseId: string): Similarit
 
 function runOf(courseId: string, runId: string): RunRow {
   const run = db.select().from(similarityRuns).where(and(eq(similarityRuns.id, runId), eq(similarityRuns.courseId, courseId))).get();
-  if (!run) throw new HttpError(404, `No similarity check ${runId} in this course.`);
+  if (!run) throw new HttpError(404, text("errors.similarity.noRun", { id: runId }));
   return run;
 }
 
@@ -158,10 +159,10 @@ export function similarityPair(user: SessionUser, courseId: string, runId: strin
   const { course } = requireCourse(user, courseId, "staff");
   const report = runOf(courseId, runId).report as SimilarityReport | null;
   const p = report?.pairs[index];
-  if (!p) throw new HttpError(404, `No pair ${index} in this similarity check.`);
+  if (!p) throw new HttpError(404, text("errors.similarity.noPair", { index }));
   const side = (id: string, spans: Span[]) => {
     const s = db.select({ code: submissions.code, createdAt: submissions.createdAt, email: users.email }).from(submissions).innerJoin(users, eq(users.id, submissions.userId)).where(eq(submissions.id, id)).get();
-    if (!s) throw new HttpError(404, `Submission ${id} is gone.`);
+    if (!s) throw new HttpError(404, text("errors.similarity.submissionGone", { id }));
     return { email: s.email, submissionId: id, createdLocal: formatInZone(s.createdAt, course.timeZone), code: s.code, spans };
   };
   return { exerciseId: report!.pairs.length ? runOf(courseId, runId).exerciseId : "", similarity: p.similarity, longest: p.longest, left: side(p.left, p.fragments.map((f) => f.left)), right: side(p.right, p.fragments.map((f) => f.right)) };

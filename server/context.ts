@@ -5,6 +5,7 @@
 import { openDb, type Db } from "../db/client.ts";
 import { loadCatalogue, type Catalogue, type Exercise } from "../grader/exercises.ts";
 import { createAuth, type Role } from "./auth.ts";
+import { createSessionLookup } from "./session-lookup.ts";
 import { renderText, type Text } from "../lib/i18n/server-text.ts";
 
 export const db: Db = openDb();
@@ -27,14 +28,11 @@ export interface SessionUser {
   role: Role;
 }
 
-/** The signed-in user (cookie or `Authorization: Bearer`), or null. */
-export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
-  // A bearer token (`gradlab token`) keeps the expiry it was issued with: no sliding refresh.
-  const bearer = /^Bearer\s/i.test(headers.get("authorization") ?? "");
-  const s = await auth.api.getSession({ headers, query: bearer ? { disableRefresh: true } : undefined });
-  if (!s) return null;
-  const u = s.user as { id: string; email: string; name: string; role?: string };
-  return { id: u.id, email: u.email, name: u.name, role: (u.role as Role) ?? "learner" };
+const sessions = createSessionLookup(db, auth);
+
+/** The signed-in user (cookie or `Authorization: Bearer`), or null: server/session-lookup.ts. */
+export function sessionUser(headers: Headers): Promise<SessionUser | null> {
+  return sessions.user(headers);
 }
 
 export const canReadAll = (u: SessionUser) => u.role === "instructor" || u.role === "admin";

@@ -1,11 +1,16 @@
 /** The UI language a user chose (users.locale); null until they choose one from the top bar. */
 import { eq } from "drizzle-orm";
+import type { Statement } from "better-sqlite3";
 import { users } from "../db/schema.ts";
 import { availableLocales, matchLocale } from "../lib/i18n/locales.ts";
 import { db, HttpError } from "./context.ts";
 
+// Read on every API request (the language of its answer): prepared once, not rebuilt by drizzle each time.
+let readLocale: Statement<[string]> | undefined;
+
 export function userLocale(userId: string): string | null {
-  return db.select({ locale: users.locale }).from(users).where(eq(users.id, userId)).get()?.locale ?? null;
+  readLocale ??= db.$client.prepare(`SELECT locale FROM users WHERE id = ?`);
+  return (readLocale.get(userId) as { locale: string | null } | undefined)?.locale ?? null;
 }
 
 /** Saves `locale` (one of the folders under messages/) as the user's choice; returns it as spelt there. */

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
+import { LayoutMessages } from "./_i18n/client-messages.tsx";
 import "katex/dist/katex.min.css";
 import "./globals.css";
 
@@ -18,8 +18,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale}>
       <body>
-        {/* Client components get the request's locale and messages from here (app/_i18n/request.ts). */}
-        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        {/* Client components get the request's locale from here, and only the messages the top bar needs:
+            a page's own client components get theirs from its <ClientMessages> (app/_i18n/client-messages.tsx). */}
+        <LayoutMessages>{children}</LayoutMessages>
       </body>
     </html>
   );

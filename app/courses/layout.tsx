@@ -1,0 +1,7 @@
+import type { ReactNode } from "react";
+import { ClientMessages } from "../_i18n/client-messages.tsx";
+
+/** The messages this segment's client components use (see app/_i18n/client-messages.tsx). */
+export default function Layout({ children }: { children: ReactNode }) {
+  return <ClientMessages namespaces={["assignmentEditor", "courseForms", "courses", "exam", "gradebook", "lifecycle", "ltiPassback", "manualGrading", "memberActions", "similarity"]}>{children}</ClientMessages>;
+}

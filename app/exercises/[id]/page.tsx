@@ -11,6 +11,7 @@ import { ExamBanner } from "../../_components/ExamBanner.tsx";
 import { catalogueText } from "../../_i18n/catalogue.ts";
 import { GraderTexts } from "../../_components/GraderTexts.tsx";
 import { exerciseTextCatalog } from "../../_i18n/grader-catalog.ts";
+import { ClientMessages } from "../../_i18n/client-messages.tsx";
 import { renderCheckName } from "../../../lib/messages/text.ts";
 import { staticUrls } from "../../_run/static-manifest.ts";
 import { EarlyRun } from "./EarlyRun.tsx";
@@ -73,19 +74,22 @@ export default async function ExercisePage({ params, searchParams }: { params: P
             {be.isStaffAnywhere(user) && <> · <Link href={`/exercises/${id}/author`} data-testid="author-link">{t("authorView")}</Link></>}
           </p>
         </article>
-        <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, timeZone: r.timeZone, ...r.exam }))} serverNow={Date.now()} />
-        <GraderTexts catalog={graderTexts}>
-        <Workbench
-          exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
-          userId={user.id}
-          draft={be.readDraft(user.id, id)}
-          best={best ? { best: best.best, attempts: best.attempts } : null}
-          run={run}
-          rules={rules}
-          serverNow={Date.now()}
-          assets={assets}
-        />
-        </GraderTexts>
+        {/* Only what the workbench (editor, Run, Submit, results, charts, draft) and the exam banner say in the browser. */}
+        <ClientMessages namespaces={["charts", "courseRules", "diff", "draft", "exam", "results", "runProgress", "workbench"]}>
+          <ExamBanner rules={rules.map((r) => ({ courseTitle: r.courseTitle, timeZone: r.timeZone, ...r.exam }))} serverNow={Date.now()} />
+          <GraderTexts catalog={graderTexts}>
+          <Workbench
+            exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
+            userId={user.id}
+            draft={be.readDraft(user.id, id)}
+            best={best ? { best: best.best, attempts: best.attempts } : null}
+            run={run}
+            rules={rules}
+            serverNow={Date.now()}
+            assets={assets}
+          />
+          </GraderTexts>
+        </ClientMessages>
       </main>
     </>
   );

@@ -34,6 +34,8 @@ async function handle(req: ChildRequest): Promise<unknown> {
       return transport!.put(req.packet);
     case "get":
       return transport!.get(req.handle);
+    case "callMany":
+      return transport!.callMany(req.calls);
     case "logs":
       return transport ? transport.logs() : "";
     case "recycle":

@@ -1,7 +1,7 @@
 /** Messages between the worker and a sandbox child (structured clone over Node's IPC channel). */
 import type { WirePacket } from "../../lib/wire.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { SandboxScripts } from "../../lib/sandbox/transport.ts";
+import type { PacketCall, SandboxScripts } from "../../lib/sandbox/transport.ts";
 
 export type ChildRequest = { id: number } & (
   | { op: "open"; limits: SandboxLimits; scripts: SandboxScripts }
@@ -10,6 +10,8 @@ export type ChildRequest = { id: number } & (
   | { op: "call"; name: string; packet: WirePacket; keep: boolean; returnArgs: boolean }
   | { op: "put"; packet: WirePacket }
   | { op: "get"; handle: number }
+  /** Several calls/reads in order, answered with their packets (see SandboxTransport.callMany). */
+  | { op: "callMany"; calls: PacketCall[] }
   | { op: "logs" }
   /** Between two submissions (child-pool.ts): dispose the isolate, open a fresh one with the harness only. */
   | { op: "recycle"; limits: SandboxLimits; harness: string }

@@ -15,7 +15,7 @@ import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
 import type { ChildReply, ChildRequest, RecycleReport } from "./child-protocol.ts";
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
+import type { LoadOutcome, PacketCall, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { cachedBundle } from "./build-cache.ts";
 
 const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -347,6 +347,18 @@ export class ChildTransport implements SandboxTransport {
 
   async call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
     return (await this.learnerRequest({ op: "call", name, packet, keep, returnArgs } as never, sandboxActivity.running(name))) as WirePacket;
+  }
+
+  /** The calls as ONE request: the child runs each as `call`/`get` would (timed alone) and answers them together. */
+  async callMany(calls: readonly PacketCall[]): Promise<WirePacket[]> {
+    const first = calls[0];
+    const what = first?.op === "call" ? sandboxActivity.running(first.name) : sandboxActivity.reading();
+    const packets = await this.learnerRequest({ op: "callMany", calls } as never, what);
+    if (!Array.isArray(packets) || packets.length === 0 || packets.length > calls.length) {
+      this.violatedProtocol = true;
+      throw new Error("the sandbox process answered a batch of calls with a malformed reply");
+    }
+    return packets as WirePacket[];
   }
 
   async put(packet: WirePacket): Promise<number> {

@@ -9,7 +9,7 @@ import { setFlagsFromString } from "node:v8";
 import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
-import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
+import { runBatch, type LoadOutcome, type PacketCall, type SandboxScripts, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { LEARNER_SCRIPT } from "../../lib/sandbox/names.ts";
 
 export interface SandboxLimits {
@@ -177,6 +177,11 @@ export class IsolateTransport implements SandboxTransport {
         this.fns.call.apply(undefined, [name, packet.json, packet.buffers, keep, returnArgs], { timeout, arguments: { copy: true }, result: { copy: true } }),
       ),
     );
+  }
+
+  /** Several calls in one go (the child answers a batch with one IPC reply); each timed on its own. */
+  callMany(calls: readonly PacketCall[]): Promise<WirePacket[]> {
+    return runBatch(this, calls);
   }
 
   async put(packet: WirePacket): Promise<number> {

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../nd/index.ts";
 import { decode, encode, Handle, wellFormed, type WirePacket } from "../wire.ts";
-import type { RawOutcome, RawSession } from "../checks/learner.ts";
+import { callEachInOrder, type BatchCall, type RawOutcome, type RawSession } from "../checks/learner.ts";
 import { explainMissingGlobal } from "./missing-globals.ts";
 
 /** The trusted scripts a sandbox runs before learner code (built by bundle.ts). */
@@ -16,13 +16,54 @@ export interface SandboxScripts {
 
 export type LoadOutcome = { ok: true; exportsJson: string } | { ok: false; error: { message: string; stack: string } };
 
+/** One request of a batch, encoded (RawSession.callMany). */
+export type PacketCall = { op: "call"; name: string; packet: WirePacket; keep: boolean; returnArgs: boolean } | { op: "get"; handle: number };
+
 export interface SandboxTransport {
   load(script: string): Promise<LoadOutcome>;
   call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket>;
   put(packet: WirePacket): Promise<number>;
   get(id: number): Promise<WirePacket>;
+  /**
+   * Optional: the calls in order, as one request; the packets of those that ran. It stops after a
+   * packet that is not plainly ok, and may stop early (answers past a byte budget): the caller
+   * sends the rest again. Without it, PacketSession sends the calls one by one.
+   */
+  callMany?(calls: readonly PacketCall[]): Promise<WirePacket[]>;
   logs(): Promise<string>;
   dispose(): void;
+}
+
+/** How the harness's encoding of an ok outcome begins (`{ status: "ok", ... }`, status first). */
+const OK_HEAD = encode({ status: "ok" }).json.slice(0, -2);
+
+/**
+ * Whether a packet is plainly an ok outcome. A batch stops after any packet that is not; one
+ * that is ok but unusual only ends its batch early (the host then sends the rest).
+ */
+export function packetIsOk(p: WirePacket): boolean {
+  return typeof p?.json === "string" && p.json.startsWith(OK_HEAD);
+}
+
+/** Answers of one batch beyond this many bytes end it early (one reply stays of bounded size). */
+export const BATCH_REPLY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A batch on the sandbox's side (in the child, or in process): each call exactly as if sent alone
+ * (its own time limit; a limit throws and ends the batch and the submission), stopping after the
+ * first that is not ok or once the answers pass BATCH_REPLY_BYTES.
+ */
+export async function runBatch(t: Pick<SandboxTransport, "call" | "get">, calls: readonly PacketCall[]): Promise<WirePacket[]> {
+  const out: WirePacket[] = [];
+  let bytes = 0;
+  for (const c of calls) {
+    const p = c.op === "get" ? await t.get(c.handle) : await t.call(c.name, c.packet, c.keep, c.returnArgs);
+    out.push(p);
+    if (!packetIsOk(p)) break;
+    bytes += p.json.length * 2 + p.buffers.reduce((n, b) => n + b.byteLength, 0);
+    if (bytes >= BATCH_REPLY_BYTES) break;
+  }
+  return out;
 }
 
 /** Learner text the host shows: at most `max` characters, lone surrogates replaced. Cuts before any other work. */
@@ -106,6 +147,28 @@ export class PacketSession implements RawSession {
 
   async call(name: string, args: unknown[], opts: { keep?: boolean; returnArgs?: boolean }): Promise<RawOutcome> {
     return this.decodeOutcome(await this.transport.call(name, encode(args), !!opts.keep, !!opts.returnArgs));
+  }
+
+  /** See RawSession.callMany: one request to the transport (several when its answers were cut short). */
+  async callMany(calls: readonly BatchCall[]): Promise<RawOutcome[]> {
+    if (!this.transport.callMany) return callEachInOrder(this, calls);
+    let rest: PacketCall[] = calls.map((c) =>
+      c.op === "get" ? { op: "get", handle: c.handle.id } : { op: "call", name: c.name, packet: encode(c.args), keep: !!c.keep, returnArgs: !!c.returnArgs },
+    );
+    const outcomes: RawOutcome[] = [];
+    while (rest.length > 0) {
+      const packets = await this.transport.callMany(rest);
+      if (!Array.isArray(packets) || packets.length === 0 || packets.length > rest.length) {
+        throw new Error(`the sandbox answered a batch of ${rest.length} calls with ${Array.isArray(packets) ? packets.length : "no list of"} results`);
+      }
+      for (const p of packets) {
+        const o = this.decodeOutcome(p);
+        outcomes.push(o);
+        if (o.status !== "ok") return outcomes;
+      }
+      rest = rest.slice(packets.length);
+    }
+    return outcomes;
   }
 
   async put(value: unknown): Promise<Handle> {

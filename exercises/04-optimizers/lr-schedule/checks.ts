@@ -27,8 +27,12 @@ async function expectSchedule(ctx: CheckContext, name: Name, h: H, steps: number
   ctx.describe(describeKind(name, h, steps));
   const expected = hostAnswer(expectedSchedule(name, h, steps));
   const got: number[] = [];
+  // One batch for every step (one sandbox crossing); read in order, as sequential calls would be.
+  const answers = await ctx.learner.callMany(name, steps.map((s) => [s, h]));
   for (const [k, s] of steps.entries()) {
-    const v = await ctx.learner.call(name, s, h);
+    const answer = answers[k];
+    if (answer.status === "rejected") throw answer.reason;
+    const v = answer.value;
     if (typeof v === "number" && !Number.isFinite(v)) {
       throw new CheckFailure(en`${name}(${s}, h) returned ${v} with h = ${describeH(h)}; expected ${fmt(expected[k])}.`, {
         hint: en`A division by zero: warmupSteps can be 0 (divide by it only while step < warmupSteps), and totalSteps can equal warmupSteps (hence max(1, totalSteps - warmupSteps)).`,

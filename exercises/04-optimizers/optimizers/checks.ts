@@ -140,12 +140,26 @@ function plotData(expected: Trajectory, got: Trajectory) {
   };
 }
 
-async function readParams(ctx: CheckContext, handles: Handle[], run: Run, t: number): Promise<Tensor[]> {
+/**
+ * Step t of a run and the parameters read back after it, as one batch (one sandbox crossing): the
+ * reads run only if the step did, and their answers are checked in order, as sequential reads were.
+ */
+async function stepAndRead(ctx: CheckContext, run: Run, params: Handle[], state: Handle, t: number): Promise<Tensor[]> {
+  const step = ctx.learner.call(STEP_FN[run.kind], params, run.grads[t - 1], state, run.hs[t - 1]);
+  const reads = params.map((h, i) => ctx.learner.get(h, en`params[${i}] after step ${t}`));
+  const [stepped, ...values] = await Promise.allSettled([step, ...reads]);
+  if (stepped.status === "rejected") throw stepped.reason;
+  return readParams(values, run, t);
+}
+
+function readParams(values: PromiseSettledResult<unknown>[], run: Run, t: number): Tensor[] {
   const out: Tensor[] = [];
-  for (let i = 0; i < handles.length; i++) {
+  for (let i = 0; i < values.length; i++) {
     const label = en`params[${i}] after step ${t}`;
     try {
-      out.push(asTensorResult(label, await ctx.learner.get(handles[i], label), run.p0[i].shape));
+      const read = values[i];
+      if (read.status === "rejected") throw read.reason;
+      out.push(asTensorResult(label, read.value, run.p0[i].shape));
     } catch (e) {
       if (!(e instanceof CheckFailure)) throw e;
       const nonFinite = / contains (NaN|-?Infinity) /.test(e.message);
@@ -185,8 +199,7 @@ function offElements(ref: Trajectory, now: Tensor[], t: number, tol: Tolerance):
 async function finishRun(ctx: CheckContext, run: Run, params: Handle[], state: Handle, got: Trajectory): Promise<void> {
   try {
     for (let t = got.length; t <= run.grads.length; t++) {
-      await ctx.learner.call(STEP_FN[run.kind], params, run.grads[t - 1], state, run.hs[t - 1]);
-      got.push(await readParams(ctx, params, run, t));
+      got.push(await stepAndRead(ctx, run, params, state, t));
     }
   } catch (e) {
     if (!(e instanceof CheckFailure)) throw e;
@@ -219,8 +232,7 @@ async function expectTrajectories(ctx: CheckContext, runs: Run[]): Promise<Check
   for (let t = 1; t <= steps; t++) {
     for (let k = 0; k < runs.length; k++) {
       const run = runs[k];
-      await ctx.learner.call(STEP_FN[run.kind], params[k], run.grads[t - 1], states[k], run.hs[t - 1]);
-      const now = await readParams(ctx, params[k], run, t);
+      const now = await stepAndRead(ctx, run, params[k], states[k], t);
       got[k].push(now);
       const tol = trajectoryTol(run);
       const off = offElements(follows[k], now, t, tol);

@@ -18,7 +18,7 @@
  * docs/sandbox.md has the threat model of reuse.
  */
 import type { SandboxLimits } from "./isolate-transport.ts";
-import type { LoadOutcome, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
+import type { LoadOutcome, PacketCall, SandboxScripts, SandboxTransport } from "../../lib/sandbox/transport.ts";
 import type { WirePacket } from "../../lib/wire.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
@@ -97,6 +97,10 @@ export class PooledSandbox implements SandboxTransport {
 
   call(name: string, packet: WirePacket, keep: boolean, returnArgs: boolean): Promise<WirePacket> {
     return this.watch(() => this.child.call(name, packet, keep, returnArgs));
+  }
+
+  callMany(calls: readonly PacketCall[]): Promise<WirePacket[]> {
+    return this.watch(() => this.child.callMany(calls));
   }
 
   put(packet: WirePacket): Promise<number> {

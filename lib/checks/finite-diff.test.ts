@@ -3,6 +3,7 @@ import { Tensor } from "../nd/index.ts";
 import { Rng } from "../nd/random.ts";
 import { expectBackwardMatchesForward, expectGradMatchesForward } from "./finite-diff.ts";
 import { CheckFailure } from "./failure.ts";
+import { callEachInOrder, Learner, type BatchCall, type RawOutcome, type RawSession } from "./learner.ts";
 
 /** Layer norm of one row (no affine), computed in float32 (every step rounded, as Float32Array does) or float64. */
 function layerNorm(x: Float64Array, round: (v: number) => number): Float64Array {
@@ -177,5 +178,45 @@ describe("finite differences: what a failure says", () => {
       expectBackwardMatchesForward({ grads: { dx: "x" } as const, inputs: { x }, forward: async (i: { x: Tensor }) => i.x, forwardLabel: "idForward", backward: { dx: new Tensor(new Float64Array(2), [2]) }, dy: ones }),
     );
     expect(f?.message).toBe("dx has shape [2], expected [3].");
+  });
+});
+
+describe("finite differences through a sandboxed learner", () => {
+  /** A learner whose `layerNormForward` is the float64 layer norm; counts crossings and calls. */
+  function sandboxed(batches: boolean, throwAtCall?: number) {
+    const counts = { crossings: 0, calls: 0 };
+    const base = spec((v) => v, "float64");
+    const call = async (_name: string, args: unknown[]): Promise<RawOutcome> => {
+      counts.calls++;
+      if (counts.calls === throwAtCall) return { status: "threw", error: { name: "Error", message: "probe failed" } };
+      return { status: "ok", value: await base.forward(args[0] as Tensor) };
+    };
+    const raw: RawSession = {
+      call: (n, a) => (counts.crossings++, call(n, a)),
+      put: async () => {
+        throw new Error("unused");
+      },
+      get: async () => ({ status: "missing", type: "undefined" }),
+      ...(batches ? { callMany: (cs: readonly BatchCall[]) => (counts.crossings++, callEachInOrder({ call, get: raw.get }, cs)) } : {}),
+    };
+    const learner = new Learner(raw);
+    return { counts, run: () => expectGradMatchesForward({ ...base, forward: (x) => learner.call("layerNormForward", x) }) };
+  }
+
+  it("sends every probe of a gradient as one batch: 2 crossings instead of 25, the same verdict", async () => {
+    const batched = sandboxed(true);
+    const sequential = sandboxed(false);
+    expect(await failure(batched.run())).toBeUndefined();
+    expect(await failure(sequential.run())).toBeUndefined();
+    expect(sequential.counts).toEqual({ crossings: 25, calls: 25 });
+    expect(batched.counts).toEqual({ crossings: 2, calls: 25 });
+  });
+
+  it("a probe that throws stops the batch there and is the failure reported", async () => {
+    for (const batches of [true, false]) {
+      const s = sandboxed(batches, 6);
+      expect((await failure(s.run()))?.message).toBe("layerNormForward(…) threw Error: probe failed");
+      expect(s.counts.calls).toBe(6);
+    }
   });
 });

@@ -7,11 +7,19 @@
  * (learner, exercise) whose recorded score changed gets a row in the passback outbox's intake
  * (lti_score_changes), exactly as a trigger writes it. The relay (server/lti/outbox.ts) then
  * sends the score the gradebook records when it sends. A score that did not change sends nothing.
+ * A whole-assignment link whose exercises the edit changed is re-armed for each LMS learner: its
+ * sum and maximum change even where no exercise's score does (a passback row is matched to links
+ * by the exercises they grade *now*, so the removed exercise's change would reach no link).
+ * A link whose assignment lost every exercise (or was deleted) sends nothing: the LMS keeps the
+ * last score it was sent, and the instructor removes that column in the LMS.
  */
-import { eq, inArray } from "drizzle-orm";
-import { ltiAccounts, ltiContexts, ltiScoreChanges } from "../../db/schema.ts";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { ltiAccounts, ltiContexts, ltiResourceLinks, ltiScoreChanges } from "../../db/schema.ts";
 import type { Catalogue } from "../../grader/exercises.ts";
 import { db, getCatalogue } from "../context.ts";
+import { exercisesOfLink } from "../lti/contexts.ts";
+import { platformById } from "../lti/platforms.ts";
+import { armPassback } from "../lti/outbox.ts";
 import { gradebookPartsWith } from "./gradebook.ts";
 
 /** `userId` → exercise id → the gradebook's recorded score (null: nothing graded). */
@@ -30,6 +38,17 @@ function lmsRecordedScores(cat: Catalogue, courseId: string, onlyUserId?: string
   return out;
 }
 
+/** The course's whole-assignment links: the exercises each grades (sorted, joined: compared as text) and its platform. */
+function assignmentLinks(courseId: string): Map<string, { exercises: string; platformId: string }> {
+  const links = db
+    .select({ link: ltiResourceLinks, platformId: ltiContexts.platformId })
+    .from(ltiResourceLinks)
+    .innerJoin(ltiContexts, eq(ltiContexts.id, ltiResourceLinks.contextRowId))
+    .where(and(eq(ltiContexts.courseId, courseId), isNotNull(ltiResourceLinks.assignmentId)))
+    .all();
+  return new Map(links.map(({ link, platformId }) => [link.id, { exercises: [...exercisesOfLink(db, link)].sort().join("\n"), platformId }]));
+}
+
 /**
  * Run `edit` (synchronous: it is part of one immediate transaction with the two reads) and queue
  * a passback for every LMS learner's exercise whose recorded score it changed. Returns `edit`'s result.
@@ -41,8 +60,15 @@ export async function followedByLms<T>(courseId: string, edit: () => T, onlyUser
       // A course no LMS course maps to has no scores to send: the edit alone.
       if (!db.select({ id: ltiContexts.id }).from(ltiContexts).where(eq(ltiContexts.courseId, courseId)).get()) return edit();
       const before = lmsRecordedScores(cat, courseId, onlyUserId);
+      const linksBefore = assignmentLinks(courseId);
       const result = edit();
       const after = lmsRecordedScores(cat, courseId, onlyUserId);
+      for (const [linkId, { exercises, platformId }] of assignmentLinks(courseId)) {
+        if (!exercises || exercises === linksBefore.get(linkId)?.exercises) continue;
+        const issuer = platformById(db, platformId)?.issuer;
+        const onPlatform = (userId: string) => !!issuer && !!db.select({ id: ltiAccounts.userId }).from(ltiAccounts).where(and(eq(ltiAccounts.userId, userId), eq(ltiAccounts.issuer, issuer))).get();
+        for (const userId of after.keys()) if (onPlatform(userId)) armPassback(db, linkId, userId, now, now);
+      }
       const changed: (typeof ltiScoreChanges.$inferInsert)[] = [];
       for (const [userId, scores] of after) {
         for (const [exerciseId, score] of scores) {

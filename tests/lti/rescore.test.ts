@@ -1,7 +1,8 @@
 // Scores that change without a verdict follow to the LMS (issue 16.4): an instructor's edit of an
 // assignment's due date or late policy, and an extension, re-post the scores they change, and
 // only those; an edit that changes no recorded score (a title, a cool-down, a learner with
-// nothing late) posts nothing.
+// nothing late) posts nothing. A whole-assignment link re-posts when the assignment's exercises
+// change (its sum and maximum move although no exercise's score did).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatInTimeZone } from "date-fns-tz";
 import { ROLE } from "./platform.ts";
@@ -32,11 +33,17 @@ const userOf = (sub: string): User => {
 const local = (d: Date) => formatInTimeZone(d, "UTC", "yyyy-MM-dd'T'HH:mm");
 const edit = (body: Record<string, unknown>) => C.updateAssignment(users.prof, courseId, assignmentId, body);
 const extend = (who: User, until: Date | null) => C.setExtension(users.prof, courseId, assignmentId, { email: who.email, until: until ? local(until) : "" });
-/** The scores the relay posts now: [LMS user id, score given]. */
-async function posted(): Promise<[string, number][]> {
+/** The scores the relay posts now: [LMS user id, score given] (to `toLineItem`, the dense link's line item unless told). */
+async function posted(toLineItem?: string): Promise<[string, number][]> {
   const before = services.scores.length;
   await relayOnce(B.db);
-  return services.scores.slice(before).map((s) => [s.userId, s.scoreGiven]);
+  return services.scores.slice(before).filter((s) => s.lineItem === (toLineItem ?? lineItem)).map((s) => [s.userId, s.scoreGiven]);
+}
+/** Every score the relay posts now: [line item, LMS user id, given, maximum]. */
+async function postedAll(): Promise<[string, string, number, number][]> {
+  const before = services.scores.length;
+  await relayOnce(B.db);
+  return services.scores.slice(before).map((s) => [s.lineItem, s.userId, s.scoreGiven, s.scoreMaximum]);
 }
 const pct = (f: number) => Math.round(points * f * 1000) / 1000;
 
@@ -98,5 +105,37 @@ describe("edits that change recorded scores re-post them to the LMS", () => {
     expect(await posted()).toEqual([["stu-bo", pct(0.9)]]);
     await extend(users.bo, null);
     expect(await posted()).toEqual([]);
+  });
+});
+
+describe("a whole-assignment link follows the assignment's exercises", () => {
+  it("adding an exercise re-posts the link's sum with the new maximum; removing it again re-posts without it; the per-exercise link posts nothing", async () => {
+    const other = "mse";
+    const otherPoints = (await B.findExercise(other))!.points;
+    const wholeItem = services.addLineItem({ label: "Layers (all)", scoreMaximum: points, resourceLinkId: "link-all" });
+    const claims = services.launchClaims({ resourceLinkId: "link-all", lineItem: wholeItem, nrps: false });
+    await T.launch({ sub: "stu-ada", roles: [ROLE.learner], email: "ada@uni.edu", name: "Ada", custom: { assignment: assignmentId }, claims });
+    expect(await postedAll()).toEqual([]);
+    const adaScore = pct(1); // Ada's extension makes her on time (the test above)
+    const boScore = pct(0.9);
+
+    await edit({ exerciseIds: [EX, other], cooldownSeconds: "" });
+    expect((await postedAll()).sort()).toEqual([
+      [wholeItem, "stu-ada", adaScore, points + otherPoints],
+      [wholeItem, "stu-bo", boScore, points + otherPoints],
+    ]);
+    // A verdict on the added exercise reaches the whole link (and no per-exercise link).
+    expect(C.submitInCourses(users.ada, (await B.findExercise(other))!, "// full marks").ok).toBe(true);
+    T.grade(otherPoints, otherPoints, other);
+    expect(await postedAll()).toEqual([[wholeItem, "stu-ada", adaScore + otherPoints, points + otherPoints]]);
+
+    await edit({ exerciseIds: [EX] });
+    expect((await postedAll()).sort()).toEqual([
+      [wholeItem, "stu-ada", adaScore, points],
+      [wholeItem, "stu-bo", boScore, points],
+    ]);
+    // Nothing changed the second time: nothing posted.
+    await edit({ exerciseIds: [EX] });
+    expect(await postedAll()).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@
  * Run usable (the Run button enabled), and the first Run's result after clicking Run at once
  * (the exercise's starter code).
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,13 @@ export interface VisitFigures {
   notModified: number;
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
+  /** Answered by the page's service worker (public/gradlab-sw.js) from its cache or via its own fetch. */
+  fromServiceWorker: number;
+  /**
+   * CPU the browser spent on the visit, all its processes (launch to close, the Run and the
+   * 1.5 s settle included): less sensitive to other jobs on the machine than the times. Linux only.
+   */
+  browserCpuMs: number | null;
   /** The page's HTML began to arrive (the server's render and the round trip: Navigation Timing's responseStart). */
   ttfbMs: number | null;
   /** The HTML was parsed (DOMContentLoaded). */
@@ -97,6 +104,17 @@ const PROBE = `(() => {
 
 type Probe = { boot?: number; editor?: number; run?: number; clicked?: number; result?: number };
 
+/** CPU ms of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime): the browser, once closed. */
+function reapedChildrenCpuMs(): number | null {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /s, "").split(" ");
+    // After "(comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function launch(profile: string): Promise<BrowserContext> {
   const { chromium } = await import("playwright-core");
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 } });
@@ -114,13 +132,15 @@ async function signIn(page: Page, url: string, who: { email: string; password: s
 
 /** One visit to the exercise page in a browser on `profile` (signed in first when the profile has no session). */
 async function visit(profile: string, server: Started, exercise: string): Promise<VisitFigures> {
+  const cpuBefore = reapedChildrenCpuMs();
   const ctx = await launch(profile);
+  let figures: VisitFigures;
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const who = await page.request.get(`${server.url}/exercises/${exercise}`, { maxRedirects: 0 });
     if (who.status() !== 200) await signIn(page, server.url, server.learner);
     await page.goto("about:blank");
-    const transfers: Promise<VisitFigures["largest"][number] & { fromCache: boolean }>[] = [];
+    const transfers: Promise<VisitFigures["largest"][number] & { fromCache: boolean; fromServiceWorker: boolean }>[] = [];
     ctx.on("requestfinished", (req) =>
       transfers.push(
         (async () => {
@@ -136,6 +156,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
             encoding: headers["content-encoding"] ?? "",
             cacheControl: headers["cache-control"] ?? "",
             fromCache,
+            fromServiceWorker: !!res?.fromServiceWorker(),
           };
         })(),
       ),
@@ -152,11 +173,13 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
     const all = await Promise.all(transfers);
-    return {
+    figures = {
       bytes: all.reduce((n, t) => n + t.bytes, 0),
       requests: all.length,
       notModified: all.filter((t) => t.status === 304).length,
       fromCache: all.filter((t) => t.fromCache).length,
+      fromServiceWorker: all.filter((t) => t.fromServiceWorker).length,
+      browserCpuMs: null,
       ttfbMs: nav ? Math.round(nav.ttfb) : null,
       domReadyMs: nav ? Math.round(nav.domReady) : null,
       bootMs: p.boot === undefined ? null : Math.round(p.boot),
@@ -164,11 +187,14 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
-      largest: all.sort((a, b) => b.bytes - a.bytes).map(({ fromCache: _, ...t }) => t),
+      largest: all.sort((a, b) => b.bytes - a.bytes).map(({ fromCache: _, fromServiceWorker: __, ...t }) => t),
     };
   } finally {
     await ctx.close();
   }
+  const cpuAfter = reapedChildrenCpuMs();
+  figures.browserCpuMs = cpuBefore === null || cpuAfter === null ? null : Math.round(cpuAfter - cpuBefore);
+  return figures;
 }
 
 const round = (x: number | null) => (x === null ? null : Math.round(x));
@@ -190,7 +216,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, ${f.fromServiceWorker} from the service worker, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

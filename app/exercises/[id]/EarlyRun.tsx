@@ -1,7 +1,9 @@
 /**
  * What the exercise page starts before it hydrates (server component): the browser fetches and
  * compiles Monaco's entry while Next's scripts load (modulepreload), and an inline script starts
- * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both.
+ * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both. Once the
+ * page has loaded, a second inline script registers the service worker that installs the big
+ * hashed assets for the next visits (public/gradlab-sw.js, ./service-worker.ts).
  */
 import { headers } from "next/headers";
 import { preloadModule } from "react-dom";
@@ -9,11 +11,21 @@ import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
 import type { StaticUrls } from "../../_run/static-urls.ts";
+import { SERVICE_WORKER_SCOPE, serviceWorkerUrl } from "./service-worker.ts";
 
 /** The page's CSP nonce (server/request-guard.ts puts the policy on the request for Next). */
 async function cspNonce(): Promise<string | undefined> {
   const csp = (await headers()).get("content-security-policy") ?? "";
   return /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+}
+
+/**
+ * Registers the service worker after the page's load, when the browser is idle: its install then
+ * reads the files this visit already put in the HTTP cache instead of competing with the page.
+ */
+export function registerServiceWorkerScript(url: string, scope: string): string {
+  const args = JSON.stringify([url, scope]).replace(/</g, "\\u003c");
+  return `(function(a){if(!("serviceWorker"in navigator))return;var r=function(){navigator.serviceWorker.register(a[0],{scope:a[1]}).catch(function(){})};var i=function(){(window.requestIdleCallback||setTimeout)(r,{timeout:5000})};if(document.readyState==="complete")i();else addEventListener("load",i)})(${args});`;
 }
 
 export async function EarlyRun(props: {
@@ -27,8 +39,14 @@ export async function EarlyRun(props: {
   if (!assets) return null;
   const nonce = await cspNonce();
   preloadModule(`${assets.monaco}editor.js`, { as: "script", nonce });
-  if (!run.run) return null;
+  const sw = <script nonce={nonce} dangerouslySetInnerHTML={{ __html: registerServiceWorkerScript(serviceWorkerUrl(assets), SERVICE_WORKER_SCOPE) }} />;
+  if (!run.run) return sw;
   const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
   const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });
-  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
+  return (
+    <>
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />
+      {sw}
+    </>
+  );
 }

@@ -57,6 +57,11 @@ function OneCourse({ r, now, myZone }: { r: ExerciseCourseRules; now: number; my
       <div className="rules-head">
         <b>{r.assignmentTitle}</b> <span className="muted">· {r.courseTitle}</span>
       </div>
+      {r.leftLms && (
+        <p className="rules-late" role="note" data-testid="rule-left-lms">
+          {t("leftLms")}
+        </p>
+      )}
       <dl>
         <dt>{t("due")}</dt>
         <dd>

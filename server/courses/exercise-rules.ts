@@ -9,7 +9,7 @@ import { policyText } from "./assignments.ts";
 import { gradebookParts } from "./gradebook.ts";
 import { examWindow } from "./exam.ts";
 import { madeIn } from "./roles.ts";
-import { attemptsInCourse, learnerAssignments } from "./submission-gate.ts";
+import { attemptsInCourse, learnerAssignments, leftLmsCourse } from "./submission-gate.ts";
 
 /** One submission as a course records it. */
 export interface SubmissionStanding {
@@ -48,6 +48,8 @@ export interface ExerciseCourseRules {
   recorded: number | null;
   /** The learner's submissions made in this course, newest first (at most 20). */
   submissions: SubmissionStanding[];
+  /** The learner left this course in their LMS (roster sync): the course takes no more of their submissions (the gate's rule). */
+  leftLms: boolean;
   /** Exam mode (exam.ts): scores withheld until feedbackAt; a time window from the first open. */
   exam: { feedbackAt: number | null; feedbackLocal: string | null; minutes: number | null; endsAt: number | null; endsLocal: string | null };
 }
@@ -93,6 +95,7 @@ export async function exerciseCourseRules(user: SessionUser, exerciseId: string,
       cooldownSeconds: r.a.cooldownSeconds,
       attempts: { used: standing.used, max: standing.max, left: standing.left, retryAt: standing.retryAt?.getTime() ?? null },
       counted: COUNTED_ATTEMPT,
+      leftLms: leftLmsCourse(user.id, r.courseId),
       recorded: table[0]?.cells[exerciseId]?.best ?? null,
       submissions: subs.map((s) => {
         const counts = countsAsAttempt(s);

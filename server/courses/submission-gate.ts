@@ -129,7 +129,7 @@ export function attemptsInCourse(userId: string, exerciseId: string, courseId: s
  * enrolment and work stay; a later sync or launch that lists them makes them active again.
  * Someone who never came through an LMS has no membership row and is not affected.
  */
-function leftLmsCourse(userId: string, courseId: string): boolean {
+export function leftLmsCourse(userId: string, courseId: string): boolean {
   const statuses = db
     .select({ status: ltiMemberships.status })
     .from(ltiMemberships)

@@ -96,10 +96,14 @@ describe("roster sync (NRPS)", () => {
     expect(renderText(refused.text, "zh-CN")).toMatch(/^“Dense”（.*）：你已不在学习管理系统（LMS）的该课程中.*请联系教师/);
     const cySubmissions = () => B.db.select().from(S.submissions).where(eq(S.submissions.userId, cy)).all().length;
     expect(cySubmissions()).toBe(1);
+    // The exercise page says so before the learner tries (the rules card), and stops saying it once they are back.
+    const leftLms = async () => (await C.exerciseCourseRules(cyUser, "dense")).map((r) => r.leftLms);
+    expect(await leftLms()).toEqual([true]);
 
     services.members = roster.map((m) => ({ ...m }));
     expect(await (await sync()).json()).toMatchObject({ members: 6, inactive: 0 });
     expect(membership()).toBe("active");
+    expect(await leftLms()).toEqual([false]);
     expect(C.submitInCourses(cyUser, dense, "// Cy is back").ok).toBe(true);
 
     // A launch from the LMS makes a member active again too.

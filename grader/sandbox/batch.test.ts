@@ -9,7 +9,7 @@ import { IsolateTransport, type SandboxLimits } from "./isolate-transport.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { transpileLearner } from "../../lib/sandbox/transpile.ts";
 import { BATCH_REPLY_BYTES, PacketSession, runBatch, type PacketCall, type SandboxTransport } from "../../lib/sandbox/transport.ts";
-import { callEachInOrder, Learner, type BatchCall, type RawOutcome } from "../../lib/checks/learner.ts";
+import { callEachInOrder, Learner, type BatchCall } from "../../lib/checks/learner.ts";
 import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
 import { encode, type WirePacket } from "../../lib/wire.ts";
 import { Tensor } from "../../lib/nd/index.ts";

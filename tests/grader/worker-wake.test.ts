@@ -75,4 +75,17 @@ describe("wake on a queued job", () => {
     expect(await wake.sleep(HOUR)).toBe("woken");
     wake.close();
   });
+
+  it("every wake is seen, the first (which makes the file) and the later ones (which touch it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gradlab-wake-"));
+    const wake = new WakeWatcher(dir);
+    for (let i = 1; i <= 3; i++) {
+      wake.arm();
+      const before = wake.wakes;
+      wakeWorkers(dir);
+      expect(await wake.sleep(HOUR)).toBe("woken");
+      expect(wake.wakes).toBeGreaterThan(before);
+    }
+    wake.close();
+  });
 });

@@ -172,6 +172,14 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     })) as { ttfb: number; domReady: number } | null;
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
+    // A learner stays on the page: give the service worker (when the page registers one) time to finish installing.
+    await page
+      .waitForFunction(
+        async () => !document.documentElement.innerHTML.includes("gradlab-sw.js") || (await navigator.serviceWorker.getRegistration("/exercises/"))?.active?.state === "activated",
+        null,
+        { timeout: 60_000, polling: 250 },
+      )
+      .catch(() => {});
     const all = await Promise.all(transfers);
     figures = {
       bytes: all.reduce((n, t) => n + t.bytes, 0),

@@ -37,6 +37,8 @@ interface RunFigures {
   /** Children handed back for another submission / killed at a submission's end. */
   recycled: number;
   killed: number;
+  /** Children started and ended, by why (ChildPool.why). */
+  why: ChildPool["why"];
   /** Sandbox processes seen (bwrap and Node per child). */
   sandboxProcesses: number;
   /** CPU of the sampling itself, taken out of hostCpuMs. */
@@ -95,6 +97,7 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
     childrenStarted: started + pool.stats.cold,
     recycled: pool.reuseStats.recycled,
     killed: pool.reuseStats.killed,
+    why: pool.why,
     sandboxProcesses: cpu.sandboxProcesses ?? 0,
     samplingCpuMs: round(samplingMs),
     load1: round(loadavg()[0]!),

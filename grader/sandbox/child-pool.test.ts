@@ -1,5 +1,8 @@
 // The warm pool of sandbox children, and the harness's WebAssembly matmul kernel as learner code sees it.
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadCatalogue } from "../exercises.ts";
+import { gradeCode } from "../grade.ts";
 import { ChildPool, PooledSandbox, sandboxReuse } from "./child-pool.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { harnessScript } from "./bundle.ts";
@@ -301,6 +304,34 @@ describe("a sandbox child serving several submissions (GRADLAB_SANDBOX_REUSE)", 
     expect(pidOf(b.t)).toBe(pidOf(a.t));
     expect(b.out).toMatchObject({ status: "threw", error: { message: expect.stringContaining("the driver has no driver:twice") } });
   }, 120_000);
+
+  it("the bench's layer mix, graded as the worker grades it: one child per limits, started once, none retired", async () => {
+    // Two limits in this mix (5 s and 10 s). Before: a spare was started beside each cold child (and
+    // killed after one use), and children were retired for address-space growth (glibc's malloc
+    // arenas) every 2-12 submissions.
+    const ids = ["dense", "conv2d", "softmax-cross-entropy", "optimizers", "activations", "lr-schedule"];
+    const exercises = await Promise.all(ids.map(async (id) => (await loadCatalogue(undefined, { only: id })).exercises.find((e) => e.id === id)!));
+    const pool = new ChildPool({ reuse: 32 });
+    pools.push(pool);
+    const statuses: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const ex of exercises) {
+        const sandboxes = pool.submission();
+        let clean = false;
+        try {
+          const r = await gradeCode(ex, readFileSync(ex.files.solution, "utf8") + `\n// submission ${round}\n`, { openTransport: sandboxes.open });
+          clean = r.status === "passed" || r.status === "failed";
+          statuses.push(r.status);
+        } finally {
+          sandboxes.settle(clean);
+        }
+      }
+    }
+    expect(statuses).toEqual(Array(18).fill("passed"));
+    expect(pool.why.started).toEqual({ "cold: no child was waiting": 2 });
+    expect(pool.why.ended).toEqual({});
+    expect(pool.reuseStats).toEqual({ recycled: 18, killed: 0 });
+  }, 240_000);
 
   it("GRADLAB_SANDBOX_REUSE=1 (and open() without a verdict) give one process per submission", async () => {
     expect(sandboxReuse({})).toBe(32);

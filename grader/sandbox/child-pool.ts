@@ -42,6 +42,19 @@ export interface ChildPoolOptions {
   maxAgeMs?: number;
   /** Start children (tests can substitute). */
   prepare?: (limits: SandboxLimits, harness: string, reusable: boolean) => Promise<ChildTransport>;
+  /** Told why each child is started and why each one ends (GRADLAB_DEBUG_POOL=1 logs them to stderr). */
+  onEvent?: (e: PoolEvent) => void;
+}
+
+/** Why a child was started, or why one ended: the pool's accounting (bench/sandbox-reuse.ts prints it). */
+export interface PoolEvent {
+  kind: "started" | "ended";
+  why: string;
+  key: string;
+  /** Submissions the child had served when it ended. */
+  served?: number;
+  /** What the child reported (a retirement's figures). */
+  detail?: string;
 }
 
 interface Slot {
@@ -168,6 +181,9 @@ export class ChildPool {
   readonly stats = { warm: 0, cold: 0 };
   /** Children handed back for another submission, and children killed when their submission ended (abnormal, last use, too old, retired). */
   readonly reuseStats = { recycled: 0, killed: 0 };
+  /** Children started and ended, by why (see PoolEvent). */
+  readonly why: { started: Record<string, number>; ended: Record<string, number> } = { started: {}, ended: {} };
+  private readonly onEvent: ((e: PoolEvent) => void) | undefined;
 
   constructor(opts: ChildPoolOptions = {}) {
     this.size = Math.max(0, opts.size ?? 1);
@@ -176,6 +192,13 @@ export class ChildPool {
     this.reuse = this.size === 0 ? 1 : Math.max(1, Math.floor(opts.reuse ?? 1));
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_SANDBOX_MAX_AGE_MS;
     this.prepareChild = opts.prepare ?? ChildTransport.prepare;
+    this.onEvent = opts.onEvent ?? (process.env.GRADLAB_DEBUG_POOL === "1" ? (e) => process.stderr.write(`sandbox pool: ${JSON.stringify(e)}\n`) : undefined);
+  }
+
+  private record(e: PoolEvent): void {
+    const counts = this.why[e.kind];
+    counts[e.why] = (counts[e.why] ?? 0) + 1;
+    this.onEvent?.(e);
   }
 
   private get reusable(): boolean {
@@ -185,7 +208,7 @@ export class ChildPool {
   /** Start children for these limits now (e.g. as soon as the CLI knows the exercise). */
   async prewarm(limits: SandboxLimits, harness?: string): Promise<void> {
     this.touch(keyOf(limits));
-    await this.refill(limits, harness ?? (await harnessScript()));
+    await this.refill(limits, harness ?? (await harnessScript()), "prewarm");
   }
 
   /**
@@ -229,9 +252,10 @@ export class ChildPool {
         const c = await slot!.child;
         await c.ready;
         if (c.alive && !c.violated && !this.tooOld(c)) return c;
+        this.record({ kind: "ended", why: !c.alive ? "died while waiting" : c.violated ? "protocol violation while waiting" : "too old", key, served: this.served.get(c) ?? 0 });
         c.dispose();
       } catch {
-        /* failed to start or to recycle: already killed */
+        /* failed to start or to recycle: already killed (and recorded, if by a recycle) */
       }
     }
   }
@@ -241,27 +265,36 @@ export class ChildPool {
     const key = keyOf(limits);
     this.touch(key);
     let t = await this.takeWaiting(key, scripts.harness);
+    const waited = !!t;
+    // None waiting: start one as a pool's child (it may serve later submissions), not a one-off
+    // child with a spare started beside it (two start-ups, one of them killed after one use).
+    if (!t && this.size > 0) t = await this.startNow(key, limits, scripts.harness);
     let served = t ? (this.served.get(t) ?? 0) + 1 : 1;
     // Expected back when this is not its last submission (a clean end returns it); else its successor starts now.
     let expected = !!t && deferred && this.reusable && served < this.reuse;
     if (expected) this.expected.set(key, (this.expected.get(key) ?? 0) + 1);
-    else if (this.refillOnOpen) void this.refill(limits, scripts.harness);
+    else if (this.refillOnOpen) {
+      const why = !t ? "spare: no child was waiting" : !deferred ? "successor of a one-shot open" : !this.reusable ? "successor (no reuse)" : "successor of a child on its last use";
+      void this.refill(limits, scripts.harness, why);
+    }
     if (t && scripts.driver) {
       try {
         await t.loadDriver(scripts.driver);
       } catch {
+        this.record({ kind: "ended", why: "driver failed to load", key, served: served - 1 });
         t.dispose();
         t = undefined;
         if (expected) {
           expected = false;
           this.expected.set(key, this.expected.get(key)! - 1);
-          if (this.refillOnOpen) void this.refill(limits, scripts.harness);
+          if (this.refillOnOpen) void this.refill(limits, scripts.harness, "successor of a child whose driver failed");
         }
       }
     }
-    if (t) this.stats.warm++;
-    else {
-      this.stats.cold++;
+    if (t && waited) this.stats.warm++;
+    else this.stats.cold++;
+    if (!t) {
+      this.record({ kind: "started", why: "cold: no pool child could serve", key });
       t = await ChildTransport.open(limits, scripts, this.reusable);
       served = 1;
     }
@@ -269,6 +302,18 @@ export class ChildPool {
     const s = new PooledSandbox(t, limits, (sandbox, ok) => this.giveBack(sandbox, ok), deferred);
     this.lent.set(s, { key, harness: scripts.harness, limits, expected });
     return s;
+  }
+
+  /** A child started for a submission that found none waiting (undefined if it failed to start). */
+  private async startNow(key: string, limits: SandboxLimits, harness: string): Promise<ChildTransport | undefined> {
+    this.record({ kind: "started", why: "cold: no child was waiting", key });
+    try {
+      const c = await this.prepareChild(limits, harness, this.reusable);
+      await c.ready;
+      return c;
+    } catch {
+      return undefined;
+    }
   }
 
   /** A submission is over: recycle its child for the next one, or kill it (and start a successor if none is on the way). */
@@ -279,28 +324,41 @@ export class ChildPool {
     this.lent.delete(s);
     if (lent.expected) this.expected.set(lent.key, Math.max(0, (this.expected.get(lent.key) ?? 0) - 1));
     const waiting = this.idle.filter((x) => x.key === lent.key).length + (this.expected.get(lent.key) ?? 0);
-    const keep =
-      reusable &&
-      !this.closed &&
-      c.reusable &&
-      (this.served.get(c) ?? 1) < this.reuse &&
-      !this.tooOld(c) &&
-      this.recent.includes(lent.key) &&
-      waiting < this.size;
-    if (!keep) {
+    const served = this.served.get(c) ?? 1;
+    // The first reason that stops the child serving again (none: it is recycled).
+    const end = !reusable
+      ? "abnormal end (or no verdict)"
+      : this.closed
+        ? "pool closed"
+        : !c.reusable
+          ? "one-shot child"
+          : served >= this.reuse
+            ? "last use"
+            : this.tooOld(c)
+              ? "too old"
+              : !this.recent.includes(lent.key)
+                ? "its limits were dropped (least recently used)"
+                : waiting >= this.size
+                  ? "a child with its limits is already waiting"
+                  : undefined;
+    if (end) {
+      this.record({ kind: "ended", why: end, key: lent.key, served });
       c.dispose();
       this.reuseStats.killed++;
-      if (lent.expected && this.refillOnOpen) void this.refill(lent.limits, lent.harness);
+      if (lent.expected && this.refillOnOpen) void this.refill(lent.limits, lent.harness, `successor of a child ended by: ${end}`);
       return;
     }
     this.reuseStats.recycled++;
     const slot: Slot = { key: lent.key, harness: lent.harness, child: c.recycle(lent.harness).then(() => c) };
-    slot.child.catch(() => {
+    slot.child.catch((e: unknown) => {
       // retired (CPU or address space) or failed: its successor starts now
       const i = this.idle.indexOf(slot);
       if (i >= 0) this.idle.splice(i, 1);
       this.reuseStats.killed++;
-      if (this.refillOnOpen) void this.refill(lent.limits, lent.harness);
+      const msg = e instanceof Error ? e.message : String(e);
+      const why = msg.startsWith("retired: address space") ? "retired: address space grew" : msg.startsWith("retired:") ? "retired: CPU used" : "recycle failed";
+      this.record({ kind: "ended", why, key: lent.key, served, detail: msg.slice(0, 200) });
+      if (this.refillOnOpen) void this.refill(lent.limits, lent.harness, `successor of a child ${why}`);
     });
     this.idle.push(slot);
   }
@@ -314,15 +372,17 @@ export class ChildPool {
       for (let k = this.idle.length - 1; k >= 0; k--) {
         if (this.idle[k]!.key !== old) continue;
         const [slot] = this.idle.splice(k, 1);
+        this.record({ kind: "ended", why: "its limits were dropped (least recently used)", key: old });
         void slot!.child.then((c) => c.dispose(), () => {});
       }
     }
   }
 
-  private async refill(limits: SandboxLimits, harness: string): Promise<void> {
+  private async refill(limits: SandboxLimits, harness: string, why: string): Promise<void> {
     const key = keyOf(limits);
     const waiting = () => this.idle.filter((s) => s.key === key).length + (this.expected.get(key) ?? 0);
     while (!this.closed && this.recent.includes(key) && waiting() < this.size) {
+      this.record({ kind: "started", why, key });
       const child = this.prepareChild(limits, harness, this.reusable);
       child.catch(() => {});
       this.idle.push({ key, harness, child });

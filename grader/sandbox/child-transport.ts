@@ -102,9 +102,19 @@ function bwrapArgs(): string[] {
     "--unshare-all", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
     "--die-with-parent", "--new-session", "--clearenv",
     "--setenv", "NODE_CHANNEL_FD", "3", "--setenv", "NODE_CHANNEL_SERIALIZATION_MODE", "advanced",
+    "--setenv", "MALLOC_ARENA_MAX", CHILD_MALLOC_ARENAS,
   );
   return args;
 }
+
+/**
+ * glibc's malloc arenas in the child. By default each thread that allocates (isolated-vm's and
+ * V8's pool threads) may get its own arena, 64 MiB of address space each, up to 8 per core: a
+ * reused child's VmSize then grew by ~300 MB within 2-12 submissions and the pool retired it
+ * (REUSE_ADDRESS_SPACE_SLACK), so the surge started a child every ~4 verdicts. Two arenas keep the
+ * growth within the slack; the limits themselves do not change.
+ */
+const CHILD_MALLOC_ARENAS = "64";
 
 /** RLIMIT_CPU's share for one submission: the learner's CPU budget and 10 s for the harness, IPC and Node. */
 function cpuSecondsPerSubmission(limits: SandboxLimits): number {
@@ -197,7 +207,7 @@ export class ChildTransport implements SandboxTransport {
 
   private static async spawn(limits: SandboxLimits, reusable: boolean): Promise<ChildTransport> {
     const { cmd, args } = childCommand(limits, await sandboxChildScript(), reusable);
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: {}, cwd: "/tmp" });
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: { MALLOC_ARENA_MAX: CHILD_MALLOC_ARENAS }, cwd: "/tmp" });
     return new ChildTransport(child, limits, reusable);
   }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "better-sqlite3";
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
 import type { Exercise } from "./exercises.ts";
@@ -72,8 +72,15 @@ export function selectSubmission(db: Db, id: string): SubmissionRow {
 }
 
 export function selectOptionalSubmission(db: Db, id: string): SubmissionRow | null {
-  return db.select().from(submissions).where(eq(submissions.id, id)).get() ?? null;
+  let q = byIdQueries.get(db.$client);
+  if (!q) byIdQueries.set(db.$client, (q = submissionById(db)));
+  return q.get({ id }) ?? null;
 }
+
+// Read for every GET of a submission and every long poll's answer: built and prepared once per
+// connection (drizzle builds the SQL and SQLite prepares it again on every plain call; issue 19).
+const submissionById = (db: Db) => db.select().from(submissions).where(eq(submissions.id, sql.placeholder("id"))).prepare();
+const byIdQueries = new WeakMap<object, ReturnType<typeof submissionById>>();
 
 /** What a worker needs to grade a stored submission. */
 export interface SubmissionToGrade {

@@ -3,7 +3,7 @@
  * once per process: the database, auth, the catalogue, and the reads and writes the pages and
  * route handlers need. Authorisation decisions live here too, so every caller gets the same.
  */
-import { and, desc, eq, gte, count, max } from "drizzle-orm";
+import { and, desc, eq, gte, count, max, sql } from "drizzle-orm";
 import { drafts, submissions } from "../db/schema.ts";
 import type { Exercise } from "../grader/exercises.ts";
 import { MAX_CODE_BYTES, QueueFullError, maxQueuedPerLearner } from "../grader/intake.ts";
@@ -92,6 +92,10 @@ export type SubmitOutcome = { ok: true; id: string } | { ok: false; status: 400 
 
 const refuse = (status: 400 | 403 | 404 | 413 | 429, t: Text, retryAfter?: number): SubmitOutcome => ({ ok: false, status, error: renderText(t), text: t, ...(retryAfter ? { retryAfter } : {}) });
 
+// The submissions of the last minute, asked on every POST: prepared once (issue 19). A placeholder
+// in a condition is bound as given, so the time goes in as the column stores it (ms).
+let recentQuery: { get(values: { userId: string; sinceMs: number }): { n: number } | undefined } | undefined;
+
 export async function submit(user: SessionUser, body: unknown): Promise<SubmitOutcome> {
   const b = body as { exerciseId?: unknown; code?: unknown } | null;
   if (!b || typeof b !== "object" || typeof b.exerciseId !== "string" || typeof b.code !== "string") {
@@ -102,8 +106,12 @@ export async function submit(user: SessionUser, body: unknown): Promise<SubmitOu
   if (!b.code.trim()) return refuse(400, text("errors.submit.empty", { exports: ex.meta.exports.join(", ") }));
   const bytes = Buffer.byteLength(b.code, "utf8");
   if (bytes > MAX_CODE_BYTES) return refuse(413, text("errors.submit.tooLarge", { bytes, limit: MAX_CODE_BYTES }));
-  const since = new Date(Date.now() - 60_000);
-  const recent = db.select({ n: count(), first: submissions.createdAt }).from(submissions).where(and(eq(submissions.userId, user.id), gte(submissions.createdAt, since))).get();
+  recentQuery ??= db
+    .select({ n: count() })
+    .from(submissions)
+    .where(and(eq(submissions.userId, sql.placeholder("userId")), gte(submissions.createdAt, sql.placeholder("sinceMs"))))
+    .prepare();
+  const recent = recentQuery.get({ userId: user.id, sinceMs: Date.now() - 60_000 });
   if ((recent?.n ?? 0) >= SUBMISSIONS_PER_MINUTE) {
     return refuse(429, text("errors.submit.tooMany", { perMinute: SUBMISSIONS_PER_MINUTE }), 60);
   }

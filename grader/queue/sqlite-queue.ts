@@ -1,5 +1,5 @@
 /** The default queue: a durable table in the SQLite database, shared by every worker process. */
-import { and, count, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { RunResult, Statement } from "better-sqlite3";
 import type { Db } from "../../db/client.ts";
@@ -46,6 +46,7 @@ interface HotStatements {
   finish: Statement<[number, number, string, number]>;
   anyExpired: Statement<[number]>;
   anyQueued: Statement<[]>;
+  waiting: Statement<[string]>;
 }
 
 const OWNED = `id = ? AND lease_owner = ? AND state = 'leased' AND attempts = ?`;
@@ -68,6 +69,8 @@ function hot(db: Db): HotStatements {
       finish: c.prepare(`UPDATE grading_jobs SET state = 'done', finished_at = ? WHERE ${OWNED}`),
       anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
       anyQueued: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'queued' LIMIT 1`),
+      // Asked on every submission (the per-learner cap), in its transaction.
+      waiting: c.prepare(`SELECT count(*) AS n FROM grading_jobs WHERE user_id = ? AND kind = 'grade' AND state IN ('queued', 'leased')`),
     };
     hotStatements.set(c, s);
   }
@@ -102,12 +105,9 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
       .run();
   }
 
-  waiting(tx: SqliteTx, userId: string): number {
-    return tx
-      .select({ n: count() })
-      .from(gradingJobs)
-      .where(and(eq(gradingJobs.userId, userId), eq(gradingJobs.kind, "grade"), inArray(gradingJobs.state, ["queued", "leased"])))
-      .get()?.n ?? 0;
+  /** `tx` is a transaction on this queue's database: the count runs on its connection, inside it. */
+  waiting(_tx: SqliteTx, userId: string): number {
+    return (hot(this.db).waiting.get(userId) as { n: number } | undefined)?.n ?? 0;
   }
 
   /**

@@ -8,7 +8,7 @@
  *     takes no more submissions from them (an extension does not lengthen it).
  * Staff always see everything. The rules are here; the gate and the views call in.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { assignmentOpens, assignments, courseMembers, submissionCourses } from "../../db/schema.ts";
 import { formatInZone } from "../../lib/course/dates.ts";
 import { text, textDate, type ServerText } from "../../lib/i18n/server-text.ts";
@@ -73,10 +73,15 @@ function holdingAssignments(courseIds: string[], exerciseId: string, now: Date):
  * assignments covering it in the courses it was made in, or null when nothing holds it back.
  */
 export function feedbackWithheldUntil(submission: { id: string; exerciseId: string }, now = new Date()): Date | null {
-  const courseIds = db.select({ c: submissionCourses.courseId }).from(submissionCourses).where(eq(submissionCourses.submissionId, submission.id)).all().map((r) => r.c);
+  coursesOfSubmission ??= coursesOfSubmissionQuery();
+  const courseIds = coursesOfSubmission.all({ id: submission.id }).map((r) => r.c);
   const held = holdingAssignments(courseIds, submission.exerciseId, now);
   return held.length ? new Date(Math.max(...held.map((a) => a.feedbackAt!.getTime()))) : null;
 }
+
+// Asked on every read of a submission by a learner: built and prepared once (issue 19).
+const coursesOfSubmissionQuery = () => db.select({ c: submissionCourses.courseId }).from(submissionCourses).where(eq(submissionCourses.submissionId, sql.placeholder("id"))).prepare();
+let coursesOfSubmission: ReturnType<typeof coursesOfSubmissionQuery> | undefined;
 
 /** The exercises whose scores a learner may not see yet (exam-mode assignments of their courses). */
 export function withheldExercises(userId: string, now = new Date()): Set<string> {
@@ -101,16 +106,19 @@ export function withholdFeedback<V extends { id: string; exerciseId: string; sco
 
 // ---- the time window ----------------------------------------------------------------------------
 
+// Asked on every submission (startExamWindows): prepared once (issue 19).
+let learnerAssignmentsQuery: { all(values: { userId: string }): { a: AssignmentRow }[] } | undefined;
+
 /** Starts the learner's window on every timed assignment covering this exercise that they have not opened yet. */
 export function startExamWindows(user: SessionUser, exerciseId: string, now = new Date()): void {
   if (user.role !== "learner") return;
-  const rows = db
+  learnerAssignmentsQuery ??= db
     .select({ a: assignments })
     .from(courseMembers)
     .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
-    .where(and(eq(courseMembers.userId, user.id), eq(courseMembers.role, "learner")))
-    .all();
-  for (const { a } of rows) {
+    .where(and(eq(courseMembers.userId, sql.placeholder("userId")), eq(courseMembers.role, "learner")))
+    .prepare();
+  for (const { a } of learnerAssignmentsQuery.all({ userId: user.id })) {
     if (!a.timeLimitMinutes || !a.exerciseIds.includes(exerciseId) || (a.releaseAt && a.releaseAt > now)) continue;
     db.insert(assignmentOpens).values({ assignmentId: a.id, userId: user.id, openedAt: now }).onConflictDoNothing().run();
   }

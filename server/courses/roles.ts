@@ -7,7 +7,7 @@
  *                 score overrides, archive, export and delete
  * Someone outside a course gets a 404 for it, never its data.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { assignments, courseMembers, courses, submissionCourses, submissions } from "../../db/schema.ts";
 import { text } from "../../lib/i18n/server-text.ts";
 import { db, HttpError, type SessionUser } from "../context.ts";
@@ -67,10 +67,16 @@ export const madeIn = (courseId: string) => and(eq(submissionCourses.submissionI
  */
 export function staffOfSubmission(user: SessionUser, submissionId: string): boolean {
   if (user.role === "admin") return true;
-  return !!db
+  staffQuery ??= staffOfSubmissionQuery();
+  return !!staffQuery.get({ submissionId, userId: user.id });
+}
+
+// Asked on every read of someone else's submission: built and prepared once (issue 19).
+const staffOfSubmissionQuery = () =>
+  db
     .select({ c: submissionCourses.courseId })
     .from(submissionCourses)
     .innerJoin(courseMembers, eq(courseMembers.courseId, submissionCourses.courseId))
-    .where(and(eq(submissionCourses.submissionId, submissionId), eq(courseMembers.userId, user.id), inArray(courseMembers.role, ["ta", "instructor"])))
-    .get();
-}
+    .where(and(eq(submissionCourses.submissionId, sql.placeholder("submissionId")), eq(courseMembers.userId, sql.placeholder("userId")), inArray(courseMembers.role, ["ta", "instructor"])))
+    .prepare();
+let staffQuery: ReturnType<typeof staffOfSubmissionQuery> | undefined;

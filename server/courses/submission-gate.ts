@@ -1,5 +1,5 @@
 /** What a learner may open and submit: the course rules checked for every submission, and the submission stored with its courses. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { assignments, courseMembers, courses, extensions, ltiContexts, ltiMemberships, submissionCourses, submissions } from "../../db/schema.ts";
 import type { Exercise } from "../../grader/exercises.ts";
 import { submitCode } from "../../grader/submissions.ts";
@@ -21,13 +21,8 @@ export interface Covering {
 
 /** Every assignment covering an exercise in the courses where the user is a learner (one per course at most). */
 export function learnerAssignments(userId: string, exerciseId: string): { enrolled: boolean; matching: Covering[] } {
-  const rows = db
-    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title, archivedAt: courses.archivedAt })
-    .from(courseMembers)
-    .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
-    .innerJoin(courses, eq(courses.id, courseMembers.courseId))
-    .where(and(eq(courseMembers.userId, userId), eq(courseMembers.role, "learner")))
-    .all();
+  coveringQuery ??= learnerCoveringQuery();
+  const rows = coveringQuery.all({ userId });
   return { enrolled: rows.length > 0 || isLearnerAnywhere(userId), matching: rows.filter((r) => r.a.exerciseIds.includes(exerciseId)) };
 }
 
@@ -38,8 +33,21 @@ export function exerciseTimeZone(userId: string, exerciseId: string): string | n
 }
 
 function isLearnerAnywhere(userId: string): boolean {
-  return !!db.select({ c: courseMembers.courseId }).from(courseMembers).where(and(eq(courseMembers.userId, userId), eq(courseMembers.role, "learner"))).get();
+  learnerAnywhereQuery ??= db.select({ c: courseMembers.courseId }).from(courseMembers).where(and(eq(courseMembers.userId, sql.placeholder("userId")), eq(courseMembers.role, "learner"))).prepare();
+  return !!learnerAnywhereQuery.get({ userId });
 }
+
+// Asked on every submission and exercise page: built and prepared once (issue 19).
+const learnerCoveringQuery = () =>
+  db
+    .select({ a: assignments, tz: courses.timeZone, courseId: courses.id, courseTitle: courses.title, archivedAt: courses.archivedAt })
+    .from(courseMembers)
+    .innerJoin(assignments, eq(assignments.courseId, courseMembers.courseId))
+    .innerJoin(courses, eq(courses.id, courseMembers.courseId))
+    .where(and(eq(courseMembers.userId, sql.placeholder("userId")), eq(courseMembers.role, "learner")))
+    .prepare();
+let coveringQuery: ReturnType<typeof learnerCoveringQuery> | undefined;
+let learnerAnywhereQuery: { get(values: { userId: string }): unknown } | undefined;
 
 /**
  * Whether a user may open an exercise. A learner enrolled in a course sees only its released

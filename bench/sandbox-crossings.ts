@@ -2,7 +2,8 @@
  * Sandbox crossings and CPU per verdict for the throughput mix (issue 19, batched learner calls):
  * the grading thread's path (gradeCode through the warm child pool, settled by verdict), with every
  * request to a sandbox child counted (call, get, put, and callMany where the code has it) and the
- * CPU of this process (the host side of grading) and of the sandbox children (sampled from /proc).
+ * CPU of this process (the host side of grading) and of the sandbox children (sampled from /proc,
+ * start-ups included).
  * Each run is a fresh process; compare two checkouts side by side by running this file in each.
  *
  *   NODE_OPTIONS=--no-node-snapshot node bench/sandbox-crossings.ts [submissions=40] [--run]
@@ -46,7 +47,8 @@ function counted(t: SandboxTransport): SandboxTransport {
 async function oneRun(n: number) {
   const exercises = await Promise.all(EXERCISES.map(async (id) => (await loadCatalogue(undefined, { only: id })).exercises.find((e) => e.id === id)!));
   await referenceTf();
-  const pool = new ChildPool({});
+  // As the worker's shared pool: one child kept ready, each serving up to GRADLAB_SANDBOX_REUSE (32) submissions.
+  const pool = new ChildPool({ size: 1, reuse: Number(process.env.GRADLAB_SANDBOX_REUSE ?? 32) });
   const mix = submissionMix(exercises, n);
   // Warm-up: module loading, the reference engine, JIT, the pool's first children.
   for (const s of mix.slice(0, exercises.length)) await grade(pool, s.ex, s.code);

@@ -114,7 +114,7 @@ function bwrapArgs(): string[] {
  * (REUSE_ADDRESS_SPACE_SLACK), so the surge started a child every ~4 verdicts. Two arenas keep the
  * growth within the slack; the limits themselves do not change.
  */
-const CHILD_MALLOC_ARENAS = "64";
+const CHILD_MALLOC_ARENAS = "2";
 
 /** RLIMIT_CPU's share for one submission: the learner's CPU budget and 10 s for the harness, IPC and Node. */
 function cpuSecondsPerSubmission(limits: SandboxLimits): number {

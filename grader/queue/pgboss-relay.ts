@@ -173,7 +173,7 @@ export class PgBossRelay {
         tx.update(gradingJobs).set({ startedAt }).where(and(eq(gradingJobs.id, job.id), isNull(gradingJobs.startedAt))).run();
         if (job.kind !== "regrade") tx.update(submissions).set({ startedAt }).where(and(eq(submissions.id, job.submissionId), isNull(submissions.startedAt))).run();
       }
-      storeVerdict(tx, { jobId: job.id, submissionId: job.submissionId, kind: job.kind, allowLower: job.allowLower }, verdict, this.opts.now());
+      storeVerdict(this.db, { jobId: job.id, submissionId: job.submissionId, kind: job.kind, allowLower: job.allowLower }, verdict, this.opts.now());
       return true;
     }, { behavior: "immediate" });
   }

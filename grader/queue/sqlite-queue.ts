@@ -137,10 +137,10 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
 
   complete(job: LeasedJob, result: GradeResult): boolean {
     const s = hot(this.db);
-    return this.db.transaction((tx) => {
+    return this.db.transaction(() => {
       const jobRow = s.ownedJob.get(job.jobId, job.workerId, job.attempt) as { kind: JobKind; allow_lower: number } | undefined;
       if (!jobRow || s.finish.run(this.now(), job.jobId, job.workerId, job.attempt).changes !== 1) return false;
-      storeVerdict(tx, { jobId: job.jobId, submissionId: job.submissionId, kind: jobRow.kind, allowLower: !!jobRow.allow_lower }, result, this.now());
+      storeVerdict(this.db, { jobId: job.jobId, submissionId: job.submissionId, kind: jobRow.kind, allowLower: !!jobRow.allow_lower }, result, this.now());
       return true;
     }, { behavior: "immediate" });
   }
@@ -190,22 +190,42 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
 
 /**
  * Store a job's verdict in the submission's history and, unless a regrade keeps the higher old
- * score, on the submission. The caller has checked (in `tx`) that this job had no verdict yet.
- * Shared by every queue: the verdicts of all of them end up in this database.
+ * score, on the submission. Called inside a transaction on `db` (its statements join it); the
+ * caller has checked in it that this job had no verdict yet. Shared by every queue: the verdicts
+ * of all of them end up in this database. Prepared statements, and the result encoded as JSON
+ * once for both rows: the same rows drizzle wrote, without building and preparing three
+ * statements and encoding the result twice for every verdict (issue 19).
  */
-export function storeVerdict(tx: SqliteTx, job: { jobId: number; submissionId: string; kind: JobKind; allowLower: boolean }, result: GradeResult, nowMs: number): void {
-  const now = new Date(nowMs);
-  const current = tx.select({ score: submissions.score, maxScore: submissions.maxScore, verdict: submissions.verdict }).from(submissions).where(eq(submissions.id, job.submissionId)).get();
+export function storeVerdict(db: Db, job: { jobId: number; submissionId: string; kind: JobKind; allowLower: boolean }, result: GradeResult, nowMs: number): void {
+  const s = verdictStatements(db);
+  const current = s.current.get(job.submissionId) as { score: number | null; maxScore: number | null } | undefined;
   const apply = job.kind !== "regrade" || job.allowLower || !current || !keepsOld(current, result);
-  tx.insert(gradingResults)
-    .values({ submissionId: job.submissionId, jobId: job.jobId, kind: job.kind, exerciseVersion: result.version ?? null, score: result.score, maxScore: result.maxScore, verdict: result.status, result, applied: apply, gradedAt: now })
-    .run();
-  if (apply) {
-    tx.update(submissions)
-      .set({ finishedAt: now, score: result.score, maxScore: result.maxScore, verdict: result.status, result })
-      .where(eq(submissions.id, job.submissionId))
-      .run();
+  const json = JSON.stringify(result);
+  s.insertResult.run(job.submissionId, job.jobId, job.kind, result.version ?? null, result.score, result.maxScore, result.status, json, apply ? 1 : 0, nowMs);
+  if (apply) s.applyResult.run(nowMs, result.score, result.maxScore, result.status, json, job.submissionId);
+}
+
+interface VerdictStatements {
+  current: Statement<[string]>;
+  insertResult: Statement<[string, number, JobKind, string | null, number, number, string, string, number, number]>;
+  applyResult: Statement<[number, number, number, string, string, string]>;
+}
+const verdictStatementsOf = new WeakMap<object, VerdictStatements>();
+
+function verdictStatements(db: Db): VerdictStatements {
+  let s = verdictStatementsOf.get(db.$client);
+  if (!s) {
+    const c = db.$client;
+    s = {
+      current: c.prepare(`SELECT score, max_score AS maxScore FROM submissions WHERE id = ?`),
+      insertResult: c.prepare(
+        `INSERT INTO grading_results (submission_id, job_id, kind, exercise_version, score, max_score, verdict, result, applied, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      applyResult: c.prepare(`UPDATE submissions SET finished_at = ?, score = ?, max_score = ?, verdict = ?, result = ? WHERE id = ?`),
+    };
+    verdictStatementsOf.set(c, s);
   }
+  return s;
 }
 
 /**

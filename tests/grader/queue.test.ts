@@ -39,6 +39,23 @@ describe("SqliteQueue", () => {
     expect((done.result as GradeResult).score).toBe(7);
   });
 
+  it("stores a verdict's rows as drizzle reads them back: the result whole, times, applied, the job", async () => {
+    const { db, queue, tick } = fresh();
+    const id = submitCode(db, await exercise("dense"), "export const x = 1;", "u1");
+    const job = queue.lease("w1", 10_000)!;
+    const at = tick(2_500);
+    const full: GradeResult = { ...result(10), tests: [{ name: "shape", passed: true, message: "ok — 形状正确", points: 10, maxPoints: 10 } as never], stdout: "line 1\n\"quoted\"" };
+    expect(queue.complete(job, full)).toBe(true);
+    const done = selectSubmission(db, id);
+    expect(done).toMatchObject({ score: 10, maxScore: 10, verdict: "passed" });
+    expect(done.finishedAt).toEqual(new Date(at));
+    expect(done.result).toEqual(full);
+    const [h] = gradingHistory(db, id);
+    expect(h).toMatchObject({ submissionId: id, jobId: job.jobId, kind: "grade", exerciseVersion: "v1", score: 10, maxScore: 10, verdict: "passed", applied: true });
+    expect(h!.gradedAt).toEqual(new Date(at));
+    expect(h!.result).toEqual(full);
+  });
+
   it("never leases one job twice, and serves jobs in order", async () => {
     const { db, queue } = fresh();
     const ex = await exercise("dense");

@@ -12,6 +12,7 @@ export * from "./host-answer.ts";
 export * from "./layer-helpers.ts";
 export * from "./learner.ts";
 export * from "./reference.ts";
+export * from "./reference-cache.ts";
 export * from "./results.ts";
 export * from "./tf.ts";
 export * from "./tolerance.ts";

@@ -60,14 +60,19 @@ function describeArg(a: unknown): string | undefined {
  */
 class CaseTracker extends Learner {
   described: string | undefined;
-  lastCall: string | undefined;
+  /** The last call's name and arguments (arrays copied as they were), described only when a hidden check fails. */
+  private last: { name: string; args: unknown[] } | undefined;
   constructor(inner: Learner) {
     super(inner.raw);
   }
   private note(name: string, args: unknown[]): void {
-    const shapes = args.map(describeArg).filter((d): d is string => d !== undefined);
-    const fn = name.startsWith("driver:") ? en`your code` : name;
-    this.lastCall = shapes.length ? en`${fn} with ${shapes.join(", ")}` : fn;
+    this.last = { name, args: args.map((a) => (Array.isArray(a) ? a.slice() : a)) };
+  }
+  private lastCall(): string | undefined {
+    if (!this.last) return undefined;
+    const shapes = this.last.args.map(describeArg).filter((d): d is string => d !== undefined);
+    const fn = this.last.name.startsWith("driver:") ? en`your code` : this.last.name;
+    return shapes.length ? en`${fn} with ${shapes.join(", ")}` : fn;
   }
   override call(name: string, ...args: unknown[]) {
     this.note(name, args);
@@ -83,7 +88,9 @@ class CaseTracker extends Learner {
   }
   /** "" when nothing describes the case. */
   kind(): string {
-    return this.described ?? (this.lastCall ? en`a call of ${this.lastCall}` : "");
+    if (this.described !== undefined) return this.described;
+    const call = this.lastCall();
+    return call ? en`a call of ${call}` : "";
   }
 }
 

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, sameForwardFor, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
 import { wrongDb, wrongDw, type Geometry } from "./mistakes.host.ts";
 
 type Padding = "valid" | "same";
@@ -103,12 +103,12 @@ function tfConv(tf: Tf, x: TF.Tensor, w: TF.Tensor, stride: number, padding: Pad
 const maybeFlip = (tf: Tf, w: TF.Tensor, flip: boolean) => (flip ? tf.reverse(w, [0, 1]) : w);
 
 /** Forward reference: tf.conv2d(x, w, stride, padding).add(b); `flip` gives the true convolution. */
-const conv = (tf: Tf, stride: number, padding: Padding, flip = false): TfForward =>
-  (x, w, b) => tfConv(tf, x, maybeFlip(tf, w, flip), stride, padding).add(b);
+const conv = sameForwardFor((tf: Tf, stride: number, padding: Padding, flip: boolean = false): TfForward =>
+  (x, w, b) => tfConv(tf, x, maybeFlip(tf, w, flip), stride, padding).add(b));
 
 /** The same function for tf.grads (see im2colConv). */
-const convForGrads = (tf: Tf, stride: number, padding: Padding, flip = false): TfForward =>
-  (x, w, b) => im2colConv(tf, x, maybeFlip(tf, w, flip), stride, padding).add(b);
+const convForGrads = sameForwardFor((tf: Tf, stride: number, padding: Padding, flip: boolean = false): TfForward =>
+  (x, w, b) => im2colConv(tf, x, maybeFlip(tf, w, flip), stride, padding).add(b));
 
 // ---- hints ----------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { Rng, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, asObjectResult, expectBackwardMatchesForward, referenceForward, referenceGrads, sameForwardFor, type TfForward, scaleHint, type HintRule, asTensorWithShapeHint, variantHint, en } from "gradlab/checks";
 import { dgammaVariant, dxVariant, forwardVariant, paramRowTerm, type LnInputs, type Variant } from "./mistakes.host.ts";
 
 type LnCase = LnInputs;
@@ -22,10 +22,10 @@ function describeCase(c: LnCase): string {
 }
 
 /** The reference: tf.moments over the last axis (biased variance), eps inside the square root. */
-const layerNorm = (tf: Tf, eps: number): TfForward => (x, gamma, beta) => {
+const layerNorm = sameForwardFor((tf: Tf, eps: number): TfForward => (x, gamma, beta) => {
   const { mean, variance } = tf.moments(x, -1, true);
   return x.sub(mean).div(variance.add(eps).sqrt()).mul(gamma).add(beta);
-};
+});
 
 // Hints compare with float64 versions of known mistakes (mistakes.host.ts, server-only: in Run they
 // return undefined and the hint says nothing).

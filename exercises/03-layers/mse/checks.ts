@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, keptAcrossGrades, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
 
 interface Case {
   pred: Tensor;
@@ -19,16 +19,16 @@ function makeCase(rng: Rng, shape: number[], scale = 1): Case {
 
 const tfMse = (tf: Tf, target: TF.Tensor) => (pred: TF.Tensor) => tf.losses.meanSquaredError(target, pred) as TF.Scalar;
 
-function refLoss(tf: Tf, c: Case): number {
+const refLoss = keptAcrossGrades((tf: Tf, c: Case): number => {
   return tf.tidy(() => tfMse(tf, toTf(tf, c.target))(toTf(tf, c.pred)).dataSync()[0]);
-}
+});
 
-function refGrad(tf: Tf, c: Case): Tensor {
+const refGrad = keptAcrossGrades((tf: Tf, c: Case): Tensor => {
   const g = tf.tidy(() => tf.grad(tfMse(tf, toTf(tf, c.target)))(toTf(tf, c.pred)));
   const r = fromTf(g);
   g.dispose();
   return r;
-}
+});
 
 // ---- hints: the constant factors that known mistakes introduce ------------------------------
 

@@ -1,6 +1,6 @@
 import type * as TF from "@tensorflow/tfjs";
 import { Rng, Tensor, randn } from "gradlab/nd";
-import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, variantHint, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
+import { defineChecks, hidden, visible, type CheckContext, type Tf, expectClose, expectNumberClose, CheckFailure, asTensorResult, expectGradMatchesForward, scaleHint, type HintRule, fromTf, toTf, keptAcrossGrades, variantHint, isClose, VS_TFJS_RELATIVE, en } from "gradlab/checks";
 import { columnSoftmax, columnSoftmaxGrad, softmaxOverBatch } from "./mistakes.host.ts";
 
 interface Case {
@@ -56,23 +56,23 @@ function tfLoss(tf: Tf, labels: Int32Array, c: number): (z: TF.Tensor) => TF.Sca
   };
 }
 
-function refSoftmax(tf: Tf, c: Case): Tensor {
+const refSoftmax = keptAcrossGrades((tf: Tf, c: Case): Tensor => {
   const out = tf.tidy(() => tf.softmax(toTf(tf, c.logits)));
   const r = fromTf(out);
   out.dispose();
   return r;
-}
+});
 
-function refLoss(tf: Tf, c: Case): number {
+const refLoss = keptAcrossGrades((tf: Tf, c: Case): number => {
   return tf.tidy(() => tfLoss(tf, c.labels, c.logits.shape[1])(toTf(tf, c.logits)).dataSync()[0]);
-}
+});
 
-function refGrad(tf: Tf, c: Case): Tensor {
+const refGrad = keptAcrossGrades((tf: Tf, c: Case): Tensor => {
   const g = tf.tidy(() => tf.grad(tfLoss(tf, c.labels, c.logits.shape[1]))(toTf(tf, c.logits)));
   const r = fromTf(g);
   g.dispose();
   return r;
-}
+});
 
 const COLUMNS_HINT = en`Your softmax normalises each column (over the batch, axis 0): it must normalise each row, one example's C class scores (axis 1).`;
 

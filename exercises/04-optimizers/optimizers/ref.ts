@@ -9,7 +9,7 @@
  */
 import type * as TF from "@tensorflow/tfjs";
 import { Tensor } from "gradlab/nd";
-import { type Tf, fromTf, toTf } from "gradlab/checks";
+import { type Tf, cachedReference, fromTf, toTf } from "gradlab/checks";
 
 export type OptKind = "sgd" | "momentum" | "rmsprop" | "adam" | "adamw";
 
@@ -70,8 +70,13 @@ function makeOptimizer(tf: Tf, kind: OptKind, h: Hyper): TF.Optimizer {
  * `epsilonHat`: Adam in its "efficient" form (Kingma & Ba, section 2; Keras), which folds the bias
  * corrections into the step size and adds epsilon to sqrt(v): the same as tf.train.adam with
  * epsilon / sqrt(1 - beta2^t) at step t, so tfjs's own Adam computes it with that epsilon.
+ * Kept across grades by the run's content (the visible runs are the same every grade).
  */
 export function tfTrajectory(tf: Tf, run: Run, opts: { epsilonHat?: boolean } = {}): Trajectory {
+  return cachedReference(tfTrajectory, [tf.getBackend(), run, !!opts.epsilonHat], () => computeTrajectory(tf, run, opts));
+}
+
+function computeTrajectory(tf: Tf, run: Run, opts: { epsilonHat?: boolean }): Trajectory {
   const vars = run.p0.map((p) => tf.variable(toTf(tf, p)));
   const opt = makeOptimizer(tf, run.kind, run.hs[0]);
   const out: Trajectory = [run.p0.map(clone)];

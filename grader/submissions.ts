@@ -49,11 +49,22 @@ export function submitCode(db: Db, ex: Exercise, code: string, userId: string | 
       const waiting = queue.waiting(tx, userId);
       if (waiting >= limit) throw new QueueFullError(waiting, limit);
     }
-    tx.insert(submissions).values({ id, userId, exerciseId: ex.id, exerciseVersion: ex.version, code, hiddenSeed: newHiddenSeed(), createdAt: now }).run();
+    insertSubmission(db).run(id, userId, ex.id, ex.version, code, newHiddenSeed(), now.getTime());
     queue.enqueue(tx, { submissionId: id, userId });
   }, { behavior: "immediate" });
   wakeAfterCommit(db);
   return id;
+}
+
+// Every submission: prepared once per connection (issue 19).
+const insertStatements = new WeakMap<object, Statement<[string, string | null, string, string, string, string, number]>>();
+function insertSubmission(db: Db): Statement<[string, string | null, string, string, string, string, number]> {
+  let s = insertStatements.get(db.$client);
+  if (!s) {
+    s = db.$client.prepare(`INSERT INTO submissions (id, user_id, exercise_id, exercise_version, code, hidden_seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    insertStatements.set(db.$client, s);
+  }
+  return s;
 }
 
 /**

@@ -47,6 +47,7 @@ interface HotStatements {
   anyExpired: Statement<[number]>;
   anyQueued: Statement<[]>;
   waiting: Statement<[string]>;
+  enqueue: Statement<[string, string | null, number, JobKind, number, string | null]>;
 }
 
 const OWNED = `id = ? AND lease_owner = ? AND state = 'leased' AND attempts = ?`;
@@ -70,6 +71,8 @@ function hot(db: Db): HotStatements {
       anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
       anyQueued: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'queued' LIMIT 1`),
       // Asked on every submission (the per-learner cap), in its transaction.
+      // Every submission's job (attempts and max_attempts take the table's defaults).
+      enqueue: c.prepare(`INSERT INTO grading_jobs (submission_id, user_id, state, queued_at, kind, allow_lower, batch_id) VALUES (?, ?, 'queued', ?, ?, ?, ?)`),
       waiting: c.prepare(`SELECT count(*) AS n FROM grading_jobs WHERE user_id = ? AND kind = 'grade' AND state IN ('queued', 'leased')`),
     };
     hotStatements.set(c, s);
@@ -99,10 +102,9 @@ export class SqliteQueue implements GradingQueue<SqliteTx> {
     this.pointsOf = opts.pointsOf ?? (() => undefined);
   }
 
-  enqueue(tx: SqliteTx, job: NewJob): void {
-    tx.insert(gradingJobs)
-      .values({ submissionId: job.submissionId, userId: job.userId, state: "queued", queuedAt: new Date(this.now()), kind: job.kind ?? "grade", allowLower: job.allowLower ?? false, batchId: job.batchId ?? null })
-      .run();
+  /** `tx` is a transaction on this queue's database: the insert runs on its connection, inside it. */
+  enqueue(_tx: SqliteTx, job: NewJob): void {
+    hot(this.db).enqueue.run(job.submissionId, job.userId, this.now(), job.kind ?? "grade", job.allowLower ? 1 : 0, job.batchId ?? null);
   }
 
   /** `tx` is a transaction on this queue's database: the count runs on its connection, inside it. */

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { IsolateTransport, type SandboxLimits } from "./isolate-transport.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { ChildRequest, ChildReply, RecycleReport } from "./child-protocol.ts";
+import { HarnessCodeCache } from "./harness-cache.ts";
 
 let transport: IsolateTransport | undefined;
 
@@ -19,10 +20,15 @@ function reply(msg: ChildReply): void {
   process.send?.(msg);
 }
 
+/** The harness's code cache: produced by the first isolate, sealed at the first request that is not `open`. */
+const harnessCache = new HarnessCodeCache();
+
 async function handle(req: ChildRequest): Promise<unknown> {
+  if (req.op !== "open") harnessCache.seal();
   switch (req.op) {
     case "open":
-      transport = await IsolateTransport.open(req.limits, req.scripts);
+      if (transport) throw new Error("open: this child's isolate is already open");
+      transport = await IsolateTransport.open(req.limits, req.scripts, harnessCache);
       return usage();
     case "driver":
       return transport!.loadDriver(req.script);
@@ -51,7 +57,7 @@ async function recycle(limits: SandboxLimits, harness: string): Promise<RecycleR
   if (!previous) throw new Error("recycle: no isolate to dispose");
   previous.dispose();
   if (!previous.isolateDisposed) throw new Error("recycle: the previous isolate is still alive");
-  transport = await IsolateTransport.open(limits, { harness });
+  transport = await IsolateTransport.open(limits, { harness }, harnessCache);
   return usage();
 }
 

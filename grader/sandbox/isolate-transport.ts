@@ -11,6 +11,7 @@ import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
 import { runBatch, type LoadOutcome, type PacketCall, type SandboxScripts, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { LEARNER_SCRIPT } from "../../lib/sandbox/names.ts";
+import type { HarnessCodeCache } from "./harness-cache.ts";
 
 export interface SandboxLimits {
   /** Wall-clock time learner code may run in all, ms. */
@@ -76,11 +77,12 @@ export class IsolateTransport implements SandboxTransport {
   }
 
   /** A fresh isolate with the harness (and an exercise driver) loaded, ready for learner code. */
-  static async open(limits: SandboxLimits, scripts: SandboxScripts): Promise<IsolateTransport> {
+  static async open(limits: SandboxLimits, scripts: SandboxScripts, codeCache?: HarnessCodeCache): Promise<IsolateTransport> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
-      const harness = await isolate.compileScript(scripts.harness, { filename: "harness.js" });
+      const harness = await isolate.compileScript(scripts.harness, { filename: "harness.js", ...codeCache?.options(scripts.harness) });
+      codeCache?.compiled(scripts.harness, harness);
       await harness.run(context, { timeout: 5_000 });
       const host = (await context.global.get("__gradlab_host", { reference: true })) as ivm.Reference;
       const get = async (k: string) => (await host.get(k, { reference: true })) as ivm.Reference;

@@ -4,7 +4,10 @@
  * Node's own boot, loading isolated-vm, a new isolate and context, compiling the harness (also
  * with a V8 code cache, to size that lever) and running it.
  *
- *   NODE_OPTIONS=--no-node-snapshot node bench/child-startup.ts [reps]
+ *   NODE_OPTIONS=--no-node-snapshot node bench/child-startup.ts [reps] [--isolate]
+ *
+ * --isolate: a fresh isolate's set-up in a warm process (as a reused child opens one per
+ * submission), with and without the harness's code cache.
  *
  * CPU ms (user + system, all threads) from process.cpuUsage() inside the child. Not part of
  * `npm run bench`: a lever study, kept so that the figures in bench/results/issue-19.md can be redone.
@@ -75,6 +78,62 @@ export async function childStartupSplit(reps: number): Promise<{ plain: Phases; 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh isolate's set-up as a reused child does it between two submissions (isolate, context,
+ * harness compiled and run), without and with the harness's code cache (grader/sandbox/harness-cache.ts),
+ * interleaved in this process; CPU ms per isolate.
+ */
+export async function isolateSetupSplit(reps: number): Promise<Record<"plain" | "codeCache", Record<string, number>> & { rejected: number }> {
+  // As in a child: with isolate-transport.ts's V8 flags (no wasm code GC: a disposed isolate's kernel could crash the process).
+  await import("../grader/sandbox/isolate-transport.ts");
+  const ivm = (await import("isolated-vm")).default;
+  const { HarnessCodeCache } = await import("../grader/sandbox/harness-cache.ts");
+  const harness = await harnessScript();
+  const cache = new HarnessCodeCache();
+  const first = new ivm.Isolate({ memoryLimit: 128 });
+  cache.compiled(harness, await first.compileScript(harness, { filename: "harness.js", ...cache.options(harness) }));
+  first.dispose();
+  cache.seal();
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const sums = { plain: { isolate: 0, compile: 0, run: 0, dispose: 0 }, codeCache: { isolate: 0, compile: 0, run: 0, dispose: 0 } };
+  let rejected = 0;
+  for (let i = 0; i < reps; i++) {
+    for (const mode of ["plain", "codeCache"] as const) {
+      const t0 = cpu();
+      const iso = new ivm.Isolate({ memoryLimit: 128 });
+      const ctx = await iso.createContext();
+      const t1 = cpu();
+      const script = await iso.compileScript(harness, { filename: "harness.js", ...(mode === "codeCache" ? cache.options(harness) : {}) });
+      if ((script as { cachedDataRejected?: boolean }).cachedDataRejected) rejected++;
+      const t2 = cpu();
+      await script.run(ctx, { timeout: 5_000 });
+      const t3 = cpu();
+      ctx.release();
+      iso.dispose();
+      const t4 = cpu();
+      const s = sums[mode];
+      s.isolate += t1 - t0;
+      s.compile += t2 - t1;
+      s.run += t3 - t2;
+      s.dispose += t4 - t3;
+    }
+  }
+  const avg = (s: Record<string, number>) => {
+    const out = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round((v / reps) * 100) / 100]));
+    return { ...out, total: Math.round((Object.values(s).reduce((a, b) => a + b, 0) / reps) * 100) / 100 };
+  };
+  return { plain: avg(sums.plain), codeCache: avg(sums.codeCache), rejected };
+}
+
+if (import.meta.main && process.argv.includes("--isolate")) {
+  const reps = Number(process.argv[2] ?? 40);
+  process.stdout.write(`a fresh isolate's set-up in a warm process, CPU ms (mean of ${reps}, interleaved): ${JSON.stringify(await isolateSetupSplit(reps))}\n`);
+  process.exit(0);
 }
 
 if (import.meta.main) {

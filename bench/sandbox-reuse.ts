@@ -17,7 +17,6 @@ import { loadCatalogue } from "../grader/exercises.ts";
 import { gradeCode } from "../grader/grade.ts";
 import { referenceTf } from "../grader/reference/tf.ts";
 import { ChildPool } from "../grader/sandbox/child-pool.ts";
-import { ChildTransport } from "../grader/sandbox/child-transport.ts";
 import { submissionMix } from "./throughput.ts";
 import { sampleTree, snapshotTree } from "./cpu-profile.ts";
 
@@ -62,8 +61,7 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
   warm.close();
   await noSandboxChildren();
 
-  let started = 0;
-  const pool = new ChildPool({ reuse, prepare: (l, h, r) => (started++, ChildTransport.prepare(l, h, r)) });
+  const pool = new ChildPool({ reuse });
   const mix = submissionMix(exercises, n);
   // CPU of this process's descendants, sampled every 50 ms (a SIGKILLed child's time reaches no
   // one's cutime: its last sample is kept), and the sampling's own CPU, subtracted from this process's.
@@ -94,7 +92,7 @@ async function oneRun(reuse: number, n: number): Promise<RunFigures> {
     cpuMsPerVerdict: round((hostCpuMs + childMs) / n),
     childrenCpuMsPerVerdict: round(childMs / n),
     wallS: round(wallS),
-    childrenStarted: started + pool.stats.cold,
+    childrenStarted: Object.values(pool.why.started).reduce((a, b) => a + b, 0),
     recycled: pool.reuseStats.recycled,
     killed: pool.reuseStats.killed,
     why: pool.why,

@@ -56,6 +56,16 @@ describe("a failed hidden check", () => {
     const out = await hiddenOutput(s);
     expect(out).toBe("Failed on a hidden case: a call of conv2dForward with [1,3,4,1] (its inputs are drawn fresh for each submission).");
   });
+  it("describes the last call's arguments as they were when it was made (the case is described only at the failure)", async () => {
+    const s = suite(async (ctx) => {
+      const params = [new Tensor(new Float64Array(6), [2, 3])];
+      await ctx.learner.call("step", params, new Int32Array(4));
+      params.push(new Tensor(new Float64Array(2), [2]));
+      throw new CheckFailure(`wrong: expected ${SECRET}`);
+    });
+    const out = await hiddenOutput(s);
+    expect(out).toBe("Failed on a hidden case: a call of step with 1 tensor ([2,3]), an array of 4 (its inputs are drawn fresh for each submission).");
+  });
   it("keeps the case in the full output, and the learner's redacted view of it keeps only the case and the hint", async () => {
     const s = suite(async (ctx) => {
       ctx.describe("a batch of 13");

@@ -19,7 +19,7 @@ const FINGERPRINTED = /^\/gradlab\/(?:run\/)?[a-z][a-z0-9-]*\.[0-9a-f]{16}(?:\.[
 // Each listed URL is cached as written (a query included: the Run worker reads its own URL's query).
 const PRECACHE = params.getAll("a").filter((a) => {
   const u = new URL(a, self.location.origin);
-  return u.origin === self.location.origin && true && !a.includes("..");
+  return u.origin === self.location.origin && FINGERPRINTED.test(u.pathname) && !a.includes("..");
 });
 const PATHS = new Set(PRECACHE.map((a) => new URL(a, self.location.origin).pathname));
 
@@ -63,7 +63,7 @@ self.addEventListener("fetch", (event) => {
       const cache = await caches.open(CACHE);
       // Keyed by the whole URL: a response's URL becomes a worker's location and a module's base URL.
       const hit = await cache.match(req.url, { ignoreVary: true });
-      if (hit && false) return hit;
+      if (hit) return hit;
       const res = await fetch(req);
       if (res.ok && res.type === "basic") await cache.put(req.url, res.clone());
       return res;

@@ -115,9 +115,12 @@ function reapedChildrenCpuMs(): number | null {
   }
 }
 
+/** GRADLAB_BENCH_SW=block: the same visits with service workers blocked, to weigh the page's own against none (side by side). */
+const SW_BLOCKED = process.env.GRADLAB_BENCH_SW === "block";
+
 async function launch(profile: string): Promise<BrowserContext> {
   const { chromium } = await import("playwright-core");
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 } });
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 }, serviceWorkers: SW_BLOCKED ? "block" : "allow" });
   await ctx.addInitScript(PROBE);
   return ctx;
 }
@@ -173,7 +176,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
     // A learner stays on the page: give the service worker (when the page registers one) time to finish installing.
-    await page
+    if (!SW_BLOCKED) await page
       .waitForFunction(
         async () => !document.documentElement.innerHTML.includes("gradlab-sw.js") || (await navigator.serviceWorker.getRegistration("/exercises/"))?.active?.state === "activated",
         null,

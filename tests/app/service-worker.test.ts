@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
-import { precacheList, serviceWorkerUrl } from "../../app/exercises/[id]/service-worker.ts";
-import { registerServiceWorkerScript } from "../../app/exercises/[id]/EarlyRun.tsx";
+import { precacheList, registerServiceWorkerScript, serviceWorkerUrl } from "../../app/exercises/[id]/service-worker.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SW = readFileSync(join(ROOT, "public", "gradlab-sw.js"), "utf8");

@@ -11,21 +11,12 @@ import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
 import type { StaticUrls } from "../../_run/static-urls.ts";
-import { SERVICE_WORKER_SCOPE, serviceWorkerUrl } from "./service-worker.ts";
+import { registerServiceWorkerScript, SERVICE_WORKER_SCOPE, serviceWorkerUrl } from "./service-worker.ts";
 
 /** The page's CSP nonce (server/request-guard.ts puts the policy on the request for Next). */
 async function cspNonce(): Promise<string | undefined> {
   const csp = (await headers()).get("content-security-policy") ?? "";
   return /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
-}
-
-/**
- * Registers the service worker after the page's load, when the browser is idle: its install then
- * reads the files this visit already put in the HTTP cache instead of competing with the page.
- */
-export function registerServiceWorkerScript(url: string, scope: string): string {
-  const args = JSON.stringify([url, scope]).replace(/</g, "\\u003c");
-  return `(function(a){if(!("serviceWorker"in navigator))return;var r=function(){navigator.serviceWorker.register(a[0],{scope:a[1]}).catch(function(){})};var i=function(){(window.requestIdleCallback||setTimeout)(r,{timeout:5000})};if(document.readyState==="complete")i();else addEventListener("load",i)})(${args});`;
 }
 
 export async function EarlyRun(props: {

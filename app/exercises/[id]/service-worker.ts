@@ -43,3 +43,12 @@ export function serviceWorkerUrl(assets: StaticUrls, publicDir = join(process.en
   }
   return cached.url;
 }
+
+/**
+ * Registers the service worker after the page's load, when the browser is idle: its install then
+ * reads the files this visit already put in the HTTP cache instead of competing with the page.
+ */
+export function registerServiceWorkerScript(url: string, scope: string): string {
+  const args = JSON.stringify([url, scope]).replace(/</g, "\\u003c");
+  return `(function(a){if(!("serviceWorker"in navigator))return;var r=function(){navigator.serviceWorker.register(a[0],{scope:a[1]}).catch(function(){})};var i=function(){(window.requestIdleCallback||setTimeout)(r,{timeout:5000})};if(document.readyState==="complete")i();else addEventListener("load",i)})(${args});`;
+}

@@ -34,8 +34,6 @@ export interface VisitFigures {
   notModified: number;
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
-  /** Answered by the page's service worker (public/gradlab-sw.js) from its cache or via its own fetch. */
-  fromServiceWorker: number;
   /**
    * CPU the browser spent on the visit, all its processes (launch to close, the Run and the
    * 1.5 s settle included): less sensitive to other jobs on the machine than the times. Linux only.
@@ -115,12 +113,9 @@ function reapedChildrenCpuMs(): number | null {
   }
 }
 
-/** GRADLAB_BENCH_SW=block: the same visits with service workers blocked, to weigh the page's own against none (side by side). */
-const SW_BLOCKED = process.env.GRADLAB_BENCH_SW === "block";
-
 async function launch(profile: string): Promise<BrowserContext> {
   const { chromium } = await import("playwright-core");
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 }, serviceWorkers: SW_BLOCKED ? "block" : "allow" });
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1440, height: 900 } });
   await ctx.addInitScript(PROBE);
   return ctx;
 }
@@ -143,7 +138,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     const who = await page.request.get(`${server.url}/exercises/${exercise}`, { maxRedirects: 0 });
     if (who.status() !== 200) await signIn(page, server.url, server.learner);
     await page.goto("about:blank");
-    const transfers: Promise<VisitFigures["largest"][number] & { fromCache: boolean; fromServiceWorker: boolean }>[] = [];
+    const transfers: Promise<VisitFigures["largest"][number] & { fromCache: boolean }>[] = [];
     ctx.on("requestfinished", (req) =>
       transfers.push(
         (async () => {
@@ -159,7 +154,6 @@ async function visit(profile: string, server: Started, exercise: string): Promis
             encoding: headers["content-encoding"] ?? "",
             cacheControl: headers["cache-control"] ?? "",
             fromCache,
-            fromServiceWorker: !!res?.fromServiceWorker(),
           };
         })(),
       ),
@@ -175,21 +169,12 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     })) as { ttfb: number; domReady: number } | null;
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
-    // A learner stays on the page: give the service worker (when the page registers one) time to finish installing.
-    if (!SW_BLOCKED) await page
-      .waitForFunction(
-        async () => !document.documentElement.innerHTML.includes("gradlab-sw.js") || (await navigator.serviceWorker.getRegistration("/exercises/"))?.active?.state === "activated",
-        null,
-        { timeout: 60_000, polling: 250 },
-      )
-      .catch(() => {});
     const all = await Promise.all(transfers);
     figures = {
       bytes: all.reduce((n, t) => n + t.bytes, 0),
       requests: all.length,
       notModified: all.filter((t) => t.status === 304).length,
       fromCache: all.filter((t) => t.fromCache).length,
-      fromServiceWorker: all.filter((t) => t.fromServiceWorker).length,
       browserCpuMs: null,
       ttfbMs: nav ? Math.round(nav.ttfb) : null,
       domReadyMs: nav ? Math.round(nav.domReady) : null,
@@ -198,7 +183,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
-      largest: all.sort((a, b) => b.bytes - a.bytes).map(({ fromCache: _, fromServiceWorker: __, ...t }) => t),
+      largest: all.sort((a, b) => b.bytes - a.bytes).map(({ fromCache: _, ...t }) => t),
     };
   } finally {
     await ctx.close();
@@ -227,7 +212,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, ${f.fromServiceWorker} from the service worker, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

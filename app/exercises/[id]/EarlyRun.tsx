@@ -1,9 +1,9 @@
 /**
  * What the exercise page starts before it hydrates (server component): the browser fetches and
  * compiles Monaco's entry while Next's scripts load (modulepreload), and an inline script starts
- * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both. Once the
- * page has loaded, a second inline script registers the service worker that installs the big
- * hashed assets for the next visits (public/gradlab-sw.js, ./service-worker.ts).
+ * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both.
+ * (A service worker that precached the hashed assets for later visits was tried in session 5 and
+ * removed: side by side it gained nothing on a second visit and cost 0.5-1.5 s more browser CPU.)
  */
 import { headers } from "next/headers";
 import { preloadModule } from "react-dom";
@@ -11,7 +11,6 @@ import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
 import type { StaticUrls } from "../../_run/static-urls.ts";
-import { registerServiceWorkerScript, SERVICE_WORKER_SCOPE, serviceWorkerUrl } from "./service-worker.ts";
 
 /** The page's CSP nonce (server/request-guard.ts puts the policy on the request for Next). */
 async function cspNonce(): Promise<string | undefined> {
@@ -30,14 +29,8 @@ export async function EarlyRun(props: {
   if (!assets) return null;
   const nonce = await cspNonce();
   preloadModule(`${assets.monaco}editor.js`, { as: "script", nonce });
-  const sw = <script nonce={nonce} dangerouslySetInnerHTML={{ __html: registerServiceWorkerScript(serviceWorkerUrl(assets), SERVICE_WORKER_SCOPE) }} />;
-  if (!run.run) return sw;
+  if (!run.run) return null;
   const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
   const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });
-  return (
-    <>
-      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />
-      {sw}
-    </>
-  );
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
 }

@@ -12,6 +12,20 @@ import * as schema from "./schema.ts";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/**
+ * `make`'s result once per connection, e.g. the statements a hot path runs: drizzle builds the SQL
+ * and SQLite prepares it again on every plain call (issue 19). Keyed by the connection, so a
+ * database opened again (tests) gets its own.
+ */
+export function perConnection<T>(make: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Database.Database, T>();
+  return (db) => {
+    let value = made.get(db.$client);
+    if (value === undefined) made.set(db.$client, (value = make(db)));
+    return value;
+  };
+}
+
 const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
 
 /** The folder with the database and all other state. */

@@ -4,9 +4,8 @@
  * timestamps.
  */
 import { randomUUID } from "node:crypto";
-import type { Statement } from "better-sqlite3";
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { perConnection, type Db } from "../db/client.ts";
 import { gradingJobs, gradingResults, regradeBatches, submissions } from "../db/schema.ts";
 import type { Exercise } from "./exercises.ts";
 import { maxQueuedPerLearner, newHiddenSeed, QueueFullError } from "./intake.ts";
@@ -57,15 +56,11 @@ export function submitCode(db: Db, ex: Exercise, code: string, userId: string | 
 }
 
 // Every submission: prepared once per connection (issue 19).
-const insertStatements = new WeakMap<object, Statement<[string, string | null, string, string, string, string, number]>>();
-function insertSubmission(db: Db): Statement<[string, string | null, string, string, string, string, number]> {
-  let s = insertStatements.get(db.$client);
-  if (!s) {
-    s = db.$client.prepare(`INSERT INTO submissions (id, user_id, exercise_id, exercise_version, code, hidden_seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    insertStatements.set(db.$client, s);
-  }
-  return s;
-}
+const insertSubmission = perConnection((db) =>
+  db.$client.prepare<[string, string | null, string, string, string, string, number]>(
+    `INSERT INTO submissions (id, user_id, exercise_id, exercise_version, code, hidden_seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ),
+);
 
 /**
  * Wake this machine's idle workers once the job is visible: after the outermost transaction
@@ -83,15 +78,11 @@ export function selectSubmission(db: Db, id: string): SubmissionRow {
 }
 
 export function selectOptionalSubmission(db: Db, id: string): SubmissionRow | null {
-  let q = byIdQueries.get(db.$client);
-  if (!q) byIdQueries.set(db.$client, (q = submissionById(db)));
-  return q.get({ id }) ?? null;
+  return submissionById(db).get({ id }) ?? null;
 }
 
-// Read for every GET of a submission and every long poll's answer: built and prepared once per
-// connection (drizzle builds the SQL and SQLite prepares it again on every plain call; issue 19).
-const submissionById = (db: Db) => db.select().from(submissions).where(eq(submissions.id, sql.placeholder("id"))).prepare();
-const byIdQueries = new WeakMap<object, ReturnType<typeof submissionById>>();
+// Read for every GET of a submission and every long poll's answer: built and prepared once per connection.
+const submissionById = perConnection((db) => db.select().from(submissions).where(eq(submissions.id, sql.placeholder("id"))).prepare());
 
 /** What a worker needs to grade a stored submission. */
 export interface SubmissionToGrade {
@@ -102,21 +93,18 @@ export interface SubmissionToGrade {
   hiddenSeed: string;
 }
 
-const toGradeStatements = new WeakMap<object, Statement<[string], SubmissionToGrade>>();
+const toGradeStatement = perConnection((db) =>
+  db.$client.prepare<[string], SubmissionToGrade>(
+    `SELECT id, exercise_id AS exerciseId, exercise_version AS exerciseVersion, code, hidden_seed AS hiddenSeed FROM submissions WHERE id = ?`,
+  ),
+);
 
 /**
  * The submission a job grades, or null when its row is gone. Read for every job, so prepared once
  * per connection and limited to the columns grading needs (not the stored result).
  */
 export function submissionToGrade(db: Db, id: string): SubmissionToGrade | null {
-  let stmt = toGradeStatements.get(db.$client);
-  if (!stmt) {
-    stmt = db.$client.prepare<[string], SubmissionToGrade>(
-      `SELECT id, exercise_id AS exerciseId, exercise_version AS exerciseVersion, code, hidden_seed AS hiddenSeed FROM submissions WHERE id = ?`,
-    );
-    toGradeStatements.set(db.$client, stmt);
-  }
-  return stmt.get(id) ?? null;
+  return toGradeStatement(db).get(id) ?? null;
 }
 
 // ---- regrades and the grading history ------------------------------------------------------

@@ -2,7 +2,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { RunResult, Statement } from "better-sqlite3";
-import type { Db } from "../../db/client.ts";
+import { perConnection, type Db } from "../../db/client.ts";
 import * as schema from "../../db/schema.ts";
 import { gradingJobs, gradingResults, submissions } from "../../db/schema.ts";
 import type { GradeResult } from "../../lib/result.ts";
@@ -51,34 +51,28 @@ interface HotStatements {
 }
 
 const OWNED = `id = ? AND lease_owner = ? AND state = 'leased' AND attempts = ?`;
-const hotStatements = new WeakMap<object, HotStatements>();
 
-function hot(db: Db): HotStatements {
-  let s = hotStatements.get(db.$client);
-  if (!s) {
-    const c = db.$client;
-    s = {
-      lease: c.prepare(
-        `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
-         WHERE id = (${CLAIM_ORDER} LIMIT 1)
-         RETURNING id, submission_id, attempts, kind`,
-      ),
-      markStarted: c.prepare(`UPDATE submissions SET started_at = ? WHERE id = ?`),
-      heartbeat: c.prepare(`UPDATE grading_jobs SET lease_expires_at = ? WHERE ${OWNED}`),
-      ownedJob: c.prepare(`SELECT kind, allow_lower FROM grading_jobs WHERE ${OWNED}`),
-      // The lease owner stays: which worker graded it (the admin page's workers seen).
-      finish: c.prepare(`UPDATE grading_jobs SET state = 'done', finished_at = ? WHERE ${OWNED}`),
-      anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
-      anyQueued: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'queued' LIMIT 1`),
-      // Asked on every submission (the per-learner cap), in its transaction.
-      // Every submission's job (attempts and max_attempts take the table's defaults).
-      enqueue: c.prepare(`INSERT INTO grading_jobs (submission_id, user_id, state, queued_at, kind, allow_lower, batch_id) VALUES (?, ?, 'queued', ?, ?, ?, ?)`),
-      waiting: c.prepare(`SELECT count(*) AS n FROM grading_jobs WHERE user_id = ? AND kind = 'grade' AND state IN ('queued', 'leased')`),
-    };
-    hotStatements.set(c, s);
-  }
-  return s;
-}
+const hot = perConnection((db): HotStatements => {
+  const c = db.$client;
+  return {
+    lease: c.prepare(
+      `UPDATE grading_jobs SET state = 'leased', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, started_at = ?
+       WHERE id = (${CLAIM_ORDER} LIMIT 1)
+       RETURNING id, submission_id, attempts, kind`,
+    ),
+    markStarted: c.prepare(`UPDATE submissions SET started_at = ? WHERE id = ?`),
+    heartbeat: c.prepare(`UPDATE grading_jobs SET lease_expires_at = ? WHERE ${OWNED}`),
+    ownedJob: c.prepare(`SELECT kind, allow_lower FROM grading_jobs WHERE ${OWNED}`),
+    // The lease owner stays: which worker graded it (the admin page's workers seen).
+    finish: c.prepare(`UPDATE grading_jobs SET state = 'done', finished_at = ? WHERE ${OWNED}`),
+    anyExpired: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'leased' AND lease_expires_at < ? LIMIT 1`),
+    anyQueued: c.prepare(`SELECT 1 FROM grading_jobs WHERE state = 'queued' LIMIT 1`),
+    // Every submission's job (attempts and max_attempts take the table's defaults).
+    enqueue: c.prepare(`INSERT INTO grading_jobs (submission_id, user_id, state, queued_at, kind, allow_lower, batch_id) VALUES (?, ?, 'queued', ?, ?, ?, ?)`),
+    // Asked on every submission (the per-learner cap), in its transaction.
+    waiting: c.prepare(`SELECT count(*) AS n FROM grading_jobs WHERE user_id = ? AND kind = 'grade' AND state IN ('queued', 'leased')`),
+  };
+});
 
 /**
  * Transactions begin IMMEDIATE: a deferred one that reads and then writes cannot wait for the
@@ -212,23 +206,17 @@ interface VerdictStatements {
   insertResult: Statement<[string, number, JobKind, string | null, number, number, string, string, number, number]>;
   applyResult: Statement<[number, number, number, string, string, string]>;
 }
-const verdictStatementsOf = new WeakMap<object, VerdictStatements>();
 
-function verdictStatements(db: Db): VerdictStatements {
-  let s = verdictStatementsOf.get(db.$client);
-  if (!s) {
-    const c = db.$client;
-    s = {
-      current: c.prepare(`SELECT score, max_score AS maxScore FROM submissions WHERE id = ?`),
-      insertResult: c.prepare(
-        `INSERT INTO grading_results (submission_id, job_id, kind, exercise_version, score, max_score, verdict, result, applied, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      applyResult: c.prepare(`UPDATE submissions SET finished_at = ?, score = ?, max_score = ?, verdict = ?, result = ? WHERE id = ?`),
-    };
-    verdictStatementsOf.set(c, s);
-  }
-  return s;
-}
+const verdictStatements = perConnection((db): VerdictStatements => {
+  const c = db.$client;
+  return {
+    current: c.prepare(`SELECT score, max_score AS maxScore FROM submissions WHERE id = ?`),
+    insertResult: c.prepare(
+      `INSERT INTO grading_results (submission_id, job_id, kind, exercise_version, score, max_score, verdict, result, applied, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    applyResult: c.prepare(`UPDATE submissions SET finished_at = ?, score = ?, max_score = ?, verdict = ?, result = ? WHERE id = ?`),
+  };
+});
 
 /**
  * Give up on a job after its last attempt: the job fails, and the submission gets an error verdict

@@ -28,6 +28,9 @@ export { localizedTitle } from "./localized-exercise.ts";
 export { admin, type AdminUserView, type CourseOverview } from "./admin/index.ts";
 export * from "./similarity/index.ts";
 export { lti, LtiError } from "./lti/index.ts";
+export { serveApi, type ApiRequest, type ApiOptions } from "./api-pipeline.ts";
+export * as submissionApi from "./submission-api.ts";
+export type { SubmissionRoute } from "./submission-api.ts";
 
 // ---- what the browser may see of an exercise -----------------------------------------------
 

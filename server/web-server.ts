@@ -1,7 +1,11 @@
 /**
  * The web server `gradlab start` runs: Next's request handler behind guardRequests
  * (request-guard.ts), so body limits, cross-site checks and security headers hold for every
- * route before Next reads anything; the hashed public assets are sent by static-files.ts. Env: PORT (3000), HOST (all interfaces), GRADLAB_ROOT.
+ * route before Next reads anything; the hashed public assets are sent by static-files.ts, and the
+ * three submission routes every verdict goes through (POST /api/submissions, GET …/:id and
+ * …/:id/wait) by submission-fast-path.ts, with the same code Next's route files delegate to.
+ * Env: PORT (3000), HOST (all interfaces), GRADLAB_ROOT; GRADLAB_API_FAST_PATH=off sends those
+ * three routes through Next too (only for the bench's and the parity test's side-by-side).
  */
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
@@ -17,13 +21,20 @@ const root = process.env.GRADLAB_ROOT ?? resolve(fileURLToPath(new URL("..", imp
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
 
+// One instance of the server side for this file and Next's route handlers (app/_lib/server-loader.ts
+// loadServer() uses this slot): one database connection, one session lookup, one set of verdict waits.
+const backend = import("./index.ts");
+(globalThis as { __gradlabBackend?: Promise<unknown> }).__gradlabBackend ??= backend;
+const { serveSubmissionApi } = await import("./submission-fast-path.ts");
+const fastPath = process.env.GRADLAB_API_FAST_PATH !== "off";
+
 const app = next({ dev: false, dir: root, port, hostname: host ?? "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-// Hashed public assets (immutable, precompressed) are sent here; everything else by Next.
+// Hashed public assets (immutable, precompressed) and the submission routes are answered here; everything else by Next.
 const publicDir = join(root, "public");
-const server = createServer(guardRequests(async (req, res) => (await serveStaticAsset(req, res, publicDir)) || handle(req, res)));
+const server = createServer(guardRequests(async (req, res) => (fastPath && serveSubmissionApi(req, res)) || (await serveStaticAsset(req, res, publicDir)) || handle(req, res)));
 // A request (headers and body) must arrive within a minute: bodies are small (see BODY_LIMITS).
 server.requestTimeout = 60_000;
 server.headersTimeout = 20_000;

@@ -6,11 +6,12 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Backend from "../../server/index.ts";
-import { BodyTooLargeError, bodyLimit, csrfMessage, csrfVerdictOf, formatBytes, readBodyCapped } from "../../server/http-guards.ts";
-import { MAX_ROSTER_CSV_BYTES } from "../../server/http-guards.ts";
-import { MAX_CODE_BYTES } from "../../grader/intake.ts";
-import { LOCALE_COOKIE, resolveLocale } from "../../lib/i18n/locales.ts";
-import { renderText, text, type ServerText, type Text } from "../../lib/i18n/server-text.ts";
+import { readBodyCapped } from "../../server/http-guards.ts";
+import { errorAnswer, readJsonBody, requestLocale, type ApiAnswer } from "../../server/api-answer.ts";
+import type { Text } from "../../lib/i18n/server-text.ts";
+
+// Bundled as they are (no database): the pure pieces of an API answer.
+export { httpErrorOf, NOT_SIGNED_IN, NOT_SIGNED_IN_TEXT } from "../../server/api-answer.ts";
 
 export type { SessionUser, SubmissionView, ExerciseView, CourseDetail, GradebookData, ExerciseAnalytics, HistoryEntry, AssignmentView, MemberView, CourseRole } from "../../server/index.ts";
 
@@ -23,64 +24,36 @@ export function loadServer(): Promise<typeof Backend> {
   return g.__gradlabBackend;
 }
 
-/**
- * JSON error with the status in the status line. A message key (lib/i18n/server-text.ts) is
- * answered in `locale` as {"error"}, with its keys and values ({"code", "params"}, or {"texts"}
- * for several sentences) and, in another language, the English ({"english"}) for scripts.
- */
-export function jsonError(status: number, error: string | Text, headers: Record<string, string> = {}, locale = "en"): Response {
-  if (typeof error === "string") return Response.json({ error }, { status, headers });
-  const texts: ServerText[] = Array.isArray(error) ? error : [error];
-  const said = renderText(error, locale);
-  const english = renderText(error);
-  const keys = texts.length === 1 ? { code: texts[0].code, ...(texts[0].params ? { params: texts[0].params } : {}) } : { code: texts[0]?.code, texts };
-  return Response.json({ error: said, ...keys, ...(english !== said ? { english } : {}) }, { status, headers });
+/** An answer of the server's API pipeline (server/api-answer.ts) as a Web Response. */
+export function responseOf(a: ApiAnswer | Response): Response {
+  return a instanceof Response ? a : Response.json(a.body, { status: a.status, headers: a.headers });
 }
+
+/** JSON error (server/api-answer.ts errorAnswer) as a Web Response. */
+export function jsonError(status: number, error: string | Text, headers: Record<string, string> = {}, locale = "en"): Response {
+  return responseOf(errorAnswer(status, error, headers, locale));
+}
+
+const headerOf = (req: Request) => (name: string) => req.headers.get(name);
 
 /** The language to answer a request in: the user's saved choice, else the cookie's, else Accept-Language, else English. */
 export function requestLocaleOf(req: Request, saved: string | null = null): string {
-  const cookie = /(?:^|;\s*)([^=;]+)=([^;]*)/g;
-  let chosen: string | null = null;
-  for (const m of (req.headers.get("cookie") ?? "").matchAll(cookie)) if (m[1].trim() === LOCALE_COOKIE) chosen = decodeURIComponent(m[2]);
-  return resolveLocale({ saved, cookie: chosen, acceptLanguage: req.headers.get("accept-language") });
+  return requestLocale(headerOf(req), saved);
 }
 
-/** A thrown HttpError (server/context.ts) becomes its status and message (and its message key); anything else is rethrown. */
-export function httpErrorOf(e: unknown): { status: number; message: string; text?: Text; headers: Record<string, string> } | null {
-  if (e instanceof Error && typeof (e as { status?: unknown }).status === "number") {
-    const h = (e as { headers?: Record<string, string> }).headers ?? {};
-    const t = (e as { text?: Text }).text;
-    return { status: (e as unknown as { status: number }).status, message: e.message, ...(t ? { text: t } : {}), headers: h };
-  }
-  return null;
+/** How the server's API pipeline reads a Web Request (Next's route handlers). */
+function apiRequestOf(req: Request): Backend.ApiRequest {
+  return { method: req.method, header: headerOf(req), pathname: new URL(req.url).pathname, headers: () => req.headers, readBody: (limit) => readBodyCapped(req, limit) };
 }
 
 /**
- * The checks every state-changing route makes before it acts (the web server makes them first;
- * these hold when Next runs without it): a cross-site request is refused (403), and the JSON
- * body is read only up to the route's limit (413), never buffered past it.
- * Returns the parsed body, or the error Response to send.
+ * The checks every state-changing route makes before it acts (server/api-answer.ts readJsonBody:
+ * cross-site 403, the route's body limit 413, not JSON 400). Returns the parsed body, or the error Response to send.
  */
-export async function guardedJson(req: Request, invalid: string | Text = text("errors.api.invalidJson"), locale = requestLocaleOf(req)): Promise<{ body: unknown } | { error: Response }> {
-  const csrf = csrfVerdictOf(req);
-  if (!csrf.ok) return { error: jsonError(403, csrfMessage(csrf.reason)) };
-  let body: string;
-  try {
-    body = await readBodyCapped(req, bodyLimit(new URL(req.url).pathname));
-  } catch (e) {
-    if (e instanceof BodyTooLargeError) return { error: jsonError(413, text("errors.api.bodyTooLarge", { limit: formatBytes(e.limit), code: formatBytes(MAX_CODE_BYTES), csv: formatBytes(MAX_ROSTER_CSV_BYTES) }), {}, locale) };
-    throw e;
-  }
-  try {
-    return { body: JSON.parse(body) as unknown };
-  } catch {
-    return { error: jsonError(400, invalid, {}, locale) };
-  }
+export async function guardedJson(req: Request, invalid?: string | Text, locale = requestLocaleOf(req)): Promise<{ body: unknown } | { error: Response }> {
+  const got = await readJsonBody(apiRequestOf(req), invalid, locale);
+  return "error" in got ? { error: responseOf(got.error) } : got;
 }
-
-/** The one answer to a request without a signed-in user, on every API route (NOT_SIGNED_IN: its English). */
-export const NOT_SIGNED_IN_TEXT = text("errors.api.notSignedIn");
-export const NOT_SIGNED_IN = renderText(NOT_SIGNED_IN_TEXT);
 
 export interface ApiCall<P> {
   be: typeof Backend;
@@ -92,40 +65,30 @@ export interface ApiCall<P> {
   url: URL;
 }
 
-export interface ApiOptions {
-  /** The status of a plain (non-Response) result: 200 unless said. */
-  status?: number;
-  /** The message for a body that is not JSON (a message key: errors.json). */
-  invalidBody?: string | Text;
+/**
+ * Every API route handler, through the server's API pipeline (server/api-pipeline.ts): the
+ * signed-in user (401 otherwise), for writes the cross-site check and the JSON body read up to the
+ * route's limit, the route's params, and a thrown HttpError (server/context.ts) as its status with
+ * {"error"}. The handler returns a Response, or a value sent as JSON (not cached).
+ */
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(fn: (call: ApiCall<P>) => unknown, opts: Backend.ApiOptions = {}) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const be = await loadServer();
+    const params = ((await ctx?.params) ?? {}) as P;
+    return responseOf(await be.serveApi(apiRequestOf(req), ({ user, body }) => fn({ be, user, body, params, req, url: new URL(req.url) }), opts));
+  };
 }
 
 /**
- * Every API route handler: the signed-in user (401 otherwise), for writes the cross-site check
- * and the JSON body read up to the route's limit (guardedJson), the route's params, and a thrown
- * HttpError (server/context.ts) as its status with {"error"}. The handler returns a Response, or
- * a value sent as JSON (not cached).
+ * A route whose whole logic is on the server (server/submission-api.ts): the route file names it,
+ * and Next answers exactly what the web server's direct path answers (server/submission-fast-path.ts).
  */
-export function apiRoute<P extends Record<string, string> = Record<string, never>>(fn: (call: ApiCall<P>) => unknown, opts: ApiOptions = {}) {
-  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+export function serverRoute(pick: (be: typeof Backend) => Backend.SubmissionRoute) {
+  return async (req: Request, ctx: { params: Promise<{ id?: string }> }): Promise<Response> => {
     const be = await loadServer();
-    const user = await be.sessionUser(req.headers);
-    if (!user) return jsonError(401, NOT_SIGNED_IN_TEXT, {}, requestLocaleOf(req));
-    const locale = requestLocaleOf(req, be.userLocale(user.id));
-    let body: unknown = undefined;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      const got = await guardedJson(req, opts.invalidBody, locale);
-      if ("error" in got) return got.error;
-      body = got.body;
-    }
-    try {
-      const params = ((await ctx?.params) ?? {}) as P;
-      const out = await fn({ be, user, body, params, req, url: new URL(req.url) });
-      if (out instanceof Response) return out;
-      return Response.json(out, { status: opts.status ?? 200, headers: { "Cache-Control": "no-store" } });
-    } catch (e) {
-      const h = httpErrorOf(e);
-      if (h) return jsonError(h.status, h.text ?? h.message, h.headers, locale);
-      throw e;
-    }
+    const route = pick(be);
+    const params = (await ctx?.params) ?? {};
+    const query = new URL(req.url).searchParams;
+    return responseOf(await be.serveApi(apiRequestOf(req), (call) => route.handle({ ...call, params, query, signal: req.signal }), route.options));
   };
 }

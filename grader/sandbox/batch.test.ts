@@ -8,10 +8,9 @@ import { harnessScript } from "./bundle.ts";
 import { IsolateTransport, type SandboxLimits } from "./isolate-transport.ts";
 import { ChildTransport } from "./child-transport.ts";
 import { transpileLearner } from "../../lib/sandbox/transpile.ts";
-import { BATCH_REPLY_BYTES, PacketSession, runBatch, type PacketCall, type SandboxTransport } from "../../lib/sandbox/transport.ts";
+import { BATCH_REPLY_BYTES, PacketSession, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { callEachInOrder, Learner, type BatchCall } from "../../lib/checks/learner.ts";
 import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
-import { encode, type WirePacket } from "../../lib/wire.ts";
 import { Tensor } from "../../lib/nd/index.ts";
 
 const LEARNER = `
@@ -38,10 +37,10 @@ afterEach(() => {
 type Open = (limits: SandboxLimits, scripts: { harness: string }) => Promise<SandboxTransport>;
 
 /** A session with LEARNER loaded; `crossings` counts requests to the transport. */
-async function session(open: Open, limits = LIMITS) {
+async function session(open: Open, limits = LIMITS, source = LEARNER) {
   const t = await open(limits, { harness: await harnessScript() });
   opened.push(t);
-  const compiled = await transpileLearner(LEARNER);
+  const compiled = await transpileLearner(source);
   if (!compiled.ok) throw new Error(compiled.message);
   const loaded = await t.load(compiled.script);
   expect(loaded.ok).toBe(true);
@@ -156,17 +155,43 @@ describe("a batch of calls in process", () => {
   });
 });
 
-describe("runBatch (the sandbox side)", () => {
-  const okPacket = (v: unknown): WirePacket => encode({ status: "ok", value: v });
-  it("stops after the first packet that is not ok, and never calls past it", async () => {
-    const seen: string[] = [];
-    const fake = {
-      call: async (name: string) => (seen.push(name), name === "bad" ? encode({ status: "threw", error: { name: "E", message: "m" } }) : okPacket(1)),
-      get: async () => okPacket(2),
-    };
-    const calls: PacketCall[] = ["a", "bad", "c"].map((name) => ({ op: "call", name, packet: encode([]), keep: false, returnArgs: false }));
-    expect(await runBatch(fake, calls)).toHaveLength(2);
-    expect(seen).toEqual(["a", "bad"]);
+/** Learner code that, during a batch, turns on what the harness's batch loop could rely on. */
+const TAMPERING = `
+const g = globalThis as any;
+let kept: Float64Array | undefined;
+export function out(x: number): Float64Array {
+  if (kept) kept.fill(-1); // an earlier reply's numbers, if the learner could still reach them
+  kept = new Float64Array([x, x + 1]);
+  return kept;
+}
+export function tamper(): number {
+  const noop = () => {};
+  Array.prototype.push = function () { return 0; };
+  (Reflect as any).defineProperty = () => true;
+  Object.defineProperty = (() => ({})) as any;
+  JSON.stringify = () => "[]";
+  for (const k of ["0", "1", "2", "packet", "ok", "op", "name", "handle", "length", "json", "buffers"]) {
+    Object.defineProperty(Object.prototype, k, { get: () => { throw new Error("read " + k); }, set: noop, configurable: true });
+  }
+  Object.defineProperty(Array.prototype, Symbol.iterator, { get: () => { throw new Error("iterated"); } });
+  return 7;
+}
+export function twice(x: number): number { return 2 * x; }
+`;
+
+describe("a batch inside the isolate (the harness's callMany: one entry for the whole batch)", () => {
+  it("learner code run by one call cannot change what the next calls are or what earlier replies say", async () => {
+    const s = await session(inProcess, LIMITS, TAMPERING);
+    const out = await s.raw.callMany([call("out", 1), call("tamper"), call("twice", 3), call("out", 5), call("twice", 4)]);
+    expect(s.counter.crossings).toBe(1);
+    expect(out.map((o) => o.status)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
+    expect(out.map((o) => (o as { value: unknown }).value)).toEqual([new Float64Array([1, 2]), 7, 6, new Float64Array([5, 6]), 8]);
+  });
+
+  it("stops after a throw or a missing export even when the learner replaced the globals first", async () => {
+    const s = await session(inProcess, LIMITS, TAMPERING);
+    const out = await s.raw.callMany([call("tamper"), call("nothing"), call("twice", 1)]);
+    expect(out.map((o) => o.status)).toEqual(["ok", "missing"]);
   });
 });
 

@@ -9,7 +9,7 @@ import { setFlagsFromString } from "node:v8";
 import { DEFAULT_WIRE_LIMITS, encode, type WirePacket } from "../../lib/wire.ts";
 import { SandboxLimitError } from "../../lib/checks/failure.ts";
 import { sandboxActivity, sandboxMessages } from "../../lib/messages/sandbox-texts.ts";
-import { runBatch, type LoadOutcome, type PacketCall, type SandboxScripts, type SandboxTransport } from "../../lib/sandbox/transport.ts";
+import { BATCH_REPLY_BYTES, type LoadOutcome, type PacketCall, type SandboxScripts, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import { LEARNER_SCRIPT } from "../../lib/sandbox/names.ts";
 import type { HarnessCodeCache } from "./harness-cache.ts";
 
@@ -30,6 +30,7 @@ type HostFns = {
   setup: ivm.Reference;
   exportNames: ivm.Reference;
   call: ivm.Reference;
+  callMany: ivm.Reference;
   put: ivm.Reference;
   get: ivm.Reference;
   takeLogs: ivm.Reference;
@@ -61,6 +62,9 @@ function boundedPacket(p: unknown): WirePacket {
   return encode({ status: "threw", error: { name: "Error", message: sandboxMessages.overSize(), stack: "" } });
 }
 
+/** A reply no decoder accepts: PacketSession reports it as a result that could not be read. */
+const UNREADABLE: WirePacket = { json: "", buffers: [] };
+
 export class IsolateTransport implements SandboxTransport {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
@@ -90,6 +94,7 @@ export class IsolateTransport implements SandboxTransport {
         setup: await get("setup"),
         exportNames: await get("exportNames"),
         call: await get("call"),
+        callMany: await get("callMany"),
         put: await get("put"),
         get: await get("get"),
         takeLogs: await get("takeLogs"),
@@ -181,9 +186,21 @@ export class IsolateTransport implements SandboxTransport {
     );
   }
 
-  /** Several calls in one go (the child answers a batch with one IPC reply); each timed on its own. */
-  callMany(calls: readonly PacketCall[]): Promise<WirePacket[]> {
-    return runBatch(this, calls);
+  /**
+   * Several calls in ONE entry into the isolate (the harness's `callMany`; the child answers with
+   * one IPC reply): in order, stopping after the first that is not ok, under the budget that is
+   * left, as the same calls one by one would share it. A limit throws and ends the submission.
+   */
+  async callMany(calls: readonly PacketCall[]): Promise<WirePacket[]> {
+    const first = calls[0];
+    if (!first) return [];
+    const what = first.op === "call" ? sandboxActivity.running(first.name) : sandboxActivity.reading();
+    const packets: unknown = await this.timed(what, (timeout) =>
+      this.fns.callMany.apply(undefined, [calls, BATCH_REPLY_BYTES], { timeout, arguments: { copy: true }, result: { copy: true } }),
+    );
+    // A list the harness could not have made is a harness the learner broke: one unreadable reply.
+    if (!Array.isArray(packets) || packets.length === 0 || packets.length > calls.length) return [UNREADABLE];
+    return packets.map(boundedPacket);
   }
 
   async put(packet: WirePacket): Promise<number> {

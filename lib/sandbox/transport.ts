@@ -34,37 +34,12 @@ export interface SandboxTransport {
   dispose(): void;
 }
 
-/** How the harness's encoding of an ok outcome begins (`{ status: "ok", ... }`, status first). */
-const OK_HEAD = encode({ status: "ok" }).json.slice(0, -2);
-
 /**
- * Whether a packet is plainly an ok outcome. A batch stops after any packet that is not; one
- * that is ok but unusual only ends its batch early (the host then sends the rest).
+ * Replies of one batch beyond this many bytes end it early (the host sends the rest again): one
+ * reply stays of bounded size, and so does what a batch's replies hold in the isolate's memory
+ * until it ends (this plus its last reply; one call at a time held only that last reply).
  */
-export function packetIsOk(p: WirePacket): boolean {
-  return typeof p?.json === "string" && p.json.startsWith(OK_HEAD);
-}
-
-/** Answers of one batch beyond this many bytes end it early (one reply stays of bounded size). */
-export const BATCH_REPLY_BYTES = 16 * 1024 * 1024;
-
-/**
- * A batch on the sandbox's side (in the child, or in process): each call exactly as if sent alone
- * (its own time limit; a limit throws and ends the batch and the submission), stopping after the
- * first that is not ok or once the answers pass BATCH_REPLY_BYTES.
- */
-export async function runBatch(t: Pick<SandboxTransport, "call" | "get">, calls: readonly PacketCall[]): Promise<WirePacket[]> {
-  const out: WirePacket[] = [];
-  let bytes = 0;
-  for (const c of calls) {
-    const p = c.op === "get" ? await t.get(c.handle) : await t.call(c.name, c.packet, c.keep, c.returnArgs);
-    out.push(p);
-    if (!packetIsOk(p)) break;
-    bytes += p.json.length * 2 + p.buffers.reduce((n, b) => n + b.byteLength, 0);
-    if (bytes >= BATCH_REPLY_BYTES) break;
-  }
-  return out;
-}
+export const BATCH_REPLY_BYTES = 4 * 1024 * 1024;
 
 /** Learner text the host shows: at most `max` characters, lone surrogates replaced. Cuts before any other work. */
 export function boundedText(v: unknown, max: number): string {

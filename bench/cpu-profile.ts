@@ -88,12 +88,32 @@ export function workerThreads(pid: number): WorkerThreads {
 function readProc(pid: number): Proc | undefined {
   try {
     const { n } = statFields(readFileSync(`/proc/${pid}/stat`, "utf8"));
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-    const cls = classify(cmdline);
-    return { pid, ppid: n(4), cls, self: (n(14) + n(15)) * TICK_MS, reaped: (n(16) + n(17)) * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}), ...(isSandboxNode(cmdline) ? { sandboxNode: true } : {}) };
+    return describe(pid, n(4), n(14) + n(15), n(16) + n(17), readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim());
   } catch {
     return undefined; // exited while we read
   }
+}
+
+/** A process of the tree, classified from its command line (ticks → ms). */
+function describe(pid: number, ppid: number, selfTicks: number, reapedTicks: number, cmdline: string): Proc {
+  const cls = classify(cmdline);
+  return { pid, ppid, cls, self: selfTicks * TICK_MS, reaped: reapedTicks * TICK_MS, ...(cls === "worker" ? { threads: workerThreads(pid) } : {}), ...(isSandboxNode(cmdline) ? { sandboxNode: true } : {}) };
+}
+
+/**
+ * Command lines of processes that will not exec again (GradLab's servers, workers, esbuild and a
+ * sandbox child's Node), by pid and start time: read once, not at every sample. A bwrap, or a
+ * process between fork and exec, is read again each time.
+ */
+const settledCmdlines = new Map<number, { start: number; cmdline: string }>();
+
+function cmdlineOf(pid: number, start: number): string {
+  const known = settledCmdlines.get(pid);
+  if (known?.start === start) return known.cmdline;
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+  const cls = classify(cmdline);
+  if (cls === "web" || cls === "worker" || cls === "supervisor" || cls === "esbuild" || isSandboxNode(cmdline)) settledCmdlines.set(pid, { start, cmdline });
+  return cmdline;
 }
 
 function machineBusyMs(): number {
@@ -103,23 +123,39 @@ function machineBusyMs(): number {
   return (total - cpu[3]! - cpu[4]!) * TICK_MS;
 }
 
-/** The processes `roots` and all their descendants, now. */
+/**
+ * The processes `roots` and all their descendants, now. Every process's stat is read (for its
+ * parent), but command lines only of the tree's processes: the sampler reads this every 100 ms
+ * during the surge, and reading every process's command line doubled its cost (~5 ms a sample on
+ * a machine with ~100 processes, CPU taken from the cores GradLab is measured on).
+ */
 export function snapshotTree(roots: number[]): TreeSnapshot {
-  const all: Proc[] = [];
+  const all: { pid: number; ppid: number; start: number; self: number; reaped: number }[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    const p = readProc(Number(name));
-    if (p) all.push(p);
+    try {
+      const { n } = statFields(readFileSync(`/proc/${name}/stat`, "utf8"));
+      all.push({ pid: Number(name), ppid: n(4), start: n(22), self: n(14) + n(15), reaped: n(16) + n(17) });
+    } catch {
+      /* exited while we read */
+    }
   }
-  const children = new Map<number, Proc[]>();
+  const children = new Map<number, typeof all>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const procs = new Map<number, Proc>();
-  const stack = all.filter((p) => roots.includes(p.pid));
+  const stack: { p: (typeof all)[number]; parentCls?: ProcessClass }[] = all.filter((p) => roots.includes(p.pid)).map((p) => ({ p }));
   while (stack.length) {
-    const p = stack.pop()!;
-    procs.set(p.pid, p);
+    const { p, parentCls } = stack.pop()!;
+    let proc: Proc;
+    try {
+      proc = describe(p.pid, p.ppid, p.self, p.reaped, cmdlineOf(p.pid, p.start));
+    } catch {
+      continue; // exited while we read
+    }
     // Children inherit their parent's class when their own command line does not say (bwrap's node).
-    for (const c of children.get(p.pid) ?? []) stack.push(c.cls === "other" && p.cls === "sandbox" ? { ...c, cls: "sandbox" } : c);
+    if (proc.cls === "other" && parentCls === "sandbox") proc = { ...proc, cls: "sandbox" };
+    procs.set(p.pid, proc);
+    for (const c of children.get(p.pid) ?? []) stack.push({ p: c, parentCls: proc.cls });
   }
   return { at: performance.now(), procs, machineBusyMs: machineBusyMs() };
 }

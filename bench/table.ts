@@ -39,6 +39,7 @@ export function formatTable(r: BenchReport): string {
         `grading thread ${f(g.total, 1)} (transpile ${f(g.transpile, 1)}, open sandbox ${f(g.openSandbox, 1)}, load ${f(g.loadModule, 1)}, reference + checks ${f(g.referenceAndChecks, 1)}, result ${f(g.result, 1)}); ` +
         `sandbox child ${f(v.sandboxChild.total, 1)} (start-up ${f(v.sandboxChild.startUp, 1)}${v.sandboxChild.childrenPerVerdict === null ? "" : ` for ${f(v.sandboxChild.childrenPerVerdict, 3)} children a verdict`}, fresh isolate, learner's code and decoding ${f(v.sandboxChild.learnerCode, 1)}); esbuild ${f(v.esbuild, 1)}`);
       out.push(`  GradLab total ${f(v.gradlabTotal, 1)} ms CPU per verdict for ${f(v.gradingWork, 1)} ms of grading work: CPU efficiency ${f(v.cpuEfficiency, 3)}; the whole machine was busy ${f(v.machineBusy, 1)} ms per verdict`);
+      if (t.client) out.push(`  the bench's own CPU ms per verdict (not GradLab): burst ${f(t.client.burst, 1)}; surge ${f(t.client.surge, 1)} (+ ${f(t.client.surgeSampling, 1)} sampling the CPU)`);
     }
   }
   const so = r.scaleOut;

@@ -41,6 +41,12 @@ export interface ThroughputReport {
   loadAverage: { burst: number; surgeEnd: number };
   /** CPU ms per verdict during the surge, per process and phase. */
   perVerdict: VerdictBreakdown | null;
+  /**
+   * The bench's own CPU ms per verdict (this process: it shares the cores with GradLab): in the
+   * burst (its POSTs or submitCode calls, and its look at the database every 100 ms) and in the
+   * surge (POSTs, the learners' long polls, the probe GETs), the surge's CPU sampling apart.
+   */
+  client: { burst: number; surge: number; surgeSampling: number };
   burst: { submissions: number; wallS: number; verdict: Summary; queueWait: Summary; grading: Summary; statuses: Record<string, number> };
   surge: {
     submissions: number;
@@ -126,15 +132,26 @@ function apiPool(api: ApiClient): Pool {
 
 type Row = { id: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; verdict: string | null; durationMs: number | null };
 
-function rows(db: Db, ids: string[]): Row[] {
+/**
+ * The submissions' rows. While waiting (`light`), only what says whether they are done: reading and
+ * parsing every stored result every 100 ms was the bench's own CPU competing with the graders (a
+ * learner's page asks for its verdict once, by a long poll). Once done, the whole rows, once.
+ */
+function rows(db: Db, ids: string[], light = false): Row[] {
   const out: Row[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    const part = db
+    const part = ids.slice(i, i + 500);
+    if (light) {
+      for (const r of db.select({ id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt }).from(submissions).where(inArray(submissions.id, part)).all())
+        out.push({ ...r, verdict: null, durationMs: null });
+      continue;
+    }
+    const full = db
       .select({ id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt, verdict: submissions.verdict, result: submissions.result })
       .from(submissions)
-      .where(inArray(submissions.id, ids.slice(i, i + 500)))
+      .where(inArray(submissions.id, part))
       .all();
-    for (const r of part) out.push({ ...r, durationMs: (r.result as { durationMs?: number } | null)?.durationMs ?? null });
+    for (const r of full) out.push({ ...r, durationMs: (r.result as { durationMs?: number } | null)?.durationMs ?? null });
   }
   return out;
 }
@@ -145,14 +162,16 @@ async function waitAll(pool: Pool, ids: string[], timeoutMs: number, onTick?: (q
   for (;;) {
     const failed = pool.failure();
     if (failed) throw new Error(failed);
-    const rs = rows(db, ids);
+    const rs = rows(db, ids, true);
     const pending = rs.filter((r) => !r.finishedAt).length;
     onTick?.(rs.filter((r) => !r.startedAt).length);
-    if (pending === 0 && rs.length === ids.length) return rs;
+    if (pending === 0 && rs.length === ids.length) return rows(db, ids);
     if (Date.now() > end) throw new Error(`${pending} of ${ids.length} submissions not graded after ${timeoutMs / 1000} s`);
     await sleep(100);
   }
 }
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 const count = (rs: Row[]) => rs.reduce<Record<string, number>>((m, r) => ((m[r.verdict ?? "?"] = (m[r.verdict ?? "?"] ?? 0) + 1), m), {});
 
@@ -202,9 +221,11 @@ export async function throughputBench(opts: {
     // Burst: N at once.
     const burst = submissionMix(opts.exercises, opts.burst);
     const t0 = Date.now();
+    const burstCpu0 = process.cpuUsage();
     const ids: string[] = [];
     for (const s of burst) ids.push((await pool.submit(s.ex, s.code)).id);
     const rs = await waitAll(pool, ids, 600_000);
+    const burstClientMs = cpuMs(process.cpuUsage(burstCpu0));
     const first = Math.min(...rs.map((r) => r.createdAt.getTime()));
     const last = Math.max(...rs.map((r) => r.finishedAt!.getTime()));
     const wallS = (last - Math.min(first, t0)) / 1000;
@@ -225,6 +246,7 @@ export async function throughputBench(opts: {
     const getMs: number[] = [];
     const surgeIds: string[] = [];
     if (opts.profileLog) writeFileSync(opts.profileLog, "");
+    const surgeCpu0 = process.cpuUsage();
     const sampler = sampleTree(pool.pids);
     const s0 = performance.now();
     let maxQueue = 0;
@@ -273,6 +295,7 @@ export async function throughputBench(opts: {
     polling = false;
     await poller;
     const cpu = sampler.stop();
+    const surgeClientMs = cpuMs(process.cpuUsage(surgeCpu0)) - (cpu.samplingMs ?? 0);
     const perVerdict = verdictBreakdown(cpu, opts.profileLog, srs.length, startUpMs, inProcessMs);
     const cores = cpus().length;
     const vps = ids.length / wallS;
@@ -299,6 +322,7 @@ export async function throughputBench(opts: {
       cores,
       loadAverage: { burst: round(loadBurst, 2), surgeEnd: round(loadavg()[0]!, 2) },
       perVerdict,
+      client: { burst: round(burstClientMs / ids.length, 1), surge: round(surgeClientMs / Math.max(1, srs.length), 1), surgeSampling: round((cpu.samplingMs ?? 0) / Math.max(1, srs.length), 1) },
       burst: burstReport,
       surge: {
         submissions: srs.length,

@@ -28,7 +28,7 @@ async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.op) {
     case "open":
       if (transport) throw new Error("open: this child's isolate is already open");
-      transport = await IsolateTransport.open(req.limits, req.scripts, harnessCache);
+      transport = await IsolateTransport.open(req.limits, req.scripts, harnessCache, { blocking: true });
       return usage();
     case "driver":
       return transport!.loadDriver(req.script);
@@ -57,7 +57,7 @@ async function recycle(limits: SandboxLimits, harness: string): Promise<RecycleR
   if (!previous) throw new Error("recycle: no isolate to dispose");
   previous.dispose();
   if (!previous.isolateDisposed) throw new Error("recycle: the previous isolate is still alive");
-  transport = await IsolateTransport.open(limits, { harness }, harnessCache);
+  transport = await IsolateTransport.open(limits, { harness }, harnessCache, { blocking: true });
   return usage();
 }
 

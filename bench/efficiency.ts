@@ -56,7 +56,9 @@ export interface VerdictBreakdown {
   webServer: number;
   /**
    * The worker process less its grading thread's recorded phases (as reported since the bench
-   * had it; split in `worker` below: most of it is not the queue).
+   * had it; split in `worker` below: most of it is not the queue). Session 5's 10.5-11.6 ms were
+   * main thread 3.3-3.5 (the queue), V8's helper threads 5.8-6.8 and the grading thread outside
+   * its phases 1.3-1.6.
    */
   workerQueueSide: number;
   /** The worker processes by thread (from /proc/<pid>/task). */

@@ -35,7 +35,7 @@ export function formatTable(r: BenchReport): string {
     const v = t.perVerdict;
     if (v) {
       const g = v.gradingThread;
-      out.push(`  CPU ms per verdict in the surge (${v.verdicts}): web server ${f(v.webServer, 1)}; worker queue side (database, JSON, polling) ${f(v.workerQueueSide, 1)}; ` +
+      out.push(`  CPU ms per verdict in the surge (${v.verdicts}): web server ${f(v.webServer, 1)}; worker outside the grading phases ${f(v.workerQueueSide, 1)} (main thread: queue, database, JSON ${f(v.worker?.mainThread, 1)}; V8 helper threads: GC, compilers ${f(v.worker?.v8Helpers, 1)}; grading thread outside its phases ${f(v.worker?.gradingThreadOutsidePhases, 1)}); ` +
         `grading thread ${f(g.total, 1)} (transpile ${f(g.transpile, 1)}, open sandbox ${f(g.openSandbox, 1)}, load ${f(g.loadModule, 1)}, reference + checks ${f(g.referenceAndChecks, 1)}, result ${f(g.result, 1)}); ` +
         `sandbox child ${f(v.sandboxChild.total, 1)} (start-up ${f(v.sandboxChild.startUp, 1)}${v.sandboxChild.childrenPerVerdict === null ? "" : ` for ${f(v.sandboxChild.childrenPerVerdict, 3)} children a verdict`}, fresh isolate, learner's code and decoding ${f(v.sandboxChild.learnerCode, 1)}); esbuild ${f(v.esbuild, 1)}`);
       out.push(`  GradLab total ${f(v.gradlabTotal, 1)} ms CPU per verdict for ${f(v.gradingWork, 1)} ms of grading work: CPU efficiency ${f(v.cpuEfficiency, 3)}; the whole machine was busy ${f(v.machineBusy, 1)} ms per verdict`);

@@ -4,14 +4,14 @@
  * folder, once as shipped and once with GRADLAB_API_FAST_PATH=off (every request through Next),
  * sends both the same requests, and requires the same status, body and relevant headers: body
  * limits, cross-site refusals, sessions (cookie, bearer, missing, expired), someone else's and
- * unknown ids, the long poll, Retry-After, Location, Cache-Control and the language of errors.
+ * unknown ids, the long poll, Retry-After, Location, Cache-Control and the language of errors
+ * (the direct routes alone, without a build: tests/app/submission-fast-path.test.ts).
  * No grading worker runs: submissions stay queued unless the test stores a verdict. The built web
  * app is needed (ensureBuilt); no browser.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBuilt, freePort, ROOT } from "./server.ts";
@@ -198,37 +198,5 @@ describe("the submission routes answered by the web server and by Next", () => {
     expect(JSON.stringify((await send(fast.url, c["GET own graded with code (cookie)"])).body)).not.toMatch(/hidden-seed|expected 0\.25/);
     expect(await send(fast.url, c["wait known=queued timeout=0"])).toMatchObject({ status: 200, body: { status: "queued", result: null } });
     expect((await send(fast.url, c["GET without a session"])).status).toBe(401);
-  });
-});
-
-describe("the direct long poll", () => {
-  let server: HttpServer;
-  let base = "";
-  beforeAll(async () => {
-    const { guardRequests } = await import("../../server/request-guard.ts");
-    const { serveSubmissionApi } = await import("../../server/submission-fast-path.ts");
-    server = createServer(guardRequests((req, res) => serveSubmissionApi(req, res) || res.writeHead(404).end()));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  const waits = () => B.verdictWaitsOn(ctx.db.$client);
-
-  it("answers once the verdict is stored, and a client that leaves ends its wait", async () => {
-    const id = await submitted("other", "export const e = 5;");
-    const answered = fetch(`${base}/api/submissions/${id}/wait`, { headers: bearer("other")() }).then((r) => r.json());
-    await expect.poll(() => waits().waiting).toBe(1);
-    graded(id);
-    expect(await answered).toMatchObject({ id, status: "done" });
-    await expect.poll(() => waits().waiting).toBe(0);
-
-    const left = await submitted("other", "export const f = 6;");
-    const leave = new AbortController();
-    const gone = fetch(`${base}/api/submissions/${left}/wait`, { headers: bearer("other")(), signal: leave.signal }).catch(() => "aborted");
-    await expect.poll(() => waits().waiting).toBe(1);
-    leave.abort();
-    expect(await gone).toBe("aborted");
-    await expect.poll(() => waits().waiting).toBe(0);
   });
 });

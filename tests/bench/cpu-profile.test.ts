@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { isSandboxNode, workerThreads, type CpuByClass } from "../../bench/cpu-profile.ts";
+import { spawn } from "node:child_process";
+import { isSandboxNode, snapshotTree, workerThreads, type CpuByClass } from "../../bench/cpu-profile.ts";
 import { verdictBreakdown } from "../../bench/efficiency.ts";
 
 describe("bench CPU profile", () => {
@@ -56,5 +57,34 @@ describe("bench CPU profile", () => {
     expect(isSandboxNode(`bwrap --tmpfs /tmp --ro-bind /usr /usr -- /opt/node/bin/node ${child}`)).toBe(false);
     expect(isSandboxNode(`/usr/bin/bwrap --unshare-all -- node ${child}`)).toBe(false);
     expect(isSandboxNode("/opt/node/bin/node /work/main/bin/gradlab.js worker")).toBe(false);
+  });
+
+  it("finds the tree's processes and classifies a process again once it has exec'd (command lines are kept only for settled processes)", async () => {
+    // A shell naming sandbox-child.mjs (as bwrap's processes do), which then execs Node on it: a sandbox child's Node.
+    const script = join(mkdtempSync(join(tmpdir(), "gradlab-prof-")), "sandbox-child.mjs");
+    writeFileSync(script, "setTimeout(() => {}, 5000);\n");
+    const sh = spawn("/bin/sh", ["-c", `read line; exec "${process.execPath}" "${script}"`, script], { stdio: ["pipe", "ignore", "ignore"] });
+    try {
+      // Until the shell runs (between fork and exec the child still has this process's command line).
+      let first = snapshotTree([process.pid]).procs.get(sh.pid!);
+      for (let i = 0; i < 100 && first?.cls !== "sandbox"; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        first = snapshotTree([process.pid]).procs.get(sh.pid!);
+      }
+      expect(first?.cls).toBe("sandbox");
+      expect(first?.sandboxNode).toBeFalsy();
+      sh.stdin!.end("go\n");
+      let later = first;
+      for (let i = 0; i < 100 && !later?.sandboxNode; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        later = snapshotTree([process.pid]).procs.get(sh.pid!);
+      }
+      expect(later?.sandboxNode).toBe(true);
+      expect(later?.cls).toBe("sandbox");
+      // Outside the tree: nothing (pid 1 is no descendant of this process).
+      expect(snapshotTree([process.pid]).procs.has(1)).toBe(false);
+    } finally {
+      sh.kill("SIGKILL");
+    }
   });
 });

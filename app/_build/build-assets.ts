@@ -24,6 +24,7 @@ import { loadCatalogue } from "../../grader/exercises.ts";
 import { RUN_ASSETS_DIR } from "../_run/assets-dir.ts";
 import { buildRunAssets } from "./run-assets.ts";
 import { hashDir, hashFile, precompress } from "./fingerprint.ts";
+import { monacoBuildOptions } from "./monaco-build.ts";
 import type { StaticUrls } from "../_run/static-urls.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -59,17 +60,7 @@ copyFileSync(esbuildWasm, join(OUT, esbuildName));
 
 // ---- Monaco ----------------------------------------------------------------------------------
 const monacoOut = join(OUT, "monaco");
-await build({
-  entryPoints: { editor: join(ROOT, "app/_build/monaco-entry.ts") },
-  outdir: monacoOut,
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  minify: true,
-  loader: { ".ttf": "file" },
-  logLevel: "warning",
-});
+await build({ ...monacoBuildOptions, outdir: monacoOut });
 const mw = join(ROOT, "node_modules/monaco-editor/esm/vs");
 await build({
   entryPoints: { "editor.worker": join(mw, "editor/editor.worker.js"), "ts.worker": join(mw, "language/typescript/ts.worker.js") },

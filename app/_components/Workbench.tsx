@@ -11,6 +11,7 @@ import type { GradeResult } from "../../lib/result.ts";
 import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
 import type { StaticUrls } from "../_run/static-urls.ts";
 import { takeEarlyRun } from "../_run/early-run.ts";
+import { loadMonacoScript } from "./monaco-script.ts";
 import { runTimeoutMs } from "../_run/run-timeout.ts";
 import { Results } from "./Results.tsx";
 import { RunProgress } from "./RunProgress.tsx";
@@ -43,11 +44,11 @@ interface Props {
 // Loaded at run time from public/gradlab (built from node_modules/monaco-editor): never a CDN.
 // Hashed names: the browser keeps them and never asks again (server/static-files.ts).
 let monacoReady: Promise<Monaco> | undefined;
-/** Lets Monaco start its TypeScript worker (held back until the editor shows and Run is ready: app/_build/monaco-entry.ts). */
-let startTypeScript = () => {};
-/** Run's start, when it does not settle, holds the TypeScript worker back no longer than this after the editor loads. */
+/** Lets Monaco start its web workers (held back until the editor shows and Run is ready: app/_build/monaco-entry.ts). */
+let startWorkers = () => {};
+/** Run's start, when it does not settle, holds Monaco's workers back no longer than this after the editor loads. */
 const TS_WAIT_MAX_MS = 5_000;
-/** Once Run is ready, the TypeScript worker waits this long for a first Run before it starts anyway. */
+/** Once Run is ready, Monaco's workers wait this long for a first Run before it starts anyway. */
 const TS_AFTER_READY_MS = 3_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
@@ -63,9 +64,9 @@ function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
     // nd's declarations download while the editor's code loads.
     const typesReady = fetch(assets.ndTypes).then((r) => r.json() as Promise<Record<string, string>>);
     typesReady.catch(() => {});
-    const mod = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url)) as { monaco: Monaco; startTypeScript?: () => void };
+    const mod = await loadMonacoScript(url);
     const monaco = mod.monaco;
-    startTypeScript = mod.startTypeScript ?? startTypeScript;
+    startWorkers = mod.startWorkers;
     const ts = monaco.typescript;
     ts.typescriptDefaults.setCompilerOptions({
       target: ts.ScriptTarget.ES2020,
@@ -140,9 +141,10 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   }, [assets]);
 
   // Diagnostics and completions once the editor is up and Run is ready (or failed, or unavailable),
-  // and not while the first Run works: the TypeScript worker's start (parsing ~7 MB, checking the
-  // code) would otherwise compete with that Run on the same cores. It starts after the first Run's
-  // result, or TS_AFTER_READY_MS after Run is ready when the learner has not run, when the page is idle.
+  // and not while the first Run works: Monaco's workers' start (the TypeScript worker parses ~7 MB
+  // and checks the code, the editor worker takes ~1 s) would otherwise compete with that Run on the
+  // same cores. They start after the first Run's result, or TS_AFTER_READY_MS after Run is ready
+  // when the learner has not run, when the page is idle.
   const runSettled = !run.run || backend !== null || error !== null;
   const firstRunDone = !run.run || shown !== null || error !== null;
   const running = busy === "run";
@@ -150,10 +152,10 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     if (!monaco || running) return;
     const idle = (f: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 0));
     if (runSettled && firstRunDone) {
-      idle(() => startTypeScript());
+      idle(() => startWorkers());
       return;
     }
-    const timer = setTimeout(() => idle(() => startTypeScript()), runSettled ? TS_AFTER_READY_MS : TS_WAIT_MAX_MS);
+    const timer = setTimeout(() => idle(() => startWorkers()), runSettled ? TS_AFTER_READY_MS : TS_WAIT_MAX_MS);
     return () => clearTimeout(timer);
   }, [monaco, runSettled, firstRunDone, running]);
 

@@ -55,10 +55,35 @@ async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
   return { backend: choice.backend, healthy: watchHealth(tf as unknown as Tf, choice.backend) };
 }
 
+/**
+ * What the transpiler's warm-up compiles: the kinds of syntax a learner's module has. esbuild's
+ * first transform in a page costs ~1-2 s of CPU (its Go runtime's first use, V8 compiling its
+ * WebAssembly functions as they are first called) unless Chromium had kept the tiered-up code
+ * from an earlier visit; doing it while the page loads keeps that out of the first Run. It also
+ * tiers the code up early, so Chromium caches it for the next visit before the learner leaves.
+ */
+const WARM_UP_SOURCE = `import { Tensor, zeros, matmul } from "gradlab/nd";
+export interface Layer { forward(x: Tensor): Tensor; params?: Tensor[] }
+type Shape = readonly number[];
+export class Dense implements Layer {
+  #w: Tensor; private readonly b: Tensor | null = null;
+  constructor(public inFeatures: number, outFeatures: number, bias = true) { this.#w = zeros([inFeatures, outFeatures]); if (bias) this.b = zeros([outFeatures]); }
+  forward(x: Tensor): Tensor { const y = matmul(x, this.#w); return this.b ? y.add(this.b) : y; }
+}
+export function sizes<T extends { shape: Shape }>(xs: T[], k = 2): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [i, x] of xs.entries()) { m.set(\`\${i}:\${x.shape.join("x")}\`, x.shape.reduce((a, b) => a * b, 1) ** k); }
+  return m;
+}
+export const relu = (x: Tensor): Tensor => x.maximum?.(0) ?? x;
+`;
+
 let current = (async () => {
   // Served as application/wasm: esbuild compiles it while it streams in (instantiateStreaming),
   // and Chromium keeps the compiled code with the cached file for the next visit.
   const esbuildReady = wasmUrls.then((u) => initialize({ wasmURL: new URL(u.esbuild, base).href, worker: false }));
+  // Not awaited: Run is usable meanwhile (a Run's own transform simply queues behind it).
+  void esbuildReady.then(() => transpileLearner(WARM_UP_SOURCE, "warm-up.ts")).catch(() => {});
   const [picked] = await Promise.all([choose(), esbuildReady]);
   return picked;
 })();
@@ -278,7 +303,7 @@ function prepare(req: { exerciseId: string; timeoutMs: number; hasDriver: boolea
   spare.ready.catch(() => {});
 }
 
-/** The prepared sandbox when it fits this run, else a new one. Either way, prepare the next. */
+/** The prepared sandbox when it fits this run, else a new one (run() prepares the next once it ends). */
 async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriver: boolean }): Promise<WorkerTransport> {
   const key = `${req.exerciseId}:${req.timeoutMs}:${req.hasDriver}`;
   let mine: WorkerTransport | undefined;
@@ -296,7 +321,6 @@ async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriv
     mine = new WorkerTransport(req.timeoutMs);
     await mine.init(req.hasDriver, req.exerciseId);
   }
-  prepare(req);
   return mine;
 }
 
@@ -372,6 +396,8 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
     return finish(req.exerciseId, out.tests, stdout, t0, backend);
   } finally {
     transport.dispose();
+    // The next Run's sandbox starts now, not during this Run: its start (~0.3-0.5 s of CPU) would compete with this one.
+    prepare(req);
   }
 }
 

@@ -1,12 +1,12 @@
 /**
- * What the exercise page starts before it hydrates (server component): the browser fetches and
- * compiles Monaco's entry while Next's scripts load (modulepreload), and an inline script starts
+ * What the exercise page starts before it hydrates (server component): the browser fetches
+ * Monaco's bundle while Next's scripts load (preload), and an inline script starts
  * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both.
  * (A service worker that precached the hashed assets for later visits was tried in session 5 and
  * removed: side by side it gained nothing on a second visit and cost 0.5-1.5 s more browser CPU.)
  */
 import { headers } from "next/headers";
-import { preloadModule } from "react-dom";
+import { preload } from "react-dom";
 import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
@@ -28,7 +28,8 @@ export async function EarlyRun(props: {
   const { assets, exercise, run } = props;
   if (!assets) return null;
   const nonce = await cspNonce();
-  preloadModule(`${assets.monaco}editor.js`, { as: "script", nonce });
+  // A classic script (app/_components/monaco-script.ts): fetched, and its cached compiled code read, while the page loads.
+  preload(`${assets.monaco}editor.js`, { as: "script", nonce });
   if (!run.run) return null;
   const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
   const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });

@@ -137,7 +137,10 @@ async function main(): Promise<void> {
       log(`throughput: ${mixEx.map((e) => e.id).join(", ")}…`);
       report.throughput = await throughputBench({
         exercises: mixEx,
-        burst: q ? 12 : 40,
+        // 120, not 40: verdicts/s is measured from the first POST to the last verdict, so the first
+        // grade's latency (the pipeline filling) weighs ~10% on a 2 s burst and ~3% on a 6 s one,
+        // and a 2 s window swings with whatever else the machine does for a moment.
+        burst: q ? 12 : 120,
         surge: q ? 60 : 300,
         windowS: q ? Math.min(10, opts.surgeWindow) : opts.surgeWindow,
         workers: 2,

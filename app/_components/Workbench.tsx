@@ -273,6 +273,8 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
 
   const onMount: OnMount = (ed, m) => {
     editorRef.current = ed;
+    // The editor is up: the Run worker may now warm its transpiler up (run-worker.ts).
+    worker.current?.postMessage({ type: "warm" } satisfies RunRequest);
     (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
     ed.addAction({ id: "gradlab.run", label: t("runAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyCode.Enter], run: () => shortcuts.current.run() });
     ed.addAction({ id: "gradlab.submit", label: t("submitAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyMod.Shift | m.KeyCode.Enter], run: () => shortcuts.current.submit() });

@@ -31,6 +31,8 @@ export function runWorkerUrl(pageSearch: string, assets?: StaticUrls | null): st
 export type RunRequest =
   | { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean }
   | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean }
+  /** The editor is up: warm the transpiler up now (after, not during, the editor's start on a shared CPU). */
+  | { type: "warm" }
   /** Stop that run now: its sandbox is ended, checks not yet run are reported as not run. */
   | { type: "stop"; runId: number };
 

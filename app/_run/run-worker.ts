@@ -59,8 +59,9 @@ async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
  * What the transpiler's warm-up compiles: the kinds of syntax a learner's module has. esbuild's
  * first transform in a page costs ~1-2 s of CPU (its Go runtime's first use, V8 compiling its
  * WebAssembly functions as they are first called) unless Chromium had kept the tiered-up code
- * from an earlier visit; doing it while the page loads keeps that out of the first Run. It also
- * tiers the code up early, so Chromium caches it for the next visit before the learner leaves.
+ * from an earlier visit; doing it once the editor is up (the page's "warm") keeps that out of the
+ * first Run without delaying the editor (on 2 cores, warming during the page's load made the editor
+ * 2-3 s later). It also tiers the code up early, so Chromium caches it for the next visit.
  */
 const WARM_UP_SOURCE = `import { Tensor, zeros, matmul } from "gradlab/nd";
 export interface Layer { forward(x: Tensor): Tensor; params?: Tensor[] }
@@ -82,8 +83,6 @@ let current = (async () => {
   // Served as application/wasm: esbuild compiles it while it streams in (instantiateStreaming),
   // and Chromium keeps the compiled code with the cached file for the next visit.
   const esbuildReady = wasmUrls.then((u) => initialize({ wasmURL: new URL(u.esbuild, base).href, worker: false }));
-  // Not awaited: Run is usable meanwhile (a Run's own transform simply queues behind it).
-  void esbuildReady.then(() => transpileLearner(WARM_UP_SOURCE, "warm-up.ts")).catch(() => {});
   const [picked] = await Promise.all([choose(), esbuildReady]);
   return picked;
 })();
@@ -406,6 +405,12 @@ self.onmessage = async (ev: MessageEvent<RunRequest>) => {
   if (req.type === "prepare") {
     await current;
     prepare(req);
+    return;
+  }
+  if (req.type === "warm") {
+    await current;
+    // Not awaited by anything: a Run's own transform simply queues behind it.
+    void transpileLearner(WARM_UP_SOURCE, "warm-up.ts").catch(() => {});
     return;
   }
   if (req.type === "stop") {

@@ -1,5 +1,5 @@
 // The bench's per-verdict breakdown (issue 19): a worker's CPU split by thread, and the split per verdict.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,29 +62,35 @@ describe("bench CPU profile", () => {
   it("finds the tree's processes and classifies a process again once it has exec'd (command lines are kept only for settled processes)", async () => {
     // A shell naming sandbox-child.mjs (as bwrap's processes do), which then execs Node on it: a sandbox child's Node.
     const script = join(mkdtempSync(join(tmpdir(), "gradlab-prof-")), "sandbox-child.mjs");
-    writeFileSync(script, "setTimeout(() => {}, 5000);\n");
+    // Alive until the test kills it (no timer that could run out on a loaded machine).
+    writeFileSync(script, "setInterval(() => {}, 1 << 30);\n");
     const sh = spawn("/bin/sh", ["-c", `read line; exec "${process.execPath}" "${script}"`, script], { stdio: ["pipe", "ignore", "ignore"] });
     try {
       // Until the shell runs (between fork and exec the child still has this process's command line).
-      let first = snapshotTree([process.pid]).procs.get(sh.pid!);
-      for (let i = 0; i < 100 && first?.cls !== "sandbox"; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        first = snapshotTree([process.pid]).procs.get(sh.pid!);
-      }
-      expect(first?.cls).toBe("sandbox");
+      const first = await vi.waitFor(
+        () => {
+          const p = snapshotTree([process.pid]).procs.get(sh.pid!);
+          expect(p?.cls).toBe("sandbox");
+          return p;
+        },
+        { timeout: 60_000, interval: 20 },
+      );
       expect(first?.sandboxNode).toBeFalsy();
       sh.stdin!.end("go\n");
-      let later = first;
-      for (let i = 0; i < 100 && !later?.sandboxNode; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        later = snapshotTree([process.pid]).procs.get(sh.pid!);
-      }
-      expect(later?.sandboxNode).toBe(true);
+      const later = await vi.waitFor(
+        () => {
+          const p = snapshotTree([process.pid]).procs.get(sh.pid!);
+          expect(p?.sandboxNode).toBe(true);
+          return p;
+        },
+        { timeout: 60_000, interval: 20 },
+      );
       expect(later?.cls).toBe("sandbox");
       // Outside the tree: nothing (pid 1 is no descendant of this process).
       expect(snapshotTree([process.pid]).procs.has(1)).toBe(false);
     } finally {
       sh.kill("SIGKILL");
     }
-  });
+    // Two condition waits of up to a minute each on a loaded machine.
+  }, 150_000);
 });

@@ -47,9 +47,9 @@ let monacoReady: Promise<Monaco> | undefined;
 /** Lets Monaco start its web workers (held back until the editor shows and Run is ready: app/_build/monaco-entry.ts). */
 let startWorkers = () => {};
 /** Run's start, when it does not settle, holds Monaco's workers back no longer than this after the editor loads. */
-const TS_WAIT_MAX_MS = 5_000;
+const WORKERS_WAIT_MAX_MS = 5_000;
 /** Once Run is ready, Monaco's workers wait this long for a first Run before it starts anyway. */
-const TS_AFTER_READY_MS = 3_000;
+const WORKERS_AFTER_READY_MS = 3_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
     if (!assets) throw new Error("the browser assets are not built (npm run build)");
@@ -143,7 +143,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   // Diagnostics and completions once the editor is up and Run is ready (or failed, or unavailable),
   // and not while the first Run works: Monaco's workers' start (the TypeScript worker parses ~7 MB
   // and checks the code, the editor worker takes ~1 s) would otherwise compete with that Run on the
-  // same cores. They start after the first Run's result, or TS_AFTER_READY_MS after Run is ready
+  // same cores. They start after the first Run's result, or WORKERS_AFTER_READY_MS after Run is ready
   // when the learner has not run, when the page is idle.
   const runSettled = !run.run || backend !== null || error !== null;
   const firstRunDone = !run.run || shown !== null || error !== null;
@@ -155,7 +155,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
       idle(() => startWorkers());
       return;
     }
-    const timer = setTimeout(() => idle(() => startWorkers()), runSettled ? TS_AFTER_READY_MS : TS_WAIT_MAX_MS);
+    const timer = setTimeout(() => idle(() => startWorkers()), runSettled ? WORKERS_AFTER_READY_MS : WORKERS_WAIT_MAX_MS);
     return () => clearTimeout(timer);
   }, [monaco, runSettled, firstRunDone, running]);
 

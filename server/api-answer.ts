@@ -7,7 +7,7 @@
 import { MAX_CODE_BYTES } from "../grader/intake.ts";
 import { LOCALE_COOKIE, resolveLocale } from "../lib/i18n/locales.ts";
 import { renderText, text, type ServerText, type Text } from "../lib/i18n/server-text.ts";
-import { BodyTooLargeError, MAX_ROSTER_CSV_BYTES, bodyLimit, configuredOrigins, csrfMessage, csrfVerdict, formatBytes } from "./http-guards.ts";
+import { BodyTooLargeError, MAX_ROSTER_CSV_BYTES, bodyLimit, configuredOrigins, csrfVerdict, formatBytes, type CrossSiteFrom } from "./http-guards.ts";
 
 /** A request header by lower-case name (null when absent; repeated headers joined). */
 export type HeaderOf = (name: string) => string | null | undefined;
@@ -43,8 +43,17 @@ const COOKIE_PAIR = /(?:^|;\s*)([^=;]+)=([^;]*)/g;
 /** The language to answer in: the user's saved choice, else the locale cookie's, else Accept-Language, else English. */
 export function requestLocale(header: HeaderOf, saved: string | null = null): string {
   let chosen: string | null = null;
-  for (const m of (header("cookie") ?? "").matchAll(COOKIE_PAIR)) if (m[1].trim() === LOCALE_COOKIE) chosen = decodeURIComponent(m[2]);
+  for (const m of (header("cookie") ?? "").matchAll(COOKIE_PAIR)) if (m[1].trim() === LOCALE_COOKIE) chosen = decodedOrNull(m[2]);
   return resolveLocale({ saved, cookie: chosen, acceptLanguage: header("accept-language") });
+}
+
+/** A malformed escape ("%E0%A4%A") is the client's mistake: no language, not a 500 (nor, in the web server's guard, a crash). */
+function decodedOrNull(v: string): string | null {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return null;
+  }
 }
 
 /** A thrown HttpError (server/context.ts) becomes its status and message (and its message key); anything else: null. */
@@ -64,6 +73,17 @@ export const NOT_SIGNED_IN = renderText(NOT_SIGNED_IN_TEXT);
 /** The default message for a body that is not JSON. */
 export const INVALID_JSON_TEXT = text("errors.api.invalidJson");
 
+/** The 413 of a body past `limit` bytes (in English: http-guards.ts tooLargeMessage). */
+export function bodyTooLargeText(limit: number): ServerText {
+  return text("errors.api.bodyTooLarge", { limit: formatBytes(limit), code: formatBytes(MAX_CODE_BYTES), csv: formatBytes(MAX_ROSTER_CSV_BYTES) });
+}
+
+/** The 403 of a cross-site write, saying where it came from (in English: http-guards.ts csrfMessage). */
+export function crossSiteText(from: CrossSiteFrom): ServerText {
+  const where = "origin" in from ? text("errors.api.crossSiteFrom.origin", { origin: from.origin }) : "site" in from ? text("errors.api.crossSiteFrom.site", { site: from.site }) : text("errors.api.crossSiteFrom.opaque");
+  return text("errors.api.crossSite", { from: where });
+}
+
 /** How a write's body is read: its method, headers, path, and its text up to a limit (throws BodyTooLargeError past it). */
 export interface BodySource {
   method: string;
@@ -80,12 +100,12 @@ export interface BodySource {
  */
 export async function readJsonBody(req: BodySource, invalid: string | Text = INVALID_JSON_TEXT, locale = requestLocale(req.header), origins = configuredOrigins()): Promise<{ body: unknown } | { error: ApiAnswer }> {
   const csrf = csrfVerdict({ method: req.method, header: req.header }, origins);
-  if (!csrf.ok) return { error: errorAnswer(403, csrfMessage(csrf.reason)) };
+  if (!csrf.ok) return { error: errorAnswer(403, crossSiteText(csrf.from), {}, locale) };
   let body: string;
   try {
     body = await req.readBody(bodyLimit(req.pathname));
   } catch (e) {
-    if (e instanceof BodyTooLargeError) return { error: errorAnswer(413, text("errors.api.bodyTooLarge", { limit: formatBytes(e.limit), code: formatBytes(MAX_CODE_BYTES), csv: formatBytes(MAX_ROSTER_CSV_BYTES) }), {}, locale) };
+    if (e instanceof BodyTooLargeError) return { error: errorAnswer(413, bodyTooLargeText(e.limit), {}, locale) };
     throw e;
   }
   try {

@@ -42,6 +42,11 @@ export function bodyLimit(pathname: string): number {
   return BODY_LIMITS.other;
 }
 
+/**
+ * The 413 in English, for a caller that has no reader to answer in (BodyTooLargeError's message,
+ * the auth route run without the web server). A reader gets errors.api.bodyTooLarge in their
+ * language (api-answer.ts bodyTooLargeText), the same text (tests/redteam/web-guards.test.ts).
+ */
 export function tooLargeMessage(limit: number): string {
   return `The request body is larger than this route accepts (${formatBytes(limit)}). Send less: code is limited to ${formatBytes(MAX_CODE_BYTES)}, a roster CSV to ${formatBytes(MAX_ROSTER_CSV_BYTES)}.`;
 }
@@ -122,7 +127,12 @@ export interface CsrfRequest {
  * a request with neither header is not from a browser (curl, the CLI) and carries no ambient
  * credentials a page could abuse.
  */
-export function csrfVerdict(req: CsrfRequest, origins: string[]): { ok: true } | { ok: false; reason: string } {
+/** Where a refused write came from: its Origin, its Sec-Fetch-Site, or an opaque ("null") origin. */
+export type CrossSiteFrom = { origin: string } | { site: string } | { opaque: true };
+
+export type CsrfVerdict = { ok: true } | { ok: false; reason: string; from: CrossSiteFrom };
+
+export function csrfVerdict(req: CsrfRequest, origins: string[]): CsrfVerdict {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return { ok: true };
   const cookie = req.header("cookie");
   if (/^bearer\s+\S/i.test(req.header("authorization") ?? "") && !cookie) return { ok: true };
@@ -135,11 +145,11 @@ export function csrfVerdict(req: CsrfRequest, origins: string[]): { ok: true } |
     } catch {
       /* a malformed Origin is not ours */
     }
-    return { ok: false, reason: `a request from ${origin}` };
+    return { ok: false, reason: `a request from ${origin}`, from: { origin } };
   }
   const site = req.header("sec-fetch-site");
-  if (site) return site === "same-origin" || site === "none" ? { ok: true } : { ok: false, reason: `a ${site} request` };
-  if (origin === "null") return { ok: false, reason: "a request from an opaque origin" };
+  if (site) return site === "same-origin" || site === "none" ? { ok: true } : { ok: false, reason: `a ${site} request`, from: { site } };
+  if (origin === "null") return { ok: false, reason: "a request from an opaque origin", from: { opaque: true } };
   return { ok: true };
 }
 
@@ -151,12 +161,17 @@ export function csrfVerdict(req: CsrfRequest, origins: string[]): { ok: true } |
 export const LTI_CROSS_SITE_PATHS = new Set(["/api/lti/login", "/api/lti/launch"]);
 export const csrfExempt = (pathname: string) => LTI_CROSS_SITE_PATHS.has(pathname);
 
+/**
+ * The 403 in English (`reason` is the verdict's), for a caller that has no reader to answer in
+ * (LTI's errors to the LMS, the auth route run without the web server). A reader gets
+ * errors.api.crossSite in their language (api-answer.ts crossSiteText), the same text.
+ */
 export function csrfMessage(reason: string): string {
   return `Refused ${reason}: changes are accepted only from GradLab's own pages. Scripts should send \`Authorization: Bearer <token>\` without cookies (\`gradlab token <email>\` prints one); another front end must be listed in GRADLAB_TRUSTED_ORIGINS.`;
 }
 
 /** The same check for a web Request (route handlers). */
-export function csrfVerdictOf(req: Request, origins = configuredOrigins()) {
+export function csrfVerdictOf(req: Request, origins = configuredOrigins()): CsrfVerdict {
   return csrfVerdict({ method: req.method, header: (n) => req.headers.get(n) }, origins);
 }
 

@@ -10,7 +10,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bodyLimit, configuredOrigins, csrfExempt, csrfMessage, csrfVerdict, pageCsp, SECURITY_HEADERS, tooLargeMessage } from "./http-guards.ts";
+import { bodyTooLargeText, crossSiteText, errorAnswer, requestLocale, type HeaderOf } from "./api-answer.ts";
+import { bodyLimit, configuredOrigins, csrfExempt, csrfVerdict, pageCsp, SECURITY_HEADERS } from "./http-guards.ts";
+import type { Text } from "../lib/i18n/server-text.ts";
 
 /** The header better-auth reads the client address from (server/auth.ts); set only here. */
 export const CLIENT_IP_HEADER = "x-gradlab-client-ip";
@@ -26,8 +28,20 @@ export interface GuardOptions {
   limit?: (pathname: string) => number;
 }
 
-function sendJson(res: ServerResponse, status: number, error: string, close = false): void {
-  const body = JSON.stringify({ error });
+const headerOf = (req: IncomingMessage): HeaderOf => (name) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+};
+
+/**
+ * A refusal as the API pipeline words it ({"error"} with its message key, server/api-answer.ts),
+ * in the reader's language. The guard runs before the session is read, so that language is the
+ * locale cookie's, else Accept-Language's: the same rule as requestLocale's without the user's
+ * saved choice, which would cost a database lookup per refused request (choosing a language in
+ * the top bar sets the cookie as well, in that browser).
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: Text, close = false): void {
+  const body = JSON.stringify(errorAnswer(status, error, {}, requestLocale(headerOf(req))).body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", ...(close ? { Connection: "close" } : {}) });
   res.end(body);
 }
@@ -103,7 +117,7 @@ function holdBody(req: IncomingMessage, limit: number): Promise<"complete" | "to
  * closed: closing a socket with unread data resets it, and the client would lose the answer.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  sendJson(res, 413, tooLargeMessage(limit));
+  refuse(req, res, 413, bodyTooLargeText(limit));
   setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
 }
 const LINGER_MS = 2_000;
@@ -125,8 +139,8 @@ export function guardRequests(next: Handler, opts: GuardOptions = {}): Handler {
     cspOnHtml(res, csp);
 
     const pathname = (req.url ?? "/").split("?")[0];
-    const csrf = csrfVerdict({ method: req.method ?? "GET", header: (n) => { const v = req.headers[n]; return Array.isArray(v) ? v.join(", ") : v; } }, origins);
-    if (!csrf.ok && !csrfExempt(pathname)) return sendJson(res, 403, csrfMessage(csrf.reason), true);
+    const csrf = csrfVerdict({ method: req.method ?? "GET", header: headerOf(req) }, origins);
+    if (!csrf.ok && !csrfExempt(pathname)) return refuse(req, res, 403, crossSiteText(csrf.from), true);
 
     const limit = limitOf(pathname);
     const declared = req.headers["content-length"];

@@ -2,12 +2,15 @@
  * The request guards (server/http-guards.ts, request-guard.ts) in front of a stand-in app:
  * oversized bodies (declared or chunked) are refused with 413 before the app reads them and
  * without being held in memory; cross-site writes get 403; the redirect after sign-in stays on
- * this site; headers and the page CSP are set. The real server: web-server.test.ts.
+ * this site; headers and the page CSP are set; the refusals are in the reader's language (locale
+cookie, else Accept-Language). The real server: web-server.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BODY_LIMITS, bodyLimit, csrfVerdict, safeNextPath } from "../../server/http-guards.ts";
+import { bodyTooLargeText, crossSiteText } from "../../server/api-answer.ts";
+import { BODY_LIMITS, bodyLimit, csrfMessage, csrfVerdict, safeNextPath, tooLargeMessage } from "../../server/http-guards.ts";
+import { renderText } from "../../lib/i18n/server-text.ts";
 import { CLIENT_IP_HEADER, guardRequests } from "../../server/request-guard.ts";
 
 describe("safeNextPath: the redirect after sign-in stays on this site", () => {
@@ -82,14 +85,14 @@ describe("guardRequests in front of an app that reads whole bodies", () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   /** Stream `total` bytes (chunked when `declare` is false) and return the status the server answered. */
-  function stream(path: string, total: number, declare: boolean): Promise<{ status: number; body: string }> {
+  function stream(path: string, total: number, declare: boolean, extra: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { "content-type": "application/json" };
+      const headers: Record<string, string> = { "content-type": "application/json", ...extra };
       if (declare) headers["content-length"] = String(total);
       const r = request(`${base}${path}`, { method: "POST", headers }, (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode!, body }));
+        res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
       });
       r.on("error", reject);
       const chunk = Buffer.alloc(1 << 20, 0x61);
@@ -116,7 +119,7 @@ describe("guardRequests in front of an app that reads whole bodies", () => {
 
   it("refuses a declared 200 MiB body with 413 before reading it", async () => {
     seen = [];
-    const res = await stream("/api/auth/sign-in/email", 200 << 20, true).catch((e) => ({ status: -1, body: String(e) }));
+    const res = await stream("/api/auth/sign-in/email", 200 << 20, true).catch((e) => ({ status: -1, body: String(e), headers: {} }));
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body).error).toMatch(/larger than this route accepts \(8 KiB\)/);
     expect(seen).toEqual([]);
@@ -125,7 +128,7 @@ describe("guardRequests in front of an app that reads whole bodies", () => {
   it("refuses a chunked 200 MiB body with 413 while it streams, without holding it", async () => {
     seen = [];
     const before = process.memoryUsage().rss;
-    const res = await stream("/api/auth/sign-in/email", 200 << 20, false).catch((e) => ({ status: -1, body: String(e) }));
+    const res = await stream("/api/auth/sign-in/email", 200 << 20, false).catch((e) => ({ status: -1, body: String(e), headers: {} }));
     const grown = process.memoryUsage().rss - before;
     expect(res.status).toBe(413);
     expect(seen).toEqual([]); // the app never ran
@@ -143,6 +146,48 @@ describe("guardRequests in front of an app that reads whole bodies", () => {
     expect(res.status).toBe(403);
     expect((await res.json()).error).toMatch(/Refused a request from http:\/\/localhost:4000/);
     expect(seen).toEqual([]);
+  });
+
+  it("refuses in the reader's language: Accept-Language or the locale cookie, English otherwise; same status, headers and {error}", async () => {
+    seen = [];
+    const zh413 = await stream("/api/auth/sign-in/email", 64 * 1024, true, { "accept-language": "zh-CN,zh;q=0.9,en;q=0.5" });
+    expect(zh413.status).toBe(413);
+    expect(zh413.headers["cache-control"]).toBe("no-store");
+    expect(zh413.headers["x-content-type-options"]).toBe("nosniff");
+    expect(JSON.parse(zh413.body)).toMatchObject({ error: "请求体超出此接口的上限（8 KiB）。请减少内容：代码最多 256 KiB，名单 CSV 最多 1 MiB。", code: "errors.api.bodyTooLarge", english: tooLargeMessage(8 * 1024) });
+    // Chunked (the limit found while the body streams): the same answer.
+    const zhChunked = await stream("/api/auth/sign-in/email", 64 * 1024, false, { cookie: "gradlab-locale=zh-CN" });
+    expect(JSON.parse(zhChunked.body).error).toMatch(/^请求体超出此接口的上限（8 KiB）/);
+    const en413 = JSON.parse((await stream("/api/auth/sign-in/email", 64 * 1024, true, { "accept-language": "en-GB" })).body);
+    expect(en413.error).toBe(tooLargeMessage(8 * 1024));
+    expect(en413.english).toBeUndefined();
+
+    const post = (headers: Record<string, string>) => fetch(`${base}/api/join/tok`, { method: "POST", headers: { origin: "http://localhost:4000", "content-type": "application/json", ...headers }, body: "{}" });
+    const zh403 = await post({ cookie: "better-auth.session_token=x; gradlab-locale=zh-CN", "accept-language": "en" });
+    expect(zh403.status).toBe(403);
+    expect(zh403.headers.get("cache-control")).toBe("no-store");
+    expect(zh403.headers.get("connection")).toBe("close");
+    expect(await zh403.json()).toMatchObject({ error: expect.stringMatching(/^已拒绝来自 http:\/\/localhost:4000 的请求：只接受来自 GradLab 自身页面的修改。脚本请发送 `Authorization: Bearer <token>`/), code: "errors.api.crossSite", english: expect.stringMatching(/^Refused a request from http:\/\/localhost:4000: /) });
+    const zhSite = await fetch(`${base}/api/join/tok`, { method: "POST", headers: { cookie: "s=1", "sec-fetch-site": "cross-site", "accept-language": "zh" }, body: "{}" });
+    expect((await zhSite.json()).error).toMatch(/^已拒绝 ?Sec-Fetch-Site 为 cross-site 的请求/);
+    const en403 = await (await post({ cookie: "better-auth.session_token=x" })).json();
+    expect(en403).toMatchObject({ error: csrfMessage("a request from http://localhost:4000"), code: "errors.api.crossSite" });
+    expect(en403.english).toBeUndefined();
+    // A malformed escape in the locale cookie is no language (English), not a crash of the server.
+    const odd = await post({ cookie: "better-auth.session_token=x; gradlab-locale=%E0%A4%A" });
+    expect(odd.status).toBe(403);
+    expect((await odd.json()).error).toBe(csrfMessage("a request from http://localhost:4000"));
+    expect(seen).toEqual([]);
+  });
+
+  it("says in English exactly what tooLargeMessage and csrfMessage say (callers with no reader use those)", () => {
+    expect(renderText(bodyTooLargeText(BODY_LIMITS.code))).toBe(tooLargeMessage(BODY_LIMITS.code));
+    const req = (h: Record<string, string>) => ({ method: "POST", header: (n: string) => h[n] ?? null });
+    for (const from of [{ origin: "https://evil.example" }, { site: "same-site" }, { opaque: true as const }]) {
+      const v = csrfVerdict(req({ cookie: "s=1", ...("origin" in from ? { origin: from.origin } : "site" in from ? { "sec-fetch-site": from.site } : { origin: "null" }) }), ["http://localhost:3000"]);
+      expect(v.ok ? null : v.from).toEqual(from);
+      expect(renderText(crossSiteText(from))).toBe(csrfMessage(v.ok ? "" : v.reason));
+    }
   });
 
   it("sets security headers everywhere and the page CSP with a fresh nonce on HTML", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { bodyTooLargeText, crossSiteText } from "../../server/api-answer.ts";
-import { BODY_LIMITS, bodyLimit, csrfMessage, csrfVerdict, safeNextPath, tooLargeMessage } from "../../server/http-guards.ts";
+import { BODY_LIMITS, bodyLimit, csrfMessage, csrfVerdict, safeNextPath, tooLargeMessage, type CrossSiteFrom } from "../../server/http-guards.ts";
 import { renderText } from "../../lib/i18n/server-text.ts";
 import { CLIENT_IP_HEADER, guardRequests } from "../../server/request-guard.ts";
 
@@ -182,9 +182,14 @@ describe("guardRequests in front of an app that reads whole bodies", () => {
 
   it("says in English exactly what tooLargeMessage and csrfMessage say (callers with no reader use those)", () => {
     expect(renderText(bodyTooLargeText(BODY_LIMITS.code))).toBe(tooLargeMessage(BODY_LIMITS.code));
-    const req = (h: Record<string, string>) => ({ method: "POST", header: (n: string) => h[n] ?? null });
-    for (const from of [{ origin: "https://evil.example" }, { site: "same-site" }, { opaque: true as const }]) {
-      const v = csrfVerdict(req({ cookie: "s=1", ...("origin" in from ? { origin: from.origin } : "site" in from ? { "sec-fetch-site": from.site } : { origin: "null" }) }), ["http://localhost:3000"]);
+    const refused: [Record<string, string>, CrossSiteFrom][] = [
+      [{ origin: "https://evil.example" }, { origin: "https://evil.example" }],
+      [{ "sec-fetch-site": "same-site" }, { site: "same-site" }],
+      [{ origin: "null" }, { opaque: true }],
+    ];
+    for (const [headers, from] of refused) {
+      const h: Record<string, string> = { cookie: "s=1", ...headers };
+      const v = csrfVerdict({ method: "POST", header: (n) => h[n] ?? null }, ["http://localhost:3000"]);
       expect(v.ok ? null : v.from).toEqual(from);
       expect(renderText(crossSiteText(from))).toBe(csrfMessage(v.ok ? "" : v.reason));
     }

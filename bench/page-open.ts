@@ -8,9 +8,10 @@
  * first visit, visit 2 a second visit, visit 3 a later one (Chromium stores a script's code cache
  * only when it sees the script again, so some gains appear only from the third visit).
  * Per visit: bytes received (encoded, as on the wire, workers included), requests and how many
- * came back 304, and from navigation start: the editor visible (Monaco's first line rendered),
- * Run usable (the Run button enabled), and the first Run's result after clicking Run at once
- * (the exercise's starter code).
+ * came back 304, and from navigation start: the editor (`editorMs`: the learner's code visible and
+ * editable, in the page's plain editor or in Monaco, whichever comes first: the frame after it is
+ * in the page), Monaco (`monacoMs`: its first line rendered), Run usable (the Run button enabled),
+ * and the first Run's result after clicking Run at once (the exercise's starter code).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -45,7 +46,10 @@ export interface VisitFigures {
   domReadyMs: number | null;
   /** The workbench started loading the editor and Run (the page hydrated). */
   bootMs: number | null;
+  /** The learner's code visible and editable: the plain editor (PlainEditor.tsx) or Monaco, whichever first (the frame after it is in the page). */
   editorMs: number | null;
+  /** Monaco's first line rendered. */
+  monacoMs: number | null;
   runUsableMs: number | null;
   /** From the click on Run (as soon as it is usable) to its result on screen. */
   firstRunMs: number | null;
@@ -58,7 +62,7 @@ export interface PageOpenReport {
   exercise: string;
   rounds: number;
   /** Per visit (first, second, third): every round's figures and their medians. */
-  visits: { name: string; runs: VisitFigures[]; bytes: number; editorMs: Summary | null; runUsableMs: Summary | null; firstRunMs: Summary | null }[];
+  visits: { name: string; runs: VisitFigures[]; bytes: number; editorMs: Summary | null; monacoMs: Summary | null; runUsableMs: Summary | null; firstRunMs: Summary | null }[];
   targets: typeof PAGE_OPEN_TARGETS;
   note: string;
 }
@@ -81,15 +85,26 @@ async function startServer(log: (s: string) => void): Promise<Started> {
   return { url: server.url, learner, stop: () => server.stop() };
 }
 
-/** Runs in the page before its own scripts: notes when the editor shows, Run enables, Run is clicked and its result shows. */
+/**
+ * Runs in the page before its own scripts: notes when the code is editable (plain editor or Monaco),
+ * Monaco shows, Run enables, Run is clicked and its result shows. An element counts as visible
+ * at the next frame after it is in the page (a requestAnimationFrame, then a task: the paint's turn).
+ */
 const PROBE = `(() => {
   const o = (window.__pageOpen = {});
+  const afterFrame = (key) => {
+    if (o[key + "Seen"]) return;
+    o[key + "Seen"] = true;
+    requestAnimationFrame(() => setTimeout(() => { o[key] = performance.now(); }, 0));
+  };
   const check = () => {
     if (!location.pathname.startsWith("/exercises/")) return;
     const now = performance.now();
-    // The workbench's effects ran (it adds Monaco's stylesheet): the page is hydrated.
-    if (o.boot === undefined && document.querySelector("link[data-monaco-css]")) o.boot = now;
-    if (o.editor === undefined && document.querySelector('[data-testid="editor"] .monaco-editor .view-lines .view-line')) o.editor = now;
+    // The workbench's first effect ran: the page is hydrated.
+    if (o.boot === undefined && document.querySelector(".workbench[data-hydrated]")) o.boot = now;
+    const plain = document.querySelector('[data-testid="editor"] textarea[data-testid="plain-editor"]');
+    if (plain && !plain.disabled && !plain.readOnly) afterFrame("plain");
+    if (document.querySelector('[data-testid="editor"] .monaco-editor .view-lines .view-line')) afterFrame("monaco");
     const run = document.querySelector('[data-testid="run"]');
     if (o.run === undefined && run && !run.disabled) o.run = now;
     if (o.result === undefined && o.clicked !== undefined && document.querySelector('[data-testid="results"]')) o.result = now;
@@ -100,7 +115,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-type Probe = { boot?: number; editor?: number; run?: number; clicked?: number; result?: number };
+type Probe = { boot?: number; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
 
 /** CPU ms of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime): the browser, once closed. */
 function reapedChildrenCpuMs(): number | null {
@@ -179,7 +194,8 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       ttfbMs: nav ? Math.round(nav.ttfb) : null,
       domReadyMs: nav ? Math.round(nav.domReady) : null,
       bootMs: p.boot === undefined ? null : Math.round(p.boot),
-      editorMs: p.editor ?? null,
+      editorMs: p.plain !== undefined || p.monaco !== undefined ? Math.min(p.plain ?? Infinity, p.monaco ?? Infinity) : null,
+      monacoMs: p.monaco ?? null,
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
@@ -209,10 +225,11 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
         for (let v = 0; v < names.length; v++) {
           const f = await visit(profile, server, exercise);
           f.editorMs = round(f.editorMs);
+          f.monacoMs = round(f.monacoMs);
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });
@@ -233,10 +250,11 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
       runs: runs[v]!,
       bytes: med(runs[v]!.map((f) => f.bytes))?.p50 ?? 0,
       editorMs: med(runs[v]!.map((f) => f.editorMs)),
+      monacoMs: med(runs[v]!.map((f) => f.monacoMs)),
       runUsableMs: med(runs[v]!.map((f) => f.runUsableMs)),
       firstRunMs: med(runs[v]!.map((f) => f.firstRunMs)),
     })),
     targets: PAGE_OPEN_TARGETS,
-    note: `${exercise}, headless Chromium, ${opts.rounds} fresh profile(s) × 3 visits (the browser relaunched between visits); ms from navigation start; first Run: click → result.`,
+    note: `${exercise}, headless Chromium, ${opts.rounds} fresh profile(s) × 3 visits (the browser relaunched between visits); ms from navigation start; editor: the learner's code visible and editable (the page's plain editor or Monaco, whichever first), Monaco: its first line rendered; first Run: click → result.`,
   };
 }

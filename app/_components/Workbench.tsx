@@ -1,6 +1,7 @@
 "use client";
 /**
- * The editor side of an exercise page: Monaco (local package, nd IntelliSense), the draft (a
+ * The editor side of an exercise page: the plain editor of the page's HTML (PlainEditor.tsx), then
+ * Monaco (local package, nd IntelliSense) once Run is usable, the draft (a
  * journal in this browser and autosave to the server: use-draft.ts), Run (visible checks in a Web Worker, no server) and Submit (the API, polled until graded).
  */
 import { useEffect, useRef, useState } from "react";
@@ -19,7 +20,8 @@ import { applyProgress, emptyProgress, type RunProgressState } from "./run-progr
 import { DraftBanner } from "./DraftBanner.tsx";
 import { CourseRules, SubmissionStanding } from "./CourseRules.tsx";
 import type { ExerciseCourseRules } from "../../server/courses/index.ts";
-import { useDraft, type SaveState } from "./use-draft.ts";
+import { useDraft, type EditorLike, type SaveState } from "./use-draft.ts";
+import { carryIntoMonaco, EDITOR_FONT, indentOnTab, PlainEditor, plainTextarea } from "./PlainEditor.tsx";
 import { waitForVerdict } from "./wait-for-verdict.ts";
 import { useMoment } from "../_i18n/moment.ts";
 import "./draft.css";
@@ -50,6 +52,8 @@ let startWorkers = () => {};
 const WORKERS_WAIT_MAX_MS = 5_000;
 /** Once Run is ready, Monaco's workers wait this long for a first Run before it starts anyway. */
 const WORKERS_AFTER_READY_MS = 3_000;
+/** Monaco loads once Run is usable; when Run's start does not settle, no later than this after hydration. */
+const MONACO_WAIT_MAX_MS = 4_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
     if (!assets) throw new Error("the browser assets are not built (npm run build)");
@@ -114,9 +118,27 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const t = useTranslations("workbench");
   const [monaco, setMonaco] = useState<Monaco | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
-  const journal = useDraft({ t: useTranslations("draft"), userId, exerciseId: exercise.id, starter: exercise.starter, server: draft, editor: editorRef });
-  const { initial, code } = journal;
+  // The plain editor's box (its textarea is the page's HTML), until Monaco has mounted.
+  const plainRef = useRef<HTMLDivElement | null>(null);
+  const [monacoMounted, setMonacoMounted] = useState(false);
+  // The text in the page's HTML (the server's draft or the starter), as the server rendered it.
+  const [pageText] = useState(() => draft?.code ?? exercise.starter);
+  const sectionRef = useRef<HTMLElement | null>(null);
+  // What swaps and resets write into: the plain editor, then Monaco.
+  const draftEditor = useRef<EditorLike | null>(null);
+  const journal = useDraft({
+    t: useTranslations("draft"),
+    userId,
+    exerciseId: exercise.id,
+    starter: exercise.starter,
+    server: draft,
+    editor: draftEditor,
+    typedEarly: () => {
+      const typed = plainTextarea(plainRef.current)?.value;
+      return typed !== undefined && typed !== pageText ? typed : null;
+    },
+  });
+  const { code } = journal;
 
   const [backend, setBackend] = useState<Backend | null>(null);
   // Why the backend asked for with ?backend= is not the one in use.
@@ -136,9 +158,31 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const tExam = useTranslations("exam");
   const moment = useMoment();
 
+  // Hydrated (the bench's probe and the tests read this).
   useEffect(() => {
-    loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
-  }, [assets]);
+    if (sectionRef.current) sectionRef.current.dataset.hydrated = "";
+  }, []);
+
+  // The plain editor shows the journal's choice and feeds every edit into the journal and autosave.
+  const { ready: draftReady, onChange: journalChange } = journal;
+  useEffect(() => {
+    const area = plainTextarea(plainRef.current);
+    if (!area || !draftReady) return;
+    if (area.value !== code.current) area.value = code.current;
+    draftEditor.current = {
+      setValue: (value) => {
+        area.value = value;
+        journalChange(value);
+      },
+    };
+    const onInput = () => journalChange(area.value);
+    area.addEventListener("input", onInput);
+    area.addEventListener("keydown", indentOnTab);
+    return () => {
+      area.removeEventListener("input", onInput);
+      area.removeEventListener("keydown", indentOnTab);
+    };
+  }, [draftReady, journalChange, monacoMounted]);
 
   // Diagnostics and completions once the editor is up and Run is ready (or failed, or unavailable),
   // and not while the first Run works: Monaco's workers' start (the TypeScript worker parses ~7 MB
@@ -148,6 +192,25 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const runSettled = !run.run || backend !== null || error !== null;
   const firstRunDone = !run.run || shown !== null || error !== null;
   const running = busy === "run";
+
+  // Monaco loads once Run is usable (or failed, or unavailable) and no Run is working, when the page
+  // is idle: its bundle's evaluation and the editor's creation (~1-2 s of main thread on a second
+  // visit) would otherwise hold up the Run worker's "ready" on the same cores, and the learner
+  // already reads and types in the plain editor meanwhile.
+  const [monacoWanted, setMonacoWanted] = useState(false);
+  useEffect(() => {
+    if (monacoWanted) return;
+    if (!runSettled || running) {
+      const timer = setTimeout(() => setMonacoWanted(true), MONACO_WAIT_MAX_MS);
+      return () => clearTimeout(timer);
+    }
+    if (typeof requestIdleCallback !== "function") return void setMonacoWanted(true);
+    const handle = requestIdleCallback(() => setMonacoWanted(true), { timeout: 500 });
+    return () => cancelIdleCallback(handle);
+  }, [monacoWanted, runSettled, running]);
+  useEffect(() => {
+    if (monacoWanted) loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
+  }, [monacoWanted, assets]);
   useEffect(() => {
     if (!monaco || running) return;
     const idle = (f: () => void) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 0));
@@ -185,7 +248,10 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     return () => w.terminate();
   }, [run.run, run.driver, exercise.id, exercise.timeoutMs, assets?.runWorker]);
 
-  const onChange = (value: string | undefined) => journal.onChange(value ?? "");
+  // Monaco taking the plain editor's text is no edit.
+  const onChange = (value: string | undefined) => {
+    if ((value ?? "") !== code.current) journal.onChange(value ?? "");
+  };
 
   const doRun = () => {
     const w = worker.current;
@@ -272,7 +338,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   }, []);
 
   const onMount: OnMount = (ed, m) => {
-    editorRef.current = ed;
+    // The plain editor's latest text (typed while Monaco was being created), caret and scroll.
+    if (ed.getValue() !== code.current) ed.setValue(code.current);
+    const area = plainTextarea(plainRef.current);
+    if (area) carryIntoMonaco(area, ed);
+    draftEditor.current = ed;
+    setMonacoMounted(true);
     // The editor is up: the Run worker may now warm its transpiler up (run-worker.ts).
     worker.current?.postMessage({ type: "warm" } satisfies RunRequest);
     (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
@@ -281,7 +352,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   };
 
   return (
-    <section className="workbench">
+    <section className="workbench" ref={sectionRef}>
       <CourseRules rules={rules} serverNow={serverNow} />
       <div className="toolbar">
         <button className="primary" onClick={doRun} disabled={!run.run || !!busy || !backend} data-testid="run" title={run.run ? t("runTitle") : t("runUnavailableTitle")}>
@@ -324,22 +395,21 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
         </p>
       )}
       {journal.offer && <DraftBanner offer={journal.offer} current={() => code.current} onSwap={journal.swap} onDismiss={journal.dismissOffer} />}
-      <div className="editor" data-testid="editor">
-        {loadError ? (
-          <p className="error">{t("editorFailed", { error: loadError })}</p>
-        ) : monaco && journal.ready ? (
+      <div className="editor" data-testid="editor" data-editor={monacoMounted ? "monaco" : "plain"}>
+        {monaco && journal.ready && !loadError && (
           <Editor
             height="100%"
             path={`file:///${exercise.id}/solution.ts`}
             defaultLanguage="typescript"
-            defaultValue={initial.current}
+            defaultValue={code.current}
             onChange={onChange}
             onMount={onMount}
-            options={{ minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true, fixedOverflowWidgets: true }}
+            loading={null}
+            options={{ minimap: { enabled: false }, ...EDITOR_FONT, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true, fixedOverflowWidgets: true }}
           />
-        ) : (
-          <div className="editor-loading">{t("loadingEditor")}</div>
         )}
+        {/* Above Monaco until it has mounted (it is created beneath, then takes the text); stays if Monaco fails. */}
+        {!monacoMounted && <PlainEditor ref={plainRef} text={pageText} label={t("plainEditorLabel")} note={loadError ? t("editorFailed", { error: loadError }) : t("loadingEditor")} failed={!!loadError} />}
       </div>
       {status && <p className="status" data-testid="status">{status}</p>}
       {busy === "run" && progress && (

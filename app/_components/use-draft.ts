@@ -67,8 +67,17 @@ function offerFor(t: DraftT, choice: StartChoice, entry: JournalEntry | null, ke
   return { message: t("serverNewer", { time: clock(choice.other.at ?? 0) }), other: choice.other.code, otherLabel, currentLabel, swapLabel };
 }
 
-export function useDraft(opts: { t: DraftT; userId: string; exerciseId: string; starter: string; server: ServerDraft | null; editor: RefObject<EditorLike | null> }) {
-  const { t, userId, exerciseId, starter, server, editor } = opts;
+export function useDraft(opts: {
+  t: DraftT;
+  userId: string;
+  exerciseId: string;
+  starter: string;
+  server: ServerDraft | null;
+  editor: RefObject<EditorLike | null>;
+  /** What the learner typed into the page's plain editor before it hydrated (null: nothing); read once, when the page opens. */
+  typedEarly?: () => string | null;
+}) {
+  const { t, userId, exerciseId, starter, server, editor, typedEarly } = opts;
   const [ready, setReady] = useState(false);
   const initial = useRef<string>(server?.code ?? starter);
   const code = useRef<string>(initial.current);
@@ -137,6 +146,23 @@ export function useDraft(opts: { t: DraftT; userId: string; exerciseId: string; 
   useEffect(() => {
     const stored = readEntry(userId, exerciseId);
     const choice = chooseStart(server, stored, starter);
+    const early = typedEarly?.() ?? null;
+    if (early !== null && early !== choice.code) {
+      // Typed over the page's text while it loaded: the latest edit stays in the editor; the copy
+      // the journal would have opened with (when it differs from the page's text) is kept and offered.
+      const pageText = server?.code ?? starter;
+      initial.current = code.current = early;
+      if (choice.code !== pageText) {
+        keepCopy(userId, exerciseId, choice.code, "before text typed while the page loaded replaced it");
+        const otherLabel = labelOf(t, choice.source);
+        setOffer({ message: t("typedEarly", { other: otherLabel }), other: choice.code, otherLabel, currentLabel: t("labels.typed"), swapLabel: t("useInstead", { label: otherLabel }) });
+      }
+      record({ code: early, editedAt: Date.now(), baseRev: server?.rev ?? null, saved: false });
+      setState({ kind: "unsaved" });
+      void saveNow();
+      setReady(true);
+      return;
+    }
     const keptBefore = choice.origin ? readKept(userId, exerciseId).find((k) => k.reason === `before loading ${choice.origin}`)?.code : undefined;
     initial.current = code.current = choice.code;
     setOffer(offerFor(t, choice, stored, keptBefore));

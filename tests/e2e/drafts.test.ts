@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatInTimeZone } from "date-fns-tz";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { ARTIFACTS, haveChromium, launchChromium, ROOT, type Server, signIn, startServer, typeCode } from "./server.ts";
 
 const STARTER = readFileSync(join(ROOT, "exercises/03-layers/dense/starter.ts"), "utf8");
@@ -78,6 +78,31 @@ async function serverDraft(who = server.accounts.get("learner")!): Promise<strin
   await ctx.close();
   return code;
 }
+
+const plainValue = (page: Page) => page.locator('[data-testid="plain-editor"]').inputValue();
+const hydrated = (page: Page) => page.evaluate(() => document.querySelector(".workbench[data-hydrated]") !== null);
+
+/**
+ * Hold requests matching `pattern` at the network until `release` (then they and later ones pass),
+ * or fail them all (`abort`).
+ */
+async function holdRequests(page: Page, pattern: string | RegExp): Promise<{ release(): Promise<void>; count(): number }> {
+  const held: Route[] = [];
+  let open = false;
+  await page.route(pattern, (route) => (open ? route.continue() : void held.push(route)));
+  return {
+    count: () => held.length,
+    release: async () => {
+      open = true;
+      for (const r of held.splice(0)) await r.continue();
+    },
+  };
+}
+
+/** Monaco's bundle (public/gradlab/monaco.<hash>/editor.js). */
+const MONACO_JS = /\/gradlab\/monaco[^/]*\/editor\.js$/;
+/** Next's client scripts: without them the page does not hydrate. */
+const NEXT_JS = /\/_next\/static\/.*\.js$/;
 
 run("drafts in Chromium", () => {
   beforeAll(async () => {
@@ -187,6 +212,82 @@ run("drafts in Chromium", () => {
     // Only the page's last save can have brought it: the autosave never got through, and a fresh
     // context has no journal to restore from.
     await expect.poll(() => serverDraft(), { timeout: 90_000, interval: 500 }).toBe(edited);
+    await ctx.close();
+  }, 240_000);
+
+  it("the plain editor: typed before hydration and before Monaco, nothing is lost; Monaco takes the text and the caret", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: LEARNER_ZONE });
+    const page = await ctx.newPage();
+    await signIn(page, server, server.accounts.get("learner")!, "/");
+    const scripts = await holdRequests(page, NEXT_JS);
+    const monaco = await holdRequests(page, MONACO_JS);
+    await page.goto(`${server.url}/exercises/dense`, { waitUntil: "commit" });
+    const area = page.locator('[data-testid="plain-editor"]');
+    await area.waitFor({ timeout: 30_000 });
+    const start = await plainValue(page);
+    expect(start.length).toBeGreaterThan(50);
+    // Before React: the page's HTML alone.
+    await expect.poll(() => scripts.count()).toBeGreaterThan(0);
+    expect(await hydrated(page)).toBe(false);
+    await area.click();
+    await page.keyboard.press("Control+End");
+    const early = "\n// typed before the page hydrated";
+    await page.keyboard.type(early);
+    expect(await hydrated(page)).toBe(false);
+
+    await scripts.release();
+    await expect.poll(() => hydrated(page), { timeout: 60_000 }).toBe(true);
+    // Hydrated, Monaco still held: the edits go to the journal and the server from the plain editor.
+    const meanwhile = "\n// typed before Monaco loaded\n";
+    await page.keyboard.type(meanwhile);
+    const text = start + early + meanwhile;
+    expect(await plainValue(page)).toBe(text);
+    await expect.poll(() => journal(page), { timeout: 30_000 }).toMatchObject({ code: text });
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await page.getAttribute('[data-testid="editor"]', "data-editor")).toBe("plain");
+    expect(await page.textContent('[data-testid="plain-editor-note"]')).toBe("Loading the full editor… You can already read and edit your code here.");
+    await page.screenshot({ path: join(ARTIFACTS, "exercise-page-plain-editor.png") });
+
+    await monaco.release();
+    await editorShows(page, text);
+    expect(await page.getAttribute('[data-testid="editor"]', "data-editor")).toBe("monaco");
+    await expect.poll(() => page.locator('[data-testid="plain-editor"]').count()).toBe(0);
+    // The caret came along (end of the text) and the focus too: typing goes on where it was.
+    await page.keyboard.type("// typed in Monaco");
+    await expect.poll(() => editorValue(page)).toBe(`${text}// typed in Monaco`);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(`${text}// typed in Monaco`);
+    await page.screenshot({ path: join(ARTIFACTS, "exercise-page-monaco.png") });
+    await ctx.close();
+  }, 240_000);
+
+  it("Monaco fails to load: the plain editor stays, says so, saves, and Ctrl+Enter runs from it", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: LEARNER_ZONE });
+    const page = await ctx.newPage();
+    await page.route(MONACO_JS, (route) => route.abort("failed"));
+    await signIn(page, server, server.accounts.get("learner")!, "/exercises/dense");
+    const note = page.locator('[data-testid="plain-editor-note"]');
+    await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^The full editor could not load \(Error: could not load \/gradlab\/monaco[^)]*\/editor\.js\)\. You can keep editing here: your code is saved as usual\.$/);
+    expect(await note.getAttribute("role")).toBe("alert");
+    const area = page.locator('[data-testid="plain-editor"]');
+    await area.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(STARTER);
+    await page.keyboard.press("Control+End");
+    // Tab indents by two spaces, as in Monaco.
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("// without Monaco");
+    const edited = `${STARTER}  // without Monaco`;
+    expect(await plainValue(page)).toBe(edited);
+    await expect.poll(() => savedText(page), { timeout: 30_000 }).toBe("Draft saved");
+    expect(await serverDraft()).toBe(edited);
+
+    // Ctrl+Enter in the plain editor runs (once Run is usable) and inserts nothing.
+    await page.waitForSelector('[data-testid="run"]:not([disabled])', { timeout: 90_000 });
+    await area.click();
+    await page.keyboard.press("Control+Enter");
+    await page.waitForSelector('[data-testid="results"]', { timeout: 90_000 });
+    expect(await plainValue(page)).toBe(edited);
     await ctx.close();
   }, 240_000);
 

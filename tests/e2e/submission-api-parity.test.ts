@@ -132,6 +132,8 @@ const CASES: () => Case[] = () => [
   { name: "POST, empty code, locale cookie zh-CN", method: "POST", path: "/api/submissions", headers: () => ({ ...bearer("owner")(), ...json, cookie: "gradlab-locale=zh-CN" }), body: JSON.stringify({ exerciseId: "dense", code: " " }) },
   { name: "POST, body over the limit", method: "POST", path: "/api/submissions", headers: () => ({ ...bearer("owner")(), ...json }), body: JSON.stringify({ exerciseId: "dense", code: "x".repeat(700 * 1024) }) },
   { name: "POST, cross-origin with a cookie", method: "POST", path: "/api/submissions", headers: () => ({ cookie, origin: "https://evil.example", ...json }), body: good },
+  { name: "POST, body over the limit, zh-CN Accept-Language", method: "POST", path: "/api/submissions", headers: () => ({ ...bearer("owner")(), ...json, "accept-language": "zh-CN,zh;q=0.9" }), body: JSON.stringify({ exerciseId: "dense", code: "x".repeat(700 * 1024) }) },
+  { name: "POST, cross-origin with a cookie, locale cookie zh-CN", method: "POST", path: "/api/submissions", headers: () => ({ cookie: `${cookie}; gradlab-locale=zh-CN`, origin: "https://evil.example", ...json }), body: good },
   { name: "POST, past the per-minute limit (Retry-After)", method: "POST", path: "/api/submissions", headers: () => ({ ...bearer("hurried")(), ...json }), body: good },
   { name: "POST, no session", method: "POST", path: "/api/submissions", headers: () => json, body: good },
   { name: "POST, expired session, zh-CN", method: "POST", path: "/api/submissions", headers: () => ({ ...bearer("expired")(), ...json, "accept-language": "zh-CN" }), body: good },
@@ -191,8 +193,10 @@ describe("the submission routes answered by the web server and by Next", () => {
     expect(posted).toMatchObject({ status: 202, body: { id: "<new>" }, headers: { location: "/api/submissions/<new>", "x-frame-options": "DENY" } });
     expect((await send(fast.url, c["POST, not JSON, user's saved locale zh-CN"])).body).toMatchObject({ code: "errors.submit.invalidJson", error: expect.stringMatching(/[\u4e00-\u9fff]/) });
     expect(await send(fast.url, c["POST, past the per-minute limit (Retry-After)"])).toMatchObject({ status: 429, headers: { "retry-after": "60" } });
-    expect((await send(fast.url, c["POST, body over the limit"])).status).toBe(413);
-    expect((await send(fast.url, c["POST, cross-origin with a cookie"])).status).toBe(403);
+    expect(await send(fast.url, c["POST, body over the limit"])).toMatchObject({ status: 413, body: { code: "errors.api.bodyTooLarge", error: expect.stringMatching(/^The request body is larger than this route accepts/) } });
+    expect(await send(fast.url, c["POST, cross-origin with a cookie"])).toMatchObject({ status: 403, body: { code: "errors.api.crossSite", error: expect.stringMatching(/^Refused a request from https:\/\/evil\.example/) } });
+    expect(await send(fast.url, c["POST, body over the limit, zh-CN Accept-Language"])).toMatchObject({ status: 413, headers: { "cache-control": "no-store" }, body: { error: expect.stringMatching(/^请求体超出此接口的上限/), english: expect.stringMatching(/^The request body is larger/) } });
+    expect(await send(fast.url, c["POST, cross-origin with a cookie, locale cookie zh-CN"])).toMatchObject({ status: 403, headers: { "cache-control": "no-store" }, body: { error: expect.stringMatching(/^已拒绝来自 https:\/\/evil\.example 的请求/), english: expect.stringMatching(/^Refused a request from https:\/\/evil\.example/) } });
     expect((await send(fast.url, c["GET someone else's"])).status).toBe(404);
     expect(await send(fast.url, c["GET own graded with code (cookie)"])).toMatchObject({ status: 200, headers: { "cache-control": "no-store" }, body: { id: subs.done, status: "done", code: "export const b = 2;" } });
     expect(JSON.stringify((await send(fast.url, c["GET own graded with code (cookie)"])).body)).not.toMatch(/hidden-seed|expected 0\.25/);

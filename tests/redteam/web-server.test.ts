@@ -124,6 +124,27 @@ run("the real server under attack", () => {
     expect(submissionCount()).toBe(before + 1);
   }, 60_000);
 
+  it("says those refusals in the reader's language (locale cookie, else Accept-Language), pages' too", async () => {
+    const cookie = await cookieOf(server.accounts.get("learner")!);
+    const evil = `http://127.0.0.1:${Number(new URL(server.url).port) + 1}`;
+    const write = (path: string, headers: Record<string, string>, body = "{}") => fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const said = async (res: Response) => ({ status: res.status, cacheControl: res.headers.get("cache-control"), nosniff: res.headers.get("x-content-type-options"), body: (await res.json()) as { error: string; code?: string; english?: string } });
+
+    const zh403 = await said(await write("/api/submissions", { cookie: `${cookie}; gradlab-locale=zh-CN`, origin: evil }));
+    expect(zh403).toMatchObject({ status: 403, cacheControl: "no-store", nosniff: "nosniff", body: { code: "errors.api.crossSite", error: expect.stringMatching(/^已拒绝来自 http:\/\/127\.0\.0\.1:\d+ 的请求：只接受来自 GradLab 自身页面的修改/), english: expect.stringMatching(/^Refused a request from /) } });
+    // A page (a form or server action posted from another site) is refused the same way.
+    const page = await said(await write("/sign-in", { cookie, origin: evil, "accept-language": "zh-CN,zh;q=0.9" }));
+    expect(page).toMatchObject({ status: 403, body: { error: expect.stringMatching(/^已拒绝/) } });
+    const en403 = await said(await write("/api/submissions", { cookie, origin: evil, "accept-language": "en-US,en;q=0.9" }));
+    expect(en403.body.error).toMatch(/^Refused a request from .*GradLab's own pages/);
+
+    const big = JSON.stringify({ email: "x".repeat(64 * 1024), password: "p" });
+    const zh413 = await said(await write("/api/auth/sign-in/email", { "accept-language": "zh-CN" }, big));
+    expect(zh413).toMatchObject({ status: 413, cacheControl: "no-store", body: { code: "errors.api.bodyTooLarge", error: "请求体超出此接口的上限（8 KiB）。请减少内容：代码最多 256 KiB，名单 CSV 最多 1 MiB。" } });
+    const en413 = await said(await write("/api/auth/sign-in/email", {}, big));
+    expect(en413.body.error).toBe("The request body is larger than this route accepts (8 KiB). Send less: code is limited to 256 KiB, a roster CSV to 1 MiB.");
+  }, 60_000);
+
   it("pages carry the CSP, Next's scripts its nonce, and the security headers", async () => {
     const res = await fetch(`${server.url}/sign-in`);
     const csp = res.headers.get("content-security-policy")!;

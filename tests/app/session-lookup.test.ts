@@ -116,5 +116,8 @@ describe("session lookup", () => {
     expect(userLocale(ids.ada)).toBe("zh-CN");
     setUserLocale(ids.ada, "en");
     expect(userLocale(ids.ada)).toBe("en");
+    // An unknown language is refused with a message key (said in the reader's language), the choice kept.
+    expect(() => setUserLocale(ids.ada, "xx")).toThrow(expect.objectContaining({ status: 400, text: expect.objectContaining({ code: "errors.api.unknownLanguage" }) }));
+    expect(userLocale(ids.ada)).toBe("en");
   });
 });

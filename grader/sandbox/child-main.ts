@@ -23,6 +23,8 @@ import { HarnessCodeCache } from "./harness-cache.ts";
 setFlagsFromString("--no-lazy");
 
 let transport: IsolateTransport | undefined;
+/** The trusted harness the current isolate was opened with (a recycle without one opens the next with it). */
+let harness: string | undefined;
 
 function reply(msg: ChildReply): void {
   process.send?.(msg);
@@ -37,6 +39,7 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case "open":
       if (transport) throw new Error("open: this child's isolate is already open");
       transport = await IsolateTransport.open(req.limits, req.scripts, harnessCache, { blocking: true });
+      harness = req.scripts.harness;
       return usage();
     case "driver":
       return transport!.loadDriver(req.script);
@@ -57,15 +60,19 @@ async function handle(req: ChildRequest): Promise<unknown> {
   }
 }
 
-/** The previous submission's isolate disposed (and checked), a fresh one opened with the harness only. */
-async function recycle(limits: SandboxLimits, harness: string): Promise<RecycleReport> {
+/** The previous submission's isolate disposed (and checked), a fresh one opened with the harness only (`next`, else the same as before). */
+async function recycle(limits: SandboxLimits, next: string | undefined): Promise<RecycleReport> {
   const previous = transport;
+  const source = next ?? harness;
   // Dropped before anything can fail: a half-recycled child never serves (the host kills it).
   transport = undefined;
+  harness = undefined;
   if (!previous) throw new Error("recycle: no isolate to dispose");
+  if (typeof source !== "string") throw new Error("recycle: no harness");
   previous.dispose();
   if (!previous.isolateDisposed) throw new Error("recycle: the previous isolate is still alive");
-  transport = await IsolateTransport.open(limits, { harness }, harnessCache, { blocking: true });
+  transport = await IsolateTransport.open(limits, { harness: source }, harnessCache, { blocking: true });
+  harness = source;
   return usage();
 }
 

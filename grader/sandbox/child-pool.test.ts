@@ -291,6 +291,30 @@ describe("a sandbox child serving several submissions (GRADLAB_SANDBOX_REUSE)", 
     expect(pool.reuseStats).toEqual({ recycled: 0, killed: cases.length });
   }, 180_000);
 
+  it("a recycle sends the harness again only when it changed, and the next isolate runs the harness it was given", async () => {
+    const harness = await harnessScript();
+    const marked = `${harness}\n;globalThis.__harnessMark = "second";`;
+    const t = await ChildTransport.open(limits, { harness }, true);
+    try {
+      const sent: { op?: string; harness?: unknown }[] = [];
+      const child = (t as unknown as { child: import("node:child_process").ChildProcess }).child;
+      const send = child.send.bind(child);
+      child.send = ((m: { op?: string; harness?: unknown }, cb?: (e: Error | null) => void) => (sent.push(m), send(m, cb))) as typeof child.send;
+      const mark = async () => (await session(t, "export const mark = () => String((globalThis as any).__harnessMark);")).call("mark", [], {});
+      expect(await mark()).toMatchObject({ status: "ok", value: "undefined" });
+      await t.recycle(harness);
+      expect(await mark()).toMatchObject({ status: "ok", value: "undefined" });
+      await t.recycle(marked);
+      expect(await mark()).toMatchObject({ status: "ok", value: "second" });
+      await t.recycle(marked);
+      expect(await mark()).toMatchObject({ status: "ok", value: "second" });
+      const recycles = sent.filter((m) => m.op === "recycle").map((m) => (typeof m.harness === "string" ? m.harness.length : "kept"));
+      expect(recycles).toEqual(["kept", marked.length, "kept"]);
+    } finally {
+      t.dispose();
+    }
+  }, 60_000);
+
   it("never carries one exercise's driver into the next submission", async () => {
     const pool = new ChildPool({ reuse: 4 });
     pools.push(pool);

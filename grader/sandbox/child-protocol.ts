@@ -13,8 +13,11 @@ export type ChildRequest = { id: number } & (
   /** Several calls/reads in order, answered with their packets (see SandboxTransport.callMany). */
   | { op: "callMany"; calls: PacketCall[] }
   | { op: "logs" }
-  /** Between two submissions (child-pool.ts): dispose the isolate, open a fresh one with the harness only. */
-  | { op: "recycle"; limits: SandboxLimits; harness: string }
+  /**
+   * Between two submissions (child-pool.ts): dispose the isolate, open a fresh one with the harness
+   * only: this harness, or without one the harness the child's previous isolate was opened with.
+   */
+  | { op: "recycle"; limits: SandboxLimits; harness?: string }
 );
 
 /** What a child reports after a recycle: its own resource use so far, for the pool's backstops. */

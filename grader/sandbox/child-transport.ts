@@ -184,6 +184,7 @@ export class ChildTransport implements SandboxTransport {
   /** A fresh child with its isolate open (harness, and the exercise's driver if any); `reusable`: see cpuSecondsLimit. */
   static async open(limits: SandboxLimits, scripts: SandboxScripts, reusable = false): Promise<ChildTransport> {
     const t = await ChildTransport.spawn(limits, reusable);
+    t.harness = scripts.harness;
     try {
       t.opened(await t.request({ op: "open", limits, scripts } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false));
     } catch (e) {
@@ -200,6 +201,7 @@ export class ChildTransport implements SandboxTransport {
    */
   static async prepare(limits: SandboxLimits, harness: string, reusable = false): Promise<ChildTransport> {
     const t = await ChildTransport.spawn(limits, reusable);
+    t.harness = harness;
     t.ready = t.request({ op: "open", limits, scripts: { harness } } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => t.opened(r));
     t.ready.catch(() => t.dispose());
     return t;
@@ -210,6 +212,13 @@ export class ChildTransport implements SandboxTransport {
     const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", env: { MALLOC_ARENA_MAX: CHILD_MALLOC_ARENAS }, cwd: "/tmp" });
     return new ChildTransport(child, limits, reusable);
   }
+
+  /**
+   * The harness the child's isolate was opened with. `recycle` sends it again only when it changed:
+   * the ~100 KB (two-byte) string cost ~1.8 ms of this thread's CPU and ~2.9 ms of the child's on
+   * every recycle, i.e. every verdict of a reused child (bench/results/issue-19.md, session 7).
+   */
+  private harness: string | undefined;
 
   /** The child's address space once its first isolate was open (the base of its reuse budget). */
   private vmBaseline = -Infinity;
@@ -231,7 +240,9 @@ export class ChildTransport implements SandboxTransport {
     if (this.pending.size > 0) return Promise.reject(new Error("the previous submission still has requests in flight"));
     this.learnerMs = 0;
     this.stderr = "";
-    this.ready = this.request({ op: "recycle", limits: this.limits, harness } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => {
+    const changed = harness !== this.harness;
+    this.harness = harness;
+    this.ready = this.request({ op: "recycle", limits: this.limits, ...(changed ? { harness } : {}) } as never, OPEN_DEADLINE_MS, sandboxActivity.starting(), false).then((r) => {
       const report = r as Partial<RecycleReport> | null;
       const cpuMs = typeof report?.cpuMs === "number" ? report.cpuMs : Infinity;
       const vmBytes = typeof report?.vmBytes === "number" ? report.vmBytes : Infinity;

@@ -36,12 +36,14 @@ export interface VisitFigures {
   /** Served from the browser's cache with no request to the server. */
   fromCache: number;
   /**
-   * CPU the browser spent on the visit, all its processes (launch to close, the Run and the
-   * 1.5 s settle included): less sensitive to other jobs on the machine than the times. Linux only.
+   * CPU the browser spent on the visit, all its processes (launch to close, the Run, Monaco's load and
+   * the 1.5 s settle included): less sensitive to other jobs on the machine than the times. Linux only.
    */
   browserCpuMs: number | null;
   /** The page's HTML began to arrive (the server's render and the round trip: Navigation Timing's responseStart). */
   ttfbMs: number | null;
+  /** The browser's first contentful paint. */
+  firstPaintMs: number | null;
   /** The HTML was parsed (DOMContentLoaded). */
   domReadyMs: number | null;
   /** The workbench started loading the editor and Run (the page hydrated). */
@@ -50,6 +52,12 @@ export interface VisitFigures {
   editorMs: number | null;
   /** Monaco's first line rendered. */
   monacoMs: number | null;
+  /** The page started the Run worker (the inline script of EarlyRun.tsx, or the workbench). */
+  runStartMs: number | null;
+  /** The Run worker's "ready" reached the page (Run usable also waits for hydration). */
+  runReadyMs: number | null;
+  /** In the Run worker, ms from its start: its code evaluated (imports included), its tfjs backend picked (it then posts "ready"). */
+  runWorker: { evaluated: number; picked: number } | null;
   runUsableMs: number | null;
   /** From the click on Run (as soon as it is usable) to its result on screen. */
   firstRunMs: number | null;
@@ -92,6 +100,17 @@ async function startServer(log: (s: string) => void): Promise<Started> {
  */
 const PROBE = `(() => {
   const o = (window.__pageOpen = {});
+  // When the Run worker's "ready" reaches the page (its message event, on the page's main thread).
+  const PageWorker = window.Worker;
+  window.Worker = class extends PageWorker {
+    constructor(url, opts) {
+      super(url, opts);
+      if (opts && opts.name === "gradlab-run" && o.runStart === undefined) o.runStart = performance.now();
+      if (opts && opts.name === "gradlab-run") this.addEventListener("message", (m) => {
+        if (o.runReady === undefined && m.data && m.data.type === "ready") { o.runReady = performance.now(); o.runAt = m.data.at; }
+      });
+    }
+  };
   const afterFrame = (key) => {
     if (o[key + "Seen"]) return;
     o[key + "Seen"] = true;
@@ -115,7 +134,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-type Probe = { boot?: number; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
+type Probe = { boot?: number; runStart?: number; runReady?: number; runAt?: { evaluated: number; picked: number }; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
 
 /** CPU ms of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime): the browser, once closed. */
 function reapedChildrenCpuMs(): number | null {
@@ -180,8 +199,12 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     const p = (await page.evaluate(() => (window as unknown as { __pageOpen: Probe }).__pageOpen)) as Probe;
     const nav = (await page.evaluate(() => {
       const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-      return n ? { ttfb: n.responseStart, domReady: n.domContentLoadedEventStart } : null;
-    })) as { ttfb: number; domReady: number } | null;
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+      return n ? { ttfb: n.responseStart, domReady: n.domContentLoadedEventStart, fcp: fcp ? fcp.startTime : null } : null;
+    })) as { ttfb: number; domReady: number; fcp: number | null } | null;
+    // Monaco loads after Run is usable and its first Run (Workbench.tsx): its figure, and its code
+    // cache for the next visit, need it loaded before the browser closes.
+    await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.monaco !== undefined, null, { timeout: 120_000, polling: 10 }).catch(() => {});
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
     const all = await Promise.all(transfers);
@@ -192,10 +215,14 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       fromCache: all.filter((t) => t.fromCache).length,
       browserCpuMs: null,
       ttfbMs: nav ? Math.round(nav.ttfb) : null,
+      firstPaintMs: nav?.fcp ? Math.round(nav.fcp) : null,
       domReadyMs: nav ? Math.round(nav.domReady) : null,
       bootMs: p.boot === undefined ? null : Math.round(p.boot),
       editorMs: p.plain !== undefined || p.monaco !== undefined ? Math.min(p.plain ?? Infinity, p.monaco ?? Infinity) : null,
       monacoMs: p.monaco ?? null,
+      runStartMs: p.runStart === undefined ? null : Math.round(p.runStart),
+      runReadyMs: p.runReady === undefined ? null : Math.round(p.runReady),
+      runWorker: p.runAt ?? null,
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
@@ -229,7 +256,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, first paint ${f.firstPaintMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run worker ${f.runStartMs}-${f.runReadyMs} ms (evaluated +${f.runWorker?.evaluated}, backend +${f.runWorker?.picked}), Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -52,8 +52,12 @@ let startWorkers = () => {};
 const WORKERS_WAIT_MAX_MS = 5_000;
 /** Once Run is ready, Monaco's workers wait this long for a first Run before it starts anyway. */
 const WORKERS_AFTER_READY_MS = 3_000;
-/** Monaco loads once Run is usable; when Run's start does not settle, no later than this after hydration. */
+/** Monaco loads this long after Run is usable, unless a Run started meanwhile: then after its result. */
+const MONACO_AFTER_READY_MS = 1_000;
+/** When Run's start does not settle, Monaco loads no later than this after hydration. */
 const MONACO_WAIT_MAX_MS = 4_000;
+/** Monaco loads no later than this after hydration, whatever Run does. */
+const MONACO_LATEST_MS = 10_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
     if (!assets) throw new Error("the browser assets are not built (npm run build)");
@@ -193,21 +197,30 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   const firstRunDone = !run.run || shown !== null || error !== null;
   const running = busy === "run";
 
-  // Monaco loads once Run is usable (or failed, or unavailable) and no Run is working, when the page
-  // is idle: its bundle's evaluation and the editor's creation (~1-2 s of main thread on a second
-  // visit) would otherwise hold up the Run worker's "ready" on the same cores, and the learner
-  // already reads and types in the plain editor meanwhile.
+  // Monaco loads after Run is usable (or failed, or unavailable), when the page is idle: after the
+  // first Run's result, or MONACO_AFTER_READY_MS after Run is usable when the learner has not run.
+  // Its bundle's evaluation and the editor's creation (~1-2 s of main thread on a second visit)
+  // would otherwise hold up the Run worker's "ready" and a first Run on the same cores (measured:
+  // bench/results/issue-12-open.md, session 7); the learner reads and types in the plain editor meanwhile.
   const [monacoWanted, setMonacoWanted] = useState(false);
   useEffect(() => {
     if (monacoWanted) return;
-    if (!runSettled || running) {
-      const timer = setTimeout(() => setMonacoWanted(true), MONACO_WAIT_MAX_MS);
-      return () => clearTimeout(timer);
-    }
-    if (typeof requestIdleCallback !== "function") return void setMonacoWanted(true);
-    const handle = requestIdleCallback(() => setMonacoWanted(true), { timeout: 500 });
-    return () => cancelIdleCallback(handle);
-  }, [monacoWanted, runSettled, running]);
+    let cancelled = false;
+    const want = () => void (cancelled || setMonacoWanted(true));
+    const whenIdle = () => void (typeof requestIdleCallback === "function" ? requestIdleCallback(want, { timeout: 500 }) : setTimeout(want, 0));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (runSettled && firstRunDone) whenIdle();
+    else if (!running) timer = setTimeout(whenIdle, runSettled ? MONACO_AFTER_READY_MS : MONACO_WAIT_MAX_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [monacoWanted, runSettled, firstRunDone, running]);
+  // A long first Run (a training exercise) does not keep Monaco away for its whole length.
+  useEffect(() => {
+    const timer = setTimeout(() => setMonacoWanted(true), MONACO_LATEST_MS);
+    return () => clearTimeout(timer);
+  }, []);
   useEffect(() => {
     if (monacoWanted) loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
   }, [monacoWanted, assets]);
@@ -229,7 +242,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     const early = takeEarlyRun(url);
     const w = early?.worker ?? new Worker(url, { type: "module", name: "gradlab-run" });
     worker.current = w;
+    let warmed = false;
     const onReady = (m: Extract<RunReply, { type: "ready" }>) => {
+      // The code is on screen (the plain editor): the Run worker may now warm its transpiler up
+      // (run-worker.ts), so the first Run does not pay for esbuild's first transform.
+      if (!warmed) w.postMessage({ type: "warm" } satisfies RunRequest);
+      warmed = true;
       setBackend(m.backend);
       setFallback(m.requested && m.unavailable ? { requested: m.requested, why: m.unavailable } : null);
     };
@@ -344,8 +362,6 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     if (area) carryIntoMonaco(area, ed);
     draftEditor.current = ed;
     setMonacoMounted(true);
-    // The editor is up: the Run worker may now warm its transpiler up (run-worker.ts).
-    worker.current?.postMessage({ type: "warm" } satisfies RunRequest);
     (window as unknown as { __gradlabEditor?: unknown }).__gradlabEditor = ed;
     ed.addAction({ id: "gradlab.run", label: t("runAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyCode.Enter], run: () => shortcuts.current.run() });
     ed.addAction({ id: "gradlab.submit", label: t("submitAction"), keybindings: [m.KeyMod.CtrlCmd | m.KeyMod.Shift | m.KeyCode.Enter], run: () => shortcuts.current.submit() });

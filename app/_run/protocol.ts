@@ -39,7 +39,8 @@ export type RunRequest =
 /** Run worker → page. */
 export type RunReply =
   /** `requested`: the page's ?backend=; `unavailable`: why that one is not the one in use. */
-  | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string }
+  /** `at`: when the worker had evaluated its code and picked its backend, ms from its start (for bench/page-open.ts). */
+  | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string; at?: { evaluated: number; picked: number } }
   /**
    * While a run goes on: `done` of `total` checks finished, the one running, and the lines the
    * learner's code logged since the last progress message (live, as it runs).

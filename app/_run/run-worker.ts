@@ -29,6 +29,8 @@ import { runText, type RunNotes, type RunText } from "./run-texts.ts";
 import { pickBackend, watchHealth } from "./pick-backend.ts";
 import { isAssetPath, type StaticUrls } from "./static-urls.ts";
 
+/** This module's imports (tfjs, esbuild-wasm's loader, the checks) are evaluated: ms from the worker's start. */
+const evaluatedAt = performance.now();
 const base = new URL("..", import.meta.url); // /gradlab/
 const post = (m: RunReply) => (self as unknown as Worker).postMessage(m);
 
@@ -51,7 +53,7 @@ const wasmUrls: Promise<{ esbuild: string; tfjs: string }> = (async () => {
 async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
   setWasmPaths(new URL((await wasmUrls).tfjs, base).href);
   const choice = await pickBackend(tf as unknown as Tf, requested);
-  post({ type: "ready", ...choice });
+  post({ type: "ready", ...choice, at: { evaluated: Math.round(evaluatedAt), picked: Math.round(performance.now()) } });
   return { backend: choice.backend, healthy: watchHealth(tf as unknown as Tf, choice.backend) };
 }
 
@@ -59,9 +61,10 @@ async function choose(): Promise<{ backend: Backend; healthy: () => boolean }> {
  * What the transpiler's warm-up compiles: the kinds of syntax a learner's module has. esbuild's
  * first transform in a page costs ~1-2 s of CPU (its Go runtime's first use, V8 compiling its
  * WebAssembly functions as they are first called) unless Chromium had kept the tiered-up code
- * from an earlier visit; doing it once the editor is up (the page's "warm") keeps that out of the
- * first Run without delaying the editor (on 2 cores, warming during the page's load made the editor
- * 2-3 s later). It also tiers the code up early, so Chromium caches it for the next visit.
+ * from an earlier visit; doing it once the page has hydrated and heard "ready" (the page's "warm":
+ * the learner's code is on screen in the plain editor by then, and Monaco loads later) keeps that
+ * out of the first Run without delaying the page (on 2 cores, warming during the page's load made
+ * the editor 2-3 s later). It also tiers the code up early, so Chromium caches it for the next visit.
  */
 const WARM_UP_SOURCE = `import { Tensor, zeros, matmul } from "gradlab/nd";
 export interface Layer { forward(x: Tensor): Tensor; params?: Tensor[] }

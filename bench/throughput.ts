@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { closeAllDbs, openDb, type Db } from "../db/client.ts";
 import { submissions } from "../db/schema.ts";
 import type { Exercise } from "../grader/exercises.ts";
@@ -132,41 +132,53 @@ function apiPool(api: ApiClient): Pool {
 
 type Row = { id: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; verdict: string | null; durationMs: number | null };
 
-/**
- * The submissions' rows. While waiting (`light`), only what says whether they are done: reading and
- * parsing every stored result every 100 ms was the bench's own CPU competing with the graders (a
- * learner's page asks for its verdict once, by a long poll). Once done, the whole rows, once.
- */
-function rows(db: Db, ids: string[], light = false): Row[] {
+/** The submissions' rows, read once they are all done (of each result only its duration: SQLite reads it, not JSON.parse here). */
+function rows(db: Db, ids: string[]): Row[] {
   const out: Row[] = [];
+  const durationMs = sql<number | null>`json_extract(${submissions.result}, '$.durationMs')`;
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
-    if (light) {
-      for (const r of db.select({ id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt }).from(submissions).where(inArray(submissions.id, part)).all())
-        out.push({ ...r, verdict: null, durationMs: null });
-      continue;
-    }
-    const full = db
-      .select({ id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt, verdict: submissions.verdict, result: submissions.result })
-      .from(submissions)
-      .where(inArray(submissions.id, part))
-      .all();
-    for (const r of full) out.push({ ...r, durationMs: (r.result as { durationMs?: number } | null)?.durationMs ?? null });
+    const select = { id: submissions.id, createdAt: submissions.createdAt, startedAt: submissions.startedAt, finishedAt: submissions.finishedAt, verdict: submissions.verdict, durationMs };
+    out.push(...db.select(select).from(submissions).where(inArray(submissions.id, part)).all());
   }
   return out;
+}
+
+/**
+ * The ids among `ids` not finished yet, and how many of those have not started: one raw SQL read
+ * of only the still-pending rows. Through drizzle, reading all the ids' rows every 100 ms cost this
+ * process ~1.6 ms a poll (~1 ms a verdict in the burst, CPU taken from the graders); this ~0.05 ms.
+ */
+function pendingRows(db: Db, ids: string[]): { pending: string[]; queued: number } {
+  const pending: string[] = [];
+  let queued = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const query = `SELECT id, started_at IS NULL FROM submissions WHERE finished_at IS NULL AND id IN (${part.map(() => "?").join(",")})`;
+    for (const [id, notStarted] of db.$client.prepare(query).raw().all(...part) as [string, number][]) {
+      pending.push(id);
+      if (notStarted) queued++;
+    }
+  }
+  return { pending, queued };
 }
 
 async function waitAll(pool: Pool, ids: string[], timeoutMs: number, onTick?: (queued: number) => void): Promise<Row[]> {
   const end = Date.now() + timeoutMs;
   const db = pool.db;
+  let left = ids;
   for (;;) {
     const failed = pool.failure();
     if (failed) throw new Error(failed);
-    const rs = rows(db, ids, true);
-    const pending = rs.filter((r) => !r.finishedAt).length;
-    onTick?.(rs.filter((r) => !r.startedAt).length);
-    if (pending === 0 && rs.length === ids.length) return rows(db, ids);
-    if (Date.now() > end) throw new Error(`${pending} of ${ids.length} submissions not graded after ${timeoutMs / 1000} s`);
+    const { pending, queued } = pendingRows(db, left);
+    left = pending;
+    onTick?.(queued);
+    if (left.length === 0) {
+      const rs = rows(db, ids);
+      if (rs.length !== ids.length) throw new Error(`${ids.length - rs.length} of ${ids.length} submissions are missing from the database`);
+      return rs;
+    }
+    if (Date.now() > end) throw new Error(`${left.length} of ${ids.length} submissions not graded after ${timeoutMs / 1000} s`);
     await sleep(100);
   }
 }

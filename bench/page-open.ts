@@ -196,15 +196,15 @@ async function visit(profile: string, server: Started, exercise: string): Promis
     await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.run !== undefined, null, { timeout: 120_000, polling: 10 });
     await page.click('[data-testid="run"]');
     await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.result !== undefined, null, { timeout: 120_000, polling: 10 });
+    // Monaco loads after Run is usable and its first Run (Workbench.tsx): its figure, and its code
+    // cache for the next visit, need it loaded before the browser closes.
+    await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.monaco !== undefined, null, { timeout: 120_000, polling: 10 }).catch(() => {});
     const p = (await page.evaluate(() => (window as unknown as { __pageOpen: Probe }).__pageOpen)) as Probe;
     const nav = (await page.evaluate(() => {
       const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
       const fcp = performance.getEntriesByName("first-contentful-paint")[0];
       return n ? { ttfb: n.responseStart, domReady: n.domContentLoadedEventStart, fcp: fcp ? fcp.startTime : null } : null;
     })) as { ttfb: number; domReady: number; fcp: number | null } | null;
-    // Monaco loads after Run is usable and its first Run (Workbench.tsx): its figure, and its code
-    // cache for the next visit, need it loaded before the browser closes.
-    await page.waitForFunction(() => (window as unknown as { __pageOpen: Probe }).__pageOpen.monaco !== undefined, null, { timeout: 120_000, polling: 10 }).catch(() => {});
     // Let the draft autosave and the caches settle before the browser closes.
     await page.waitForTimeout(1500);
     const all = await Promise.all(transfers);

@@ -10,7 +10,7 @@
  * Per visit: bytes received (encoded, as on the wire, workers included), requests and how many
  * came back 304, and from navigation start: the editor (`editorMs`: the learner's code visible and
  * editable, in the page's plain editor or in Monaco, whichever comes first: the frame after it is
- * in the page), Monaco (`monacoMs`: its first line rendered), Run usable (the Run button enabled),
+ * in the page, and not before the browser's first contentful paint), Monaco (`monacoMs`: its first line rendered), Run usable (the Run button enabled),
  * and the first Run's result after clicking Run at once (the exercise's starter code).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -48,7 +48,7 @@ export interface VisitFigures {
   domReadyMs: number | null;
   /** The workbench started loading the editor and Run (the page hydrated). */
   bootMs: number | null;
-  /** The learner's code visible and editable: the plain editor (PlainEditor.tsx) or Monaco, whichever first (the frame after it is in the page). */
+  /** The learner's code visible and editable: the plain editor (PlainEditor.tsx) or Monaco, whichever first (the frame after it is in the page, and not before the first contentful paint). */
   editorMs: number | null;
   /** Monaco's first line rendered. */
   monacoMs: number | null;
@@ -218,7 +218,8 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       firstPaintMs: nav?.fcp ? Math.round(nav.fcp) : null,
       domReadyMs: nav ? Math.round(nav.domReady) : null,
       bootMs: p.boot === undefined ? null : Math.round(p.boot),
-      editorMs: p.plain !== undefined || p.monaco !== undefined ? Math.min(p.plain ?? Infinity, p.monaco ?? Infinity) : null,
+      // Not visible before the page's first contentful paint, whatever the frame timing says.
+      editorMs: p.plain !== undefined || p.monaco !== undefined ? Math.max(Math.min(p.plain ?? Infinity, p.monaco ?? Infinity), nav?.fcp ?? 0) : null,
       monacoMs: p.monaco ?? null,
       runStartMs: p.runStart === undefined ? null : Math.round(p.runStart),
       runReadyMs: p.runReady === undefined ? null : Math.round(p.runReady),

@@ -12,7 +12,7 @@ import type { GradeResult } from "../../lib/result.ts";
 import { runWorkerUrl, type Backend, type RunReply, type RunRequest } from "../_run/protocol.ts";
 import type { StaticUrls } from "../_run/static-urls.ts";
 import { takeEarlyRun } from "../_run/early-run.ts";
-import { loadMonacoScript } from "./monaco-script.ts";
+import { loadMonacoScript, MonacoLoadError } from "./monaco-script.ts";
 import { runTimeoutMs } from "../_run/run-timeout.ts";
 import { Results } from "./Results.tsx";
 import { RunProgress } from "./RunProgress.tsx";
@@ -60,7 +60,7 @@ const MONACO_WAIT_MAX_MS = 4_000;
 const MONACO_LATEST_MS = 10_000;
 function loadMonaco(assets: StaticUrls | null): Promise<Monaco> {
   monacoReady ??= (async () => {
-    if (!assets) throw new Error("the browser assets are not built (npm run build)");
+    if (!assets) throw new MonacoLoadError("notBuilt");
     if (!document.querySelector('link[data-monaco-css]')) {
       const link = document.createElement("link");
       link.rel = "stylesheet";
@@ -222,7 +222,10 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     return () => clearTimeout(timer);
   }, []);
   useEffect(() => {
-    if (monacoWanted) loadMonaco(assets).then(setMonaco, (e) => setLoadError(String(e)));
+    if (monacoWanted) loadMonaco(assets).then(setMonaco, (e) =>
+        // Said in the reader's language: the kind of failure, with the file as its detail.
+        setLoadError(e instanceof MonacoLoadError ? t(`editorLoad.${e.kind}`, { url: e.url }) : t("editorLoad.other", { message: e instanceof Error ? e.message : String(e) })),
+      );
   }, [monacoWanted, assets]);
   useEffect(() => {
     if (!monaco || running) return;

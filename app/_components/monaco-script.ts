@@ -17,6 +17,18 @@ export interface MonacoExports {
   startWorkers(): void;
 }
 
+/** Why Monaco did not load, as a kind the page translates (the URL is only its detail). */
+export class MonacoLoadError extends Error {
+  readonly kind: "notBuilt" | "download" | "undefined";
+  readonly url: string;
+  constructor(kind: MonacoLoadError["kind"], url = "") {
+    super(kind === "notBuilt" ? "the browser assets are not built (npm run build)" : kind === "download" ? `could not load ${url}` : `${url} ran but did not define the editor`);
+    this.name = "MonacoLoadError";
+    this.kind = kind;
+    this.url = url;
+  }
+}
+
 const exportsOf = () => (window as unknown as Record<string, MonacoExports | undefined>)[MONACO_GLOBAL];
 
 /** Runs Monaco's bundle at `url` once (the preloaded file: no second download) and resolves with its exports. */
@@ -30,9 +42,9 @@ export function loadMonacoScript(url: string): Promise<MonacoExports> {
     script.onload = () => {
       const mod = exportsOf();
       if (mod) resolve(mod);
-      else reject(new Error(`${url} ran but did not define the editor`));
+      else reject(new MonacoLoadError("undefined", url));
     };
-    script.onerror = () => reject(new Error(`could not load ${url}`));
+    script.onerror = () => reject(new MonacoLoadError("download", url));
     // Inserted by the page's own (nonced) script: the CSP's 'strict-dynamic' lets it run.
     document.head.appendChild(script);
   });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
-import { MONACO_GLOBAL, loadMonacoScript, type MonacoExports } from "../../app/_components/monaco-script.ts";
+import { MONACO_GLOBAL, MonacoLoadError, loadMonacoScript, type MonacoExports } from "../../app/_components/monaco-script.ts";
 import { monacoBuildOptions } from "../../app/_build/monaco-build.ts";
 
 /** The entry built as build-assets builds it, with Monaco itself replaced by a stub. */
@@ -61,8 +61,9 @@ describe("Monaco's bundle", () => {
 });
 
 /** A document with just what loadMonacoScript touches: script elements appended to head. */
+type Script = { src: string; async: boolean; onload?: () => void; onerror?: () => void };
 function fakeDocument() {
-  const appended: { src: string; async: boolean; onload?: () => void; onerror?: () => void }[] = [];
+  const appended: Script[] = [];
   const doc = { createElement: () => ({ src: "", async: false }), head: { appendChild: (s: (typeof appended)[number]) => appended.push(s) } };
   (globalThis as { document?: unknown }).document = doc;
   (globalThis as { window?: unknown }).window = globalThis;
@@ -100,5 +101,15 @@ describe("loadMonacoScript", () => {
     const empty = loadMonacoScript(url);
     appended[1]!.onload!();
     await expect(empty).rejects.toThrow(`${url} ran but did not define the editor`);
+    // The page translates the failure by its kind (messages/*/workbench.json editorLoad.*), with the URL as detail.
+    const kinds: unknown[] = [];
+    for (const settle of [(s: Script) => s.onerror!(), (s: Script) => s.onload!()]) {
+      const p = loadMonacoScript(url).catch((e: unknown) => e);
+      settle(appended[appended.length - 1]!);
+      const e = await p;
+      expect(e).toBeInstanceOf(MonacoLoadError);
+      kinds.push([(e as MonacoLoadError).kind, (e as MonacoLoadError).url]);
+    }
+    expect(kinds).toEqual([["download", url], ["undefined", url]]);
   });
 });

@@ -267,7 +267,7 @@ run("drafts in Chromium", () => {
     await page.route(MONACO_JS, (route) => route.abort("failed"));
     await signIn(page, server, server.accounts.get("learner")!, "/exercises/dense");
     const note = page.locator('[data-testid="plain-editor-note"]');
-    await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^The full editor could not load \(Error: could not load \/gradlab\/monaco[^)]*\/editor\.js\)\. You can keep editing here: your code is saved as usual\.$/);
+    await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^The full editor could not load \(could not download \/gradlab\/monaco[^)]*\/editor\.js\)\. You can keep editing here: your code is saved as usual\.$/);
     expect(await note.getAttribute("role")).toBe("alert");
     const area = page.locator('[data-testid="plain-editor"]');
     await area.click();

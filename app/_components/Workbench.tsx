@@ -168,10 +168,12 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
   }, []);
 
   // The plain editor shows the journal's choice and feeds every edit into the journal and autosave.
-  const { ready: draftReady, onChange: journalChange } = journal;
+  const { ready: draftReady, readyNow: draftReadyNow, onChange: journalChange } = journal;
   useEffect(() => {
     const area = plainTextarea(plainRef.current);
-    if (!area || !draftReady) return;
+    // On mount this runs in the same flush as the journal's start (which read what was typed so far),
+    // not one render later: a keystroke in between would have been overwritten by the line below.
+    if (!area || !(draftReady || draftReadyNow.current)) return;
     if (area.value !== code.current) area.value = code.current;
     draftEditor.current = {
       setValue: (value) => {

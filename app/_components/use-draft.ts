@@ -79,6 +79,8 @@ export function useDraft(opts: {
 }) {
   const { t, userId, exerciseId, starter, server, editor, typedEarly } = opts;
   const [ready, setReady] = useState(false);
+  // Set in the same effect that sets `ready`: effects declared after this hook, in the same flush, see it at once (Workbench's plain editor: no gap for keystrokes to fall into).
+  const readyNow = useRef(false);
   const initial = useRef<string>(server?.code ?? starter);
   const code = useRef<string>(initial.current);
   const entry = useRef<JournalEntry | null>(null);
@@ -160,6 +162,7 @@ export function useDraft(opts: {
       record({ code: early, editedAt: Date.now(), baseRev: server?.rev ?? null, saved: false });
       setState({ kind: "unsaved" });
       void saveNow();
+      readyNow.current = true;
       setReady(true);
       return;
     }
@@ -176,6 +179,7 @@ export function useDraft(opts: {
       if (choice.other) keepCopy(userId, exerciseId, choice.other.code, "this browser's older copy, replaced by the server's newer draft");
       if (server || stored) record({ code: choice.code, editedAt: stored?.editedAt ?? Date.now(), baseRev: server?.rev ?? null, saved: server !== null });
     }
+    readyNow.current = true;
     setReady(true);
     // Only once per page: later server props (router.refresh) must not replace the editor's text.
   }, [userId, exerciseId]);
@@ -252,5 +256,5 @@ export function useDraft(opts: {
     };
   }, [url, record, saveNow]);
 
-  return { ready, initial, code, state, keptInBrowser: kept, offer, dismissOffer: () => setOffer(null), onChange, saveNow, replace, swap };
+  return { ready, readyNow, initial, code, state, keptInBrowser: kept, offer, dismissOffer: () => setOffer(null), onChange, saveNow, replace, swap };
 }

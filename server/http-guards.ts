@@ -119,6 +119,11 @@ export interface CsrfRequest {
   header(name: string): string | null | undefined;
 }
 
+/** Where a refused write came from: its Origin, its Sec-Fetch-Site, or an opaque ("null") origin. */
+export type CrossSiteFrom = { origin: string } | { site: string } | { opaque: true };
+
+export type CsrfVerdict = { ok: true } | { ok: false; reason: string; from: CrossSiteFrom };
+
 /**
  * Whether a request may change state. Safe methods always may. A script with
  * `Authorization: Bearer` and no cookie may (a browser cannot attach that header cross-origin
@@ -127,11 +132,6 @@ export interface CsrfRequest {
  * a request with neither header is not from a browser (curl, the CLI) and carries no ambient
  * credentials a page could abuse.
  */
-/** Where a refused write came from: its Origin, its Sec-Fetch-Site, or an opaque ("null") origin. */
-export type CrossSiteFrom = { origin: string } | { site: string } | { opaque: true };
-
-export type CsrfVerdict = { ok: true } | { ok: false; reason: string; from: CrossSiteFrom };
-
 export function csrfVerdict(req: CsrfRequest, origins: string[]): CsrfVerdict {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return { ok: true };
   const cookie = req.header("cookie");

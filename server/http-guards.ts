@@ -163,8 +163,8 @@ export const csrfExempt = (pathname: string) => LTI_CROSS_SITE_PATHS.has(pathnam
 
 /**
  * The 403 in English (`reason` is the verdict's), for a caller that has no reader to answer in
- * (LTI's errors to the LMS, the auth route run without the web server). A reader gets
- * errors.api.crossSite in their language (api-answer.ts crossSiteText), the same text.
+ * (LTI's errors to the LMS). A reader gets errors.api.crossSite in their language (api-answer.ts
+ * crossSiteText), the same text.
  */
 export function csrfMessage(reason: string): string {
   return `Refused ${reason}: changes are accepted only from GradLab's own pages. Scripts should send \`Authorization: Bearer <token>\` without cookies (\`gradlab token <email>\` prints one); another front end must be listed in GRADLAB_TRUSTED_ORIGINS.`;

@@ -5,6 +5,7 @@
  * clears the count. Stored in the database: a restart forgets nothing.
  */
 import type { Db } from "../db/client.ts";
+import { renderText, text, type ServerText } from "../lib/i18n/server-text.ts";
 
 const env = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -45,6 +46,15 @@ export function clearSignInFailures(db: Db, email: string): void {
 
 /** What the sign-in form shows with a 429. */
 export function tooManySignIns(seconds: number): string {
-  const when = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-  return `Too many sign-in attempts: try again in ${when}. (Ask your instructor to reset your password if you have forgotten it.)`;
+  return renderText(tooManySignInsText(seconds));
+}
+
+/** The per-account refusal as a message key (the auth route answers it in the reader's language). */
+export function tooManySignInsText(seconds: number): ServerText {
+  return text("errors.api.tooManySignIns", retryIn(seconds));
+}
+
+/** "in n seconds" under 90 s, else whole minutes (rounded up). */
+export function retryIn(seconds: number): { unit: "seconds" | "minutes"; n: number } {
+  return seconds < 90 ? { unit: "seconds", n: seconds } : { unit: "minutes", n: Math.ceil(seconds / 60) };
 }

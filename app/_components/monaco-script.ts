@@ -3,8 +3,8 @@
  * is a classic script, not an ES module: Chromium keeps V8's compiled code for a classic script
  * and uses it on the next visits (editor.js then evaluates in ~0.2 s instead of ~1.5-2 s), but it
  * never used the code cache it made for the module (measured in headless Chromium, session 6).
- * The page preloads the file (app/exercises/[id]/EarlyRun.tsx); the workbench runs it with
- * loadMonacoScript after hydration, and the bundle leaves its exports on `window`.
+ * The workbench runs it with loadMonacoScript once Run is usable (not preloaded: see
+ * app/exercises/[id]/EarlyRun.tsx), and the bundle leaves its exports on `window`.
  */
 type Monaco = typeof import("monaco-editor");
 
@@ -31,7 +31,7 @@ export class MonacoLoadError extends Error {
 
 const exportsOf = () => (window as unknown as Record<string, MonacoExports | undefined>)[MONACO_GLOBAL];
 
-/** Runs Monaco's bundle at `url` once (the preloaded file: no second download) and resolves with its exports. */
+/** Runs Monaco's bundle at `url` once and resolves with its exports. */
 export function loadMonacoScript(url: string): Promise<MonacoExports> {
   const loaded = exportsOf();
   if (loaded) return Promise.resolve(loaded);

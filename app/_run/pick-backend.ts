@@ -98,11 +98,42 @@ export function watchHealth(tf: Tf, backend: Backend): () => boolean {
 }
 
 /**
+ * What the picker asks the GPU before trying a backend. The adapter's answer comes from the
+ * browser's GPU process (0.05-0.9 s after a browser starts, while that process starts), not from
+ * the worker's thread: the Run worker asks before its code loads (app/_run/run-worker.ts), so the
+ * wait overlaps that. The WebGL probe is synchronous (it blocks the thread until the GPU process
+ * answers: ~0.5 s when it asked first, traced in session 8), so it is made only when the picker
+ * gets to WebGL, by which time that process is up.
+ */
+export interface GpuProbes {
+  adapter: Promise<"none" | "software" | "hardware">;
+  /** WebGL in workers is missing or drawn by a software rasteriser (asked once). */
+  softwareGl(): boolean;
+}
+
+export function probeGpu(): GpuProbes {
+  const adapter = gpuAdapter();
+  let soft: boolean | undefined;
+  return { adapter, softwareGl: () => (soft ??= typeof OffscreenCanvas === "undefined" || softwareWebGl()) };
+}
+
+export interface PickOptions {
+  /** The backend asked for (?backend=). */
+  requested?: Backend;
+  /** Registers a GPU backend just before it is tried (app/_run/tf-run.ts keeps them out of the worker until then). */
+  loadGpu?: (b: "webgpu" | "webgl") => Promise<void>;
+  /** The GPU's answers when already asked (else asked now). */
+  probes?: GpuProbes;
+}
+
+/**
  * Pick the backend: the requested one first when there is one, then webgpu and webgl (on a
  * hardware GPU), wasm, cpu. The first that starts and passes the self-test
  * is used; cpu is the last resort and always works.
  */
-export async function pickBackend(tf: Tf, requested?: Backend): Promise<BackendChoice> {
+export async function pickBackend(tf: Tf, opts: PickOptions = {}): Promise<BackendChoice> {
+  const { requested, loadGpu } = opts;
+  const probes = opts.probes ?? probeGpu();
   const order: Backend[] = [];
   if (requested) order.push(requested);
   for (const b of ["webgpu", "webgl", "wasm", "cpu"] as const) if (!order.includes(b)) order.push(b);
@@ -111,18 +142,19 @@ export async function pickBackend(tf: Tf, requested?: Backend): Promise<BackendC
     const asked = b === requested;
     // WebGPU only where an adapter exists, and (as for WebGL) not on a software one unless asked.
     if (b === "webgpu") {
-      const adapter = await gpuAdapter();
+      const adapter = await probes.adapter;
       if (adapter === "none" || (!asked && adapter === "software")) {
         if (asked) unavailable = "this browser has no WebGPU adapter";
         continue;
       }
     }
-    if (b === "webgl" && (typeof OffscreenCanvas === "undefined" || (!asked && softwareWebGl()))) {
+    if (b === "webgl" && (typeof OffscreenCanvas === "undefined" || (!asked && probes.softwareGl()))) {
       if (asked) unavailable = "this browser has no WebGL in workers";
       continue;
     }
     let why: string | undefined;
     try {
+      if ((b === "webgpu" || b === "webgl") && loadGpu) await loadGpu(b);
       why = (await tf.setBackend(b)) ? await selfTest(tf, b) : "it did not start";
     } catch (e) {
       why = `it did not start: ${e instanceof Error ? e.message : String(e)}`;

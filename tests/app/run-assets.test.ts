@@ -159,6 +159,25 @@ describe("the built Run assets", () => {
     }
   });
 
+  it("load only what the Run worker needs up front: no tfjs converter or data, GPU backends only when tried", () => {
+    const outputs = report.metafile.outputs;
+    const key = (f: string) => Object.keys(outputs).find((k) => relative(out, join(ROOT, k)) === f)!;
+    // Everything reachable from the worker's entry through static imports and its one dynamic import of run-main.
+    const closure = (from: string, follow: (kind: string, path: string) => boolean): Set<string> => {
+      const seen = new Set<string>([from]);
+      for (const f of seen) for (const i of outputs[f].imports) if (!i.external && follow(i.kind, i.path)) seen.add(i.path);
+      return seen;
+    };
+    const inputsOf = (files: Set<string>) => [...files].flatMap((f) => Object.keys(outputs[f].inputs));
+    const upFront = inputsOf(closure(key("run-worker.js"), (kind, path) => kind === "import-statement" || /run-main-/.test(path)));
+    const pkg = (name: string) => (i: string) => i.includes(`node_modules/@tensorflow/${name}/`);
+    for (const name of ["tfjs-core", "tfjs-layers", "tfjs-backend-cpu", "tfjs-backend-wasm"]) expect(upFront.some(pkg(name)), name).toBe(true);
+    for (const name of ["tfjs-converter", "tfjs-data", "tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(upFront.some(pkg(name)), name).toBe(false);
+    const everything = inputsOf(closure(key("run-worker.js"), () => true));
+    for (const name of ["tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(everything.some(pkg(name)), name).toBe(true);
+    for (const name of ["tfjs-converter", "tfjs-data"]) expect(everything.some(pkg(name)), name).toBe(false);
+  });
+
   it("include the Run worker under its content hash, byte for byte the same", () => {
     expect(report.runWorker).toMatch(/^run-worker\.[0-9a-f]{16}\.js$/);
     expect(readFileSync(join(out, report.runWorker), "utf8")).toBe(readFileSync(join(out, "run-worker.js"), "utf8"));

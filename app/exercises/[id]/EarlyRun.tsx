@@ -1,12 +1,13 @@
 /**
- * What the exercise page starts before it hydrates (server component): the browser fetches
- * Monaco's bundle while Next's scripts load (preload), and an inline script starts
- * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts both.
+ * What the exercise page starts before it hydrates (server component): an inline script starts
+ * the Run worker and its "prepare" (app/_run/early-run.ts); the workbench adopts it.
+ * Monaco's bundle is not preloaded: Chromium parses a preloaded script on a background thread as
+ * it arrives (1.6 s of CPU for editor.js on a second visit, traced in session 8), which on two
+ * cores slowed the page and the Run worker; Monaco loads after Run is usable (Workbench.tsx).
  * (A service worker that precached the hashed assets for later visits was tried in session 5 and
  * removed: side by side it gained nothing on a second visit and cost 0.5-1.5 s more browser CPU.)
  */
 import { headers } from "next/headers";
-import { preload } from "react-dom";
 import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
@@ -27,10 +28,8 @@ export async function EarlyRun(props: {
 }) {
   const { assets, exercise, run } = props;
   if (!assets) return null;
-  const nonce = await cspNonce();
-  // A classic script (app/_components/monaco-script.ts): fetched, and its cached compiled code read, while the page loads.
-  preload(`${assets.monaco}editor.js`, { as: "script", nonce });
   if (!run.run) return null;
+  const nonce = await cspNonce();
   const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
   const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });
   return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;

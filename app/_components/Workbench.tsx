@@ -251,7 +251,7 @@ export function Workbench({ exercise, userId, draft, best, run, rules, serverNow
     const onReady = (m: Extract<RunReply, { type: "ready" }>) => {
       // The code is on screen (the plain editor): the Run worker may now warm its transpiler up
       // (run-worker.ts), so the first Run does not pay for esbuild's first transform.
-      if (!warmed) w.postMessage({ type: "warm" } satisfies RunRequest);
+      if (!warmed) w.postMessage({ type: "warm", code: code.current } satisfies RunRequest);
       warmed = true;
       setBackend(m.backend);
       setFallback(m.requested && m.unavailable ? { requested: m.requested, why: m.unavailable } : null);

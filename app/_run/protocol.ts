@@ -31,8 +31,11 @@ export function runWorkerUrl(pageSearch: string, assets?: StaticUrls | null): st
 export type RunRequest =
   | { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean }
   | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean }
-  /** The editor is up: warm the transpiler up now (after, not during, the editor's start on a shared CPU). */
-  | { type: "warm" }
+  /**
+   * The editor is up: warm the transpiler up now (after, not during, the editor's start on a shared
+   * CPU), on the code in the editor (a Run of it unchanged then finds it transpiled).
+   */
+  | { type: "warm"; code?: string }
   /** Stop that run now: its sandbox is ended, checks not yet run are reported as not run. */
   | { type: "stop"; runId: number };
 

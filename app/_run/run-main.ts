@@ -59,7 +59,8 @@ async function choose(probes?: GpuProbes): Promise<{ backend: Backend; healthy: 
 }
 
 /**
- * What the transpiler's warm-up compiles: the kinds of syntax a learner's module has. esbuild's
+ * What the transpiler's warm-up compiles when the editor is empty (else it is the editor's code):
+ * the kinds of syntax a learner's module has. esbuild's
  * first transform in a page costs ~1-2 s of CPU (its Go runtime's first use, V8 compiling its
  * WebAssembly functions as they are first called) unless Chromium had kept the tiered-up code
  * from an earlier visit; doing it once the page has hydrated and heard "ready" (the page's "warm":
@@ -429,8 +430,10 @@ async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   }
   if (req.type === "warm") {
     await transpiler;
-    // Not awaited by anything: a Run's own transform simply queues behind it.
-    void transpileLearner(WARM_UP_SOURCE, "warm-up.ts").catch(() => {});
+    // Not awaited by anything: a Run's own transform simply queues behind it, or, on the same code
+    // (a Run before any edit), is this one (transpileLearner keeps results by content).
+    const code = typeof req.code === "string" && req.code.trim() ? req.code : undefined;
+    void (code ? transpileLearner(code, "solution.ts") : transpileLearner(WARM_UP_SOURCE, "warm-up.ts")).catch(() => {});
     return;
   }
   if (req.type === "stop") {

@@ -261,6 +261,43 @@ run("drafts in Chromium", () => {
     await ctx.close();
   }, 240_000);
 
+  it("typed while the page loads, over a newer copy in this browser: the typing stays in the editor, that copy is kept and one click away", async () => {
+    const { ctx, page } = await learnerPage();
+    await holdDraftSaves(page);
+    const local = `${STARTER}\n// this browser's copy, not saved ${Date.now()}\n`;
+    await typeCode(page, local);
+    await expect.poll(() => journal(page), { timeout: 30_000 }).toMatchObject({ code: local, saved: false });
+
+    // Another tab of the same browser, its scripts held: the page's own text (the server's draft) in the plain editor.
+    const tab = await ctx.newPage();
+    const scripts = await holdRequests(tab, NEXT_JS);
+    await tab.goto(`${server.url}/exercises/dense`, { waitUntil: "commit" });
+    const area = tab.locator('[data-testid="plain-editor"]');
+    await area.waitFor({ timeout: 30_000 });
+    const pageText = await plainValue(tab);
+    expect(pageText).not.toBe(local);
+    await area.click();
+    await tab.keyboard.press("Control+End");
+    const early = "\n// typed while the page loaded";
+    await tab.keyboard.type(early);
+    expect(await hydrated(tab)).toBe(false);
+
+    await scripts.release();
+    await expect.poll(() => hydrated(tab), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => tab.textContent('[data-testid="draft-banner-message"]'), { timeout: 30_000 }).toBe(
+      "You typed before the page had finished loading: your typing is in the editor, and this browser's copy (newer than the page's text) is kept in this browser.",
+    );
+    await editorShows(tab, pageText + early);
+    await expect.poll(() => journal(tab), { timeout: 30_000 }).toMatchObject({ code: pageText + early });
+    // One click brings this browser's copy back, and one more the typing.
+    expect(await tab.textContent('[data-testid="draft-swap"]')).toBe("Use this browser's copy instead");
+    await tab.click('[data-testid="draft-swap"]');
+    await expect.poll(() => editorValue(tab)).toBe(local);
+    await tab.click('[data-testid="draft-swap"]');
+    await expect.poll(() => editorValue(tab)).toBe(pageText + early);
+    await ctx.close();
+  }, 240_000);
+
   it("Monaco fails to load: the plain editor stays, says so, saves, and Ctrl+Enter runs from it", async () => {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: LEARNER_ZONE });
     const page = await ctx.newPage();

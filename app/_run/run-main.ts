@@ -406,17 +406,13 @@ let transpiler: Promise<unknown>;
 
 /**
  * Called by the worker's entry once this module is evaluated: picks the backend with the GPU's
- * answer the entry asked for, starts the transpiler, and handles the page's messages from now on,
- * the ones that came while this module loaded first.
+ * answer the entry asked for, takes the transpiler the entry started (else starts it after the
+ * pick), and handles the page's messages from now on, the ones that came while this module
+ * loaded first.
  */
-export function start(probes: GpuProbes, early: MessageEvent<RunRequest>[]): void {
+export function start(probes: GpuProbes, early: MessageEvent<RunRequest>[], started?: Promise<void>): void {
   current = choose(probes);
-  // After the pick, in a worker of esbuild's own: reading its 14 MB of compiled WebAssembly back
-  // from Chromium's code cache and starting its runtime take 0.5-1 s of a thread (traced in
-  // session 8), which on this one would hold up the pick, then the sandbox's preparation and a
-  // Run's checks. Served as application/wasm, it is compiled as it streams in
-  // (instantiateStreaming), so Chromium keeps the compiled code for the next visit.
-  transpiler = current.catch(() => {}).then(() => wasmUrls).then((u) => initialize({ wasmURL: new URL(u.esbuild, base).href, worker: true }));
+  transpiler = started ?? current.catch(() => {}).then(() => wasmUrls).then((u) => initialize({ wasmURL: new URL(u.esbuild, base).href, worker: true }));
   self.onmessage = onMessage;
   for (const ev of early) void onMessage(ev);
 }

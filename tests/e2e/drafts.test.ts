@@ -80,6 +80,13 @@ async function serverDraft(who = server.accounts.get("learner")!): Promise<strin
 }
 
 const plainValue = (page: Page) => page.locator('[data-testid="plain-editor"]').inputValue();
+
+/** Type `text` at the end of the plain editor's text, as a learner would before the page hydrates. */
+async function typeAtEndOfPlainEditor(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid="plain-editor"]').click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(text);
+}
 const hydrated = (page: Page) => page.evaluate(() => document.querySelector(".workbench[data-hydrated]") !== null);
 
 /**
@@ -229,10 +236,8 @@ run("drafts in Chromium", () => {
     // Before React: the page's HTML alone.
     await expect.poll(() => scripts.count()).toBeGreaterThan(0);
     expect(await hydrated(page)).toBe(false);
-    await area.click();
-    await page.keyboard.press("Control+End");
     const early = "\n// typed before the page hydrated";
-    await page.keyboard.type(early);
+    await typeAtEndOfPlainEditor(page, early);
     expect(await hydrated(page)).toBe(false);
 
     await scripts.release();
@@ -276,10 +281,8 @@ run("drafts in Chromium", () => {
     await area.waitFor({ timeout: 30_000 });
     const pageText = await plainValue(tab);
     expect(pageText).not.toBe(local);
-    await area.click();
-    await tab.keyboard.press("Control+End");
     const early = "\n// typed while the page loaded";
-    await tab.keyboard.type(early);
+    await typeAtEndOfPlainEditor(tab, early);
     expect(await hydrated(tab)).toBe(false);
 
     await scripts.release();

@@ -2,9 +2,9 @@
 // auth limit and cross-site writes refused before better-auth sees them; a 429 says when to retry.
 // Every refusal is in the reader's language (the web server's guard refuses these first; this
 // holds when Next runs without it), with better-auth's `message` field beside the API's `error`.
-import { jsonError, loadServer, requestLocaleOf } from "../../../_lib/server-loader.ts";
+import { loadServer, requestLocaleOf } from "../../../_lib/server-loader.ts";
 import { renderText, text, type ServerText } from "../../../../lib/i18n/server-text.ts";
-import { bodyTooLargeText, crossSiteText } from "../../../../server/api-answer.ts";
+import { bodyTooLargeText, crossSiteText, errorAnswer } from "../../../../server/api-answer.ts";
 import { BodyTooLargeError, bodyLimit, csrfVerdictOf, readBodyCapped } from "../../../../server/http-guards.ts";
 import { retryIn, tooManySignInsText } from "../../../../server/sign-in-throttle.ts";
 
@@ -29,11 +29,11 @@ export async function POST(req: Request): Promise<Response> {
   return withRetryAfter(await (await loadServer()).auth.handler(again), locale);
 }
 
-/** The API's JSON error, with the `message` better-auth's client reads. */
-async function refusal(status: number, said: ServerText, locale: string): Promise<Response> {
-  const res = jsonError(status, said, { "Cache-Control": "no-store" }, locale);
-  const body = (await res.json()) as { error: string };
-  return Response.json({ ...body, message: body.error }, { status, headers: res.headers });
+/** The API's JSON error (server/api-answer.ts), with the `message` better-auth's client reads. */
+function refusal(status: number, said: ServerText, locale: string): Response {
+  const answer = errorAnswer(status, said, { "Cache-Control": "no-store" }, locale);
+  const body = answer.body as { error: string };
+  return Response.json({ ...body, message: body.error }, { status, headers: answer.headers });
 }
 
 /**

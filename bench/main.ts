@@ -109,13 +109,14 @@ async function main(): Promise<void> {
     report.runtime = await runtimeBench({ rounds: q ? 2 : 5, targetMs: q ? 40 : 80, log });
   }
 
+  const WORKERS = Number(process.env.GRADLAB_WORKERS ?? 2);
   // The workers write per-verdict CPU records here (grader/worker/profile-log.ts).
   const profileLog = join(tmpdir(), `gradlab-bench-profile-${process.pid}.jsonl`);
   process.env.GRADLAB_PROFILE_LOG = profileLog;
 
   let api: ApiClient | null = null;
   if (opts.api && (opts.only.has("latency") || opts.only.has("throughput"))) {
-    const a = await startApi({ buildWeb: opts.buildWeb, workers: 2, log });
+    const a = await startApi({ buildWeb: opts.buildWeb, workers: WORKERS, log });
     if ("reason" in a) {
       report.api = { available: false, reason: a.reason };
       log(`api: skipped (${a.reason})`);
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
         burst: q ? 12 : 120,
         surge: q ? 60 : 300,
         windowS: q ? Math.min(10, opts.surgeWindow) : opts.surgeWindow,
-        workers: 2,
+        workers: WORKERS,
         api,
         log,
         profileLog,

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { CHROMIUM, startServer as startServerUnderTest } from "../tests/e2e/server.ts";
 import { summarize, type Summary } from "./stats.ts";
+import type { RunPhases } from "../app/_run/protocol.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"];
@@ -61,6 +62,8 @@ export interface VisitFigures {
   runUsableMs: number | null;
   /** From the click on Run (as soon as it is usable) to its result on screen. */
   firstRunMs: number | null;
+  /** Where the first Run's time went in the Run worker (app/_run/protocol.ts RunPhases), ms each. */
+  firstRunPhases: RunPhases | null;
   loadAverage1m: number;
   /** Every transfer, largest first, for diagnosis. */
   largest: { url: string; bytes: number; status: number; encoding: string; cacheControl: string }[];
@@ -108,6 +111,7 @@ const PROBE = `(() => {
       if (opts && opts.name === "gradlab-run" && o.runStart === undefined) o.runStart = performance.now();
       if (opts && opts.name === "gradlab-run") this.addEventListener("message", (m) => {
         if (o.runReady === undefined && m.data && m.data.type === "ready") { o.runReady = performance.now(); o.runAt = m.data.at; }
+        if (o.runPhases === undefined && m.data && m.data.type === "result") o.runPhases = m.data.phases;
       });
     }
   };
@@ -134,7 +138,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-type Probe = { boot?: number; runStart?: number; runReady?: number; runAt?: { evaluated: number; picked: number }; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
+type Probe = { boot?: number; runStart?: number; runReady?: number; runAt?: { evaluated: number; picked: number }; runPhases?: RunPhases; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
 
 /** CPU ms of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime): the browser, once closed. */
 function reapedChildrenCpuMs(): number | null {
@@ -224,6 +228,7 @@ async function visit(profile: string, server: Started, exercise: string): Promis
       runStartMs: p.runStart === undefined ? null : Math.round(p.runStart),
       runReadyMs: p.runReady === undefined ? null : Math.round(p.runReady),
       runWorker: p.runAt ?? null,
+      firstRunPhases: p.runPhases ?? null,
       runUsableMs: p.run ?? null,
       firstRunMs: p.result !== undefined && p.clicked !== undefined ? p.result - p.clicked : null,
       loadAverage1m: loadavg()[0]!,
@@ -257,7 +262,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, first paint ${f.firstPaintMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run worker ${f.runStartMs}-${f.runReadyMs} ms (evaluated +${f.runWorker?.evaluated}, backend +${f.runWorker?.picked}), Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms, browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, first paint ${f.firstPaintMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run worker ${f.runStartMs}-${f.runReadyMs} ms (evaluated +${f.runWorker?.evaluated}, backend +${f.runWorker?.picked}), Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (${f.firstRunPhases ? Object.entries(f.firstRunPhases).map(([k, v]) => `${k} ${v}`).join(", ") : "no phases"}), browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { renderText, text, type Text } from "../lib/i18n/server-text.ts";
 import { selectOptionalSubmission, submissionStatus, type SubmissionRow } from "../grader/submissions.ts";
 import { redactForLearner, type GradeResult } from "../lib/result.ts";
 import { readFileSync } from "node:fs";
+import { esbuildOutputOf, type EsbuildOutput } from "../lib/sandbox/transpile.ts";
 import { canReadAll, db, findExercise, getCatalogue, type SessionUser } from "./context.ts";
 import { staffOfSubmission, submitInCourses, withheldExercises, withholdFeedback } from "./courses/index.ts";
 import { DEFAULT_LOCALE } from "../lib/i18n/locales.ts";
@@ -227,6 +228,20 @@ export function saveDraft(userId: string, exerciseId: string, code: string): num
 }
 
 // ---- the browser's Run -----------------------------------------------------------------------
+
+/** Drafts up to this size are transpiled for the page's first Run; larger ones are left to the browser. */
+const RUN_SEED_MAX_CHARS = 32 * 1024;
+
+/**
+ * The code the exercise page opens with, transpiled here for the browser's first Run of it
+ * (app/_run/protocol.ts RunSeed): the learner's own code, nothing else. Undefined when it is too
+ * large or does not compile (the browser's Run then says why itself).
+ */
+export async function runSeed(code: string): Promise<(EsbuildOutput & { code: string }) | undefined> {
+  if (code.length > RUN_SEED_MAX_CHARS) return undefined;
+  const out = await esbuildOutputOf(code, "solution.ts");
+  return out && { code, ...out };
+}
 
 let manifest: Record<string, { run: boolean; reason?: string; driver: boolean }> | undefined;
 /** Whether the browser can Run this exercise's visible checks (from the built assets' manifest). */

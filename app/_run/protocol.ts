@@ -1,5 +1,6 @@
 /** Messages between the page, the Run worker and the learner's sandbox worker. */
 import type { GradeResult } from "../../lib/result.ts";
+import type { EsbuildOutput } from "../../lib/sandbox/transpile.ts";
 import type { StaticUrls } from "./static-urls.ts";
 
 export type Backend = "webgpu" | "webgl" | "wasm" | "cpu";
@@ -27,10 +28,19 @@ export function runWorkerUrl(pageSearch: string, assets?: StaticUrls | null): st
   return `${assets?.runWorker ?? "/gradlab/run/run-worker.js"}${query ? `?${query}` : ""}`;
 }
 
-/** Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the first Run. */
+/**
+ * The code the page opens with, transpiled by the server (the same esbuild as the browser's): a Run
+ * of that code needs no transpiler in the browser yet (esbuild-wasm is ready ~2 s into a visit).
+ */
+export type RunSeed = EsbuildOutput & { code: string };
+
+/**
+ * Page → Run worker. "prepare" (on page load) fetches the checks and readies a sandbox ahead of the
+ * first Run; `seed`, when the page has one, is the transpiled code it opens with.
+ */
 export type RunRequest =
   | { type: "run"; runId: number; exerciseId: string; code: string; timeoutMs: number; hasDriver: boolean }
-  | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean }
+  | { type: "prepare"; exerciseId: string; timeoutMs: number; hasDriver: boolean; seed?: RunSeed }
   /**
    * The editor is up: warm the transpiler up now (after, not during, the editor's start on a shared
    * CPU), on the code in the editor (a Run of it unchanged then finds it transpiled).
@@ -38,6 +48,9 @@ export type RunRequest =
   | { type: "warm"; code?: string }
   /** Stop that run now: its sandbox is ended, checks not yet run are reported as not run. */
   | { type: "stop"; runId: number };
+
+/** A Run's time by phase, ms: waiting for the backend, the transpiler, the transform, the sandbox, then loading the learner's module and the checks. */
+export type RunPhases = { backend: number; transpiler: number; transpile: number; sandbox: number; load: number; checks: number };
 
 /** Run worker → page. */
 export type RunReply =
@@ -49,7 +62,8 @@ export type RunReply =
    * learner's code logged since the last progress message (live, as it runs).
    */
   | { type: "progress"; runId: number; done?: number; total?: number; check?: string; lines?: string[] }
-  | { type: "result"; runId: number; result: GradeResult & { backend: Backend }; ms: number }
+  /** `phases`: where the run's `ms` went, ms each, in order (for bench/page-open.ts). */
+  | { type: "result"; runId: number; result: GradeResult & { backend: Backend }; ms: number; phases?: RunPhases }
   | { type: "failed"; runId: number; message: string };
 
 /** Run worker → sandbox worker (and the reply carries the same id). */

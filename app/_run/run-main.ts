@@ -10,7 +10,7 @@
 import { tf, loadGpuBackend } from "./tf-run.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { initialize } from "esbuild-wasm";
-import { transpileLearner } from "../../lib/sandbox/transpile.ts";
+import { seedTranspiled, transpiledAlready, transpileLearner, type Transpiled } from "../../lib/sandbox/transpile.ts";
 import { PacketSession, type LoadOutcome, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import type { WirePacket } from "../../lib/wire.ts";
 import { Learner } from "../../lib/checks/learner.ts";
@@ -18,7 +18,7 @@ import { runChecks } from "../../lib/checks/run.ts";
 import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { CheckSuite } from "../../lib/checks/define.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
-import { isBackend, type Backend, type RunReply, type RunRequest, type SandboxReply, type SandboxRequest } from "./protocol.ts";
+import { isBackend, type Backend, type RunPhases, type RunReply, type RunRequest, type RunSeed, type SandboxReply, type SandboxRequest } from "./protocol.ts";
 import { takeHostOnlyUse } from "./host-only.ts";
 import { takePracticeUse } from "./practice-note.ts";
 import { LearnerBudget } from "./learner-budget.ts";
@@ -59,8 +59,8 @@ async function choose(probes?: GpuProbes): Promise<{ backend: Backend; healthy: 
 }
 
 /**
- * What the transpiler's warm-up compiles when the editor is empty (else it is the editor's code):
- * the kinds of syntax a learner's module has. esbuild's first transform in a page costs ~1-2 s
+ * What the transpiler's warm-up compiles when the editor is empty or its code is transpiled already
+ * (the server's seed; else it is the editor's code): the kinds of syntax a learner's module has. esbuild's first transform in a page costs ~1-2 s
  * of CPU (its Go runtime's first use, V8 compiling its WebAssembly functions as they are first
  * called) unless Chromium had kept the tiered-up code from an earlier visit; doing it once the
  * page has hydrated and heard "ready" (the page's "warm": the learner's code is on screen in the
@@ -326,6 +326,16 @@ async function takeSandbox(req: { exerciseId: string; timeoutMs: number; hasDriv
 /** The run going on now, for Stop. */
 let active: { runId: number; transport?: WorkerTransport; stopped: boolean } | undefined;
 
+function settles(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+/** Settles when the current (or next) Run ends. */
+let runEnded = settles();
+/** When the page opened with code the server transpiled and no Run came, the sample warms esbuild up this long after "warm". */
+const SAMPLE_WARM_UP_AFTER_MS = 1000;
+
 type Progress = Omit<Extract<RunReply, { type: "progress" }>, "type" | "runId">;
 
 /** The suite with each check reporting when it starts and ends (the page's progress bar). */
@@ -348,8 +358,23 @@ function withProgress(suite: CheckSuite, report: (p: Progress) => void): CheckSu
   };
 }
 
-async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progress) => void): Promise<GradeResult & { backend: Backend }> {
+/** Where a run's time goes: each call ends the phase named (from the end of the previous one). */
+function phaseClock(): { phases: RunPhases; end(phase: keyof RunPhases): void } {
+  const phases: RunPhases = { backend: 0, transpiler: 0, transpile: 0, sandbox: 0, load: 0, checks: 0 };
+  let last = performance.now();
+  return {
+    phases,
+    end(phase) {
+      const now = performance.now();
+      phases[phase] = Math.round(now - last);
+      last = now;
+    },
+  };
+}
+
+async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progress) => void, clock = phaseClock()): Promise<GradeResult & { backend: Backend }> {
   const backend = await ready();
+  clock.end("backend");
   const t0 = performance.now();
   const suite = await suiteOf(req.exerciseId);
   const visible = suite.checks.filter((c) => c.visibility === "visible");
@@ -357,13 +382,18 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
     const text = textOf(why);
     return { name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible", ...(text ? { text: { message: text } } : {}) };
   });
-  await transpiler;
-  const compiled = await transpileLearner(req.code, "solution.ts");
+  // Code transpiled already (the page's seed, the warm-up, an earlier Run) needs no transpiler.
+  const done = transpiledAlready(req.code) ?? fromSeed(req.code);
+  if (!done) await transpiler;
+  clock.end("transpiler");
+  const compiled = await (done ?? transpileLearner(req.code, "solution.ts"));
+  clock.end("transpile");
   if (!compiled.ok) {
     const why = sandboxMessages.doesNotCompile(compiled.message);
     return finish(req.exerciseId, notRun(why), "", t0, backend, "error", why);
   }
   const transport = await takeSandbox(req);
+  clock.end("sandbox");
   if (active?.runId === req.runId) {
     active.transport = transport;
     if (active.stopped) transport.stop();
@@ -374,6 +404,7 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
     let loaded;
     try {
       loaded = await session.load(compiled.script);
+      clock.end("load");
     } catch (e) {
       if (e instanceof SandboxLimitError) return finish(req.exerciseId, notRun(e.message), "", t0, backend, e.kind, e.message);
       throw e;
@@ -385,6 +416,7 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
     }
     const noted = withDiagnosisNotes(suite);
     const out = await runChecks(withProgress(noted.suite, report), { learner: new Learner(session), tf, hiddenSeed: "browser-run", only: "visible" });
+    clock.end("checks");
     out.tests = noted.annotate(out.tests);
     if (transport.stoppedByUser) {
       const tests = out.tests.map((t) => (t.status === "failed" && /^Not run: grading stopped/.test(t.output) ? keyed(t, NOT_RUN_STOPPED) : t.status === "failed" && t.output === STOPPED.en ? keyed(t, STOPPED) : t));
@@ -404,6 +436,15 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
 /** The transpiler started (set by start()). */
 let transpiler: Promise<unknown>;
 
+/** The page's code as the server transpiled it ("prepare"), until it is used. */
+let seed: RunSeed | undefined;
+
+/** The seed's result when `code` is the code it was made for. */
+function fromSeed(code: string): Promise<Transpiled> | undefined {
+  if (seed?.code !== code) return undefined;
+  return seedTranspiled(code, seed, "solution.ts");
+}
+
 /**
  * Called by the worker's entry once this module is evaluated: picks the backend with the GPU's
  * answer the entry asked for, takes the transpiler the entry started (else starts it after the
@@ -417,19 +458,33 @@ export function start(probes: GpuProbes, early: MessageEvent<RunRequest>[], star
   for (const ev of early) void onMessage(ev);
 }
 
+const isSeed = (s: unknown): s is RunSeed => {
+  const o = s as Partial<RunSeed> | undefined;
+  return !!o && typeof o.code === "string" && typeof o.js === "string" && typeof o.map === "string";
+};
+
 async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   const req = ev.data;
   if (req.type === "prepare") {
+    if (isSeed(req.seed)) seed = req.seed;
     await current;
     prepare(req);
     return;
   }
   if (req.type === "warm") {
+    const given = typeof req.code === "string" && req.code.trim() ? req.code : undefined;
+    // The editor's code already transpiled (the page's seed, fromSeed keeps it) needs no warm-up of
+    // its own: the sample then readies esbuild for the learner's first edit, after the first Run
+    // (on the same cores it would slow that Run's checks) or a moment after the page is ready.
+    const seeded = given !== undefined && (!!transpiledAlready(given) || !!fromSeed(given));
     await transpiler;
+    if (seeded) {
+      await Promise.race([runEnded.promise, new Promise((r) => setTimeout(r, SAMPLE_WARM_UP_AFTER_MS))]);
+      while (active) await runEnded.promise;
+    }
     // Not awaited by anything: a Run's own transform simply queues behind it, or, on the same code
     // (a Run before any edit), is this one (transpileLearner keeps results by content).
-    const code = typeof req.code === "string" && req.code.trim() ? req.code : undefined;
-    void (code ? transpileLearner(code, "solution.ts") : transpileLearner(WARM_UP_SOURCE, "warm-up.ts")).catch(() => {});
+    void (given && !seeded ? transpileLearner(given, "solution.ts") : transpileLearner(WARM_UP_SOURCE, "warm-up.ts")).catch(() => {});
     return;
   }
   if (req.type === "stop") {
@@ -442,11 +497,14 @@ async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   const t0 = performance.now();
   active = { runId: req.runId, stopped: false };
   try {
-    const result = await run(req, (p) => post({ type: "progress", runId: req.runId, ...p }));
-    post({ type: "result", runId: req.runId, result, ms: Math.round(performance.now() - t0) });
+    const clock = phaseClock();
+    const result = await run(req, (p) => post({ type: "progress", runId: req.runId, ...p }), clock);
+    post({ type: "result", runId: req.runId, result, ms: Math.round(performance.now() - t0), phases: clock.phases });
   } catch (e) {
     post({ type: "failed", runId: req.runId, message: e instanceof Error ? e.message : String(e) });
   } finally {
     if (active?.runId === req.runId) active = undefined;
+    runEnded.resolve();
+    runEnded = settles();
   }
 }

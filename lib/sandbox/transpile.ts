@@ -54,10 +54,19 @@ export function transpileLearner(code: string, filename = "solution.ts"): Promis
   return p;
 }
 
-async function transpileUncached(code: string, filename: string): Promise<Transpiled> {
-  let out;
+/**
+ * esbuild's own output for a module (before the wrapper): what the server hands the browser's Run
+ * for the code its page opens with (app/_run/run-main.ts seeds it), so that Run on that code needs
+ * no transpiler in the browser yet. The same esbuild version either side gives the same text.
+ */
+export interface EsbuildOutput {
+  js: string;
+  map: string;
+}
+
+async function esbuildOutput(code: string, filename: string): Promise<EsbuildOutput | { message: string; transient: boolean }> {
   try {
-    out = await transform(code, {
+    const out = await transform(code, {
       loader: filename.endsWith(".js") ? "js" : "ts",
       format: "cjs",
       target: "es2022",
@@ -65,13 +74,21 @@ async function transpileUncached(code: string, filename: string): Promise<Transp
       sourcefile: filename,
       logLevel: "silent",
     });
+    return { js: out.code, map: out.map };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
-    if (errors?.length) return { ok: false, message: errors.slice(0, 5).map((m) => formatEsbuildError(m, filename)).join("\n") };
-    const failed: Transpiled = { ok: false, message: `${filename}: could not be compiled: ${(e as Error).message}` };
-    transient.add(failed);
-    return failed;
+    if (errors?.length) return { message: errors.slice(0, 5).map((m) => formatEsbuildError(m, filename)).join("\n"), transient: false };
+    return { message: `${filename}: could not be compiled: ${(e as Error).message}`, transient: true };
   }
+}
+
+/** esbuild's output for `code`, or undefined when it does not compile (the browser then reports that itself). */
+export async function esbuildOutputOf(code: string, filename = "solution.ts"): Promise<EsbuildOutput | undefined> {
+  const out = await esbuildOutput(code, filename);
+  return "js" in out ? out : undefined;
+}
+
+function fromOutput(out: EsbuildOutput, filename: string): Transpiled {
   const map = new TraceMap(out.map);
   const mapLocation = (stack: string): string | undefined => {
     const m = new RegExp(`${LEARNER_SCRIPT.replace(".", "\\.")}:(\\d+):(\\d+)`).exec(stack);
@@ -83,7 +100,31 @@ async function transpileUncached(code: string, filename: string): Promise<Transp
     if (pos.line == null) return undefined;
     return `${filename}:${pos.line}:${(pos.column ?? 0) + 1}`;
   };
-  return { ok: true, script: wrap(out.code, "learner"), mapLocation };
+  return { ok: true, script: wrap(out.js, "learner"), mapLocation };
+}
+
+async function transpileUncached(code: string, filename: string): Promise<Transpiled> {
+  const out = await esbuildOutput(code, filename);
+  if ("js" in out) return fromOutput(out, filename);
+  const failed: Transpiled = { ok: false, message: out.message };
+  if (out.transient) transient.add(failed);
+  return failed;
+}
+
+/** A result already at hand for this source (transpiled before, or seeded), else undefined: nothing is started. */
+export function transpiledAlready(code: string, filename = "solution.ts"): Promise<Transpiled> | undefined {
+  return code.length > CACHE_MAX_CHARS ? undefined : recent.get(`${filename}\0${code}`);
+}
+
+/** Keep esbuild's output for `code`, made elsewhere (the server, for the browser's Run), as its result here. */
+export function seedTranspiled(code: string, out: EsbuildOutput, filename = "solution.ts"): Promise<Transpiled> | undefined {
+  if (code.length > CACHE_MAX_CHARS) return undefined;
+  const key = `${filename}\0${code}`;
+  const p = Promise.resolve(fromOutput(out, filename));
+  recent.delete(key);
+  if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
+  recent.set(key, p);
+  return p;
 }
 
 export { wrap as wrapModule };

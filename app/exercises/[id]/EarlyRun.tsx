@@ -11,6 +11,7 @@ import { headers } from "next/headers";
 import { earlyRunScript } from "../../_run/early-run.ts";
 import { runWorkerUrl } from "../../_run/protocol.ts";
 import { runTimeoutMs } from "../../_run/run-timeout.ts";
+import type { RunSeed } from "../../_run/protocol.ts";
 import type { StaticUrls } from "../../_run/static-urls.ts";
 
 /** The page's CSP nonce (server/request-guard.ts puts the policy on the request for Next). */
@@ -25,12 +26,14 @@ export async function EarlyRun(props: {
   run: { run: boolean; driver: boolean };
   /** The page's ?backend= (the Run worker's URL carries it, as the workbench's does). */
   backend: string | undefined;
+  /** The code the page opens with, transpiled (server runSeed). */
+  seed: RunSeed | undefined;
 }) {
   const { assets, exercise, run } = props;
   if (!assets) return null;
   if (!run.run) return null;
   const nonce = await cspNonce();
   const url = runWorkerUrl(props.backend ? `?${new URLSearchParams({ backend: props.backend })}` : "", assets);
-  const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver });
+  const script = earlyRunScript(url, { type: "prepare", exerciseId: exercise.id, timeoutMs: runTimeoutMs(exercise.timeoutMs), hasDriver: run.driver, ...(props.seed ? { seed: props.seed } : {}) });
   return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
 }

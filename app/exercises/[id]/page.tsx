@@ -44,11 +44,14 @@ export default async function ExercisePage({ params, searchParams }: { params: P
   // The grader's words for this page (check names here, the results panel below) in the reader's language.
   const graderTexts = exerciseTextCatalog(locale, ex.dir);
   const assets = staticUrls();
+  const draft = be.readDraft(user.id, id);
+  // The first Run of the code the page opens with needs no transpiler in the browser (app/_run/run-main.ts).
+  const seed = assets && run.run ? await be.runSeed(draft?.code ?? view.starter) : undefined;
   const exportList = view.exports.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((a, c, i) => (i ? [...a, ", ", c] : [c]), []);
   return (
     <>
       {/* First in the body: the Run worker starts while the rest of the page loads and hydrates. */}
-      <EarlyRun assets={assets} exercise={{ id: view.id, timeoutMs: view.timeoutMs }} run={run} backend={typeof backend === "string" ? backend : undefined} />
+      <EarlyRun assets={assets} exercise={{ id: view.id, timeoutMs: view.timeoutMs }} run={run} backend={typeof backend === "string" ? backend : undefined} seed={seed} />
       <TopBar user={user} crumbs={[{ href: "/", label: catalogueText(locale).setTitle(view.set, view.setTitle) }, { label: view.title }]} />
       <main className="exercise">
         <article className="statement">
@@ -81,7 +84,7 @@ export default async function ExercisePage({ params, searchParams }: { params: P
           <Workbench
             exercise={{ id: view.id, starter: view.starter, exports: view.exports, points: view.points, timeoutMs: view.timeoutMs }}
             userId={user.id}
-            draft={be.readDraft(user.id, id)}
+            draft={draft}
             best={best ? { best: best.best, attempts: best.attempts } : null}
             run={run}
             rules={rules}

@@ -189,6 +189,37 @@ console.log(report.join("\\n"));
     oracle.close();
   }, 180_000);
 
+  it("Run on the code the page opens with needs no esbuild-wasm (the server transpiled it); Run on edited code waits for it", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    // esbuild's WebAssembly is held: the browser's transpiler cannot start until it is let go.
+    const held: { continue(): Promise<void> }[] = [];
+    let released = false;
+    await ctx.route(/\/esbuild[^/]*\.wasm/, (route) => void (released ? route.continue() : held.push(route)));
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, server, server.accounts.get("learner")!, "/exercises/mse");
+      await expect.poll(() => page.textContent('[data-testid="backend"]'), { timeout: 60_000 }).toMatch(/Run on tfjs/);
+      await page.click('[data-testid="run"]');
+      const first = await page.waitForSelector('[data-testid="results"]', { timeout: 60_000 });
+      // The Run worker did ask for esbuild, and has not had it.
+      expect(held.length).toBeGreaterThan(0);
+      expect(await first.getAttribute("data-status")).not.toBe("error");
+
+      await page.waitForSelector(".monaco-editor .view-lines", { timeout: 60_000 });
+      const opened = await page.evaluate(() => (window as unknown as { __gradlabEditor: { getValue(): string } }).__gradlabEditor.getValue());
+      await typeCode(page, `${opened}\nthrow new Error("edited after the page opened");\n`);
+      await page.click('[data-testid="run"]');
+      await page.waitForSelector('[data-testid="run-progress"]', { timeout: 10_000 });
+      expect(await page.getAttribute('[data-testid="results"]', "data-status")).toBe(await first.getAttribute("data-status"));
+      released = true;
+      for (const route of held.splice(0)) await route.continue();
+      const edited = await page.waitForSelector('[data-testid="results"][data-status="error"]', { timeout: 60_000 });
+      expect(await edited.textContent()).toContain("edited after the page opened");
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
+
   it("Run in the browser gives every runnable exercise's solution full visible marks (parity with the server)", async () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, "public/gradlab/manifest.json"), "utf8")) as { exercises: Record<string, { run: boolean }> };
     const { testCatalogue } = await import("../helpers.ts");

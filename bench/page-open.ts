@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { CHROMIUM, startServer as startServerUnderTest } from "../tests/e2e/server.ts";
 import { summarize, type Summary } from "./stats.ts";
-import type { RunPhases } from "../app/_run/protocol.ts";
+import type { ReadyTimes, RunPhases } from "../app/_run/protocol.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"];
@@ -57,8 +57,8 @@ export interface VisitFigures {
   runStartMs: number | null;
   /** The Run worker's "ready" reached the page (Run usable also waits for hydration). */
   runReadyMs: number | null;
-  /** In the Run worker, ms from its start: its code evaluated (imports included), its tfjs backend picked (it then posts "ready"). */
-  runWorker: { evaluated: number; picked: number } | null;
+  /** In the Run worker, ms from its start: its code evaluated (imports included), the GPU adapter's answer heard there, WebGL probed (when it was), its tfjs backend picked (it then posts "ready"). */
+  runWorker: ReadyTimes | null;
   runUsableMs: number | null;
   /** From the click on Run (as soon as it is usable) to its result on screen. */
   firstRunMs: number | null;
@@ -138,7 +138,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-type Probe = { boot?: number; runStart?: number; runReady?: number; runAt?: { evaluated: number; picked: number }; runPhases?: RunPhases; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
+type Probe = { boot?: number; runStart?: number; runReady?: number; runAt?: ReadyTimes; runPhases?: RunPhases; plain?: number; monaco?: number; run?: number; clicked?: number; result?: number };
 
 /** CPU ms of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime): the browser, once closed. */
 function reapedChildrenCpuMs(): number | null {
@@ -262,7 +262,7 @@ export async function pageOpenBench(opts: { exercise?: string; rounds: number; l
           f.runUsableMs = round(f.runUsableMs);
           f.firstRunMs = round(f.firstRunMs);
           runs[v]!.push(f);
-          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, first paint ${f.firstPaintMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run worker ${f.runStartMs}-${f.runReadyMs} ms (evaluated +${f.runWorker?.evaluated}, backend +${f.runWorker?.picked}), Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (${f.firstRunPhases ? Object.entries(f.firstRunPhases).map(([k, v]) => `${k} ${v}`).join(", ") : "no phases"}), browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
+          opts.log(`page open: round ${r + 1} ${names[v]} visit: ${(f.bytes / 1e6).toFixed(2)} MB in ${f.requests} requests, HTML ${f.ttfbMs} ms, first paint ${f.firstPaintMs} ms, parsed ${f.domReadyMs} ms, hydrated ${f.bootMs} ms, editor ${f.editorMs} ms, Monaco ${f.monacoMs} ms, Run worker ${f.runStartMs}-${f.runReadyMs} ms (evaluated +${f.runWorker?.evaluated}, adapter +${f.runWorker?.adapter ?? "-"}, WebGL probed +${f.runWorker?.webgl ?? "-"}, backend +${f.runWorker?.picked}), Run usable ${f.runUsableMs} ms, first Run ${f.firstRunMs} ms (${f.firstRunPhases ? Object.entries(f.firstRunPhases).map(([k, v]) => `${k} ${v}`).join(", ") : "no phases"}), browser CPU ${f.browserCpuMs} ms (load ${f.loadAverage1m.toFixed(1)})`);
         }
       } finally {
         rmSync(profile, { recursive: true, force: true });

@@ -49,14 +49,19 @@ export type RunRequest =
   /** Stop that run now: its sandbox is ended, checks not yet run are reported as not run. */
   | { type: "stop"; runId: number };
 
+/**
+ * When the Run worker had evaluated its code, heard the GPU's adapter answer, probed WebGL (absent:
+ * not probed) and picked its backend, ms from its start (for bench/page-open.ts).
+ */
+export type ReadyTimes = { evaluated: number; adapter?: number; webgl?: number; picked: number };
+
 /** A Run's time by phase, ms: waiting for the backend, the transpiler, the transform, the sandbox, then loading the learner's module and the checks. */
 export type RunPhases = { backend: number; transpiler: number; transpile: number; sandbox: number; load: number; checks: number };
 
 /** Run worker → page. */
 export type RunReply =
   /** `requested`: the page's ?backend=; `unavailable`: why that one is not the one in use. */
-  /** `at`: when the worker had evaluated its code and picked its backend, ms from its start (for bench/page-open.ts). */
-  | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string; at?: { evaluated: number; picked: number } }
+  | { type: "ready"; backend: Backend; requested?: Backend; unavailable?: string; at?: ReadyTimes }
   /**
    * While a run goes on: `done` of `total` checks finished, the one running, and the lines the
    * learner's code logged since the last progress message (live, as it runs).

@@ -18,14 +18,14 @@ import { runChecks } from "../../lib/checks/run.ts";
 import { CheckFailure, SandboxLimitError } from "../../lib/checks/failure.ts";
 import type { CheckSuite } from "../../lib/checks/define.ts";
 import type { GradeResult, TestResult } from "../../lib/result.ts";
-import { isBackend, type Backend, type RunPhases, type RunReply, type RunRequest, type RunSeed, type SandboxReply, type SandboxRequest } from "./protocol.ts";
+import { isBackend, type Backend, type ReadyTimes, type RunPhases, type RunReply, type RunRequest, type RunSeed, type SandboxReply, type SandboxRequest } from "./protocol.ts";
 import { takeHostOnlyUse } from "./host-only.ts";
 import { takePracticeUse } from "./practice-note.ts";
 import { LearnerBudget } from "./learner-budget.ts";
 import { sandboxMessages, sandboxText } from "../../lib/messages/sandbox-texts.ts";
 import { textOf } from "../../lib/messages/text.ts";
 import { runText, type RunNotes, type RunText } from "./run-texts.ts";
-import { pickBackend, watchHealth, type GpuProbes } from "./pick-backend.ts";
+import { pickBackend, probeGpu, watchHealth, type GpuProbes } from "./pick-backend.ts";
 import { isAssetPath, type StaticUrls } from "./static-urls.ts";
 
 /** This module's imports (tfjs, esbuild-wasm's loader, the checks) are evaluated: ms from the worker's start. */
@@ -51,10 +51,15 @@ const wasmUrls: Promise<{ esbuild: string; tfjs: string }> = (async () => {
 })();
 
 /** Pick (again, after a lost GPU device: then with fresh probes) the backend and say which to the page. */
-async function choose(probes?: GpuProbes): Promise<{ backend: Backend; healthy: () => boolean }> {
+async function choose(given?: GpuProbes): Promise<{ backend: Backend; healthy: () => boolean }> {
   setWasmPaths(new URL((await wasmUrls).tfjs, base).href);
-  const choice = await pickBackend(tf, { requested, loadGpu: loadGpuBackend, probes });
-  post({ type: "ready", ...choice, at: { evaluated: Math.round(evaluatedAt), picked: Math.round(performance.now()) } });
+  const probes = given ?? probeGpu();
+  const at: ReadyTimes = { evaluated: Math.round(evaluatedAt), picked: 0 };
+  void probes.adapter.then(() => (at.adapter = Math.round(performance.now())), () => {});
+  const timed: GpuProbes = { adapter: probes.adapter, softwareGl: () => { const soft = probes.softwareGl(); at.webgl ??= Math.round(performance.now()); return soft; } };
+  const choice = await pickBackend(tf, { requested, loadGpu: loadGpuBackend, probes: timed });
+  at.picked = Math.round(performance.now());
+  post({ type: "ready", ...choice, at });
   return { backend: choice.backend, healthy: watchHealth(tf, choice.backend) };
 }
 

@@ -38,9 +38,9 @@ mkdirSync(OUT, { recursive: true });
 
 // ---- the Run assets: served by an authenticated route, not from public/ -------------------
 const cat = await loadCatalogue();
-const { manifest, stubbed, recorded, recordedExercises, runWorker } = await buildRunAssets(cat, { root: ROOT, outDir: join(ROOT, RUN_ASSETS_DIR) });
+const { manifest, stubbed, recorded, recordedExercises, runWorker, layersUsers } = await buildRunAssets(cat, { root: ROOT, outDir: join(ROOT, RUN_ASSETS_DIR) });
 const runnable = Object.values(manifest).filter((m) => m.run).length;
-step(`Run worker, checks (visible only; ${stubbed.length} server-only modules stubbed, ${recorded} of their calls recorded from ${recordedExercises.length} solutions' visible runs), sandbox: ${runnable}/${cat.exercises.length} exercises can Run in the browser`);
+step(`Run worker, checks (visible only; ${stubbed.length} server-only modules stubbed, ${recorded} of their calls recorded from ${recordedExercises.length} solutions' visible runs), sandbox: ${runnable}/${cat.exercises.length} exercises can Run in the browser (${layersUsers.length} of them load tfjs-layers)`);
 
 // ---- wasm files ------------------------------------------------------------------------------
 /** Move a folder built under OUT to its hashed name; returns the name. */

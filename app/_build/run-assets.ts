@@ -35,6 +35,7 @@ import type { HostTable } from "../_run/host-calls.ts";
 import type { NodeRun } from "./run-in-node.ts";
 import { hashFile } from "./fingerprint.ts";
 import { PRACTICE, decodePixel, encodePixel } from "../_run/mnist-practice-layout.ts";
+import { USES_TF_LAYERS, layerNamesUsed } from "../_run/layers-use.ts";
 
 /** Server-only modules, by file name: `mistakes.host.ts`, `reference.host.ts`... */
 export const HOST_ONLY = /\.host(\.ts)?$/;
@@ -63,6 +64,8 @@ export interface RunAssetsReport {
   tables: Map<string, HostTable>;
   /** The Run worker's copy named by its content hash (`run-worker.<hash>.js`), which browsers may keep for good. */
   runWorker: string;
+  /** Exercises whose checks use tfjs-layers (their bundles say so: app/_run/layers-use.ts). */
+  layersUsers: string[];
 }
 
 // ---- hidden checks out ---------------------------------------------------------------------
@@ -409,6 +412,7 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
     plugins: [hostOnlyStubs(root, stubbed, tables), visibleChecksOnly(root), practiceDigits(root)],
   });
   checkBundles(result.metafile, root, outDir);
+  const layersUsers = await markLayersUse(result.metafile, root, outDir);
   await writePracticeDigits(outDir);
 
   await build({ entryPoints: [join(root, "app/_run/sandbox-worker.ts")], outfile: join(outDir, "sandbox-worker.js"), bundle: true, format: "iife", platform: "browser", target: "es2022", minify: opts.minify ?? true, logLevel: "warning" });
@@ -421,7 +425,30 @@ export async function buildRunAssets(cat: Catalogue, opts: RunAssetsOptions): Pr
   const runWorker = `run-worker.${hashFile(join(outDir, "run-worker.js"))}.js`;
   copyFileSync(join(outDir, "run-worker.js"), join(outDir, runWorker));
   const recorded = [...tables.values()].reduce((n, t) => n + t.reduce((m, calls) => m + Object.keys(calls ?? {}).length, 0), 0);
-  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile, recorded, recordedExercises: withHost.map((e) => e.id), tables, runWorker };
+  return { manifest, stubbed: [...stubbed].sort(), metafile: result.metafile, recorded, recordedExercises: withHost.map((e) => e.id), tables, runWorker, layersUsers };
+}
+
+/**
+ * Mark the check bundles that use tfjs-layers (app/_run/layers-use.ts): each exports
+ * USES_TF_LAYERS = true, and the Run worker loads layers before running it. Returns their ids.
+ */
+async function markLayersUse(meta: Metafile, root: string, outDir: string): Promise<string[]> {
+  const [core, layers] = await Promise.all([import("@tensorflow/tfjs-core"), import("@tensorflow/tfjs-layers")]);
+  const names = Object.keys(layers).filter((k) => !(k in core));
+  // tfjs's own chunks are full of these names; what matters is the code of the checks and of GradLab's libraries.
+  const isTfjs = (out: string) => Object.keys(meta.outputs[out]!.inputs).some((i) => i.includes("node_modules/@tensorflow/"));
+  const users: string[] = [];
+  for (const out of Object.keys(meta.outputs)) {
+    const id = /^checks\/([^/]+)\.js$/.exec(relative(outDir, resolve(root, out)))?.[1];
+    if (!id) continue;
+    const closure = new Set([out]);
+    for (const f of closure) for (const i of meta.outputs[f]!.imports) if (i.kind === "import-statement" && !i.external && !isTfjs(i.path)) closure.add(i.path);
+    const text = [...closure].map((f) => readFileSync(resolve(root, f), "utf8")).join("\n");
+    if (!layerNamesUsed(text, names).length) continue;
+    writeFileSync(resolve(root, out), `${readFileSync(resolve(root, out), "utf8")}\nexport const ${USES_TF_LAYERS} = true;\n`);
+    users.push(id);
+  }
+  return users.sort();
 }
 
 /** No bundle holds a real `*.host.ts`, and shared chunks hold no exercise's code. */

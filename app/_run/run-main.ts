@@ -7,7 +7,8 @@
  * origin, with the session cookie: app/gradlab/run/[...path]/route.ts serves them to who may open
  * the exercise).
  */
-import { tf, loadGpuBackend } from "./tf-run.ts";
+import { tf, loadGpuBackend, withLayers } from "./tf-run.ts";
+import { USES_TF_LAYERS } from "./layers-use.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { initialize } from "esbuild-wasm";
 import { seedTranspiled, transpiledAlready, transpileLearner, type Transpiled } from "../../lib/sandbox/transpile.ts";
@@ -279,7 +280,11 @@ const suites = new Map<string, Promise<CheckSuite>>();
 function suiteOf(id: string): Promise<CheckSuite> {
   let s = suites.get(id);
   if (!s) {
-    s = import(/* @vite-ignore */ new URL(`checks/${id}.js`, here).href).then((m: { default: CheckSuite }) => m.default);
+    // A suite whose bundle uses tfjs-layers says so (app/_run/layers-use.ts).
+    s = import(/* @vite-ignore */ new URL(`checks/${id}.js`, here).href).then(async (m: { default: CheckSuite; [USES_TF_LAYERS]?: boolean }) => {
+      if (m[USES_TF_LAYERS] === true) await withLayers();
+      return m.default;
+    });
     suites.set(id, s);
   }
   return s;
@@ -472,6 +477,8 @@ async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   const req = ev.data;
   if (req.type === "prepare") {
     if (isSeed(req.seed)) seed = req.seed;
+    // Its checks (and tfjs-layers, when they use it) load while the backend is picked.
+    void suiteOf(req.exerciseId).catch(() => {});
     await current;
     prepare(req);
     return;

@@ -10,6 +10,7 @@ process.env.GRADLAB_DATA_DIR = mkdtempSync(join(tmpdir(), "gradlab-run-assets-")
 const ROOT = join(import.meta.dirname, "..", "..");
 
 const { buildRunAssets, hiddenNamesIn, hostExports, inBundle, stripHiddenChecks } = await import("../../app/_build/run-assets.ts");
+const { layerNamesUsed } = await import("../../app/_run/layers-use.ts");
 const { serveRunAsset, runAssetOf, SANDBOX_CSP } = await import("../../app/_run/assets.ts");
 const { RUN_ASSETS_DIR } = await import("../../app/_run/assets-dir.ts");
 
@@ -159,7 +160,7 @@ describe("the built Run assets", () => {
     }
   });
 
-  it("load only what the Run worker needs up front: no tfjs converter or data, GPU backends only when tried", () => {
+  it("load only what the Run worker needs up front: no tfjs converter or data, GPU backends only when tried, layers only for the checks that use it", () => {
     const outputs = report.metafile.outputs;
     const key = (f: string) => Object.keys(outputs).find((k) => relative(out, join(ROOT, k)) === f)!;
     // Everything reachable from the worker's entry through static imports and its one dynamic import of run-main.
@@ -171,11 +172,29 @@ describe("the built Run assets", () => {
     const inputsOf = (files: Set<string>) => [...files].flatMap((f) => Object.keys(outputs[f].inputs));
     const upFront = inputsOf(closure(key("run-worker.js"), (kind, path) => kind === "import-statement" || /run-main-/.test(path)));
     const pkg = (name: string) => (i: string) => i.includes(`node_modules/@tensorflow/${name}/`);
-    for (const name of ["tfjs-core", "tfjs-layers", "tfjs-backend-cpu", "tfjs-backend-wasm"]) expect(upFront.some(pkg(name)), name).toBe(true);
-    for (const name of ["tfjs-converter", "tfjs-data", "tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(upFront.some(pkg(name)), name).toBe(false);
+    for (const name of ["tfjs-core", "tfjs-backend-cpu", "tfjs-backend-wasm"]) expect(upFront.some(pkg(name)), name).toBe(true);
+    for (const name of ["tfjs-converter", "tfjs-data", "tfjs-layers", "tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(upFront.some(pkg(name)), name).toBe(false);
     const everything = inputsOf(closure(key("run-worker.js"), () => true));
-    for (const name of ["tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(everything.some(pkg(name)), name).toBe(true);
+    for (const name of ["tfjs-layers", "tfjs-backend-webgl", "tfjs-backend-webgpu"]) expect(everything.some(pkg(name)), name).toBe(true);
     for (const name of ["tfjs-converter", "tfjs-data"]) expect(everything.some(pkg(name)), name).toBe(false);
+  });
+
+  it("mark the check bundles that use tfjs-layers, and only those", () => {
+    // Suites built on tf.layers / tf.sequential / tf.model, and suites that use none of layers' names.
+    expect(report.layersUsers).toEqual(expect.arrayContaining(["count-params", "freeze-layers", "gru", "lstm", "mnist-mlp", "model-summary"]));
+    for (const id of ["dense", "mse", "activations", "conv2d", "optimizers"]) expect(report.layersUsers, id).not.toContain(id);
+    const marked = (id: string) => /export const usesTfLayers = true;\s*$/.test(readFileSync(join(out, "checks", `${id}.js`), "utf8"));
+    expect(marked("lstm")).toBe(true);
+    expect(marked("dense")).toBe(false);
+    for (const id of readdirSync(join(out, "checks")).map((f) => f.replace(/\.js$/, ""))) expect(marked(id), id).toBe(report.layersUsers.includes(id));
+  });
+
+  it("find layers' names as a bundle uses them, not as words in its text", () => {
+    const names = ["layers", "sequential", "model", "input"];
+    expect(layerNamesUsed("e.layers.dense({units:3})", names)).toEqual(["layers"]);
+    expect(layerNamesUsed("let s=e.sequential();", names)).toEqual(["sequential"]);
+    expect(layerNamesUsed('e["model"]({inputs:a})', names)).toEqual(["model"]);
+    expect(layerNamesUsed("f(...layers.map(l=>l.w));c.inputs.map(x=>x);`Return { layers: [{ w, b }] }: the model's input has ${n} values`;let o={model:m}", names)).toEqual([]);
   });
 
   it("include the Run worker under its content hash, byte for byte the same", () => {

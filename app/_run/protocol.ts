@@ -55,7 +55,11 @@ export type RunRequest =
  */
 export type ReadyTimes = { evaluated: number; adapter?: number; webgl?: number; picked: number };
 
-/** A Run's time by phase, ms: waiting for the backend, the transpiler, the transform, the sandbox, then loading the learner's module and the checks. */
+/**
+ * A Run's time by phase, ms: waiting for the backend, for the transpiler (and for the exercise's
+ * checks, when they were not loaded yet), the transform, the sandbox, then loading the learner's
+ * module and the checks.
+ */
 export type RunPhases = { backend: number; transpiler: number; transpile: number; sandbox: number; load: number; checks: number };
 
 /** Run worker → page. */

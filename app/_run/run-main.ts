@@ -68,11 +68,12 @@ async function choose(given?: GpuProbes): Promise<{ backend: Backend; healthy: (
  * What the transpiler's warm-up compiles when the editor is empty or its code is transpiled already
  * (the server's seed; else it is the editor's code): the kinds of syntax a learner's module has.
  * esbuild's first transform in a page costs ~1-2 s of CPU (its Go runtime's first use, V8
- * compiling its WebAssembly functions as they are first called) unless Chromium had kept the tiered-up code from an earlier visit; doing it once the
- * page has hydrated and heard "ready" (the page's "warm": the learner's code is on screen in the
- * plain editor by then, and Monaco loads later) keeps that out of the first Run without delaying
- * the page (on 2 cores, warming during the page's load made the editor 2-3 s later). It also tiers
- * the code up early, so Chromium caches it for the next visit.
+ * compiling its WebAssembly functions as they are first called) unless Chromium had kept the
+ * tiered-up code from an earlier visit; doing it once the page has hydrated and heard "ready" (the
+ * page's "warm": the learner's code is on screen in the plain editor by then, and Monaco loads
+ * later) keeps that out of the first Run without delaying the page (on 2 cores, warming during the
+ * page's load made the editor 2-3 s later). It also tiers the code up early, so Chromium caches it
+ * for the next visit.
  */
 const WARM_UP_SOURCE = `import { Tensor, zeros, matmul } from "gradlab/nd";
 export interface Layer { forward(x: Tensor): Tensor; params?: Tensor[] }

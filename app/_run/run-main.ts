@@ -11,7 +11,7 @@ import { tf, loadGpuBackend, withLayers } from "./tf-run.ts";
 import { USES_TF_LAYERS } from "./layers-use.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { initialize } from "esbuild-wasm";
-import { seedTranspiled, transpiledAlready, transpileLearner, type Transpiled } from "../../lib/sandbox/transpile.ts";
+import { seedTranspiled, transpiledAlready, transpileLearner } from "../../lib/sandbox/transpile.ts";
 import { PacketSession, type LoadOutcome, type SandboxTransport } from "../../lib/sandbox/transport.ts";
 import type { WirePacket } from "../../lib/wire.ts";
 import { Learner } from "../../lib/checks/learner.ts";
@@ -394,7 +394,7 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
     return { name: c.name, score: 0, maxScore: c.points, status: "failed", output: why, visibility: "visible", ...(text ? { text: { message: text } } : {}) };
   });
   // Code transpiled already (the page's seed, the warm-up, an earlier Run) needs no transpiler.
-  const done = transpiledAlready(req.code) ?? fromSeed(req.code);
+  const done = transpiledAlready(req.code);
   if (!done) await transpiler;
   clock.end("transpiler");
   const compiled = await (done ?? transpileLearner(req.code, "solution.ts"));
@@ -447,15 +447,6 @@ async function run(req: Extract<RunRequest, { type: "run" }>, report: (p: Progre
 /** The transpiler started (set by start()). */
 let transpiler: Promise<unknown>;
 
-/** The page's code as the server transpiled it ("prepare"), until it is used. */
-let seed: RunSeed | undefined;
-
-/** The seed's result when `code` is the code it was made for. */
-function fromSeed(code: string): Promise<Transpiled> | undefined {
-  if (seed?.code !== code) return undefined;
-  return seedTranspiled(code, seed, "solution.ts");
-}
-
 /**
  * Called by the worker's entry once this module is evaluated: picks the backend with the GPU's
  * answer the entry asked for, takes the transpiler the entry started (else starts it after the
@@ -477,7 +468,8 @@ const isSeed = (s: unknown): s is RunSeed => {
 async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   const req = ev.data;
   if (req.type === "prepare") {
-    if (isSeed(req.seed)) seed = req.seed;
+    // The page's code as the server transpiled it: kept as the transpiler's own result for that code.
+    if (isSeed(req.seed)) seedTranspiled(req.seed.code, req.seed, "solution.ts");
     // Its checks (and tfjs-layers, when they use them) load once the backend is picked, not during
     // the pick: on the same thread they held up "ready" by 0.1-0.3 s (measured, session 9).
     await current;
@@ -486,10 +478,10 @@ async function onMessage(ev: MessageEvent<RunRequest>): Promise<void> {
   }
   if (req.type === "warm") {
     const given = typeof req.code === "string" && req.code.trim() ? req.code : undefined;
-    // The editor's code already transpiled (the page's seed, fromSeed keeps it) needs no warm-up of
-    // its own: the sample then readies esbuild for the learner's first edit, after the first Run
-    // (on the same cores it would slow that Run's checks) or a moment after the page is ready.
-    const seeded = given !== undefined && (!!transpiledAlready(given) || !!fromSeed(given));
+    // The editor's code already transpiled (the page's seed) needs no warm-up of its own: the
+    // sample then readies esbuild for the learner's first edit, after the first Run (on the same
+    // cores it would slow that Run's checks) or a moment after the page is ready.
+    const seeded = given !== undefined && !!transpiledAlready(given);
     await transpiler;
     if (seeded) {
       await Promise.race([runEnded.promise, new Promise((r) => setTimeout(r, SAMPLE_WARM_UP_AFTER_MS))]);

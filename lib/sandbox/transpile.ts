@@ -36,21 +36,26 @@ const CACHE_MAX_CHARS = 64 * 1024;
 const recent = new Map<string, Promise<Transpiled>>();
 const transient = new WeakSet<Transpiled>();
 
+const keyOf = (code: string, filename: string) => `${filename}\0${code}`;
+
+/** Keep `p` as the newest result for `key`, forgetting the oldest beyond CACHE_SIZE. */
+function remember(key: string, p: Promise<Transpiled>): Promise<Transpiled> {
+  recent.delete(key);
+  if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
+  recent.set(key, p);
+  return p;
+}
+
 export function transpileLearner(code: string, filename = "solution.ts"): Promise<Transpiled> {
   if (code.length > CACHE_MAX_CHARS) return transpileUncached(code, filename);
-  const key = `${filename}\0${code}`;
-  let p = recent.get(key);
-  if (p) recent.delete(key);
-  else {
-    p = transpileUncached(code, filename);
-    if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
-    // Keep results and compile errors; forget a transpiler failure (it may not happen again).
-    const mine = p;
-    void mine.then((r) => {
-      if (!r.ok && transient.has(r) && recent.get(key) === mine) recent.delete(key);
-    });
-  }
-  recent.set(key, p);
+  const key = keyOf(code, filename);
+  const kept = recent.get(key);
+  if (kept) return remember(key, kept);
+  const p = remember(key, transpileUncached(code, filename));
+  // Keep results and compile errors; forget a transpiler failure (it may not happen again).
+  void p.then((r) => {
+    if (!r.ok && transient.has(r) && recent.get(key) === p) recent.delete(key);
+  });
   return p;
 }
 
@@ -113,18 +118,12 @@ async function transpileUncached(code: string, filename: string): Promise<Transp
 
 /** A result already at hand for this source (transpiled before, or seeded), else undefined: nothing is started. */
 export function transpiledAlready(code: string, filename = "solution.ts"): Promise<Transpiled> | undefined {
-  return code.length > CACHE_MAX_CHARS ? undefined : recent.get(`${filename}\0${code}`);
+  return code.length > CACHE_MAX_CHARS ? undefined : recent.get(keyOf(code, filename));
 }
 
 /** Keep esbuild's output for `code`, made elsewhere (the server, for the browser's Run), as its result here. */
 export function seedTranspiled(code: string, out: EsbuildOutput, filename = "solution.ts"): Promise<Transpiled> | undefined {
-  if (code.length > CACHE_MAX_CHARS) return undefined;
-  const key = `${filename}\0${code}`;
-  const p = Promise.resolve(fromOutput(out, filename));
-  recent.delete(key);
-  if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value!);
-  recent.set(key, p);
-  return p;
+  return code.length > CACHE_MAX_CHARS ? undefined : remember(keyOf(code, filename), Promise.resolve(fromOutput(out, filename)));
 }
 
 export { wrap as wrapModule };
